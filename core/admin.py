@@ -1,0 +1,136 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from .admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin
+from .models import AuditLog, City, HealthCenter, NumberSequence, Product, Province, User
+from .roles import user_set_role_group
+
+
+@admin.register(Province)
+class ProvinceAdmin(HamdeliModelAdmin):
+    list_display = ["name_fa", "name_en", "code"]
+    search_fields = ["name_fa", "name_en", "code"]
+
+    def has_add_permission(self, request):
+        return False  # the 31 provinces come from a data migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(City)
+class CityAdmin(ProvinceScopedAdminMixin, HamdeliModelAdmin):
+    list_display = ["name_fa", "name_en", "province", "is_capital"]
+    list_filter = ["province", "is_capital"]
+    search_fields = ["name_fa", "name_en"]
+
+
+@admin.register(Product)
+class ProductAdmin(AuditedAdminMixin, HamdeliModelAdmin):
+    list_display = [
+        "code",
+        "name_fa",
+        "name_en",
+        "kind",
+        "unit_cost_rials",
+        "piece_rate_rials",
+        "standard_minutes",
+        "is_active",
+    ]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name_fa", "name_en"]
+
+
+@admin.register(HealthCenter)
+class HealthCenterAdmin(ProvinceScopedAdminMixin, AuditedAdminMixin, HamdeliModelAdmin):
+    list_display = ["name", "kind", "province", "city", "contact_person", "phone", "is_active"]
+    list_filter = ["kind", "province", "is_active"]
+    search_fields = ["name", "contact_person", "phone"]
+    list_select_related = ["province", "city"]
+
+
+class HamdeliUserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("mobile", "full_name", "role")
+
+
+class HamdeliUserChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    form = HamdeliUserChangeForm
+    add_form = HamdeliUserCreationForm
+    audited_fields = (
+        "mobile",
+        "full_name",
+        "role",
+        "is_national",
+        "health_center",
+        "is_staff",
+        "is_active",
+        "is_superuser",
+    )
+    list_display = ["mobile", "full_name", "role", "is_national", "is_active"]
+    list_filter = ["role", "is_national", "is_active", "provinces"]
+    search_fields = ["mobile", "full_name", "email"]
+    ordering = ["full_name"]
+    filter_horizontal = ["provinces", "groups", "user_permissions"]
+    fieldsets = (
+        (None, {"fields": ("mobile", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "email")}),
+        (_("Role and scope"), {"fields": ("role", "is_national", "provinces", "health_center")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("mobile", "full_name", "role", "password1", "password2")}),
+    )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_set_role_group(form.instance)
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(HamdeliModelAdmin):
+    list_display = ["created_at", "actor_repr", "action", "content_type", "object_repr"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "actor_repr", "action"]
+    readonly_fields = [f.name for f in AuditLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(HamdeliModelAdmin):
+    list_display = ["prefix", "year", "last_value"]
+    readonly_fields = ["prefix", "year", "last_value"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

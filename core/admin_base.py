@@ -1,0 +1,68 @@
+"""Admin building blocks shared by every app.
+
+- Dates are typed and shown in Jalali.
+- Changes to money or quantities are written to the audit log with before/after.
+- A coordinator sees and edits only rows of her provinces; others 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models, transaction
+
+from .audit import diff, log_action, snapshot
+from .forms import JalaliDateField
+from .scoping import scope_by_province
+
+
+class HamdeliModelAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.DateField: {"form_class": JalaliDateField}}
+
+
+class AuditedAdminMixin:
+    """Logs create/change/delete of the ``audited_fields`` through ``core.audit.log_action``."""
+
+    audited_fields: tuple[str, ...] = ()
+
+    def save_model(self, request, obj, form, change):
+        fields = self.audited_fields or tuple(f.name for f in obj._meta.concrete_fields if f.name != "id")
+        with transaction.atomic():
+            before = {}
+            if change:
+                before = snapshot(type(obj).objects.get(pk=obj.pk), fields)
+            super().save_model(request, obj, form, change)
+            after = snapshot(obj, fields)
+            changes = diff(before, after)
+            if changes or not change:
+                log_action(
+                    actor=request.user, obj=obj, action="admin.change" if change else "admin.create", changes=changes
+                )
+
+    def delete_model(self, request, obj):
+        fields = self.audited_fields or tuple(f.name for f in obj._meta.concrete_fields if f.name != "id")
+        with transaction.atomic():
+            log_action(actor=request.user, obj=obj, action="admin.delete", changes=diff(snapshot(obj, fields), {}))
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # Bulk delete would skip delete_model and so the audit log; delete one by one.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ProvinceScopedAdminMixin:
+    """Limit rows and province choices to the coordinator's provinces."""
+
+    province_field = "province"
+
+    def get_queryset(self, request):
+        return scope_by_province(super().get_queryset(request), request.user, self.province_field)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from .models import City, Province
+
+        if db_field.related_model is Province:
+            kwargs["queryset"] = scope_by_province(Province.objects.all(), request.user, field="pk")
+        elif db_field.related_model is City:
+            kwargs["queryset"] = scope_by_province(City.objects.select_related("province"), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,64 @@
+"""The one way to write the audit trail.
+
+Services call ``log_action`` inside their transaction, so a change and its
+audit entry commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditLog
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Current values of ``fields`` (foreign keys as ids), ready for JSON."""
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        values[name] = _jsonable(getattr(obj, field.attname))
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for the fields whose value changed."""
+    keys = before.keys() | after.keys()
+    return {key: [before.get(key), after.get(key)] for key in sorted(keys) if before.get(key) != after.get(key)}
+
+
+def log_action(
+    *,
+    actor: Any,
+    obj: models.Model,
+    action: str,
+    changes: dict[str, list[Any]] | None = None,
+    note: str = "",
+) -> AuditLog:
+    """Record that ``actor`` did ``action`` to ``obj``. ``actor`` may be None for the system."""
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditLog.objects.create(
+        actor=actor_user,
+        actor_repr=str(actor_user) if actor_user else "system",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes={key: [_jsonable(a), _jsonable(b)] for key, (a, b) in (changes or {}).items()},
+        note=note,
+    )

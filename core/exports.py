@@ -1,0 +1,34 @@
+"""CSV/XLSX exports that are safe to open in a spreadsheet.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return is
+run as a formula by Excel and LibreOffice (CSV injection); such text gets a
+leading apostrophe. Every export in the project goes through ``SafeTableExport``.
+"""
+
+from __future__ import annotations
+
+from django_tables2.export import ExportMixin, TableExport
+from tablib import Dataset
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class SafeTableExport(TableExport):
+    def __init__(self, export_format, table, exclude_columns=None, dataset_kwargs=None):
+        super().__init__(export_format, table, exclude_columns=exclude_columns, dataset_kwargs=dataset_kwargs)
+        safe = Dataset(title=self.dataset.title)
+        safe.headers = [escape_formula(header) for header in self.dataset.headers or []]
+        for row in self.dataset:
+            safe.append([escape_formula(cell) for cell in row])
+        self.dataset = safe
+
+
+class SafeExportMixin(ExportMixin):
+    export_class = SafeTableExport
+    export_formats = ("csv", "xlsx")

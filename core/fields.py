@@ -1,0 +1,68 @@
+"""Model fields that normalise Persian input before it reaches the database.
+
+Django calls ``to_python`` from ``Model.full_clean`` (which ModelForms and the
+admin run), so a name typed with an Arabic keyboard or a number typed with
+Persian digits is stored in one canonical form whichever form it came from.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from . import forms as core_forms
+from .persian import normalize_text, to_latin_digits
+from .validators import normalize_mobile, validate_mobile
+
+
+class PersianCharField(models.CharField):
+    """Text stored with ی/ک instead of Arabic ي/ك and collapsed whitespace."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_text(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": core_forms.PersianCharField, **kwargs})
+
+
+class MobileNumberField(models.CharField):
+    """An Iranian mobile number stored as ``09xxxxxxxxx``."""
+
+    default_validators = [validate_mobile]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 11)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_mobile(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": core_forms.MobileNumberField, **kwargs})
+
+
+class RialField(models.PositiveBigIntegerField):
+    """An amount of money in whole rials (no fractions exist in practice)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": core_forms.LocalizedIntegerField, **kwargs})
+
+
+class QuantityField(models.PositiveIntegerField):
+    """A count of units; accepts Persian digits and thousands separators in forms."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": core_forms.LocalizedIntegerField, **kwargs})
+
+
+class PhoneField(models.CharField):
+    """A landline or mobile number kept with ASCII digits, whatever keyboard typed it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return to_latin_digits(value).strip() if isinstance(value, str) else value

@@ -1,0 +1,53 @@
+"""Persian text and digit helpers.
+
+People type on Persian keyboards (۰-۹), Arabic keyboards (٠-٩) and Latin ones,
+and Arabic keyboards produce ي/ك where Persian uses ی/ک. Everything that goes
+into the database is normalised here first so that searches and unique checks
+see one spelling.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+LATIN_DIGITS = "0123456789"
+
+_TO_LATIN = str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2)
+_TO_PERSIAN = str.maketrans(LATIN_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
+_ARABIC_LETTERS = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ة": "ه"})
+
+# Characters people use between thousands: Arabic thousands separator, comma,
+# Arabic comma, apostrophe-like marks and (narrow) spaces.
+THOUSANDS_SEPARATORS = "٬,،'’ \u00a0\u202f\u066b"
+PERSIAN_THOUSANDS_SEPARATOR = "٬"
+
+
+def to_latin_digits(value: str) -> str:
+    """Replace Persian and Arabic-Indic digits with ASCII digits."""
+    return value.translate(_TO_LATIN)
+
+
+def to_persian_digits(value: object) -> str:
+    """Replace ASCII and Arabic-Indic digits with Persian digits."""
+    return str(value).translate(_TO_PERSIAN)
+
+
+def normalize_text(value: str) -> str:
+    """Canonical Persian spelling: ی/ک for Arabic ي/ك, trimmed, single spaces."""
+    return " ".join(value.translate(_ARABIC_LETTERS).split())
+
+
+def strip_thousands(value: str) -> str:
+    """Digits in Latin form with any thousands separators removed (``۵۰٬۰۰۰`` -> ``50000``)."""
+    latin = to_latin_digits(value.strip())
+    return "".join(ch for ch in latin if ch not in THOUSANDS_SEPARATORS)
+
+
+def group_thousands(number: int | Decimal, *, persian: bool) -> str:
+    """``1234567`` -> ``۱٬۲۳۴٬۵۶۷`` (Persian) or ``1,234,567``."""
+    text = f"{number:,}"
+    if persian:
+        return to_persian_digits(text.replace(",", PERSIAN_THOUSANDS_SEPARATOR).replace(".", "٫"))
+    return text

@@ -1,0 +1,357 @@
+"""The demo world behind ``manage.py seed_demo``.
+
+Deterministic (fixed random seed) and idempotent: every object is looked up by
+a natural key before it is created, so running the command again changes
+nothing. All demo users are flagged ``is_demo`` and share
+``settings.DEMO_PASSWORD``; the login backend refuses them when ``DEBUG=0``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import City, HealthCenter, HealthCenterKind, Product, Province, Role, User
+from core.services import user_create
+from donors.models import Donor, DonorKind, Pledge
+from donors.services import donor_register, pledge_create
+from orders.models import Order, OrderPriority, OrderStatus
+from orders.services import order_create, order_set_status
+from workshops.models import Workshop, WorkshopStatus
+from workshops.services import workshop_register, workshop_set_capacity, workshop_set_status
+
+# Provinces in the demo and extra (non-capital) cities a coordinator would have added.
+EXTRA_CITIES = {
+    "tehran": [("شهریار", "Shahriar"), ("اسلامشهر", "Eslamshahr")],
+    "alborz": [("فردیس", "Fardis")],
+    "isfahan": [("کاشان", "Kashan"), ("نجف‌آباد", "Najafabad")],
+    "fars": [("مرودشت", "Marvdasht")],
+    "razavi-khorasan": [("نیشابور", "Neyshabur")],
+    "east-azerbaijan": [("مراغه", "Maragheh")],
+}
+
+# mobile, name, provinces (codes) or "national"
+COORDINATORS = [
+    ("09120000001", "زهرا احمدی", "national"),
+    ("09121000001", "مریم کریمی", ["tehran", "alborz"]),
+    ("09121000002", "فاطمه رضایی", ["isfahan", "fars"]),
+    ("09121000003", "سمیه حسینی", ["razavi-khorasan", "east-azerbaijan"]),
+]
+ADMIN = ("09120000000", "مدیر سامانه")
+
+FIRST_NAMES = [
+    "معصومه",
+    "زینب",
+    "لیلا",
+    "نرگس",
+    "شیما",
+    "مهناز",
+    "پروین",
+    "سکینه",
+    "رقیه",
+    "اکرم",
+    "طاهره",
+    "منیژه",
+    "فرشته",
+    "راضیه",
+    "الهام",
+]
+LAST_NAMES = [
+    "محمدی",
+    "موسوی",
+    "جعفری",
+    "صادقی",
+    "قاسمی",
+    "نوری",
+    "یوسفی",
+    "کاظمی",
+    "اکبری",
+    "رحیمی",
+    "عباسی",
+    "حیدری",
+    "مرادی",
+    "سلیمانی",
+    "نظری",
+]
+
+# name, kind, province code, city (fa), address, phone, contact person
+HEALTH_CENTERS = [
+    (
+        "بیمارستان امام خمینی",
+        HealthCenterKind.HOSPITAL,
+        "tehran",
+        "تهران",
+        "بلوار کشاورز، خیابان دکتر قریب",
+        "02161190",
+        "دکتر علی نادری",
+    ),
+    (
+        "بیمارستان شهدای شهریار",
+        HealthCenterKind.HOSPITAL,
+        "tehran",
+        "شهریار",
+        "بلوار ولیعصر",
+        "02165220000",
+        "مهدی فرهادی",
+    ),
+    (
+        "مرکز جامع سلامت اسلامشهر",
+        HealthCenterKind.CLINIC,
+        "tehran",
+        "اسلامشهر",
+        "خیابان امام خمینی",
+        "02156120000",
+        "نسرین شاکری",
+    ),
+    (
+        "بیمارستان امام علی کرج",
+        HealthCenterKind.HOSPITAL,
+        "alborz",
+        "کرج",
+        "میدان امام حسین",
+        "02634411000",
+        "رضا حاتمی",
+    ),
+    (
+        "بیمارستان الزهرا",
+        HealthCenterKind.HOSPITAL,
+        "isfahan",
+        "اصفهان",
+        "خیابان صفه",
+        "03136202020",
+        "دکتر سارا کیانی",
+    ),
+    (
+        "درمانگاه شهید بهشتی کاشان",
+        HealthCenterKind.CLINIC,
+        "isfahan",
+        "کاشان",
+        "خیابان قطب راوندی",
+        "03155540000",
+        "حمید مهدوی",
+    ),
+    ("بیمارستان نمازی", HealthCenterKind.HOSPITAL, "fars", "شیراز", "میدان نمازی", "07136474331", "دکتر پریسا زارع"),
+    (
+        "خانه بهداشت روستای کناره",
+        HealthCenterKind.HEALTH_HOUSE,
+        "fars",
+        "مرودشت",
+        "روستای کناره",
+        "07143310000",
+        "گلاره بهرامی",
+    ),
+    (
+        "بیمارستان امام رضا",
+        HealthCenterKind.HOSPITAL,
+        "razavi-khorasan",
+        "مشهد",
+        "میدان بیمارستان امام رضا",
+        "05138543031",
+        "دکتر مجید توکلی",
+    ),
+    (
+        "بیمارستان سینا تبریز",
+        HealthCenterKind.HOSPITAL,
+        "east-azerbaijan",
+        "تبریز",
+        "خیابان امام خمینی",
+        "04135498000",
+        "یوسف قربانی",
+    ),
+]
+
+DONORS = [
+    ("09124000001", "حسن شریفی", DonorKind.INDIVIDUAL, ""),
+    ("09124000002", "خیریه مهر امید", DonorKind.CHARITY, "45213"),
+    ("09124000003", "سازمان مردم‌نهاد دست‌های مهربان", DonorKind.NGO, "78120"),
+    ("09124000004", "شرکت نساجی البرز", DonorKind.COMPANY, "10103456789"),
+    ("09124000005", "نیلوفر امیری", DonorKind.INDIVIDUAL, ""),
+    ("09124000006", "علی بابایی", DonorKind.INDIVIDUAL, ""),
+]
+
+WORKSHOP_COUNT = 30
+HEALTH_CENTER_STAFF_MOBILE = "09123000001"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    mobile: str
+    name: str
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing is deliberately slow (~0.3 s); hash the shared demo password once, not 50 times.
+    return make_password(settings.DEMO_PASSWORD)
+
+
+def _demo_user(mobile: str, full_name: str, role: Role, **extra) -> User:
+    user = User.objects.filter(mobile=mobile).first()
+    if user is None:
+        user = user_create(mobile=mobile, full_name=full_name, role=role, password=None, is_demo=True, **extra)
+        user.password = _demo_password_hash()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _cities() -> None:
+    for code, cities in EXTRA_CITIES.items():
+        province = Province.objects.get(code=code)
+        for name_fa, name_en in cities:
+            City.objects.get_or_create(province=province, name_fa=name_fa, defaults={"name_en": name_en})
+
+
+def _coordinators() -> User:
+    admin_user = User.objects.filter(mobile=ADMIN[0]).first()
+    if admin_user is None:
+        admin_user = User.objects.create_superuser(ADMIN[0], None, full_name=ADMIN[1], is_demo=True)
+        admin_user.password = _demo_password_hash()
+        admin_user.save(update_fields=["password"])
+    for mobile, name, scope in COORDINATORS:
+        if scope == "national":
+            _demo_user(mobile, name, Role.COORDINATOR, is_national=True)
+        else:
+            _demo_user(mobile, name, Role.COORDINATOR, provinces=list(Province.objects.filter(code__in=scope)))
+    return User.objects.get(mobile=COORDINATORS[0][0])
+
+
+def _health_centers() -> list[HealthCenter]:
+    centers = []
+    for name, kind, province_code, city_name, address, phone, contact in HEALTH_CENTERS:
+        province = Province.objects.get(code=province_code)
+        city = City.objects.get(province=province, name_fa=city_name)
+        center, _ = HealthCenter.objects.get_or_create(
+            city=city,
+            name=name,
+            defaults={
+                "kind": kind,
+                "province": province,
+                "address": address,
+                "phone": phone,
+                "contact_person": contact,
+            },
+        )
+        centers.append(center)
+    _demo_user(HEALTH_CENTER_STAFF_MOBILE, "آزاده کرمانی", Role.HEALTH_CENTER_STAFF, health_center=centers[0])
+    return centers
+
+
+def _workshops(rng: random.Random, coordinator: User) -> None:
+    products = list(Product.objects.order_by("code"))
+    cities = list(City.objects.filter(province__code__in=EXTRA_CITIES).select_related("province").order_by("pk"))
+    for index in range(WORKSHOP_COUNT):
+        mobile = f"0912200{index + 1:04d}"
+        owner_name = f"{FIRST_NAMES[index % len(FIRST_NAMES)]} {LAST_NAMES[(index * 7) % len(LAST_NAMES)]}"
+        owner = _demo_user(mobile, owner_name, Role.WORKSHOP_OWNER)
+        if Workshop.objects.filter(owner=owner).exists():
+            continue
+        city = cities[index % len(cities)]
+        workshop = workshop_register(
+            owner=owner,
+            name=f"کارگاه خیاطی {owner_name.split()[-1]} {index + 1}",
+            province=city.province,
+            city=city,
+            address=f"{city.name_fa}، کوچه {rng.randint(1, 40)}، پلاک {rng.randint(1, 120)}",
+            is_woman_head_of_household=index % 3 == 0,
+            sewing_machines=rng.randint(1, 6),
+            workers=rng.randint(1, 5),
+        )
+        for product in rng.sample(products, rng.randint(1, 3)):
+            per_day = rng.randint(150, 600) if product.kind == "mask" else rng.randint(8, 40)
+            workshop_set_capacity(workshop=workshop, product=product, units_per_day=per_day, actor=owner)
+        if index % 10 == 7:
+            continue  # stays pending: the coordinator has something to verify
+        workshop_set_status(workshop=workshop, status=WorkshopStatus.VERIFIED, reason="", actor=coordinator)
+        if index % 10 == 9:
+            workshop_set_status(
+                workshop=workshop, status=WorkshopStatus.SUSPENDED, reason="گزارش کیفیت پایین دوخت", actor=coordinator
+            )
+
+
+# Each demo order walks the lifecycle up to its target status.
+ORDER_PATHS = {
+    OrderStatus.REQUESTED: [],
+    OrderStatus.OPEN: [OrderStatus.OPEN],
+    OrderStatus.FUNDED: [OrderStatus.OPEN, OrderStatus.FUNDED],
+    OrderStatus.IN_PRODUCTION: [OrderStatus.OPEN, OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION],
+    OrderStatus.DELIVERED: [OrderStatus.OPEN, OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION, OrderStatus.DELIVERED],
+    OrderStatus.CLOSED: [
+        OrderStatus.OPEN,
+        OrderStatus.FUNDED,
+        OrderStatus.IN_PRODUCTION,
+        OrderStatus.DELIVERED,
+        OrderStatus.CLOSED,
+    ],
+    OrderStatus.CANCELLED: [OrderStatus.OPEN, OrderStatus.CANCELLED],
+}
+
+
+def _orders(rng: random.Random, centers: list[HealthCenter], coordinator: User) -> None:
+    if Order.objects.filter(health_center__in=centers).exists():
+        return
+    products = list(Product.objects.order_by("code"))
+    today = timezone.localdate()
+    targets = list(ORDER_PATHS) * 3
+    for index, target in enumerate(targets):
+        center = centers[index % len(centers)]
+        product = products[index % len(products)]
+        quantity = rng.choice([2000, 5000, 10000]) if product.kind == "mask" else rng.choice([100, 250, 500])
+        order = order_create(
+            health_center=center,
+            product=product,
+            quantity=quantity,
+            needed_by=today + dt.timedelta(days=rng.randint(-5, 45)),
+            priority=rng.choice(list(OrderPriority)),
+            note="",
+            created_by=coordinator,
+        )
+        for status in ORDER_PATHS[target]:
+            reason = "نیاز مرکز با اهدای مستقیم تأمین شد" if status == OrderStatus.CANCELLED else ""
+            order = order_set_status(order=order, status=status, actor=coordinator, reason=reason)
+
+
+def _donors(rng: random.Random) -> None:
+    fundable = list(Order.objects.filter(status__in=[OrderStatus.OPEN, OrderStatus.FUNDED]).order_by("pk"))
+    for mobile, name, kind, registration in DONORS:
+        user = _demo_user(mobile, name, Role.DONOR)
+        donor = Donor.objects.filter(user=user).first() or donor_register(
+            user=user, kind=kind, registration_number=registration
+        )
+        if Pledge.objects.filter(donor=donor).exists() or not fundable:
+            continue
+        for order in rng.sample(fundable, min(2, len(fundable))):
+            amount = rng.choice([5, 10, 25, 50]) * 1_000_000
+            pledge_create(donor=donor, order=order, amount_rials=amount, is_anonymous=rng.random() < 0.3)
+
+
+@transaction.atomic
+def seed_demo() -> list[DemoLogin]:
+    """Create (or complete) the demo world and return the logins to print."""
+    rng = random.Random(1405)
+    _cities()
+    coordinator = _coordinators()
+    centers = _health_centers()
+    _workshops(rng, coordinator)
+    _orders(rng, centers, coordinator)
+    _donors(rng)
+    return [
+        DemoLogin("superuser", ADMIN[0], ADMIN[1]),
+        DemoLogin("national coordinator", COORDINATORS[0][0], COORDINATORS[0][1]),
+        DemoLogin("coordinator (Tehran, Alborz)", COORDINATORS[1][0], COORDINATORS[1][1]),
+        DemoLogin("coordinator (Isfahan, Fars)", COORDINATORS[2][0], COORDINATORS[2][1]),
+        DemoLogin("workshop owner", "09122000001", User.objects.get(mobile="09122000001").full_name),
+        DemoLogin(
+            "health-center staff",
+            HEALTH_CENTER_STAFF_MOBILE,
+            User.objects.get(mobile=HEALTH_CENTER_STAFF_MOBILE).full_name,
+        ),
+        DemoLogin("donor", DONORS[0][0], DONORS[0][1]),
+    ]

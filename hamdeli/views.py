@@ -1,0 +1,54 @@
+"""The home page, which gathers one panel per role from the apps.
+
+It lives in the project package, above all apps, because it reads from every
+one of them and the apps themselves only import downwards (core <- workshops
+<- orders <- donors).
+"""
+
+from django.views.generic import TemplateView
+
+from core.models import HealthCenter, Product, Role
+from core.scoping import scope_by_province
+from donors.models import PledgeStatus
+from donors.selectors import pledges_in_scope, pledges_of_user
+from orders.models import OrderStatus
+from orders.selectors import orders_in_scope, orders_of_health_center
+from workshops.models import WorkshopStatus
+from workshops.selectors import workshop_of_owner, workshops_in_scope
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["products"] = Product.objects.filter(is_active=True)
+        user = self.request.user
+        if not user.is_authenticated:
+            return context
+        if user.is_coordinator:
+            context["coordinator"] = self._coordinator_panel(user)
+        elif user.role == Role.WORKSHOP_OWNER:
+            context["workshop"] = workshop_of_owner(user)
+        elif user.role == Role.DONOR:
+            context["pledges"] = pledges_of_user(user)[:20]
+        elif user.role == Role.HEALTH_CENTER_STAFF:
+            context["center"] = user.health_center
+            context["center_orders"] = orders_of_health_center(user.health_center_id)[:20]
+        return context
+
+    def _coordinator_panel(self, user) -> dict:
+        workshops = workshops_in_scope(user)
+        orders = orders_in_scope(user)
+        return {
+            "provinces": "all" if user.is_superuser or user.is_national else list(user.provinces.all()),
+            "workshops_total": workshops.count(),
+            "workshops_pending": workshops.filter(status=WorkshopStatus.PENDING).count(),
+            "workshops_verified": workshops.filter(status=WorkshopStatus.VERIFIED).count(),
+            "orders_requested": orders.filter(status=OrderStatus.REQUESTED).count(),
+            "orders_open": orders.filter(status=OrderStatus.OPEN).count(),
+            "orders_active": orders.filter(status__in=[OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION]).count(),
+            "pledges_waiting": pledges_in_scope(user).filter(status=PledgeStatus.PLEDGED).count(),
+            "recent_orders": orders[:10],
+            "health_centers": scope_by_province(HealthCenter.objects.all(), user).count(),
+        }

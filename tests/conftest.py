@@ -1,0 +1,45 @@
+"""Cross-cutting fixtures only: a persona per role and a logged-in client for each."""
+
+import pytest
+
+from core.models import Role
+
+from . import factories
+
+
+@pytest.fixture
+def coordinator(db):
+    """Coordinator of Tehran province."""
+    return factories.CoordinatorFactory(full_name="هماهنگ‌کننده تهران")
+
+
+@pytest.fixture
+def other_coordinator(db):
+    """Coordinator of Isfahan province only."""
+    return factories.CoordinatorFactory(full_name="هماهنگ‌کننده اصفهان", provinces=[factories.province("isfahan")])
+
+
+@pytest.fixture
+def national_coordinator(db):
+    return factories.CoordinatorFactory(is_national=True, provinces=[])
+
+
+@pytest.fixture
+def owner(db):
+    return factories.UserFactory(role=Role.WORKSHOP_OWNER)
+
+
+@pytest.fixture
+def donor_user(db):
+    return factories.UserFactory(role=Role.DONOR)
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` returns the test client logged in as ``user``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,132 @@
+"""factory_boy factories for every model the tests build.
+
+Provinces, capitals and products come from data migrations, so factories pick
+existing ones instead of inventing geography.
+"""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from core.models import City, HealthCenter, HealthCenterKind, Product, Province, Role, User
+from core.roles import user_set_role_group
+from donors.models import Donor, DonorKind, Pledge
+from orders.models import Order, OrderPriority, OrderStatus
+from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
+
+TEST_PASSWORD = "test-pass-1405"
+
+
+def province(code: str = "tehran") -> Province:
+    return Province.objects.get(code=code)
+
+
+def capital(code: str = "tehran") -> City:
+    return City.objects.get(province__code=code, is_capital=True)
+
+
+def product(code: str = "surgical-mask-3ply") -> Product:
+    return Product.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    mobile = factory.Sequence(lambda n: f"0935{n:07d}")
+    full_name = factory.Sequence(lambda n: f"کاربر {n}")
+    role = Role.WORKSHOP_OWNER
+    password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def provinces(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.provinces.set(extracted)
+
+    @factory.post_generation
+    def role_group(self, create, extracted, **kwargs):
+        if create:
+            user_set_role_group(self)
+
+
+class CoordinatorFactory(UserFactory):
+    role = Role.COORDINATOR
+    is_staff = True
+
+    @factory.post_generation
+    def provinces(self, create, extracted, **kwargs):
+        """Tehran unless other provinces are given; none for a national coordinator."""
+        if create and not self.is_national:
+            self.provinces.set(extracted if extracted is not None else [province("tehran")])
+
+
+class HealthCenterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HealthCenter
+
+    name = factory.Sequence(lambda n: f"بیمارستان شماره {n}")
+    kind = HealthCenterKind.HOSPITAL
+    province = factory.LazyFunction(lambda: province("tehran"))
+    city = factory.LazyAttribute(lambda o: City.objects.get(province=o.province, is_capital=True))
+    address = "خیابان آزادی"
+    phone = "02166000000"
+    contact_person = "دکتر نمونه"
+
+
+class HealthCenterStaffFactory(UserFactory):
+    role = Role.HEALTH_CENTER_STAFF
+    health_center = factory.SubFactory(HealthCenterFactory)
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workshop
+
+    owner = factory.SubFactory(UserFactory, role=Role.WORKSHOP_OWNER)
+    name = factory.Sequence(lambda n: f"کارگاه {n}")
+    province = factory.LazyFunction(lambda: province("tehran"))
+    city = factory.LazyAttribute(lambda o: City.objects.get(province=o.province, is_capital=True))
+    address = "کوچه یکم"
+    status = WorkshopStatus.VERIFIED
+
+
+class WorkshopCapacityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkshopCapacity
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    product = factory.LazyFunction(product)
+    units_per_day = 200
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    number = factory.Sequence(lambda n: f"ORD-1405-{n + 900000:06d}")
+    health_center = factory.SubFactory(HealthCenterFactory)
+    product = factory.LazyFunction(product)
+    quantity = 1000
+    needed_by = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=20))
+    priority = OrderPriority.NORMAL
+    status = OrderStatus.OPEN
+    created_by = factory.SubFactory(CoordinatorFactory)
+
+
+class DonorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Donor
+
+    user = factory.SubFactory(UserFactory, role=Role.DONOR)
+    kind = DonorKind.INDIVIDUAL
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pledge
+
+    donor = factory.SubFactory(DonorFactory)
+    order = factory.SubFactory(OrderFactory)
+    amount_rials = 10_000_000

@@ -23,7 +23,7 @@ def broker_status(timeout: float = 1.0) -> str:
     from hamdeli.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
     except Exception:  # kombu raises transport-specific errors
         return "down"

@@ -34,5 +34,5 @@ def test_only_coordinators_can_be_national(db):
 
 def test_two_accounts_cannot_share_a_mobile_number_however_it_is_typed(db):
     User.objects.create_user("09131112235", "pw-123456789", full_name="یک", role=Role.DONOR)
-    with translation.override("en"), pytest.raises(ValidationError, match="(?i)mobile number already exists"):
+    with translation.override("en"), pytest.raises(ValidationError, match=r"(?i)mobile number already exists"):
         User.objects.create_user("۰۹۱۳۱۱۱۲۲۳۵", "pw-123456789", full_name="دو", role=Role.DONOR)

@@ -14,13 +14,9 @@ def test_healthz_reports_database_and_broker(client, db, settings):
 
 def test_healthz_reports_an_unreachable_broker_as_down(client, db, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    from hamdeli.celery import app
-
-    app.conf.broker_url = settings.CELERY_BROKER_URL
-    try:
-        assert client.get("/healthz").json() == {"db": "ok", "broker": "down"}
-    finally:
-        app.conf.broker_url = os.environ.get("CELERY_BROKER_URL") or None
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the site works without its broker; background work waits
+    assert response.json() == {"db": "ok", "broker": "down"}
 
 
 @pytest.mark.skipif(not os.environ.get("CELERY_BROKER_URL"), reason="needs a real broker (CI's PostgreSQL+Redis run)")

@@ -11,12 +11,20 @@ from django.contrib import admin
 from django.db import models, transaction
 
 from .audit import diff, log_action, snapshot
-from .forms import JalaliDateField
+from .forms import JalaliDateField, LocalizedDecimalField, LocalizedIntegerField
 from .scoping import scope_by_province
 
 
 class HamdeliModelAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.DateField: {"form_class": JalaliDateField}}
+    # Admin inputs accept Persian digits and Jalali dates like every other form.
+    formfield_overrides = {
+        models.DateField: {"form_class": JalaliDateField},
+        models.DecimalField: {"form_class": LocalizedDecimalField},
+        models.IntegerField: {"form_class": LocalizedIntegerField},
+        models.PositiveIntegerField: {"form_class": LocalizedIntegerField},
+        models.PositiveSmallIntegerField: {"form_class": LocalizedIntegerField},
+        models.PositiveBigIntegerField: {"form_class": LocalizedIntegerField},
+    }
 
 
 class AuditedAdminMixin:

@@ -43,6 +43,20 @@ class LocalizedIntegerField(forms.IntegerField):
         return forms.Field.widget_attrs(self, widget)
 
 
+class LocalizedDecimalField(forms.DecimalField):
+    """Decimal input accepting Persian/Arabic digits and the Persian decimal mark (``۱٫۵``)."""
+
+    widget = NumericTextInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = to_latin_digits(value.strip()).replace("٫", ".").replace("/", ".")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return forms.Field.widget_attrs(self, widget)
+
+
 class PersianCharField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)

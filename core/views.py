@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
@@ -26,6 +27,11 @@ def healthz(request):
     """``{"db": "ok", "broker": "ok"|"eager"|"down"}``; 503 when the database does not answer."""
     payload = {"db": database_status(), "broker": broker_status()}
     return JsonResponse(payload, status=200 if payload["db"] == "ok" else 503)
+
+
+def favicon(request):
+    # Resolved per request: with hashed static files the name is only known after collectstatic.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 class ProductListView(ListView):

@@ -92,7 +92,7 @@ def test_demo_coordinator_logs_in_with_persian_digits_and_her_desk_fits_a_360px_
     expect(page.locator("main table.table tbody tr").first).to_be_visible()
     assert html_lang_and_dir(page) == ("fa", "rtl")
 
-    page.evaluate("document.fonts.ready")
+    page.evaluate("document.fonts.ready.then(() => true)")
     page.screenshot(path=artifacts_dir / "home-360.png")
     page.screenshot(path=artifacts_dir / "home-360-full.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

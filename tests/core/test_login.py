@@ -1,5 +1,4 @@
 from django.urls import reverse
-from django.utils import translation
 
 from core.models import Role
 
@@ -13,13 +12,14 @@ def test_user_logs_in_with_mobile_number_typed_in_persian_digits(client, db):
     assert response.wsgi_request.user.is_authenticated
 
 
-def test_wrong_password_gives_a_clear_message_and_no_login(client, db):
+def test_wrong_password_gives_a_clear_message_and_no_login(client, db, settings):
     factories.UserFactory(mobile="09121234567")
-    with translation.override("en"):
-        response = client.post(
-            reverse("login"), {"username": "09121234567", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en"
-        )
+    response = client.post(reverse("login"), {"username": "09121234567", "password": "nope"})
     assert response.status_code == 200
+    assert "شماره تلفن همراه یا گذرواژه نادرست است" in response.text
+    assert 'value="09121234567"' in response.text  # what she typed is kept
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("login"), {"username": "09121234567", "password": "nope"})
     assert "The mobile number or password is not correct." in response.text
     assert not response.wsgi_request.user.is_authenticated
 
@@ -56,3 +56,8 @@ def test_home_page_is_persian_and_right_to_left_by_default(client, db):
     response = client.get(reverse("home"))
     assert '<html lang="fa" dir="rtl">' in response.text
     assert "fonts/vazirmatn/Vazirmatn-Regular.woff2" in response.text
+
+
+def test_a_phone_set_to_english_still_gets_persian_until_the_user_switches(client, db):
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="fa" dir="rtl">' in response.text

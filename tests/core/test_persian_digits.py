@@ -62,3 +62,12 @@ def test_malformed_mobile_numbers_are_refused_with_an_example(typed):
 
 def test_name_fields_normalise_arabic_letters():
     assert PersianCharField().clean("ياسمن كاظمي") == "یاسمن کاظمی"
+
+
+@pytest.mark.parametrize("typed", ["۱٫۵", "1.5", "١٫٥", "۱/۵"])
+def test_decimal_inputs_accept_persian_digits_and_decimal_mark(typed):
+    from decimal import Decimal
+
+    from core.forms import LocalizedDecimalField
+
+    assert LocalizedDecimalField(max_digits=6, decimal_places=2).clean(typed) == Decimal("1.5")

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -52,6 +53,9 @@ def browser(chromium_executable, _allow_async_unsafe):
             yield browser
         finally:
             browser.close()
+            # While Playwright's loop runs, Django's connections live in a separate
+            # context; close them here or PostgreSQL cannot drop the test database.
+            connections.close_all()
 
 
 @pytest.fixture

@@ -7,9 +7,11 @@ from .scoping import scope_by_province
 
 class HealthCenterFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label=_("Name"), lookup_expr="icontains")
-    province = django_filters.ModelChoiceFilter(label=_("Province"), queryset=Province.objects.none())
-    city = django_filters.ModelChoiceFilter(label=_("City"), queryset=City.objects.none())
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=HealthCenterKind.choices)
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"), queryset=Province.objects.none(), empty_label=_("All")
+    )
+    city = django_filters.ModelChoiceFilter(label=_("City"), queryset=City.objects.none(), empty_label=_("All"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=HealthCenterKind.choices, empty_label=_("All"))
 
     class Meta:
         model = HealthCenter

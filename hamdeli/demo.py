@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import City, HealthCenter, HealthCenterKind, Product, Province, Role, User
+from core.persian import to_persian_digits
 from core.services import user_create
 from donors.models import Donor, DonorKind, Pledge
 from donors.services import donor_register, pledge_create
@@ -256,10 +257,10 @@ def _workshops(rng: random.Random, coordinator: User) -> None:
         city = cities[index % len(cities)]
         workshop = workshop_register(
             owner=owner,
-            name=f"کارگاه خیاطی {owner_name.split()[-1]} {index + 1}",
+            name=f"کارگاه خیاطی {owner_name.split()[-1]} {to_persian_digits(index + 1)}",
             province=city.province,
             city=city,
-            address=f"{city.name_fa}، کوچه {rng.randint(1, 40)}، پلاک {rng.randint(1, 120)}",
+            address=to_persian_digits(f"{city.name_fa}، کوچه {rng.randint(1, 40)}، پلاک {rng.randint(1, 120)}"),
             is_woman_head_of_household=index % 3 == 0,
             sewing_machines=rng.randint(1, 6),
             workers=rng.randint(1, 5),

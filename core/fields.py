@@ -11,7 +11,14 @@ from django.db import models
 
 from . import forms as core_forms
 from .persian import normalize_text, to_latin_digits
-from .validators import normalize_mobile, validate_mobile
+from .validators import (
+    normalize_mobile,
+    normalize_national_id,
+    normalize_sheba,
+    validate_mobile,
+    validate_national_id,
+    validate_sheba,
+)
 
 
 class PersianCharField(models.CharField):
@@ -66,3 +73,37 @@ class PhoneField(models.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return to_latin_digits(value).strip() if isinstance(value, str) else value
+
+
+class NationalIdField(models.CharField):
+    """Iranian national ID (کد ملی), ten digits with a valid check digit."""
+
+    default_validators = [validate_national_id]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_national_id(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": core_forms.NationalIdField, **kwargs})
+
+
+class ShebaField(models.CharField):
+    """Iranian IBAN (شبا): ``IR`` + 24 digits with a valid mod-97 checksum."""
+
+    default_validators = [validate_sheba]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 26)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_sheba(value) if value else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": core_forms.ShebaField, **kwargs})

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from . import jalali
 from .persian import normalize_text, strip_thousands, to_latin_digits
-from .validators import normalize_mobile, validate_mobile
+from .validators import (
+    normalize_mobile,
+    normalize_national_id,
+    normalize_sheba,
+    validate_mobile,
+    validate_national_id,
+    validate_sheba,
+)
 
 
 def _persian_ui() -> bool:
@@ -109,3 +116,31 @@ class JalaliDateField(forms.DateField):
             return jalali.parse_jalali(to_latin_digits(str(value)))
         except jalali.JalaliDateError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class NationalIdField(forms.CharField):
+    default_validators = [validate_national_id]
+
+    def __init__(self, **kwargs):
+        kwargs["max_length"] = 20  # room for dashes and spaces before normalising
+        kwargs.setdefault("widget", NumericTextInput(attrs={"placeholder": "۰۰۱۲۳۴۵۶۷۸"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_national_id(value) if value else value
+
+
+class ShebaField(forms.CharField):
+    default_validators = [validate_sheba]
+
+    def __init__(self, **kwargs):
+        kwargs["max_length"] = 40
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "placeholder": "IR..."})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_sheba(value) if value else value

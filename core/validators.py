@@ -38,3 +38,64 @@ def validate_mobile(value: str) -> None:
             _("Enter a mobile number of 11 digits starting with 09, e.g. 09121234567."),
             code="invalid_mobile",
         )
+
+
+def normalize_national_id(value: str) -> str:
+    """Ten ASCII digits; leading zeros that people often drop are put back."""
+    digits = "".join(ch for ch in to_latin_digits(str(value)) if not ch.isspace() and ch != "-")
+    if digits.isdigit() and 8 <= len(digits) < 10:
+        digits = digits.zfill(10)
+    return digits
+
+
+def is_valid_national_id(value: str) -> bool:
+    """Iranian national ID (کد ملی): ten digits, the last a mod-11 check digit."""
+    if not re.fullmatch(r"\d{10}", value or "") or len(set(value)) == 1:
+        return False
+    check = int(value[9])
+    remainder = sum(int(value[i]) * (10 - i) for i in range(9)) % 11
+    return check == remainder if remainder < 2 else check == 11 - remainder
+
+
+def validate_national_id(value: str) -> None:
+    if not is_valid_national_id(value):
+        raise ValidationError(
+            _("This national ID is not valid. Check the ten digits on the national card."), code="invalid_national_id"
+        )
+
+
+def normalize_sheba(value: str) -> str:
+    """``IR`` + 24 digits, upper case, without spaces; ``IR`` is added when only the digits were typed."""
+    text = "".join(ch for ch in to_latin_digits(str(value)).upper() if not ch.isspace() and ch != "-")
+    if re.fullmatch(r"\d{24}", text):
+        text = "IR" + text
+    return text
+
+
+def is_valid_sheba(value: str) -> bool:
+    """Iranian IBAN (شبا): ``IR`` + 24 digits with an ISO 7064 mod-97 checksum."""
+    if not re.fullmatch(r"IR\d{24}", value or ""):
+        return False
+    rearranged = value[4:] + value[:4]
+    as_number = "".join(str(int(ch, 36)) for ch in rearranged)  # I -> 18, R -> 27
+    return int(as_number) % 97 == 1
+
+
+def validate_sheba(value: str) -> None:
+    if not is_valid_sheba(value):
+        raise ValidationError(
+            _("This Sheba number is not valid. It is IR followed by 24 digits, as your bank gives it."),
+            code="invalid_sheba",
+        )
+
+
+def national_id_with_check_digit(first_nine: str) -> str:
+    """Complete nine digits into a valid national ID (for demo data and tests)."""
+    remainder = sum(int(first_nine[i]) * (10 - i) for i in range(9)) % 11
+    return first_nine + str(remainder if remainder < 2 else 11 - remainder)
+
+
+def sheba_with_check_digits(bban: str) -> str:
+    """Complete the 22-digit account part into a valid ``IR`` Sheba (for demo data and tests)."""
+    check = 98 - int(bban + "182700") % 97  # "IR" -> 18 27, check digits "00"
+    return f"IR{check:02d}{bban}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,12 +22,14 @@ from django.utils import timezone
 from core.models import City, HealthCenter, HealthCenterKind, Product, Province, Role, User
 from core.persian import to_persian_digits
 from core.services import user_create
+from core.validators import national_id_with_check_digit, sheba_with_check_digits
 from donors.models import Donor, DonorKind, Pledge
 from donors.services import donor_register, pledge_create
-from orders.models import Order, OrderPriority, OrderStatus
+from orders.models import Order, OrderPriority, OrderStatus, Quota, QuotaStatus
+from orders.quotas import output_report, quota_accept, quota_decline, quota_offer
 from orders.services import order_create, order_set_status
 from workshops.models import Workshop, WorkshopStatus
-from workshops.services import workshop_register, workshop_set_capacity, workshop_set_status
+from workshops.services import capacity_set, workshop_register, workshop_set_status
 
 # Provinces in the demo and extra (non-capital) cities a coordinator would have added.
 EXTRA_CITIES = {
@@ -258,7 +261,9 @@ def _workshops(rng: random.Random, coordinator: User) -> None:
         workshop = workshop_register(
             owner=owner,
             name=f"کارگاه خیاطی {owner_name.split()[-1]} {to_persian_digits(index + 1)}",
-            province=city.province,
+            national_id=national_id_with_check_digit(f"{271400000 + index * 7919:09d}"),
+            sheba=sheba_with_check_digits(f"{index + 1:022d}") if index % 4 else "",
+            public_name_consent=index % 2 == 0,
             city=city,
             address=to_persian_digits(f"{city.name_fa}، کوچه {rng.randint(1, 40)}، پلاک {rng.randint(1, 120)}"),
             is_woman_head_of_household=index % 3 == 0,
@@ -267,7 +272,7 @@ def _workshops(rng: random.Random, coordinator: User) -> None:
         )
         for product in rng.sample(products, rng.randint(1, 3)):
             per_day = rng.randint(150, 600) if product.kind == "mask" else rng.randint(8, 40)
-            workshop_set_capacity(workshop=workshop, product=product, units_per_day=per_day, actor=owner)
+            capacity_set(workshop=workshop, product=product, units_per_day=per_day, actor=owner)
         if index % 10 == 7:
             continue  # stays pending: the coordinator has something to verify
         workshop_set_status(workshop=workshop, status=WorkshopStatus.VERIFIED, reason="", actor=coordinator)
@@ -319,6 +324,55 @@ def _orders(rng: random.Random, centers: list[HealthCenter], coordinator: User) 
             order = order_set_status(order=order, status=status, actor=coordinator, reason=reason)
 
 
+def _quotas(coordinator: User) -> None:
+    """Offer parts of the funded and in-production orders to verified workshops; answer and report some."""
+    if Quota.objects.exists():
+        return
+    today = timezone.localdate()
+    orders = Order.objects.filter(status__in=[OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION]).select_related("product")
+    first_owner_workshop = Workshop.objects.get(owner__mobile="09122000001")
+    for order_index, order in enumerate(orders.order_by("pk")):
+        makers = list(
+            Workshop.objects.filter(status=WorkshopStatus.VERIFIED, capacities__product=order.product).order_by("pk")[
+                :3
+            ]
+        )
+        for maker_index, workshop in enumerate(makers):
+            rate = workshop.capacities.get(product=order.product).units_per_day
+            quantity = max(10, min(order.quantity // 3, rate * 8))
+            due = max(order.needed_by - dt.timedelta(days=2), today + dt.timedelta(days=12))
+            quota = quota_offer(order=order, workshop=workshop, quantity=quantity, due_date=due, actor=coordinator)
+            if order.status == OrderStatus.FUNDED and maker_index == 0:
+                continue  # stays offered: something in the owner's inbox
+            if maker_index == 2 and order_index % 2:
+                quota_decline(quota=quota, owner=workshop.owner, reason="چرخ خیاطی خراب است")
+                continue
+            quota_accept(quota=quota, owner=workshop.owner)
+            if order.status == OrderStatus.IN_PRODUCTION:
+                made = min(quota.quantity, rate // 2 + 1)
+                output_report(quota=quota, owner=workshop.owner, quantity=made, idempotency_key=uuid.uuid4())
+    # The demo owner always has one offer waiting and one accepted quota to report against.
+    product_id = first_owner_workshop.capacities.values_list("product_id", flat=True).first()
+    order = Order.objects.filter(product_id=product_id, status=OrderStatus.FUNDED).first()
+    if order is not None and not first_owner_workshop.quotas.filter(status=QuotaStatus.OFFERED).exists():
+        quota_offer(
+            order=order,
+            workshop=first_owner_workshop,
+            quantity=40,
+            due_date=today + dt.timedelta(days=14),
+            actor=coordinator,
+        )
+    if order is not None and not first_owner_workshop.quotas.filter(status=QuotaStatus.ACCEPTED).exists():
+        quota = quota_offer(
+            order=order,
+            workshop=first_owner_workshop,
+            quantity=60,
+            due_date=today + dt.timedelta(days=20),
+            actor=coordinator,
+        )
+        quota_accept(quota=quota, owner=first_owner_workshop.owner)
+
+
 def _donors(rng: random.Random) -> None:
     fundable = list(Order.objects.filter(status__in=[OrderStatus.OPEN, OrderStatus.FUNDED]).order_by("pk"))
     for mobile, name, kind, registration in DONORS:
@@ -342,6 +396,7 @@ def seed_demo() -> list[DemoLogin]:
     centers = _health_centers()
     _workshops(rng, coordinator)
     _orders(rng, centers, coordinator)
+    _quotas(coordinator)
     _donors(rng)
     return [
         DemoLogin("superuser", ADMIN[0], ADMIN[1]),

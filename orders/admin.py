@@ -2,7 +2,20 @@ from django.contrib import admin
 
 from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin
 
-from .models import Order
+from .models import Order, OutputReport, Quota
+
+
+class ReadOnlyQuantitiesMixin:
+    """Quantities move only through the services (locked, audited); the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Order)
@@ -16,3 +29,19 @@ class OrderAdmin(ProvinceScopedAdminMixin, AuditedAdminMixin, HamdeliModelAdmin)
 
     def has_add_permission(self, request):
         return False  # orders get their number and audit entry from orders.services.order_create
+
+
+@admin.register(Quota)
+class QuotaAdmin(ReadOnlyQuantitiesMixin, ProvinceScopedAdminMixin, HamdeliModelAdmin):
+    province_field = "workshop__province"
+    list_display = ["order", "workshop", "quantity", "due_date", "status", "produced_units", "accepted_units"]
+    list_filter = ["status"]
+    search_fields = ["order__number", "workshop__name"]
+    list_select_related = ["order", "workshop"]
+
+
+@admin.register(OutputReport)
+class OutputReportAdmin(ReadOnlyQuantitiesMixin, ProvinceScopedAdminMixin, HamdeliModelAdmin):
+    province_field = "quota__workshop__province"
+    list_display = ["quota", "report_date", "quantity", "reported_by", "created_at", "corrected_at"]
+    list_select_related = ["quota__order", "quota__workshop", "reported_by"]

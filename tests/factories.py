@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from core.models import City, HealthCenter, HealthCenterKind, Product, Province, Role, User
 from core.roles import user_set_role_group
+from core.validators import national_id_with_check_digit
 from donors.models import Donor, DonorKind, Pledge
-from orders.models import Order, OrderPriority, OrderStatus
+from orders.models import Order, OrderPriority, OrderStatus, Quota, QuotaStatus
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
 
 TEST_PASSWORD = "test-pass-1405"
@@ -86,6 +87,7 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
 
     owner = factory.SubFactory(UserFactory, role=Role.WORKSHOP_OWNER)
     name = factory.Sequence(lambda n: f"کارگاه {n}")
+    national_id = factory.Sequence(lambda n: national_id_with_check_digit(f"{500000000 + n * 13:09d}"))
     province = factory.LazyFunction(lambda: province("tehran"))
     city = factory.LazyAttribute(lambda o: City.objects.get(province=o.province, is_capital=True))
     address = "کوچه یکم"
@@ -113,6 +115,29 @@ class OrderFactory(factory.django.DjangoModelFactory):
     priority = OrderPriority.NORMAL
     status = OrderStatus.OPEN
     created_by = factory.SubFactory(CoordinatorFactory)
+
+
+class QuotaFactory(factory.django.DjangoModelFactory):
+    """An accepted quota of 100 units due in 20 days, for a workshop that makes the order's product."""
+
+    class Meta:
+        model = Quota
+
+    order = factory.SubFactory(OrderFactory, status=OrderStatus.IN_PRODUCTION)
+    workshop = factory.SubFactory(WorkshopFactory)
+    quantity = 100
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=20))
+    piece_rate_rials = factory.LazyAttribute(lambda o: o.order.product.piece_rate_rials)
+    status = QuotaStatus.ACCEPTED
+    responded_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def capacity(self, create, extracted, **kwargs):
+        """The workshop declares the product (``capacity=`` units per day, default 20)."""
+        if create:
+            WorkshopCapacity.objects.get_or_create(
+                workshop=self.workshop, product=self.order.product, defaults={"units_per_day": extracted or 20}
+            )
 
 
 class DonorFactory(factory.django.DjangoModelFactory):

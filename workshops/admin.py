@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin
 
-from .models import Workshop, WorkshopCapacity
+from .models import Workshop, WorkshopCapacity, WorkshopNote, WorkshopUnavailability
 
 
 class WorkshopCapacityInline(admin.TabularInline):
@@ -10,14 +10,21 @@ class WorkshopCapacityInline(admin.TabularInline):
     extra = 0
 
 
+class WorkshopUnavailabilityInline(admin.TabularInline):
+    model = WorkshopUnavailability
+    extra = 0
+
+
 @admin.register(Workshop)
 class WorkshopAdmin(ProvinceScopedAdminMixin, AuditedAdminMixin, HamdeliModelAdmin):
     list_display = ["name", "owner", "province", "city", "status", "is_woman_head_of_household"]
     list_filter = ["status", "province", "is_woman_head_of_household"]
-    search_fields = ["name", "owner__full_name", "owner__mobile"]
+    search_fields = ["name", "owner__full_name", "owner__mobile", "national_id"]
     list_select_related = ["owner", "province", "city"]
     raw_id_fields = ["owner"]
-    inlines = [WorkshopCapacityInline]
+    # Status changes go through the coordinator's verify/suspend pages, which ask for a reason.
+    readonly_fields = ["status", "status_reason", "created_at"]
+    inlines = [WorkshopCapacityInline, WorkshopUnavailabilityInline]
 
 
 @admin.register(WorkshopCapacity)
@@ -26,3 +33,18 @@ class WorkshopCapacityAdmin(ProvinceScopedAdminMixin, AuditedAdminMixin, Hamdeli
     list_display = ["workshop", "product", "units_per_day"]
     list_filter = ["product"]
     list_select_related = ["workshop", "product"]
+
+
+@admin.register(WorkshopUnavailability)
+class WorkshopUnavailabilityAdmin(ProvinceScopedAdminMixin, HamdeliModelAdmin):
+    province_field = "workshop__province"
+    list_display = ["workshop", "start_date", "end_date", "reason"]
+    list_select_related = ["workshop"]
+
+
+@admin.register(WorkshopNote)
+class WorkshopNoteAdmin(ProvinceScopedAdminMixin, HamdeliModelAdmin):
+    province_field = "workshop__province"
+    list_display = ["workshop", "author", "created_at", "text"]
+    list_select_related = ["workshop", "author"]
+    readonly_fields = ["author", "created_at"]

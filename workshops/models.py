@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import PersianCharField, QuantityField
+from core.fields import NationalIdField, PersianCharField, QuantityField, ShebaField
 from core.models import City, Product, Province
+
+from .calendar import DEFAULT_WEEKDAY_MASK, WorkCalendar
 
 
 class WorkshopStatus(models.TextChoices):
@@ -16,13 +18,14 @@ class Workshop(models.Model):
     """A home-based sewing workshop, run by one owner (a user with the workshop-owner role).
 
     Only verified workshops receive production quotas. ``is_woman_head_of_household``
-    is private: coordinators see it, the public never does.
+    is private: coordinators see it, the public and donors never do.
     """
 
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="workshop", verbose_name=_("owner")
     )
     name = PersianCharField(_("workshop name"), max_length=150)
+    national_id = NationalIdField(_("owner's national ID"), unique=True)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+", verbose_name=_("province"))
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
     address = PersianCharField(_("address"), max_length=400)
@@ -30,9 +33,18 @@ class Workshop(models.Model):
         _("status"), max_length=20, choices=WorkshopStatus.choices, default=WorkshopStatus.PENDING
     )
     status_reason = models.CharField(_("reason for status"), max_length=400, blank=True)
-    is_woman_head_of_household = models.BooleanField(_("woman head of household"), default=False)
+    is_woman_head_of_household = models.BooleanField(
+        _("woman head of household"), default=False, help_text=_("Private: only coordinators see this.")
+    )
+    sheba = ShebaField(_("Sheba (bank account)"), blank=True, help_text=_("IR followed by 24 digits."))
     sewing_machines = QuantityField(_("sewing machines"), default=1)
     workers = QuantityField(_("workers"), default=1)
+    working_weekdays = models.PositiveSmallIntegerField(
+        _("working weekdays"), default=DEFAULT_WEEKDAY_MASK, help_text=_("Bit n set = works on Python weekday n.")
+    )
+    public_name_consent = models.BooleanField(
+        _("donors may see the workshop's name"), default=False, help_text=_("Otherwise donors only see the city.")
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     class Meta:
@@ -42,10 +54,22 @@ class Workshop(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=WorkshopStatus.values), name="workshop_status_valid"),
             models.CheckConstraint(condition=models.Q(workers__gte=1), name="workshop_has_a_worker"),
+            models.CheckConstraint(
+                condition=models.Q(working_weekdays__gt=0, working_weekdays__lt=128),
+                name="workshop_works_some_weekday",
+                violation_error_message=_("Choose at least one working day."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def work_calendar(self) -> WorkCalendar:
+        closed = tuple(self.unavailable_ranges.values_list("start_date", "end_date"))
+        return WorkCalendar(self.working_weekdays, closed)
+
+    def daily_rates(self) -> dict[int, int]:
+        return dict(self.capacities.values_list("product_id", "units_per_day"))
 
 
 class WorkshopCapacity(models.Model):
@@ -68,3 +92,48 @@ class WorkshopCapacity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workshop}: {self.product} × {self.units_per_day}"
+
+
+class WorkshopUnavailability(models.Model):
+    """A date range in which the workshop does not work (travel, illness, holidays)."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="unavailable_ranges", verbose_name=_("workshop")
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    reason = PersianCharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("unavailable period")
+        verbose_name_plural = _("unavailable periods")
+        ordering = ["workshop", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="unavailability_ends_after_start",
+                violation_error_message=_("The end date must not be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop}: {self.start_date} – {self.end_date}"
+
+
+class WorkshopNote(models.Model):
+    """A coordinator's note on a workshop (phone calls, visits, quality remarks)."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="notes", verbose_name=_("workshop"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    text = PersianCharField(_("note"), max_length=1000)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("workshop note")
+        verbose_name_plural = _("workshop notes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

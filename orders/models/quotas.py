@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.fields import PersianCharField, QuantityField, RialField
+from workshops.models import Workshop
+
+from .orders import Order
+
+# A workshop may report up to 5% more than its quota (a cut of cloth rarely divides exactly).
+OVERPRODUCTION_PERCENT = 105
+
+
+class QuotaStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Quota(models.Model):
+    """Part of an order offered to one workshop: make ``quantity`` units by ``due_date``.
+
+    Lives in ``orders`` (not ``workshops``) because it points at an order and
+    workshops may not import orders. ``produced_units`` is the running total of
+    the workshop's output reports, kept under a row lock by the services;
+    ``accepted_units`` (quality-checked at collection) and ``paid_units``
+    (paid out from the ledger) are filled in by the deliveries and donors
+    features.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="quotas", verbose_name=_("order"))
+    workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="quotas", verbose_name=_("workshop"))
+    quantity = QuantityField(_("quantity"))
+    due_date = models.DateField(_("due date"))
+    piece_rate_rials = RialField(_("piece rate (rials)"), help_text=_("Fixed when the quota is offered."))
+    status = models.CharField(_("status"), max_length=20, choices=QuotaStatus.choices, default=QuotaStatus.OFFERED)
+    decline_reason = PersianCharField(_("reason for declining"), max_length=400, blank=True)
+    cancel_reason = PersianCharField(_("reason for cancelling"), max_length=400, blank=True)
+    offered_at = models.DateTimeField(_("offered at"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    produced_units = models.PositiveIntegerField(_("produced"), default=0)
+    accepted_units = models.PositiveIntegerField(_("accepted after quality check"), default=0)
+    paid_units = models.PositiveIntegerField(_("paid"), default=0)
+
+    class Meta:
+        verbose_name = _("production quota")
+        verbose_name_plural = _("production quotas")
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["workshop", "status"], name="quota_workshop_status_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="quota_quantity_positive"),
+            models.CheckConstraint(condition=models.Q(status__in=QuotaStatus.values), name="quota_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(produced_units__lte=models.F("quantity") * OVERPRODUCTION_PERCENT / 100),
+                name="quota_produced_within_tolerance",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_units__lte=models.F("produced_units")), name="quota_accepted_le_produced"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(paid_units__lte=models.F("accepted_units")), name="quota_paid_le_accepted"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=QuotaStatus.DECLINED) | ~models.Q(decline_reason=""),
+                name="quota_decline_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number} → {self.workshop}: {self.quantity}"
+
+    @property
+    def max_total_units(self) -> int:
+        """The most the workshop may report in total: the quantity plus 5%, rounded down."""
+        return self.quantity * OVERPRODUCTION_PERCENT // 100
+
+    @property
+    def remaining_units(self) -> int:
+        return max(self.quantity - self.produced_units, 0)
+
+    @property
+    def total_pay_rials(self) -> int:
+        return self.quantity * self.piece_rate_rials
+
+    @property
+    def earned_rials(self) -> int:
+        return self.accepted_units * self.piece_rate_rials
+
+    @property
+    def paid_rials(self) -> int:
+        return self.paid_units * self.piece_rate_rials
+
+
+class OutputReport(models.Model):
+    """What a workshop made on one day against one quota.
+
+    ``idempotency_key`` comes from the report form: a double-submitted form or
+    a retried request carries the same key and is stored once.
+    """
+
+    quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="reports", verbose_name=_("quota"))
+    report_date = models.DateField(_("day"))
+    quantity = QuantityField(_("units made"))
+    note = PersianCharField(_("note"), max_length=300, blank=True)
+    idempotency_key = models.UUIDField(_("submission key"), unique=True, editable=False)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
+    )
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("output report")
+        verbose_name_plural = _("output reports")
+        ordering = ["-report_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="report_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quota_id} @ {self.report_date}: {self.quantity}"

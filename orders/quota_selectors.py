@@ -1,0 +1,102 @@
+"""Reads about quotas: progress and pace, quotas at risk, earnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.db.models import F, QuerySet, Sum
+from django.utils import timezone
+
+from core.models import User
+from workshops.calendar import Load, loads_at_risk
+from workshops.models import Workshop
+
+from .models import Quota, QuotaStatus
+
+
+def quotas_of_owner(user: User) -> QuerySet[Quota]:
+    """Every quota of the owner's workshop; other workshops' quotas are simply not in it (404)."""
+    return Quota.objects.select_related("order__product", "order__health_center__province", "workshop").filter(
+        workshop__owner=user
+    )
+
+
+@dataclass(frozen=True)
+class QuotaProgress:
+    produced: int
+    remaining: int
+    percent: int
+    working_days_total: int
+    working_days_elapsed: int
+    working_days_left: int
+    expected_pace: float  # units per working day needed from acceptance to the due date
+    actual_pace: float  # units per working day so far
+    expected_by_now: int
+    behind: bool
+
+
+def quota_progress(quota: Quota, today: dt.date | None = None) -> QuotaProgress:
+    """How an accepted quota is going, in working days of its workshop's calendar."""
+    today = today or timezone.localdate()
+    calendar = quota.workshop.work_calendar()
+    started = timezone.localtime(quota.responded_at).date() if quota.responded_at else today
+    total_days = max(calendar.working_days(started, quota.due_date), 1)
+    elapsed = min(calendar.working_days(started, today), total_days)
+    left = calendar.working_days(today, quota.due_date)
+    expected_pace = quota.quantity / total_days
+    actual_pace = quota.produced_units / elapsed if elapsed else 0.0
+    expected_by_now = min(quota.quantity, math.floor(expected_pace * elapsed))
+    return QuotaProgress(
+        produced=quota.produced_units,
+        remaining=quota.remaining_units,
+        percent=min(100, round(100 * quota.produced_units / quota.quantity)),
+        working_days_total=total_days,
+        working_days_elapsed=elapsed,
+        working_days_left=left,
+        expected_pace=round(expected_pace, 1),
+        actual_pace=round(actual_pace, 1),
+        expected_by_now=expected_by_now,
+        behind=quota.produced_units < expected_by_now,
+    )
+
+
+def quotas_at_risk(workshop: Workshop, today: dt.date | None = None) -> list[Quota]:
+    """Accepted quotas that no longer fit the workshop's capacity and calendar, earliest due first."""
+    today = today or timezone.localdate()
+    quotas = {
+        quota.pk: quota
+        for quota in Quota.objects.select_related("order__product").filter(
+            workshop=workshop, status=QuotaStatus.ACCEPTED, produced_units__lt=F("quantity")
+        )
+    }
+    loads = [Load(pk, q.due_date, q.order.product_id, q.remaining_units) for pk, q in quotas.items()]
+    keys = loads_at_risk(calendar=workshop.work_calendar(), rates=workshop.daily_rates(), loads=loads, today=today)
+    return [quotas[key] for key in keys]
+
+
+@dataclass(frozen=True)
+class Earnings:
+    accepted_units: int
+    earned_rials: int  # accepted units x piece rate
+    paid_rials: int
+    unpaid_rials: int
+    produced_awaiting_check: int  # produced but not yet quality-checked at collection
+
+
+def earnings_of_workshop(workshop: Workshop) -> Earnings:
+    totals = Quota.objects.filter(workshop=workshop).aggregate(
+        accepted=Sum("accepted_units"),
+        produced=Sum("produced_units"),
+        earned=Sum(F("accepted_units") * F("piece_rate_rials")),
+        paid=Sum(F("paid_units") * F("piece_rate_rials")),
+    )
+    earned, paid = totals["earned"] or 0, totals["paid"] or 0
+    return Earnings(
+        accepted_units=totals["accepted"] or 0,
+        earned_rials=earned,
+        paid_rials=paid,
+        unpaid_rials=earned - paid,
+        produced_awaiting_check=(totals["produced"] or 0) - (totals["accepted"] or 0),
+    )

@@ -1,0 +1,213 @@
+"""Write operations on production quotas and the daily output reports against them.
+
+Quantities move here, so each function locks the quota row
+(``select_for_update``) before reading the totals it checks: two reports sent
+at the same moment are checked one after the other, never both against the
+same old total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import log_action
+from core.models import User
+from core.persian import group_thousands
+from workshops.models import Workshop, WorkshopStatus
+
+from .models import Order, OutputReport, Quota, QuotaStatus
+
+
+def _persian_number(value: int) -> str:
+    from django.utils.translation import get_language
+
+    return group_thousands(value, persian=not (get_language() or "fa").startswith("en"))
+
+
+def _owned_quota_for_update(quota: Quota, owner: User) -> Quota:
+    locked = Quota.objects.select_for_update().select_related("workshop").get(pk=quota.pk)
+    if locked.workshop.owner_id != owner.pk:
+        raise PermissionDenied
+    return locked
+
+
+@transaction.atomic
+def quota_offer(*, order: Order, workshop: Workshop, quantity: int, due_date: dt.date, actor: User | None) -> Quota:
+    """Offer part of an order to a verified workshop that declared the product.
+
+    The allocation engine (orders issue) decides the quantities; this is the
+    one place a quota is created, so its guards hold for every caller.
+    """
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if workshop.status != WorkshopStatus.VERIFIED:
+        raise ValidationError(_("Only verified workshops receive quotas."))
+    if not workshop.capacities.filter(product_id=order.product_id).exists():
+        raise ValidationError(_("This workshop has not declared a capacity for this product."))
+    if quantity <= 0:
+        raise ValidationError({"quantity": _("A quota must be at least one unit.")})
+    quota = Quota(
+        order=order,
+        workshop=workshop,
+        quantity=quantity,
+        due_date=due_date,
+        piece_rate_rials=order.product.piece_rate_rials,
+    )
+    quota.full_clean()
+    quota.save()
+    log_action(actor=actor, obj=quota, action="quota.offer", changes={"quantity": [None, quantity]})
+    return quota
+
+
+@transaction.atomic
+def quota_accept(*, quota: Quota, owner: User) -> Quota:
+    """The owner takes the offered quota on; from now on she reports output against it."""
+    quota = _owned_quota_for_update(quota, owner)
+    if quota.status != QuotaStatus.OFFERED:
+        raise ValidationError(_("This quota is no longer waiting for an answer."))
+    if quota.workshop.status != WorkshopStatus.VERIFIED:
+        raise ValidationError(_("Your workshop is not verified at the moment, so it cannot take on quotas."))
+    quota.status = QuotaStatus.ACCEPTED
+    quota.responded_at = timezone.now()
+    quota.save(update_fields=["status", "responded_at"])
+    log_action(actor=owner, obj=quota, action="quota.accept", changes={"status": [QuotaStatus.OFFERED, quota.status]})
+    return quota
+
+
+@transaction.atomic
+def quota_decline(*, quota: Quota, owner: User, reason: str) -> Quota:
+    """The owner turns the offer down, saying why (the coordinator re-allocates it)."""
+    quota = _owned_quota_for_update(quota, owner)
+    if quota.status != QuotaStatus.OFFERED:
+        raise ValidationError(_("This quota is no longer waiting for an answer."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please say why you decline, so the coordinator can plan.")})
+    quota.status = QuotaStatus.DECLINED
+    quota.decline_reason = reason
+    quota.responded_at = timezone.now()
+    quota.save(update_fields=["status", "decline_reason", "responded_at"])
+    log_action(
+        actor=owner,
+        obj=quota,
+        action="quota.decline",
+        changes={"status": [QuotaStatus.OFFERED, quota.status]},
+        note=reason,
+    )
+    return quota
+
+
+def _check_total(quota: Quota, new_total: int) -> None:
+    if new_total > quota.max_total_units:
+        already = quota.produced_units
+        raise ValidationError(
+            {
+                "quantity": _(
+                    "Too many: this quota allows at most %(max)s units in total (the quota plus 5%%). "
+                    "You have reported %(done)s so far, so you can report at most %(left)s more."
+                )
+                % {
+                    "max": _persian_number(quota.max_total_units),
+                    "done": _persian_number(already),
+                    "left": _persian_number(max(quota.max_total_units - already, 0)),
+                }
+            }
+        )
+
+
+@transaction.atomic
+def output_report(
+    *,
+    quota: Quota,
+    owner: User,
+    quantity: int,
+    report_date: dt.date | None = None,
+    note: str = "",
+    idempotency_key: uuid.UUID,
+) -> tuple[OutputReport, bool]:
+    """Record units made on a day; returns ``(report, created)``.
+
+    A repeated ``idempotency_key`` (double-clicked button, retried request)
+    returns the report already stored and counts nothing twice.
+    """
+    existing = OutputReport.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.quota_id != quota.pk:
+            raise ValidationError(_("This form was already used for another quota; please open it again."))
+        return existing, False
+    quota = _owned_quota_for_update(quota, owner)
+    # Checked again under the lock: a concurrent twin of this request may have just committed.
+    existing = OutputReport.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    today = timezone.localdate()
+    report_date = report_date or today
+    if quota.status != QuotaStatus.ACCEPTED:
+        raise ValidationError(_("Output can only be reported for a quota you have accepted."))
+    if quantity <= 0:
+        raise ValidationError({"quantity": _("Enter the number of units made: at least 1.")})
+    if report_date > today:
+        raise ValidationError({"report_date": _("You cannot report for a day that has not come yet.")})
+    accepted_on = timezone.localtime(quota.responded_at).date() if quota.responded_at else today
+    if report_date < accepted_on:
+        raise ValidationError({"report_date": _("This day is before you accepted the quota.")})
+    _check_total(quota, quota.produced_units + quantity)
+    try:
+        with transaction.atomic():
+            report = OutputReport.objects.create(
+                quota=quota,
+                report_date=report_date,
+                quantity=quantity,
+                note=note,
+                idempotency_key=idempotency_key,
+                reported_by=owner,
+            )
+    except IntegrityError:
+        # Same key committed by a parallel request that did not wait on our lock (another quota row).
+        return OutputReport.objects.get(idempotency_key=idempotency_key), False
+    before = quota.produced_units
+    quota.produced_units = before + quantity
+    quota.save(update_fields=["produced_units"])
+    log_action(
+        actor=owner,
+        obj=quota,
+        action="output.report",
+        changes={"produced_units": [before, quota.produced_units]},
+        note=f"report {report.pk}: {quantity} on {report_date.isoformat()}",
+    )
+    return report, True
+
+
+@transaction.atomic
+def output_correct(*, report: OutputReport, owner: User, quantity: int, note: str | None = None) -> OutputReport:
+    """Correct the quantity of a report on the day it was made; audited with before/after."""
+    quota = _owned_quota_for_update(report.quota, owner)
+    report = OutputReport.objects.select_for_update().get(pk=report.pk)
+    if timezone.localtime(report.created_at).date() != timezone.localdate():
+        raise ValidationError(_("A report can only be corrected on the day it was sent. Ask your coordinator."))
+    if quota.status != QuotaStatus.ACCEPTED:
+        raise ValidationError(_("This quota is closed for reporting."))
+    if quantity <= 0:
+        raise ValidationError({"quantity": _("Enter the number of units made: at least 1.")})
+    new_total = quota.produced_units - report.quantity + quantity
+    _check_total(quota, new_total)
+    before_report, before_total = report.quantity, quota.produced_units
+    report.quantity = quantity
+    if note is not None:
+        report.note = note
+    report.corrected_at = timezone.now()
+    report.save(update_fields=["quantity", "note", "corrected_at"])
+    quota.produced_units = new_total
+    quota.save(update_fields=["produced_units"])
+    log_action(
+        actor=owner,
+        obj=report,
+        action="output.correct",
+        changes={"quantity": [before_report, quantity], "quota.produced_units": [before_total, new_total]},
+    )
+    return report

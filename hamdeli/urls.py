@@ -21,6 +21,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("core.urls")),
+    # Workshop owner: sign-up, profile, capacity and calendar (workshops app).
+    path("", include("workshops.urls")),
+    # Workshop owner: quota inbox, output reports, history (orders app, where quotas live).
+    path("workshop/", include("orders.owner_urls")),
+    # Coordinator: workshop list and detail, supply summary (orders app: they show quotas too).
+    path("coordinator/", include("orders.supply_urls")),
 ]
 
 if settings.DEBUG:

@@ -49,7 +49,7 @@ beat: $(VENV)/.runtime-installed
 
 # Needs GNU gettext; the compiled .mo files are committed so running the app does not.
 messages: $(VENV)/.dev-installed
-	$(PY) manage.py makemessages -l fa -l en --ignore=.venv --ignore=staticfiles --no-obsolete --no-fuzzy-matching
+	$(PY) manage.py makemessages -l fa -l en --ignore=.venv --ignore=staticfiles --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

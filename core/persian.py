@@ -45,9 +45,13 @@ def strip_thousands(value: str) -> str:
     return "".join(ch for ch in latin if ch not in THOUSANDS_SEPARATORS)
 
 
-def group_thousands(number: int | Decimal, *, persian: bool) -> str:
-    """``1234567`` -> ``۱٬۲۳۴٬۵۶۷`` (Persian) or ``1,234,567``."""
-    text = f"{number:,}"
+def group_thousands(number: int | float | Decimal, *, persian: bool) -> str:
+    """``1234567`` -> ``۱٬۲۳۴٬۵۶۷`` (Persian) or ``1,234,567``; fractions keep at most two places."""
+    if isinstance(number, float):
+        number = Decimal(str(round(number, 2)))
+    text = format(number, ",f")  # ",f" never switches to exponent notation (Decimal("8E+1") -> "80")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     if persian:
         return to_persian_digits(text.replace(",", PERSIAN_THOUSANDS_SEPARATOR).replace(".", "٫"))
     return text

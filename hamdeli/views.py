@@ -11,7 +11,8 @@ from core.models import HealthCenter, Product, Role
 from core.scoping import scope_by_province
 from donors.models import PledgeStatus
 from donors.selectors import pledges_in_scope, pledges_of_user
-from orders.models import OrderStatus
+from orders.models import OrderStatus, QuotaStatus
+from orders.quota_selectors import quota_progress, quotas_at_risk, quotas_of_owner
 from orders.selectors import orders_in_scope, orders_of_health_center
 from workshops.models import WorkshopStatus
 from workshops.selectors import workshop_of_owner, workshops_in_scope
@@ -29,13 +30,23 @@ class HomeView(TemplateView):
         if user.is_coordinator:
             context["coordinator"] = self._coordinator_panel(user)
         elif user.role == Role.WORKSHOP_OWNER:
-            context["workshop"] = workshop_of_owner(user)
+            context["workshop"] = workshop = workshop_of_owner(user)
+            if workshop is not None:
+                context["owner_panel"] = self._owner_panel(user, workshop)
         elif user.role == Role.DONOR:
             context["pledges"] = pledges_of_user(user)[:20]
         elif user.role == Role.HEALTH_CENTER_STAFF:
             context["center"] = user.health_center
             context["center_orders"] = orders_of_health_center(user.health_center_id)[:20]
         return context
+
+    def _owner_panel(self, user, workshop) -> dict:
+        quotas = quotas_of_owner(user)
+        return {
+            "offered_count": quotas.filter(status=QuotaStatus.OFFERED).count(),
+            "accepted": [(quota, quota_progress(quota)) for quota in quotas.filter(status=QuotaStatus.ACCEPTED)],
+            "at_risk": quotas_at_risk(workshop),
+        }
 
     def _coordinator_panel(self, user) -> dict:
         workshops = workshops_in_scope(user)

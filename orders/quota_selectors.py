@@ -48,6 +48,9 @@ def quota_progress(quota: Quota, today: dt.date | None = None) -> QuotaProgress:
     expected_pace = quota.quantity / total_days
     actual_pace = quota.produced_units / elapsed if elapsed else 0.0
     expected_by_now = min(quota.quantity, math.floor(expected_pace * elapsed))
+    # Judge "behind" on finished days only: on the day she accepts, nothing is late yet.
+    finished_days = min(calendar.working_days(started, today - dt.timedelta(days=1)), total_days)
+    expected_by_yesterday = min(quota.quantity, math.floor(expected_pace * finished_days))
     return QuotaProgress(
         produced=quota.produced_units,
         remaining=quota.remaining_units,
@@ -58,7 +61,7 @@ def quota_progress(quota: Quota, today: dt.date | None = None) -> QuotaProgress:
         expected_pace=round(expected_pace, 1),
         actual_pace=round(actual_pace, 1),
         expected_by_now=expected_by_now,
-        behind=quota.produced_units < expected_by_now,
+        behind=quota.produced_units < expected_by_yesterday,
     )
 
 

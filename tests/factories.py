@@ -122,6 +122,7 @@ class QuotaFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Quota
+        skip_postgeneration_save = True  # the capacity hook does not change the quota
 
     order = factory.SubFactory(OrderFactory, status=OrderStatus.IN_PRODUCTION)
     workshop = factory.SubFactory(WorkshopFactory)

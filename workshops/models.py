@@ -64,12 +64,13 @@ class Workshop(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # .all() rather than values_list(): honours prefetch_related, so lists stay one query per relation.
     def work_calendar(self) -> WorkCalendar:
-        closed = tuple(self.unavailable_ranges.values_list("start_date", "end_date"))
+        closed = tuple((period.start_date, period.end_date) for period in self.unavailable_ranges.all())
         return WorkCalendar(self.working_weekdays, closed)
 
     def daily_rates(self) -> dict[int, int]:
-        return dict(self.capacities.values_list("product_id", "units_per_day"))
+        return {capacity.product_id: capacity.units_per_day for capacity in self.capacities.all()}
 
 
 class WorkshopCapacity(models.Model):

@@ -132,6 +132,19 @@ def capacity_set(*, workshop: Workshop, product: Product, units_per_day: int | N
 
 
 @transaction.atomic
+def capacity_update(
+    *, workshop: Workshop, rates: Iterable[tuple[Product, int | None]], weekdays: Iterable[int], actor: User
+) -> None:
+    """Save the owner's whole capacity page at once: daily rates per product and working weekdays.
+
+    All or nothing: a refused weekday choice leaves the rates unchanged too.
+    """
+    for product, units_per_day in rates:
+        capacity_set(workshop=workshop, product=product, units_per_day=units_per_day, actor=actor)
+    weekdays_set(workshop=workshop, weekdays=weekdays, actor=actor)
+
+
+@transaction.atomic
 def weekdays_set(*, workshop: Workshop, weekdays: Iterable[int], actor: User) -> Workshop:
     """Set the weekdays the workshop works (Python weekday numbers)."""
     mask = mask_from_weekdays(weekdays)

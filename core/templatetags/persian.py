@@ -62,10 +62,8 @@ def num(value):
     """Thousands-grouped number, Persian digits in the Persian UI: ``۱۲٬۵۰۰``."""
     if isinstance(value, bool) or value is None or value == "":
         return value
-    if isinstance(value, (int, Decimal)):
+    if isinstance(value, (int, float, Decimal)):
         return group_thousands(value, persian=_persian())
-    if isinstance(value, float):
-        return group_thousands(Decimal(str(round(value, 2))).normalize(), persian=_persian())
     return digits(value)
 
 

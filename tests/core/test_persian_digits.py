@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -71,3 +73,11 @@ def test_decimal_inputs_accept_persian_digits_and_decimal_mark(typed):
     from core.forms import LocalizedDecimalField
 
     assert LocalizedDecimalField(max_digits=6, decimal_places=2).clean(typed) == Decimal("1.5")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(80.0, "۸۰"), (12.5, "۱۲٫۵"), (1234.567, "۱٬۲۳۴٫۵۷"), (Decimal("8E+1"), "۸۰"), (Decimal("1.50"), "۱٫۵")],
+)
+def test_fractional_numbers_are_shown_without_exponents_or_trailing_zeros(value, shown):
+    assert group_thousands(value, persian=True) == shown

@@ -1,0 +1,262 @@
+"""The workshop owner's quota pages: inbox, accept/decline, daily output report and correction, history.
+
+Every quota is loaded through ``quotas_of_owner`` so another workshop's quota
+is simply not found (404). The rules live in ``orders.quotas``; a view parses
+the form, calls one service, shows its ValidationError next to the field it
+names (keeping what was typed) and redirects after success.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from core import jalali
+from core.models import Role
+from core.persian import group_thousands
+from core.scoping import RoleRequiredMixin
+from workshops.selectors import workshop_of_owner
+
+from .models import OutputReport, Quota, QuotaStatus
+from .owner_forms import OutputCorrectForm, OutputReportForm, QuotaDeclineForm
+from .quota_selectors import QuotaProgress, earnings_of_workshop, quota_progress, quotas_at_risk, quotas_of_owner
+from .quotas import output_correct, output_report, quota_accept, quota_decline
+
+
+def _persian_ui() -> bool:
+    return not (get_language() or "fa").startswith("en")
+
+
+def _number(value: int) -> str:
+    return group_thousands(value, persian=_persian_ui())
+
+
+def _whole_if_integral(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _progress(quota: Quota) -> QuotaProgress:
+    """``quota_progress`` with whole-number paces as ints: the ``num`` filter shows a float 80.0 as "8E+1"."""
+    progress = quota_progress(quota)
+    return dataclasses.replace(
+        progress,
+        expected_pace=_whole_if_integral(progress.expected_pace),
+        actual_pace=_whole_if_integral(progress.actual_pace),
+    )
+
+
+def _add_service_error(form, error: ValidationError) -> None:
+    """Attach a service's error to the field it names (or to the whole form); unknown fields go to the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class OwnerPageMixin(RoleRequiredMixin):
+    allowed_roles = (Role.WORKSHOP_OWNER,)
+
+    def get_quota(self) -> Quota:
+        return get_object_or_404(quotas_of_owner(self.request.user), pk=self.kwargs["pk"])
+
+
+class QuotaInboxView(OwnerPageMixin, TemplateView):
+    """Offers waiting for an answer, accepted quotas with their progress, and closed ones below."""
+
+    template_name = "orders/owner/inbox.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        workshop = workshop_of_owner(user)
+        quotas = quotas_of_owner(user)
+        at_risk = {quota.pk for quota in quotas_at_risk(workshop)} if workshop else set()
+        context.update(
+            workshop=workshop,
+            offered=list(quotas.filter(status=QuotaStatus.OFFERED)),
+            accepted=[
+                (quota, _progress(quota), quota.pk in at_risk) for quota in quotas.filter(status=QuotaStatus.ACCEPTED)
+            ],
+            closed=list(
+                quotas.filter(status__in=[QuotaStatus.DECLINED, QuotaStatus.CANCELLED]).order_by("-responded_at", "-pk")
+            ),
+        )
+        return context
+
+
+class QuotaAcceptView(OwnerPageMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        quota = self.get_quota()
+        try:
+            quota_accept(quota=quota, owner=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("quotas:inbox")
+        messages.success(request, _("You accepted this quota. Report what you make here every working day."))
+        return redirect("quotas:detail", pk=quota.pk)
+
+
+class QuotaDeclineView(OwnerPageMixin, View):
+    template_name = "orders/owner/decline.html"
+
+    def get(self, request, pk):
+        quota = self.get_quota()
+        if quota.status != QuotaStatus.OFFERED:
+            messages.info(request, _("This quota is no longer waiting for an answer."))
+            return redirect("quotas:detail", pk=quota.pk)
+        return self.render_page(quota, QuotaDeclineForm())
+
+    def post(self, request, pk):
+        quota = self.get_quota()
+        form = QuotaDeclineForm(request.POST)
+        if form.is_valid():
+            try:
+                quota_decline(quota=quota, owner=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _add_service_error(form, error)
+            else:
+                messages.success(request, _("You declined the quota. Thank you for saying why."))
+                return redirect("quotas:inbox")
+        return self.render_page(quota, form)
+
+    def render_page(self, quota, form):
+        return render(self.request, self.template_name, {"quota": quota, "form": form})
+
+
+def _detail_page(request, quota: Quota, *, report_form=None, correction: tuple[int, OutputCorrectForm] | None = None):
+    """The quota page: progress, the report form, this quota's reports with same-day correction forms."""
+    today = timezone.localdate()
+    reports = list(quota.reports.select_related("reported_by"))
+    accepted = quota.status == QuotaStatus.ACCEPTED
+    rows = []
+    for report in reports:
+        correctable = accepted and timezone.localtime(report.created_at).date() == today
+        form = None
+        if correctable:
+            if correction and correction[0] == report.pk:
+                form = correction[1]
+            else:
+                form = OutputCorrectForm(
+                    prefix=f"correct-{report.pk}", initial={"quantity": report.quantity, "note": report.note}
+                )
+        rows.append((report, form))
+    if report_form is None and accepted:
+        report_form = OutputReportForm()
+    context = {
+        "quota": quota,
+        "progress": _progress(quota) if accepted else None,
+        "at_risk": accepted and quota in quotas_at_risk(quota.workshop),
+        "report_form": report_form,
+        "reports": rows,
+        "correction_open": correction[0] if correction else None,
+    }
+    return render(request, "orders/owner/detail.html", context)
+
+
+class QuotaDetailView(OwnerPageMixin, View):
+    """GET shows the quota; POST records a day's output (idempotent) and redirects back here."""
+
+    def get(self, request, pk):
+        return _detail_page(request, self.get_quota())
+
+    def post(self, request, pk):
+        quota = self.get_quota()
+        form = OutputReportForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report, created = output_report(
+                    quota=quota,
+                    owner=request.user,
+                    quantity=data["quantity"],
+                    report_date=data["report_date"],
+                    note=data["note"],
+                    idempotency_key=data["idempotency_key"],
+                )
+            except ValidationError as error:
+                _add_service_error(form, error)
+            else:
+                quota.refresh_from_db(fields=["produced_units"])
+                if created:
+                    messages.success(
+                        request,
+                        _("Recorded %(units)s units for %(day)s. Total so far: %(total)s of %(quantity)s.")
+                        % {
+                            "units": _number(report.quantity),
+                            "day": jalali.format_long(report.report_date, persian=_persian_ui()),
+                            "total": _number(quota.produced_units),
+                            "quantity": _number(quota.quantity),
+                        },
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("This report was already recorded; it was not counted twice. Total so far: %(total)s.")
+                        % {"total": _number(quota.produced_units)},
+                    )
+                return redirect("quotas:detail", pk=quota.pk)
+        form.renew_key_if_invalid()
+        return _detail_page(request, quota, report_form=form)
+
+
+class OutputCorrectView(OwnerPageMixin, View):
+    """Same-day correction of one report; errors re-render the quota page with the typed values."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, report_pk):
+        quota = self.get_quota()
+        report = get_object_or_404(OutputReport.objects.filter(quota=quota), pk=report_pk)
+        form = OutputCorrectForm(request.POST, prefix=f"correct-{report.pk}")
+        if form.is_valid():
+            try:
+                output_correct(
+                    report=report,
+                    owner=request.user,
+                    quantity=form.cleaned_data["quantity"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _add_service_error(form, error)
+            else:
+                quota.refresh_from_db(fields=["produced_units"])
+                messages.success(
+                    request,
+                    _("Report corrected. Total so far: %(total)s of %(quantity)s.")
+                    % {"total": _number(quota.produced_units), "quantity": _number(quota.quantity)},
+                )
+                return redirect(reverse("quotas:detail", kwargs={"pk": quota.pk}) + "#reports")
+        return _detail_page(request, quota, correction=(report.pk, form))
+
+
+class OutputHistoryView(OwnerPageMixin, ListView):
+    """Every output report of the owner's workshop, newest first, and what the work has earned."""
+
+    template_name = "orders/owner/history.html"
+    context_object_name = "reports"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return OutputReport.objects.select_related("quota__order__product").filter(
+            quota__workshop__owner=self.request.user
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        workshop = workshop_of_owner(self.request.user)
+        context["workshop"] = workshop
+        context["earnings"] = earnings_of_workshop(workshop) if workshop else None
+        return context

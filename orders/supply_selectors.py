@@ -1,0 +1,285 @@
+"""Reads behind the coordinator's supply pages: the workshop list, one workshop's record, its history.
+
+Capacity and committed time come from ``orders.supply``; this module adds what
+only the coordinator's pages need: the annotated list queryset, punctuality of
+a workshop's quotas, its recent output by day and its audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import jalali
+from core.models import AuditLog, City, Product, Province
+from core.models.base import english_ui
+from core.scoping import scope_by_province
+from workshops.calendar import WEEK_ORDER, WEEKDAY_NAMES, weekdays_from_mask
+from workshops.models import Workshop, WorkshopCapacity, WorkshopNote, WorkshopStatus
+
+from .models import OutputReport, Quota, QuotaStatus
+from .supply import ACTIVE_QUOTA_STATUSES, WorkshopLoad
+
+OUTPUT_TIMELINE_DAYS = 30
+HISTORY_LIMIT = 30
+
+
+def utilisation_percent(load: WorkshopLoad | None) -> int:
+    """Committed days / working days over the supply window, in whole percent (above 100 when overbooked)."""
+    return round(load.utilisation * 100) if load is not None else 0
+
+
+def _sum_subquery(queryset: QuerySet, expression) -> Coalesce:
+    total = queryset.order_by().values("workshop").annotate(total=expression).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def workshops_for_coordinator(user) -> QuerySet[Workshop]:
+    """Workshops in the coordinator's provinces, ready for the list: no query per row.
+
+    Annotations: ``capacity_total`` (units per day of all products added up) and
+    ``active_quotas`` (offered or accepted quotas with units still to make, the
+    same quotas ``orders.supply`` counts as committed).
+    """
+    workshops = (
+        Workshop.objects.select_related("owner", "province", "city")
+        .prefetch_related(Prefetch("capacities", queryset=WorkshopCapacity.objects.select_related("product")))
+        .annotate(
+            capacity_total=_sum_subquery(
+                WorkshopCapacity.objects.filter(workshop=OuterRef("pk")), Sum("units_per_day")
+            ),
+            active_quotas=_sum_subquery(
+                Quota.objects.filter(
+                    workshop=OuterRef("pk"), status__in=ACTIVE_QUOTA_STATUSES, produced_units__lt=F("quantity")
+                ),
+                Count("pk"),
+            ),
+        )
+    )
+    return scope_by_province(workshops, user)
+
+
+def workshop_for_coordinator(user, pk: int) -> Workshop:
+    """One workshop in the coordinator's scope; ``Workshop.DoesNotExist`` outside it (the view turns it into 404)."""
+    return (
+        scope_by_province(Workshop.objects.select_related("owner", "province", "city"), user)
+        .prefetch_related(
+            Prefetch("capacities", queryset=WorkshopCapacity.objects.select_related("product")),
+            "unavailable_ranges",
+            Prefetch("notes", queryset=WorkshopNote.objects.select_related("author")),
+        )
+        .get(pk=pk)
+    )
+
+
+def working_weekdays(workshop: Workshop) -> list[tuple[str, bool]]:
+    """(day name, works that day) for each day of the Iranian week, Saturday first."""
+    working = set(weekdays_from_mask(workshop.working_weekdays))
+    return [(str(WEEKDAY_NAMES[day]), day in working) for day in WEEK_ORDER]
+
+
+# --- Punctuality --------------------------------------------------------------------------------------------
+
+
+class Punctuality:
+    ON_TIME = "on_time"
+    LATE = "late"
+    OPEN = "open"  # not judged yet: not due and not finished, or not an accepted quota
+
+
+@dataclass
+class QuotaRecord:
+    quota: Quota
+    punctuality: str
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.punctuality == Punctuality.OPEN:
+            return None
+        return self.punctuality == Punctuality.ON_TIME
+
+
+@dataclass(frozen=True)
+class OnTimeRate:
+    on_time: int
+    judged: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.on_time / self.judged) if self.judged else None
+
+
+def quota_history(workshop: Workshop, today: dt.date | None = None) -> tuple[list[QuotaRecord], OnTimeRate]:
+    """Every quota of the workshop (latest due first) with its punctuality, and the on-time rate.
+
+    The on-time rate is the share of *accepted* quotas that reached their
+    quantity by their due date: the units in the workshop's output reports
+    dated on or before ``due_date`` add up to at least ``quantity``.
+
+    - judged **on time**: those units reach the quantity (also when that
+      happened before the due date has come);
+    - judged **late**: the due date is over (before ``today``) and they do not,
+      even if the quota was finished afterwards;
+    - **not counted**: accepted quotas not yet due and not finished (the due
+      day itself still counts as time left), and quotas that were only offered,
+      declined or cancelled.
+    """
+    today = today or timezone.localdate()
+    quotas = list(Quota.objects.filter(workshop=workshop).select_related("order__product").order_by("-due_date", "-id"))
+    made_by_due = dict(
+        OutputReport.objects.filter(
+            quota__workshop=workshop, quota__status=QuotaStatus.ACCEPTED, report_date__lte=F("quota__due_date")
+        )
+        .values("quota")
+        .annotate(total=Sum("quantity"))
+        .values_list("quota", "total")
+    )
+    records = []
+    for quota in quotas:
+        verdict = Punctuality.OPEN
+        if quota.status == QuotaStatus.ACCEPTED:
+            if made_by_due.get(quota.pk, 0) >= quota.quantity:
+                verdict = Punctuality.ON_TIME
+            elif quota.due_date < today:
+                verdict = Punctuality.LATE
+        records.append(QuotaRecord(quota, verdict))
+    judged = [record for record in records if record.punctuality != Punctuality.OPEN]
+    on_time = sum(record.punctuality == Punctuality.ON_TIME for record in judged)
+    return records, OnTimeRate(on_time=on_time, judged=len(judged))
+
+
+# --- Output by day ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DayOutput:
+    day: dt.date
+    total: int = 0
+    reports: list[OutputReport] = field(default_factory=list)
+
+
+def output_timeline(
+    workshop: Workshop, today: dt.date | None = None, days: int = OUTPUT_TIMELINE_DAYS
+) -> list[DayOutput]:
+    """Output reports of the last ``days`` days grouped by day, newest day first, with the day's total."""
+    today = today or timezone.localdate()
+    reports = OutputReport.objects.filter(
+        quota__workshop=workshop, report_date__gt=today - dt.timedelta(days=days), report_date__lte=today
+    ).select_related("quota__order__product")
+    by_day: dict[dt.date, DayOutput] = {}
+    for report in reports.order_by("-report_date", "-id"):
+        day = by_day.setdefault(report.report_date, DayOutput(report.report_date))
+        day.total += report.quantity
+        day.reports.append(report)
+    return list(by_day.values())
+
+
+# --- Audit trail --------------------------------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "workshop.register": gettext_lazy("Registered"),
+    "workshop.profile": gettext_lazy("Profile changed"),
+    "workshop.capacity": gettext_lazy("Daily capacity changed"),
+    "workshop.weekdays": gettext_lazy("Working days changed"),
+    "workshop.unavailable": gettext_lazy("Unavailable period added"),
+    "workshop.available": gettext_lazy("Unavailable period removed"),
+    "workshop.status": gettext_lazy("Status changed"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str
+    changes: list[Change]
+    note: str
+
+
+def _field_label(name: str) -> str:
+    try:
+        return capfirst(str(Workshop._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:  # an old entry may name a field that no longer exists
+        return name
+
+
+def _list_separator() -> str:
+    return ", " if english_ui() else "، "
+
+
+def _readable(name: str, value):
+    """An audit value as a person reads it: labels for choices, names for ids, Jalali for dates."""
+    if value is None or value == "":
+        return None
+    if name == "status":
+        try:
+            return str(WorkshopStatus(value).label)
+        except ValueError:
+            return value
+    if name == "working_weekdays" and isinstance(value, int):
+        return _list_separator().join(str(WEEKDAY_NAMES[day]) for day in weekdays_from_mask(value))
+    if name in ("province", "city") and isinstance(value, int):
+        model = Province if name == "province" else City
+        place = model.objects.filter(pk=value).first()
+        return place.name if place else value
+    if name == "unavailable" and isinstance(value, list):
+        try:
+            dates = [dt.date.fromisoformat(item) for item in value]
+        except (TypeError, ValueError):
+            return " – ".join(str(item) for item in value)
+        return " – ".join(jalali.format_short(day, persian=not english_ui()) for day in dates)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+def workshop_history(workshop: Workshop, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    """The workshop's audit-log entries, newest first, with field names and values a person can read."""
+    entries = list(
+        AuditLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Workshop), object_id=str(workshop.pk)
+        ).select_related("actor")[:limit]
+    )
+    codes = {
+        key.split(":", 1)[1] for entry in entries for key in (entry.changes or {}) if key.startswith("units_per_day:")
+    }
+    products = {product.code: product for product in Product.objects.filter(code__in=codes)} if codes else {}
+    history = []
+    for entry in entries:
+        changes = []
+        for key, pair in (entry.changes or {}).items():
+            before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+            if key.startswith("units_per_day:"):
+                code = key.split(":", 1)[1]
+                label = products[code].name if code in products else code
+            elif key == "unavailable":
+                label = _("Unavailable period")
+            else:
+                label = _field_label(key)
+            changes.append(Change(str(label), _readable(key, before), _readable(key, after)))
+        history.append(
+            HistoryEntry(
+                when=entry.created_at,
+                who=entry.actor.full_name if entry.actor else entry.actor_repr,
+                what=str(ACTION_LABELS.get(entry.action, entry.action)),
+                changes=changes,
+                note=entry.note,
+            )
+        )
+    return history

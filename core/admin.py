@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin
+from .admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 from .models import AuditLog, City, HealthCenter, NumberSequence, Product, Province, User
 from .roles import user_set_role_group
 
@@ -108,20 +108,11 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(HamdeliModelAdmin):
+class AuditLogAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     list_display = ["created_at", "actor_repr", "action", "content_type", "object_repr"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor_repr", "action"]
     readonly_fields = [f.name for f in AuditLog._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NumberSequence)

@@ -74,3 +74,16 @@ class ProvinceScopedAdminMixin:
         elif db_field.related_model is City:
             kwargs["queryset"] = scope_by_province(City.objects.select_related("province"), request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyAdminMixin:
+    """For records that only services write (audit log, quantities): the admin shows, never edits."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

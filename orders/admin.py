@@ -1,21 +1,8 @@
 from django.contrib import admin
 
-from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin
+from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 
 from .models import Order, OutputReport, Quota
-
-
-class ReadOnlyQuantitiesMixin:
-    """Quantities move only through the services (locked, audited); the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Order)
@@ -32,7 +19,7 @@ class OrderAdmin(ProvinceScopedAdminMixin, AuditedAdminMixin, HamdeliModelAdmin)
 
 
 @admin.register(Quota)
-class QuotaAdmin(ReadOnlyQuantitiesMixin, ProvinceScopedAdminMixin, HamdeliModelAdmin):
+class QuotaAdmin(ReadOnlyAdminMixin, ProvinceScopedAdminMixin, HamdeliModelAdmin):
     province_field = "workshop__province"
     list_display = ["order", "workshop", "quantity", "due_date", "status", "produced_units", "accepted_units"]
     list_filter = ["status"]
@@ -41,7 +28,7 @@ class QuotaAdmin(ReadOnlyQuantitiesMixin, ProvinceScopedAdminMixin, HamdeliModel
 
 
 @admin.register(OutputReport)
-class OutputReportAdmin(ReadOnlyQuantitiesMixin, ProvinceScopedAdminMixin, HamdeliModelAdmin):
+class OutputReportAdmin(ReadOnlyAdminMixin, ProvinceScopedAdminMixin, HamdeliModelAdmin):
     province_field = "quota__workshop__province"
     list_display = ["quota", "report_date", "quantity", "reported_by", "created_at", "corrected_at"]
     list_select_related = ["quota__order", "quota__workshop", "reported_by"]

@@ -55,3 +55,22 @@ def group_thousands(number: int | float | Decimal, *, persian: bool) -> str:
     if persian:
         return to_persian_digits(text.replace(",", PERSIAN_THOUSANDS_SEPARATOR).replace(".", "٫"))
     return text
+
+
+class LocalizedNumber:
+    """A number that formats itself with Persian digits when the active language is Persian.
+
+    For labels built once with ``format_lazy`` (table headers, help texts):
+    ``format_lazy(_("next {days} days"), days=LocalizedNumber(14))``.
+    """
+
+    def __init__(self, value: int | Decimal) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        from django.utils.translation import get_language
+
+        return group_thousands(self.value, persian=not (get_language() or "fa").startswith("en"))
+
+    def __str__(self) -> str:
+        return format(self)

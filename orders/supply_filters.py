@@ -56,8 +56,8 @@ class WorkshopFilter(django_filters.FilterSet):
     )
     capacity_min = IntegerFilter(label=_("Daily capacity from"), method="filter_later", min_value=0)
     capacity_max = IntegerFilter(label=_("Daily capacity to"), method="filter_later", min_value=0)
-    utilisation_min = IntegerFilter(label=_("Utilisation % from"), method="filter_later", min_value=0)
-    utilisation_max = IntegerFilter(label=_("Utilisation % to"), method="filter_later", min_value=0)
+    utilisation_min = IntegerFilter(label=_("Utilisation (%) from"), method="filter_later", min_value=0)
+    utilisation_max = IntegerFilter(label=_("Utilisation (%) to"), method="filter_later", min_value=0)
 
     class Meta:
         model = Workshop

@@ -20,6 +20,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.persian import LocalizedNumber
 from core.templatetags.persian import digits, num
 from workshops.models import Workshop, WorkshopStatus
 
@@ -47,7 +48,7 @@ class WorkshopTable(tables.Table):
     is_woman_head_of_household = tables.Column(verbose_name=_("Woman head of household"))
     capacities = tables.Column(verbose_name=_("Daily capacity"), accessor="pk", empty_values=())
     utilisation = tables.Column(
-        verbose_name=format_lazy(_("Utilisation, next {days} days"), days=SUPPLY_WINDOW_DAYS),
+        verbose_name=format_lazy(_("Utilisation, next {days} days"), days=LocalizedNumber(SUPPLY_WINDOW_DAYS)),
         accessor="pk",
         empty_values=(),
     )
@@ -188,9 +189,13 @@ class SupplyTable(tables.Table):
     product = tables.Column(verbose_name=_("Product"), order_by=("product__code", "province__name_fa"))
     workshops = NumberColumn(verbose_name=_("Verified workshops"))
     daily_capacity = NumberColumn(verbose_name=_("Daily capacity"))
-    window_capacity = NumberColumn(verbose_name=format_lazy(_("Capacity, next {days} days"), days=SUPPLY_WINDOW_DAYS))
-    committed = NumberColumn(verbose_name=format_lazy(_("Committed, next {days} days"), days=SUPPLY_WINDOW_DAYS))
-    free = NumberColumn(verbose_name=format_lazy(_("Free, next {days} days"), days=SUPPLY_WINDOW_DAYS))
+    window_capacity = NumberColumn(
+        verbose_name=format_lazy(_("Capacity, next {days} days"), days=LocalizedNumber(SUPPLY_WINDOW_DAYS))
+    )
+    committed = NumberColumn(
+        verbose_name=format_lazy(_("Committed, next {days} days"), days=LocalizedNumber(SUPPLY_WINDOW_DAYS))
+    )
+    free = NumberColumn(verbose_name=format_lazy(_("Free, next {days} days"), days=LocalizedNumber(SUPPLY_WINDOW_DAYS)))
 
     class Meta:
         attrs = {"class": "table supply-table"}

@@ -20,6 +20,7 @@ from core.audit import log_action
 from core.models import User
 from core.persian import group_thousands
 from workshops.models import Workshop, WorkshopStatus
+from workshops.services import workshop_set_status
 
 from .models import Order, OutputReport, Quota, QuotaStatus
 
@@ -211,3 +212,44 @@ def output_correct(*, report: OutputReport, owner: User, quantity: int, note: st
         changes={"quantity": [before_report, quantity], "quota.produced_units": [before_total, new_total]},
     )
     return report
+
+
+@transaction.atomic
+def quota_cancel(*, quota: Quota, actor: User | None, reason: str) -> Quota:
+    """Withdraw an offered or accepted quota; units already produced stay credited to the workshop.
+
+    Its unproduced remainder goes back to the order, so the next allocation
+    run offers it to another workshop.
+    """
+    quota = Quota.objects.select_for_update().get(pk=quota.pk)
+    if quota.status not in (QuotaStatus.OFFERED, QuotaStatus.ACCEPTED):
+        raise ValidationError(_("Only an offered or accepted quota can be cancelled."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason for cancelling the quota.")})
+    before = quota.status
+    quota.status = QuotaStatus.CANCELLED
+    quota.cancel_reason = reason
+    quota.save(update_fields=["status", "cancel_reason"])
+    log_action(actor=actor, obj=quota, action="quota.cancel", changes={"status": [before, quota.status]}, note=reason)
+    return quota
+
+
+@transaction.atomic
+def workshop_set_status_with_quotas(
+    *, workshop: Workshop, status: WorkshopStatus | str, reason: str, actor: User
+) -> tuple[Workshop, list[Quota]]:
+    """Change a workshop's status; suspending it also cancels its open quotas, in one transaction.
+
+    Lives in orders because quotas do (workshops may not import orders). The
+    cancelled quotas' remainders are released for re-allocation.
+    """
+    workshop = workshop_set_status(workshop=workshop, status=status, reason=reason, actor=actor)
+    cancelled: list[Quota] = []
+    if workshop.status == WorkshopStatus.SUSPENDED:
+        open_quotas = Quota.objects.filter(
+            workshop=workshop, status__in=(QuotaStatus.OFFERED, QuotaStatus.ACCEPTED)
+        ).order_by("pk")
+        note = _("Workshop suspended: %(reason)s") % {"reason": workshop.status_reason}
+        cancelled = [quota_cancel(quota=quota, actor=actor, reason=note) for quota in open_quotas]
+    return workshop, cancelled

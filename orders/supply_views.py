@@ -20,10 +20,13 @@ from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
 from core.models import Role
+from core.models.base import english_ui
+from core.persian import group_thousands
 from core.scoping import RoleRequiredMixin, scope_by_province
 from workshops.models import Workshop
-from workshops.services import STATUS_TRANSITIONS, note_add, workshop_set_status
+from workshops.services import STATUS_TRANSITIONS, note_add
 
+from .quotas import workshop_set_status_with_quotas
 from .supply import ACTIVE_QUOTA_STATUSES, SUPPLY_WINDOW_DAYS, supply_summary, window, workshop_loads
 from .supply_filters import WorkshopFilter
 from .supply_forms import STATUS_ACTIONS, NoteForm, StatusChangeForm
@@ -137,7 +140,7 @@ class WorkshopDetailView(WorkshopPageMixin, TemplateView):
 
 
 class WorkshopStatusView(WorkshopPageMixin, TemplateView):
-    """POST: verify, suspend or reactivate (``workshops.services.workshop_set_status``, which audits it)."""
+    """POST: verify, suspend or reactivate; suspending also cancels the workshop's open quotas (audited)."""
 
     http_method_names = ["post"]
 
@@ -148,7 +151,7 @@ class WorkshopStatusView(WorkshopPageMixin, TemplateView):
         form = StatusChangeForm(request.POST, prefix=action)
         if form.is_valid():
             try:
-                workshop_set_status(
+                workshop, cancelled = workshop_set_status_with_quotas(
                     workshop=workshop,
                     status=STATUS_ACTIONS[action]["to"],
                     reason=form.cleaned_data["reason"],
@@ -158,6 +161,12 @@ class WorkshopStatusView(WorkshopPageMixin, TemplateView):
                 add_service_error(form, error)
             else:
                 messages.success(request, STATUS_MESSAGES[action] % {"name": workshop.name})
+                if cancelled:
+                    messages.warning(
+                        request,
+                        _("%(count)s open quotas of this workshop were cancelled and will be offered again.")
+                        % {"count": group_thousands(len(cancelled), persian=not english_ui())},
+                    )
                 return redirect("supply:workshop-detail", pk=workshop.pk)
         context = self.page_context(workshop, status_form=(action, form))
         if any(offered["name"] == action for offered in context["status_actions"]):

@@ -25,9 +25,9 @@ from core.services import user_create
 from core.validators import national_id_with_check_digit, sheba_with_check_digits
 from donors.models import Donor, DonorKind, Pledge
 from donors.services import donor_register, pledge_create
-from orders.models import Order, OrderPriority, OrderStatus, Quota, QuotaStatus
+from orders.models import Order, OrderPriority, OrderStatus, Quota
 from orders.quotas import output_report, quota_accept, quota_decline, quota_offer
-from orders.services import order_create, order_set_status
+from orders.services import order_create, order_record_confirmed_funds, order_set_status
 from workshops.models import Workshop, WorkshopStatus
 from workshops.services import capacity_set, workshop_register, workshop_set_status
 
@@ -318,8 +318,14 @@ def _orders(rng: random.Random, centers: list[HealthCenter], coordinator: User) 
             priority=rng.choice(list(OrderPriority)),
             note="",
             created_by=coordinator,
+            status=OrderStatus.REQUESTED,  # walks the lifecycle from the start (coordinators' orders start open)
         )
         for status in ORDER_PATHS[target]:
+            if status == OrderStatus.FUNDED:  # funded means money confirmed: record the whole budget
+                order = order_record_confirmed_funds(
+                    order=order, amount_rials=order.budget_rials, actor=coordinator, note="واریز خیرین"
+                )
+                continue
             reason = "نیاز مرکز با اهدای مستقیم تأمین شد" if status == OrderStatus.CANCELLED else ""
             order = order_set_status(order=order, status=status, actor=coordinator, reason=reason)
 
@@ -337,13 +343,15 @@ def _quotas(coordinator: User) -> None:
                 :3
             ]
         )
+        due = order.needed_by - dt.timedelta(days=settings.HAMDELI_DELIVERY_LEAD_DAYS)
+        if due < today + dt.timedelta(days=3):
+            continue  # too close (or past) to offer work for: this order shows up as stale instead
         for maker_index, workshop in enumerate(makers):
             rate = workshop.capacities.get(product=order.product).units_per_day
             quantity = max(10, min(order.quantity // 3, rate * 8))
-            due = max(order.needed_by - dt.timedelta(days=2), today + dt.timedelta(days=12))
             quota = quota_offer(order=order, workshop=workshop, quantity=quantity, due_date=due, actor=coordinator)
-            if order.status == OrderStatus.FUNDED and maker_index == 0:
-                continue  # stays offered: something in the owner's inbox
+            if order.status == OrderStatus.FUNDED:
+                continue  # stays offered: something in the owners' inboxes (accepting would start production)
             if maker_index == 2 and order_index % 2:
                 quota_decline(quota=quota, owner=workshop.owner, reason="چرخ خیاطی خراب است")
                 continue
@@ -351,26 +359,30 @@ def _quotas(coordinator: User) -> None:
             if order.status == OrderStatus.IN_PRODUCTION:
                 made = min(quota.quantity, rate // 2 + 1)
                 output_report(quota=quota, owner=workshop.owner, quantity=made, idempotency_key=uuid.uuid4())
-    # The demo owner always has one offer waiting and one accepted quota to report against.
-    product_id = first_owner_workshop.capacities.values_list("product_id", flat=True).first()
-    order = Order.objects.filter(product_id=product_id, status=OrderStatus.FUNDED).first()
-    if order is not None and not first_owner_workshop.quotas.filter(status=QuotaStatus.OFFERED).exists():
-        quota_offer(
-            order=order,
-            workshop=first_owner_workshop,
-            quantity=40,
-            due_date=today + dt.timedelta(days=14),
-            actor=coordinator,
-        )
-    if order is not None and not first_owner_workshop.quotas.filter(status=QuotaStatus.ACCEPTED).exists():
-        quota = quota_offer(
-            order=order,
-            workshop=first_owner_workshop,
-            quantity=60,
-            due_date=today + dt.timedelta(days=20),
-            actor=coordinator,
-        )
-        quota_accept(quota=quota, owner=first_owner_workshop.owner)
+    _demo_owner_quotas(first_owner_workshop, coordinator, today)
+
+
+def _demo_owner_quotas(workshop: Workshop, coordinator: User, today: dt.date) -> None:
+    """The demo owner always has one offer waiting and one accepted quota to report against.
+
+    They come from an order of her own product made for her, funded in full, needed in a month.
+    """
+    product = workshop.capacities.select_related("product").first().product
+    center = HealthCenter.objects.filter(province=workshop.province).first() or HealthCenter.objects.first()
+    order = order_create(
+        health_center=center,
+        product=product,
+        quantity=500,
+        needed_by=today + dt.timedelta(days=30),
+        priority=OrderPriority.HIGH,
+        note="سفارش نمونه برای کارگاه نمایشی",
+        created_by=coordinator,
+    )
+    order = order_record_confirmed_funds(order=order, amount_rials=order.budget_rials, actor=coordinator)
+    due = order.needed_by - dt.timedelta(days=settings.HAMDELI_DELIVERY_LEAD_DAYS)
+    quota_offer(order=order, workshop=workshop, quantity=40, due_date=due, actor=coordinator)
+    accepted = quota_offer(order=order, workshop=workshop, quantity=60, due_date=due, actor=coordinator)
+    quota_accept(quota=accepted, owner=workshop.owner)
 
 
 def _donors(rng: random.Random) -> None:

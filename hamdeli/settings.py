@@ -186,6 +186,10 @@ if not DEBUG:
         # Only trust X-Forwarded-Proto when a proxy we control sets it.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Orders -------------------------------------------------------------------
+# A quota is due this many days before its order's needed-by date (used when an order is extended).
+HAMDELI_DELIVERY_LEAD_DAYS = env_int("HAMDELI_DELIVERY_LEAD_DAYS", 2, minimum=0)
+
 # --- Demo data --------------------------------------------------------------------
 # Demo accounts share one documented password; never usable in production.
 DEMO_PASSWORD = "hamdeli-demo-1405"  # noqa: S105 - published on purpose, refused when DEBUG=0

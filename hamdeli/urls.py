@@ -27,6 +27,7 @@ urlpatterns = [
     path("workshop/", include("orders.owner_urls")),
     # Coordinator: workshop list and detail, supply summary (orders app: they show quotas too).
     path("coordinator/", include("orders.supply_urls")),
+    path("orders/", include("orders.order_urls")),
 ]
 
 if settings.DEBUG:

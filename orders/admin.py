@@ -12,10 +12,24 @@ class OrderAdmin(ProvinceScopedAdminMixin, AuditedAdminMixin, HamdeliModelAdmin)
     list_filter = ["status", "priority", "product"]
     search_fields = ["number", "health_center__name"]
     list_select_related = ["health_center", "product"]
-    readonly_fields = ["number", "created_by", "created_at"]
+    # Status, quantities and money change only through the order pages' services (lifecycle rules, locks, audit).
+    readonly_fields = [
+        "number",
+        "health_center",
+        "product",
+        "quantity",
+        "unit_cost_rials",
+        "confirmed_funds_rials",
+        "status",
+        "created_by",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False  # orders get their number and audit entry from orders.services.order_create
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Quota)

@@ -23,6 +23,7 @@ from workshops.models import Workshop, WorkshopStatus
 from workshops.services import workshop_set_status
 
 from .models import Order, OutputReport, Quota, QuotaStatus
+from .services import order_mark_in_production_if_needed
 
 
 def _persian_number(value: int) -> str:
@@ -77,6 +78,7 @@ def quota_accept(*, quota: Quota, owner: User) -> Quota:
     quota.responded_at = timezone.now()
     quota.save(update_fields=["status", "responded_at"])
     log_action(actor=owner, obj=quota, action="quota.accept", changes={"status": [QuotaStatus.OFFERED, quota.status]})
+    order_mark_in_production_if_needed(quota.order, actor=owner)
     return quota
 
 

@@ -1,8 +1,28 @@
-from django.db.models import QuerySet
+"""Reads behind the order pages: who sees which orders, staleness, an order's quotas and history."""
 
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
+
+from core import jalali
+from core.models import AuditLog, Role
+from core.models.base import english_ui
+from core.persian import group_thousands
 from core.scoping import scope_by_province
 
-from .models import Order
+from .funding import with_unit_totals
+from .models import Order, OrderStatus, Quota
+from .models.orders import UNFULFILLED_STATUSES
+
+HISTORY_LIMIT = 50
 
 
 def orders_in_scope(user) -> QuerySet[Order]:
@@ -13,3 +33,156 @@ def orders_in_scope(user) -> QuerySet[Order]:
 
 def orders_of_health_center(health_center_id: int) -> QuerySet[Order]:
     return Order.objects.select_related("product").filter(health_center_id=health_center_id)
+
+
+def is_health_center_staff(user) -> bool:
+    return bool(user.is_authenticated and user.role == Role.HEALTH_CENTER_STAFF and not user.is_superuser)
+
+
+def orders_for_user(user) -> QuerySet[Order]:
+    """Coordinators: orders of their provinces' health centers; staff: their own center's; anyone else: none."""
+    if is_health_center_staff(user):
+        return Order.objects.select_related("health_center", "product").filter(health_center_id=user.health_center_id)
+    return orders_in_scope(user)
+
+
+# --- Stale demand -------------------------------------------------------------------------------------------
+
+
+def stale_condition(today: dt.date | None = None) -> Q:
+    """Needed-by date passed while still waiting for goods (not delivered, closed or cancelled)."""
+    today = today or timezone.localdate()
+    return Q(needed_by__lt=today, status__in=UNFULFILLED_STATUSES)
+
+
+def stale_orders(queryset: QuerySet[Order], today: dt.date | None = None) -> QuerySet[Order]:
+    return queryset.filter(stale_condition(today))
+
+
+def is_stale(order: Order, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return order.needed_by < today and order.status in UNFULFILLED_STATUSES
+
+
+def with_stale_flag(queryset: QuerySet[Order], today: dt.date | None = None) -> QuerySet[Order]:
+    return queryset.annotate(
+        stale=Case(When(stale_condition(today), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
+def order_list(user, today: dt.date | None = None) -> QuerySet[Order]:
+    """The user's orders ready for the list: ``allocated``, ``produced`` and ``stale`` annotated (no query per row)."""
+    return with_stale_flag(with_unit_totals(orders_for_user(user).select_related("health_center__province")), today)
+
+
+def order_for_user(user, pk: int) -> Order:
+    """One order the user may see; ``Order.DoesNotExist`` outside her scope (the view turns it into 404)."""
+    return with_unit_totals(orders_for_user(user).select_related("health_center__province", "created_by")).get(pk=pk)
+
+
+def order_quotas(order: Order) -> list[Quota]:
+    return list(order.quotas.select_related("workshop__city").order_by("due_date", "pk"))
+
+
+@dataclass(frozen=True)
+class QuotaTotals:
+    allocated: int
+    produced: int
+    accepted: int
+    delivered: int  # 0 until the deliveries feature records deliveries
+
+
+def quota_totals(quotas: list[Quota], allocated: int) -> QuotaTotals:
+    return QuotaTotals(
+        allocated=allocated,
+        produced=sum(quota.produced_units for quota in quotas),
+        accepted=sum(quota.accepted_units for quota in quotas),
+        delivered=0,
+    )
+
+
+# --- Audit trail --------------------------------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "order.create": gettext_lazy("Created"),
+    "order.approve": gettext_lazy("Approved"),
+    "order.status": gettext_lazy("Status changed"),
+    "order.funds": gettext_lazy("Confirmed funds recorded"),
+    "order.funded": gettext_lazy("Funded"),
+    "order.in_production": gettext_lazy("Production started"),
+    "order.extend": gettext_lazy("Needed-by date extended"),
+    "order.cancel": gettext_lazy("Cancelled"),
+    "order.close": gettext_lazy("Closed"),
+}
+
+EXTRA_LABELS = {
+    "quotas_cancelled": gettext_lazy("Open quotas cancelled"),
+    "quotas_moved": gettext_lazy("Open quotas given a new due date"),
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str
+    changes: list[Change]
+    note: str
+
+
+def _label(name: str) -> str:
+    if name in EXTRA_LABELS:
+        return str(EXTRA_LABELS[name])
+    try:
+        return str(capfirst(Order._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return name
+
+
+def _readable(name: str, value):
+    """A value as a person reads it: status labels, Jalali dates, grouped numbers."""
+    if value is None or value == "":
+        return None
+    if name == "status":
+        try:
+            return str(OrderStatus(value).label)
+        except ValueError:
+            return value
+    if name == "needed_by":
+        try:
+            return jalali.format_short(dt.date.fromisoformat(value), persian=not english_ui())
+        except (TypeError, ValueError):
+            return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return group_thousands(value, persian=not english_ui())
+    return value
+
+
+def order_history(order: Order, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    """The order's audit-log entries, newest first, in words and values a person can read."""
+    entries = AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Order), object_id=str(order.pk)
+    ).select_related("actor")[:limit]
+    history = []
+    for entry in entries:
+        changes = []
+        for key, pair in (entry.changes or {}).items():
+            before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+            changes.append(Change(_label(key), _readable(key, before), _readable(key, after)))
+        history.append(
+            HistoryEntry(
+                when=entry.created_at,
+                who=entry.actor.full_name if entry.actor else entry.actor_repr,
+                what=str(ACTION_LABELS.get(entry.action, entry.action)),
+                changes=changes,
+                note=entry.note,
+            )
+        )
+    return history

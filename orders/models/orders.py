@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import PersianCharField, QuantityField
+from core.fields import PersianCharField, QuantityField, RialField
 from core.models import HealthCenter, Product
 
 
@@ -20,6 +20,16 @@ class OrderStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# Still waiting for goods: an order in one of these states whose needed-by date has passed is stale.
+UNFULFILLED_STATUSES = (
+    OrderStatus.REQUESTED,
+    OrderStatus.OPEN,
+    OrderStatus.FUNDED,
+    OrderStatus.IN_PRODUCTION,
+)
+FINAL_STATUSES = (OrderStatus.CLOSED, OrderStatus.CANCELLED)
 
 
 class Order(models.Model):
@@ -41,6 +51,17 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    unit_cost_rials = RialField(
+        _("unit cost (rials)"),
+        editable=False,
+        help_text=_("The product's unit cost when the order was created; the budget is quantity times this."),
+    )
+    confirmed_funds_rials = RialField(
+        _("confirmed funds (rials)"),
+        default=0,
+        editable=False,
+        help_text=_("Money confirmed as received for this order; only this part is released to workshops."),
+    )
 
     class Meta:
         verbose_name = _("order")
@@ -50,11 +71,25 @@ class Order(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_quantity_positive"),
             models.CheckConstraint(condition=models.Q(priority__in=OrderPriority.values), name="order_priority_valid"),
             models.CheckConstraint(condition=models.Q(status__in=OrderStatus.values), name="order_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_funds_rials__gte=0)
+                & models.Q(confirmed_funds_rials__lte=models.F("quantity") * models.F("unit_cost_rials")),
+                name="order_confirmed_funds_within_budget",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args, **kwargs):
+        # The budget is fixed when the order is created (as a quota's piece rate is fixed when offered):
+        # a later change to the catalogue price does not move what donors are asked for.
+        if self.unit_cost_rials is None and self.product_id is not None:
+            self.unit_cost_rials = self.product.unit_cost_rials
+        super().save(*args, **kwargs)
+
     @property
     def budget_rials(self) -> int:
-        return self.quantity * self.product.unit_cost_rials
+        """Quantity times the unit cost fixed at creation (the catalogue's current cost before the first save)."""
+        unit_cost = self.unit_cost_rials if self.unit_cost_rials is not None else self.product.unit_cost_rials
+        return self.quantity * unit_cost

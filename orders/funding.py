@@ -1,0 +1,144 @@
+"""How much of an order is paid for, and so how many units may be released to workshops.
+
+Only money *confirmed* as received counts: pledges do not release work. Every
+reader of an order's funding (the release arithmetic below, the order list,
+the order page, the allocation engine) goes through ``confirmed_funds_rials``
+for a single order, or ``confirmed_funds_expression`` inside a query, so the
+donors feature changes these two functions and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import BigIntegerField, ExpressionWrapper, F, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
+
+from .models import Order, Quota, QuotaStatus
+
+# Quotas that hold part of an order: offered (waiting for an answer) or accepted (being made).
+ALLOCATING_QUOTA_STATUSES = (QuotaStatus.OFFERED, QuotaStatus.ACCEPTED)
+
+
+def confirmed_funds_rials(order: Order) -> int:
+    """Rials confirmed as received and applied to ``order``.
+
+    Until the donors feature lands, a coordinator records them by hand
+    (``orders.services.order_record_confirmed_funds``) in
+    ``Order.confirmed_funds_rials``. The donors feature will replace this body
+    with the sum of the ledger entries applied to the order (and
+    ``confirmed_funds_expression`` with the same sum as a subquery).
+    """
+    return order.confirmed_funds_rials
+
+
+def confirmed_funds_expression() -> Combinable:
+    """``confirmed_funds_rials`` as a query expression on ``Order`` rows (for sorting and annotating lists)."""
+    return F("confirmed_funds_rials")
+
+
+def funded_percent(order: Order) -> int:
+    """Confirmed funds as a whole percent of the budget, rounded down (100 only when fully funded)."""
+    budget = order.budget_rials
+    return confirmed_funds_rials(order) * 100 // budget if budget else 0
+
+
+def is_fully_funded(order: Order) -> bool:
+    return confirmed_funds_rials(order) >= order.budget_rials
+
+
+def is_partly_funded(order: Order) -> bool:
+    """Some money confirmed but not the whole budget (both partly and fully funded orders are "funded")."""
+    return 0 < confirmed_funds_rials(order) < order.budget_rials
+
+
+def remaining_gap_rials(order: Order) -> int:
+    """What is still missing to fund the whole budget."""
+    return max(order.budget_rials - confirmed_funds_rials(order), 0)
+
+
+def releasable_units(order: Order) -> int:
+    """Units the confirmed money pays for: ``floor(confirmed rials / unit cost)``, never more than the quantity."""
+    unit_cost = order.unit_cost_rials if order.unit_cost_rials is not None else order.product.unit_cost_rials
+    if not unit_cost:
+        return 0
+    return min(confirmed_funds_rials(order) // unit_cost, order.quantity)
+
+
+def allocated_units(order: Order) -> int:
+    """Units already handed to workshops: the quantities of the order's offered and accepted quotas.
+
+    Declined and cancelled quotas do not count (a cancelled quota's produced
+    units stay credited to its workshop but are not "allocated" any more).
+    Uses the ``allocated`` annotation of ``with_unit_totals`` when present.
+    """
+    annotated = getattr(order, "allocated", None)
+    if annotated is not None:
+        return annotated
+    total = Quota.objects.filter(order=order, status__in=ALLOCATING_QUOTA_STATUSES).aggregate(total=Sum("quantity"))
+    return total["total"] or 0
+
+
+def unallocated_releasable_units(order: Order) -> int:
+    """Paid-for units not yet handed to any workshop: the input of the allocation engine."""
+    return max(releasable_units(order) - allocated_units(order), 0)
+
+
+def _quota_sum(field: str, **filters) -> Coalesce:
+    totals = (
+        Quota.objects.filter(order=OuterRef("pk"), **filters)
+        .order_by()
+        .values("order")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
+
+
+def with_funding(queryset):
+    """Annotate ``funded_pct`` and ``releasable`` (the SQL twins of ``funded_percent`` and ``releasable_units``)."""
+    confirmed = confirmed_funds_expression()
+    return queryset.annotate(
+        funded_pct=ExpressionWrapper(
+            confirmed * 100 / (F("quantity") * F("unit_cost_rials")), output_field=BigIntegerField()
+        ),
+        releasable=ExpressionWrapper(confirmed / F("unit_cost_rials"), output_field=BigIntegerField()),
+    )
+
+
+def with_unit_totals(queryset):
+    """Annotate ``allocated`` (offered + accepted quota quantities) and ``produced`` (all quotas) per order."""
+    return queryset.annotate(
+        allocated=_quota_sum("quantity", status__in=ALLOCATING_QUOTA_STATUSES),
+        produced=_quota_sum("produced_units"),
+    )
+
+
+@dataclass(frozen=True)
+class Funding:
+    """An order's money and units at a glance, for pages."""
+
+    budget_rials: int
+    confirmed_rials: int
+    gap_rials: int
+    percent: int
+    is_fully_funded: bool
+    is_partly_funded: bool
+    releasable_units: int
+    allocated_units: int
+    unallocated_releasable_units: int
+
+
+def funding_of(order: Order) -> Funding:
+    return Funding(
+        budget_rials=order.budget_rials,
+        confirmed_rials=confirmed_funds_rials(order),
+        gap_rials=remaining_gap_rials(order),
+        percent=funded_percent(order),
+        is_fully_funded=is_fully_funded(order),
+        is_partly_funded=is_partly_funded(order),
+        releasable_units=releasable_units(order),
+        allocated_units=allocated_units(order),
+        unallocated_releasable_units=unallocated_releasable_units(order),
+    )

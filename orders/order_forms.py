@@ -1,0 +1,126 @@
+"""Forms of the order pages: a new order, and the coordinator's actions on one order.
+
+The forms only read what was typed (Persian digits, Jalali dates); the rules
+(scope, lifecycle, budget) are checked by ``orders.services``, whose errors the
+views show next to the field they name.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField
+from core.models import HealthCenter, Product, Role
+from core.scoping import scope_by_province
+
+from .models import OrderPriority
+
+
+class HealthCenterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, center: HealthCenter) -> str:
+        return f"{center.name} ({center.city.name})"
+
+
+class ProductChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, product: Product) -> str:
+        return product.name
+
+
+class OrderForm(forms.Form):
+    """A new order. A coordinator picks one of her provinces' health centers; staff order for their own center."""
+
+    health_center = HealthCenterChoiceField(
+        label=_("Health center"),
+        queryset=HealthCenter.objects.none(),
+        empty_label=_("Choose a health center"),
+        error_messages={"required": _("Choose the health center that needs the goods.")},
+    )
+    product = ProductChoiceField(
+        label=_("Product"),
+        queryset=Product.objects.none(),
+        empty_label=_("Choose a product"),
+        error_messages={"required": _("Choose the product needed.")},
+    )
+    quantity = LocalizedIntegerField(
+        label=_("Quantity (units)"),
+        min_value=1,
+        error_messages={"required": _("Enter how many units are needed.")},
+    )
+    needed_by = JalaliDateField(
+        label=_("Needed by"),
+        help_text=_("Jalali date, e.g. 1405/09/07."),
+        error_messages={"required": _("Enter the date by which the goods are needed.")},
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=OrderPriority.choices, initial=OrderPriority.NORMAL, widget=forms.RadioSelect
+    )
+    note = PersianCharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: sizes, packing, who receives the goods."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.role == Role.HEALTH_CENTER_STAFF and not user.is_superuser:
+            del self.fields["health_center"]
+        else:
+            self.fields["health_center"].queryset = scope_by_province(
+                HealthCenter.objects.filter(is_active=True).select_related("city", "province"), user
+            ).order_by("province__name_fa", "name")
+        self.fields["product"].queryset = Product.objects.filter(is_active=True).order_by("code")
+
+    def clean_needed_by(self):
+        needed_by = self.cleaned_data["needed_by"]
+        if needed_by < timezone.localdate():
+            raise forms.ValidationError(_("This date has already passed; enter today or a later date."))
+        return needed_by
+
+
+class ReasonForm(forms.Form):
+    """Reject or cancel: the reason is required and kept in the order's history."""
+
+    reason = PersianCharField(
+        label=_("Reason"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Please give a reason.")},
+    )
+
+
+class CloseForm(forms.Form):
+    note = PersianCharField(label=_("Note"), required=False, max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendForm(forms.Form):
+    needed_by = JalaliDateField(
+        label=_("New needed-by date"),
+        help_text=_("Jalali date, e.g. 1405/09/07."),
+        error_messages={"required": _("Enter the new date.")},
+    )
+    reason = PersianCharField(
+        label=_("Reason"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Please give a reason.")},
+    )
+
+
+class FundsForm(forms.Form):
+    amount_rials = LocalizedIntegerField(
+        label=_("Amount received (rials)"),
+        min_value=1,
+        help_text=_("Added to the funds already confirmed. Persian digits and separators are fine: ۵۰٬۰۰۰٬۰۰۰"),
+        error_messages={"required": _("Enter the amount received, in rials.")},
+    )
+    note = PersianCharField(
+        label=_("Note"),
+        required=False,
+        max_length=400,
+        help_text=_("Optional: who paid, receipt number."),
+    )

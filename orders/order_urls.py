@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import order_views as views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("", views.OrderListView.as_view(), name="list"),
+    path("new/", views.OrderCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.OrderDetailView.as_view(), name="detail"),
+    path("<int:pk>/<slug:action>/", views.OrderActionView.as_view(), name="action"),
+]

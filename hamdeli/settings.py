@@ -189,6 +189,12 @@ if not DEBUG:
 # --- Orders -------------------------------------------------------------------
 # A quota is due this many days before its order's needed-by date (used when an order is extended).
 HAMDELI_DELIVERY_LEAD_DAYS = env_int("HAMDELI_DELIVERY_LEAD_DAYS", 2, minimum=0)
+# Allocation: smallest quota worth offering (unless an order's remainder is smaller).
+HAMDELI_MIN_QUOTA_UNITS = env_int("HAMDELI_MIN_QUOTA_UNITS", 10, minimum=1)
+# Rebalancing: an accepted quota whose output is below this share of the expected progress
+# while less than this share of its time is left gives its unproduced remainder back.
+HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT = env_int("HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT", 60, minimum=0)
+HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT = env_int("HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT", 30, minimum=0)
 
 # --- Demo data --------------------------------------------------------------------
 # Demo accounts share one documented password; never usable in production.

@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, ExpressionWrapper, F, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
@@ -66,17 +77,31 @@ def releasable_units(order: Order) -> int:
     return min(confirmed_funds_rials(order) // unit_cost, order.quantity)
 
 
-def allocated_units(order: Order) -> int:
-    """Units already handed to workshops: the quantities of the order's offered and accepted quotas.
+def committed_units_expression() -> Case:
+    """Per quota, the units its order can count on.
 
-    Declined and cancelled quotas do not count (a cancelled quota's produced
-    units stay credited to its workshop but are not "allocated" any more).
+    Offered and accepted quotas: their quantity less any remainder released for
+    re-allocation. Cancelled quotas: what was produced before cancelling (those
+    units still reach the order). Declined quotas: nothing. So a declined or
+    cancelled quota's remainder is free for the next allocation run.
+    """
+    return Case(
+        When(status__in=ALLOCATING_QUOTA_STATUSES, then=F("quantity") - F("released_units")),
+        When(status=QuotaStatus.CANCELLED, then=F("produced_units")),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def allocated_units(order: Order) -> int:
+    """Units already handed to workshops (see ``committed_units_expression``).
+
     Uses the ``allocated`` annotation of ``with_unit_totals`` when present.
     """
     annotated = getattr(order, "allocated", None)
     if annotated is not None:
         return annotated
-    total = Quota.objects.filter(order=order, status__in=ALLOCATING_QUOTA_STATUSES).aggregate(total=Sum("quantity"))
+    total = Quota.objects.filter(order=order).aggregate(total=Sum(committed_units_expression()))
     return total["total"] or 0
 
 
@@ -85,7 +110,7 @@ def unallocated_releasable_units(order: Order) -> int:
     return max(releasable_units(order) - allocated_units(order), 0)
 
 
-def _quota_sum(field: str, **filters) -> Coalesce:
+def _quota_sum(field, **filters) -> Coalesce:
     totals = (
         Quota.objects.filter(order=OuterRef("pk"), **filters)
         .order_by()
@@ -108,9 +133,9 @@ def with_funding(queryset):
 
 
 def with_unit_totals(queryset):
-    """Annotate ``allocated`` (offered + accepted quota quantities) and ``produced`` (all quotas) per order."""
+    """Annotate ``allocated`` (see ``committed_units_expression``) and ``produced`` (all quotas) per order."""
     return queryset.annotate(
-        allocated=_quota_sum("quantity", status__in=ALLOCATING_QUOTA_STATUSES),
+        allocated=_quota_sum(committed_units_expression()),
         produced=_quota_sum("produced_units"),
     )
 

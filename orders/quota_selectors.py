@@ -45,16 +45,17 @@ def quota_progress(quota: Quota, today: dt.date | None = None) -> QuotaProgress:
     total_days = max(calendar.working_days(started, quota.due_date), 1)
     elapsed = min(calendar.working_days(started, today), total_days)
     left = calendar.working_days(today, quota.due_date)
-    expected_pace = quota.quantity / total_days
+    target = max(quota.target_units, 1)
+    expected_pace = target / total_days
     actual_pace = quota.produced_units / elapsed if elapsed else 0.0
-    expected_by_now = min(quota.quantity, math.floor(expected_pace * elapsed))
+    expected_by_now = min(target, math.floor(expected_pace * elapsed))
     # Judge "behind" on finished days only: on the day she accepts, nothing is late yet.
     finished_days = min(calendar.working_days(started, today - dt.timedelta(days=1)), total_days)
-    expected_by_yesterday = min(quota.quantity, math.floor(expected_pace * finished_days))
+    expected_by_yesterday = min(target, math.floor(expected_pace * finished_days))
     return QuotaProgress(
         produced=quota.produced_units,
         remaining=quota.remaining_units,
-        percent=min(100, round(100 * quota.produced_units / quota.quantity)),
+        percent=min(100, round(100 * quota.produced_units / target)),
         working_days_total=total_days,
         working_days_elapsed=elapsed,
         working_days_left=left,
@@ -71,7 +72,7 @@ def quotas_at_risk(workshop: Workshop, today: dt.date | None = None) -> list[Quo
     quotas = {
         quota.pk: quota
         for quota in Quota.objects.select_related("order__product").filter(
-            workshop=workshop, status=QuotaStatus.ACCEPTED, produced_units__lt=F("quantity")
+            workshop=workshop, status=QuotaStatus.ACCEPTED, produced_units__lt=F("quantity") - F("released_units")
         )
     }
     loads = [Load(pk, q.due_date, q.order.product_id, q.remaining_units) for pk, q in quotas.items()]

@@ -222,7 +222,7 @@ def _open_quotas(order: Order):
     return (
         Quota.objects.select_for_update()
         .filter(order=order, status__in=OPEN_QUOTA_STATUSES)
-        .exclude(status=QuotaStatus.ACCEPTED, produced_units__gte=F("quantity"))
+        .exclude(status=QuotaStatus.ACCEPTED, produced_units__gte=F("quantity") - F("released_units"))
         .order_by("pk")
     )
 

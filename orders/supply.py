@@ -57,10 +57,11 @@ def workshop_loads(workshops: QuerySet[Workshop], today: dt.date | None = None) 
     quotas = Quota.objects.filter(
         workshop__in=loads.keys(),
         status__in=ACTIVE_QUOTA_STATUSES,
-        produced_units__lt=F("quantity"),
+        produced_units__lt=F("quantity") - F("released_units"),
         due_date__gte=first,
-    ).values_list("workshop_id", "order__product_id", "quantity", "produced_units", "due_date")
-    for workshop_id, product_id, quantity, produced, due in quotas:
+    ).values_list("workshop_id", "order__product_id", "quantity", "released_units", "produced_units", "due_date")
+    for workshop_id, product_id, quantity, released, produced, due in quotas:
+        quantity -= released  # a released remainder is someone else's work now
         calendar = calendars[workshop_id]
         days_until_due = calendar.working_days(first, due)
         if not days_until_due:

@@ -59,7 +59,9 @@ def workshops_for_coordinator(user) -> QuerySet[Workshop]:
             ),
             active_quotas=_sum_subquery(
                 Quota.objects.filter(
-                    workshop=OuterRef("pk"), status__in=ACTIVE_QUOTA_STATUSES, produced_units__lt=F("quantity")
+                    workshop=OuterRef("pk"),
+                    status__in=ACTIVE_QUOTA_STATUSES,
+                    produced_units__lt=F("quantity") - F("released_units"),
                 ),
                 Count("pk"),
             ),

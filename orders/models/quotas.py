@@ -39,6 +39,12 @@ class Quota(models.Model):
     cancel_reason = PersianCharField(_("reason for cancelling"), max_length=400, blank=True)
     offered_at = models.DateTimeField(_("offered at"), auto_now_add=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    released_units = models.PositiveIntegerField(
+        _("released for re-allocation"),
+        default=0,
+        help_text=_("Unproduced units taken back from a quota that fell far behind pace."),
+    )
+    release_reason = PersianCharField(_("reason for release"), max_length=400, blank=True)
     produced_units = models.PositiveIntegerField(_("produced"), default=0)
     accepted_units = models.PositiveIntegerField(_("accepted after quality check"), default=0)
     paid_units = models.PositiveIntegerField(_("paid"), default=0)
@@ -65,19 +71,27 @@ class Quota(models.Model):
                 condition=~models.Q(status=QuotaStatus.DECLINED) | ~models.Q(decline_reason=""),
                 name="quota_decline_has_reason",
             ),
+            models.CheckConstraint(
+                condition=models.Q(released_units__lte=models.F("quantity")), name="quota_released_le_quantity"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.order.number} → {self.workshop}: {self.quantity}"
 
     @property
+    def target_units(self) -> int:
+        """What the workshop is still expected to make in total: the quantity less any released part."""
+        return self.quantity - self.released_units
+
+    @property
     def max_total_units(self) -> int:
-        """The most the workshop may report in total: the quantity plus 5%, rounded down."""
-        return self.quantity * OVERPRODUCTION_PERCENT // 100
+        """The most the workshop may report in total: the target plus 5%, rounded down."""
+        return self.target_units * OVERPRODUCTION_PERCENT // 100
 
     @property
     def remaining_units(self) -> int:
-        return max(self.quantity - self.produced_units, 0)
+        return max(self.target_units - self.produced_units, 0)
 
     @property
     def total_pay_rials(self) -> int:

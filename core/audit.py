@@ -7,7 +7,7 @@ audit entry commit or roll back together.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -62,3 +62,30 @@ def log_action(
         changes={key: [_jsonable(a), _jsonable(b)] for key, (a, b) in (changes or {}).items()},
         note=note,
     )
+
+
+def log_actions(
+    *,
+    actor: Any,
+    objs: Iterable[models.Model],
+    action: str,
+    changes: Callable[[models.Model], dict[str, list[Any]]],
+    note: str = "",
+) -> list[AuditLog]:
+    """``log_action`` for many objects of one kind in one insert (e.g. the quotas of an allocation run)."""
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    entries = []
+    for obj in objs:
+        entries.append(
+            AuditLog(
+                actor=actor_user,
+                actor_repr=str(actor_user) if actor_user else "system",
+                action=action,
+                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                changes={key: [_jsonable(a), _jsonable(b)] for key, (a, b) in changes(obj).items()},
+                note=note,
+            )
+        )
+    return AuditLog.objects.bulk_create(entries, batch_size=1000)

@@ -37,6 +37,7 @@ ROLE_PERMISSIONS = {
         "orders.view_order",
         "orders.view_quota",
         "orders.view_outputreport",
+        "orders.view_allocationrun",
         "donors.view_donor",
         "donors.view_pledge",
     ],

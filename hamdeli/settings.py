@@ -195,6 +195,8 @@ HAMDELI_MIN_QUOTA_UNITS = env_int("HAMDELI_MIN_QUOTA_UNITS", 10, minimum=1)
 # while less than this share of its time is left gives its unproduced remainder back.
 HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT = env_int("HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT", 60, minimum=0)
 HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT = env_int("HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT", 30, minimum=0)
+# Off only in the concurrency tests' control case, to show that the race exists without the locks.
+HAMDELI_ALLOCATION_LOCKING = True
 
 # --- Demo data --------------------------------------------------------------------
 # Demo accounts share one documented password; never usable in production.

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 
-from .models import Order, OutputReport, Quota
+from .models import AllocationRun, Order, OutputReport, Quota
 
 
 @admin.register(Order)
@@ -46,3 +46,10 @@ class OutputReportAdmin(ReadOnlyAdminMixin, ProvinceScopedAdminMixin, HamdeliMod
     province_field = "quota__workshop__province"
     list_display = ["quota", "report_date", "quantity", "reported_by", "created_at", "corrected_at"]
     list_select_related = ["quota__order", "quota__workshop", "reported_by"]
+
+
+@admin.register(AllocationRun)
+class AllocationRunAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    list_display = ["pk", "created_by", "dry_run", "status", "progress", "created_at", "finished_at"]
+    list_filter = ["status", "dry_run"]
+    list_select_related = ["created_by"]

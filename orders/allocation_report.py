@@ -1,0 +1,153 @@
+"""Plans in words: a JSON summary of an allocation run and the reasons for unmet units in plain Persian.
+
+The summary keeps reason codes and their facts, not sentences, so a stored run
+reads in whichever language the coordinator uses when she opens it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from core import jalali
+from core.models import Product, Province
+from core.persian import group_thousands
+
+from .allocation_service import AllocationResult
+
+STALE = "STALE"  # not an engine reason: the order's due date has passed, so it was left out
+
+
+def _persian() -> bool:
+    return not (get_language() or "fa").startswith("en")
+
+
+def _number(value: int) -> str:
+    return group_thousands(value, persian=_persian())
+
+
+def _date(value: str | dt.date) -> str:
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return jalali.format_short(day, persian=_persian())
+
+
+def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
+    """One sentence a coordinator can act on, e.g. "no verified workshop makes isolation gowns ..."."""
+    product = Product.objects.filter(pk=params.get("product_id")).first()
+    province = Province.objects.filter(pk=params.get("province_id")).first()
+    facts = {
+        "product": product.name if product else "?",
+        "province": province.name if province else "?",
+        "date": _date(params["due_date"]) if params.get("due_date") else "?",
+        "units": _number(int(params.get("units", 0))),
+        "met": _number(int(params.get("met", 0))),
+        "unmet": _number(int(params.get("unmet", 0))),
+        "minimum": _number(int(params.get("min_quota", 0))),
+    }
+    sentences = {
+        "NO_MAKER": _("No verified workshop makes %(product)s."),
+        "NO_FREE_CAPACITY": _(
+            "No verified workshop that makes %(product)s, in %(province)s or elsewhere, "
+            "has free capacity before %(date)s."
+        ),
+        "PARTLY_MET": _(
+            "Only %(met)s of %(units)s units could be placed: the workshops that make %(product)s "
+            "have no more free capacity before %(date)s."
+        ),
+        "BELOW_MINIMUM": _(
+            "The last %(unmet)s units are fewer than the minimum quota of %(minimum)s units "
+            "and no workshop could take them in a larger quota."
+        ),
+        STALE: _("Its needed-by date has passed: extend or cancel the order first."),
+    }
+    template = sentences.get(reason, _("Could not be placed (%(reason)s)."))
+    return template % {**facts, "reason": reason}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def summarize(result: AllocationResult) -> dict[str, Any]:
+    """The run as plain JSON: per order the workshops and units, unmet units with reasons, releases, totals."""
+    plan = result.plan
+    by_order: dict[int, dict[str, Any]] = {}
+
+    def entry(order_id: int) -> dict[str, Any]:
+        if order_id not in by_order:
+            order = result.orders[order_id]
+            by_order[order_id] = {
+                "order_id": order_id,
+                "number": order.number,
+                "health_center": order.health_center.name,
+                "province_id": order.health_center.province_id,
+                "product_id": order.product_id,
+                "priority": order.priority,
+                "allocations": [],
+                "unmet_units": 0,
+                "unmet_reason": "",
+                "unmet_params": {},
+            }
+        return by_order[order_id]
+
+    for allocation in plan.allocations:
+        workshop = result.workshops[allocation.workshop_id]
+        entry(allocation.order_id)["allocations"].append(
+            {
+                "workshop_id": workshop.pk,
+                "workshop": workshop.name,
+                "city_id": workshop.city_id,
+                "province_id": workshop.province_id,
+                "woman_head": workshop.is_woman_head_of_household,
+                "units": allocation.units,
+                "due_date": allocation.due_date.isoformat(),
+            }
+        )
+    for unmet in plan.unmet:
+        item = entry(unmet.order_id)
+        item.update(unmet_units=unmet.units, unmet_reason=unmet.reason, unmet_params=_jsonable(dict(unmet.params)))
+    for order in result.skipped_orders:
+        item = entry(order.pk)
+        item.update(unmet_reason=STALE, unmet_params={"due_date": order.needed_by.isoformat()})
+    releases = [
+        {
+            "quota_id": release.quota.pk,
+            "order_id": release.quota.order_id,
+            "workshop": release.quota.workshop.name,
+            "units": release.units,
+            "reason": release.reason,
+        }
+        for release in result.releases
+    ]
+    lp_bound = float(plan.lp_bound)
+    objective = float(plan.objective)
+    return {
+        "today": result.today.isoformat(),
+        "totals": {
+            "orders": len(by_order),
+            "quotas": len(plan.allocations),
+            "allocated_units": plan.allocated_units(),
+            "unmet_units": plan.unmet_units(),
+            "released_units": sum(release["units"] for release in releases),
+            "objective": round(objective, 2),
+            "lp_bound": round(lp_bound, 2),
+            "gap_percent": round(100 * (objective - lp_bound) / abs(lp_bound), 3) if lp_bound else 0.0,
+        },
+        "seconds": {key: round(value, 3) for key, value in result.seconds.items()},
+        "engine": _jsonable(dict(plan.stats)),
+        "orders": [by_order[key] for key in sorted(by_order)],
+        "releases": releases,
+        "violations": result.violations,
+        "written_quota_ids": [quota.pk for quota in result.quotas],
+    }

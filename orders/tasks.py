@@ -1,0 +1,52 @@
+"""Celery tasks of the orders app: thin adapters that take ids and call services."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Province
+
+from .allocation_report import summarize
+from .allocation_service import allocation_commit, allocation_preview
+from .models import AllocationRun, AllocationRunStatus
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def run_allocation(run_id: int) -> None:
+    """Run a queued allocation preview or commit; a second delivery of the same run does nothing."""
+    claimed = AllocationRun.objects.filter(pk=run_id, status=AllocationRunStatus.QUEUED).update(
+        status=AllocationRunStatus.RUNNING, progress=1
+    )
+    if not claimed:
+        return  # already running or finished (the broker delivered it twice)
+    run = AllocationRun.objects.select_related("created_by").get(pk=run_id)
+    provinces = list(Province.objects.filter(code__in=run.province_codes)) if run.province_codes else None
+
+    def progress(percent: int, message: str) -> None:
+        AllocationRun.objects.filter(pk=run_id).update(progress=percent, message=message)
+
+    try:
+        if run.dry_run:
+            result = allocation_preview(provinces=provinces, progress=progress)
+        else:
+            result = allocation_commit(actor=run.created_by, provinces=provinces, progress=progress)
+    except Exception as exc:
+        logger.exception("allocation run %s failed", run_id)
+        AllocationRun.objects.filter(pk=run_id).update(
+            status=AllocationRunStatus.FAILED, message=str(exc)[:400], finished_at=timezone.now()
+        )
+        return
+    with transaction.atomic():
+        AllocationRun.objects.filter(pk=run_id).update(
+            status=AllocationRunStatus.DONE,
+            progress=100,
+            message="",
+            result=summarize(result),
+            finished_at=timezone.now(),
+        )

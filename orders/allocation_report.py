@@ -49,9 +49,18 @@ def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
     }
     sentences = {
         "NO_MAKER": _("No verified workshop makes %(product)s."),
-        "NO_FREE_CAPACITY": _(
+        "NO_MAKER_IN_TIME": _(
+            "No verified workshop that makes %(product)s works on any day between tomorrow and %(date)s."
+        ),
+        "NO_FREE_CAPACITY_BEFORE": _(
             "No verified workshop that makes %(product)s, in %(province)s or elsewhere, "
             "has free capacity before %(date)s."
+        ),
+        "CAPACITY_TAKEN": _(
+            "The free time of the workshops that make %(product)s before %(date)s went to more urgent or nearer orders."
+        ),
+        "NOT_WORTH_IT": _(
+            "The only workshops with room for %(product)s before %(date)s cost more than the plan allows."
         ),
         "PARTLY_MET": _(
             "Only %(met)s of %(units)s units could be placed: the workshops that make %(product)s "

@@ -18,22 +18,24 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Prefetch
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from core.audit import log_actions
 from core.models import Product, Province, User
-from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
+from workshops.calendar import WorkCalendar
+from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, WorkshopUnavailability
 
 from .allocation import allocate
 from .allocation.checker import check_plan
 from .allocation.model import ExistingLoad, Options, OrderDemand, Plan, WorkshopSupply
-from .funding import unallocated_releasable_units
+from .funding import unallocated_releasable_units, with_unit_totals
 from .models import Order, OrderStatus, Quota, QuotaStatus
 from .rebalance import Release, quota_release_remainder, releases_due
 
@@ -68,12 +70,19 @@ def quota_due_date(order: Order) -> dt.date:
 
 
 def orders_in_scope(provinces: Iterable[Province] | None):
-    orders = Order.objects.filter(status__in=ALLOCATABLE_ORDER_STATUSES).select_related(
-        "health_center__province", "health_center__city", "product"
-    )
+    orders = Order.objects.filter(status__in=ALLOCATABLE_ORDER_STATUSES)
     if provinces is not None:
         orders = orders.filter(health_center__province__in=list(provinces))
     return orders.order_by("pk")
+
+
+def _orders_with_totals(provinces: Iterable[Province] | None) -> list[Order]:
+    """The scope's orders with their allocated units summed in the same query (one query, not one per order)."""
+    return list(
+        with_unit_totals(orders_in_scope(provinces)).select_related(
+            "health_center__province", "health_center__city", "product"
+        )
+    )
 
 
 def _demands(orders: list[Order], today: dt.date, extra_units: dict[int, int]) -> tuple[list[OrderDemand], list[Order]]:
@@ -100,42 +109,52 @@ def _demands(orders: list[Order], today: dt.date, extra_units: dict[int, int]) -
     return demands, skipped
 
 
-def _supplies(product_ids: set[int], today: dt.date) -> tuple[list[WorkshopSupply], dict[int, Workshop]]:
-    """Every verified workshop that makes one of the products, with its calendar and current load."""
-    active = Quota.objects.filter(
+def _supplies(product_ids: set[int], today: dt.date) -> list[WorkshopSupply]:
+    """Every verified workshop that makes one of the products, with its calendar and current load.
+
+    Read as plain rows (four queries, no model instances): a country has tens of
+    thousands of workshops and this runs inside the allocation's lock.
+    """
+    verified = Workshop.objects.filter(status=WorkshopStatus.VERIFIED).filter(
+        Exists(WorkshopCapacity.objects.filter(workshop=OuterRef("pk"), product_id__in=product_ids))
+    )
+    rows = list(
+        verified.order_by("pk").values_list(
+            "pk", "province_id", "city_id", "working_weekdays", "is_woman_head_of_household"
+        )
+    )
+    rates: dict[int, dict[int, int]] = defaultdict(dict)
+    for workshop_id, product_id, per_day in WorkshopCapacity.objects.filter(workshop__in=verified).values_list(
+        "workshop_id", "product_id", "units_per_day"
+    ):
+        rates[workshop_id][product_id] = per_day
+    closed: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for workshop_id, start, end in WorkshopUnavailability.objects.filter(
+        workshop__in=verified, end_date__gt=today
+    ).values_list("workshop_id", "start_date", "end_date"):
+        closed[workshop_id].append((start, end))
+    loads: dict[int, list[ExistingLoad]] = defaultdict(list)
+    for workshop_id, product_id, quantity, released, produced, due in Quota.objects.filter(
+        workshop__in=verified,
         status__in=(QuotaStatus.OFFERED, QuotaStatus.ACCEPTED),
         produced_units__lt=F("quantity") - F("released_units"),
-    ).select_related("order")
-    workshops = (
-        Workshop.objects.filter(status=WorkshopStatus.VERIFIED, capacities__product_id__in=product_ids)
-        .distinct()
-        .prefetch_related(
-            "unavailable_ranges",
-            Prefetch("capacities", queryset=WorkshopCapacity.objects.all()),
-            Prefetch("quotas", queryset=active, to_attr="active_quotas"),
+        due_date__gt=today,
+    ).values_list("workshop_id", "order__product_id", "quantity", "released_units", "produced_units", "due_date"):
+        loads[workshop_id].append(
+            ExistingLoad(product_id=product_id, units=quantity - released - produced, due_date=due)
         )
-        .order_by("pk")
-    )
-    supplies, by_id = [], {}
-    for workshop in workshops:
-        by_id[workshop.pk] = workshop
-        loads = tuple(
-            ExistingLoad(product_id=q.order.product_id, units=q.remaining_units, due_date=q.due_date)
-            for q in workshop.active_quotas
-            if q.due_date > today
+    return [
+        WorkshopSupply(
+            workshop_id=workshop_id,
+            province_id=province_id,
+            city_id=city_id,
+            rates=rates[workshop_id],
+            calendar=WorkCalendar(weekdays, tuple(sorted(closed[workshop_id]))),
+            woman_head=woman_head,
+            loads=tuple(loads[workshop_id]),
         )
-        supplies.append(
-            WorkshopSupply(
-                workshop_id=workshop.pk,
-                province_id=workshop.province_id,
-                city_id=workshop.city_id,
-                rates=workshop.daily_rates(),
-                calendar=workshop.work_calendar(),
-                woman_head=workshop.is_woman_head_of_household,
-                loads=loads,
-            )
-        )
-    return supplies, by_id
+        for workshop_id, province_id, city_id, weekdays, woman_head in rows
+    ]
 
 
 def engine_options() -> Options:
@@ -157,13 +176,15 @@ def _plan(
         for release in releases:
             extra[release.quota.order_id] = extra.get(release.quota.order_id, 0) + release.units
     demands, skipped = _demands(orders, today, extra)
-    supplies, workshops = _supplies({d.product_id for d in demands}, today)
+    supplies = _supplies({d.product_id for d in demands}, today)
     loaded = time.perf_counter()
     progress(40, "solving")
     options = engine_options()
     plan = allocate(demands, supplies, today=today, options=options)
     solved = time.perf_counter()
-    violations = check_plan(plan, demands, supplies, today=today, options=options)
+    violations = check_plan(plan, demands, supplies, today=today, min_quota=options.min_quota)
+    # Model instances only for the workshops the plan names (names for the report, objects for the quotas).
+    workshops = Workshop.objects.in_bulk({allocation.workshop_id for allocation in plan.allocations})
     return AllocationResult(
         plan=plan,
         today=today,
@@ -182,19 +203,20 @@ def allocation_preview(
     """What a commit would do now, without writing anything."""
     today = today or timezone.localdate()
     progress(5, "loading")
-    orders = list(orders_in_scope(provinces))
+    orders = _orders_with_totals(provinces)
     active = Quota.objects.filter(order__in=orders, status=QuotaStatus.ACCEPTED).select_related("workshop")
     releases = releases_due(active, today)
     return _plan(orders, today, releases, progress, releases_pending=True)
 
 
-def _lock_allocation(orders_qs) -> list[Order]:
-    if settings.HAMDELI_ALLOCATION_LOCKING:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-        return list(orders_qs.select_for_update(of=("self",)))
-    return list(orders_qs)
+def _lock_allocation(orders_qs) -> None:
+    """Serialise allocation commits, and funding changes of the scope's orders, until this transaction ends."""
+    if not settings.HAMDELI_ALLOCATION_LOCKING:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+    list(orders_qs.select_for_update().values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -214,12 +236,14 @@ def allocation_commit(
     today = today or timezone.localdate()
     provinces = list(provinces) if provinces is not None else None
     progress(5, "locking")
-    orders = _lock_allocation(orders_in_scope(provinces))
-    active = Quota.objects.filter(order__in=orders, status=QuotaStatus.ACCEPTED).select_related("workshop")
+    scope = orders_in_scope(provinces)
+    _lock_allocation(scope)
+    active = Quota.objects.filter(order__in=scope, status=QuotaStatus.ACCEPTED).select_related("workshop")
     releases = releases_due(active, today)
     for release in releases:
         quota_release_remainder(quota=release.quota, actor=actor, reason=release.reason)
-    result = _plan(orders, today, releases, progress, releases_pending=False)
+    # Read the demand only now: under the locks and after the releases.
+    result = _plan(_orders_with_totals(provinces), today, releases, progress, releases_pending=False)
     if result.violations:  # never write a plan the independent checker refuses
         raise RuntimeError("allocation plan violates constraints: " + "; ".join(result.violations[:5]))
     if before_write is not None:

@@ -1,0 +1,174 @@
+"""Inputs, outputs and weights of the allocation engine: plain frozen values, no database.
+
+The DB-facing service turns orders, workshops and active quotas into these
+values, calls :func:`orders.allocation.allocate` and turns the :class:`Plan`
+back into quota offers and Persian sentences. Everything here is hashable or
+sortable so that the engine can put its input in a canonical order and return
+the same plan whatever order the caller used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from workshops.calendar import WorkCalendar
+
+URGENT, HIGH, NORMAL = "urgent", "high", "normal"  # the values of orders.models.OrderPriority
+DEFAULT_MIN_QUOTA = 10
+
+
+@dataclass(frozen=True)
+class OrderDemand:
+    """Units of one open order that may still be allocated.
+
+    ``units`` is the releasable (funded) part not already covered by active
+    quotas; ``due_date`` is the due date the new quotas get (the order's
+    needed-by date minus the delivery lead time, computed by the caller).
+    ``city_id`` may be None when unknown: the order then has no same-city workshop.
+    """
+
+    order_id: int
+    product_id: int
+    province_id: int
+    city_id: int | None
+    units: int
+    due_date: dt.date
+    priority: str = NORMAL
+
+
+@dataclass(frozen=True)
+class ExistingLoad:
+    """Remaining units of an active quota the workshop already holds (they take its time first)."""
+
+    product_id: int
+    units: int
+    due_date: dt.date
+
+
+@dataclass(frozen=True)
+class WorkshopSupply:
+    """A verified workshop: where it is, what it makes per working day, when it works, what it owes.
+
+    ``rates`` maps product id to units per working day (only products with a
+    rate > 0 are made). An existing load of a product without a rate takes no
+    time in the engine's arithmetic (its time is unknown; ``loads_at_risk``
+    already flags such a quota to the coordinator).
+    """
+
+    workshop_id: int
+    province_id: int
+    city_id: int | None
+    rates: Mapping[int, int]
+    calendar: WorkCalendar
+    woman_head: bool = False
+    loads: tuple[ExistingLoad, ...] = ()
+
+
+def _default_priorities() -> Mapping[str, float]:
+    return MappingProxyType({URGENT: 1000.0, HIGH: 300.0, NORMAL: 100.0})
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Costs per unit in the objective (see the package docstring for the model).
+
+    The priority weights dwarf the per-unit placement costs on purpose: no
+    distance or fairness saving ever justifies leaving a unit unmet.
+    """
+
+    priority: Mapping[str, float] = field(default_factory=_default_priorities)
+    same_city: float = 0.0
+    same_province: float = 1.0
+    other_province: float = 4.0
+    overload: float = 2.0  # per unit beyond the fair share of a workshop's free time
+    woman_head: float = -0.5  # per unit given to a woman-head-of-household workshop
+    fair_share: float = 0.8  # share of free workshop-days that carries no overload cost
+
+    def priority_weight(self, priority: str) -> float:
+        try:
+            return float(self.priority[priority])
+        except KeyError:
+            raise ValueError(f"unknown priority {priority!r}") from None
+
+
+@dataclass(frozen=True)
+class Options:
+    """Knobs of one run. Pruning is described in ``candidates.py``, pricing in ``pricing.py``.
+
+    ``prune_above=None`` never prunes: exact, but a whole country then has
+    millions of pairs, far beyond the time budget. Pricing stops on counts
+    (rounds, simplex iterations), never on the clock, so that the same input
+    always gives the same plan.
+    """
+
+    min_quota: int = DEFAULT_MIN_QUOTA
+    weights: Weights = field(default_factory=Weights)
+    prune_above: int | None = 20_000  # eligible pairs; at most this many: the LP gets them all
+    same_province_capacity: float = 3.0
+    other_province_capacity: float = 1.0
+    other_province_min: int = 2
+    pricing_rounds: int = 3  # re-solves with the improving left-out pairs added
+    pricing_iterations: int = 50_000  # no new round once the LP solves took this many simplex iterations
+    pricing_per_order: int = 10  # improving pairs added per order and round
+    time_limit_seconds: float = 60.0  # per LP solve; reaching it raises RuntimeError
+
+
+@dataclass(frozen=True, order=True)
+class Allocation:
+    """One proposed quota: ``units`` (>= 1) of the order for the workshop, due on ``due_date``."""
+
+    order_id: int
+    workshop_id: int
+    units: int
+    due_date: dt.date
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """Units of an order the plan leaves unallocated, why, and the facts for the Persian sentence.
+
+    ``params`` always has ``product_id``, ``province_id``, ``due_date``,
+    ``units`` (asked), ``met`` and ``unmet``; some reasons add more (see
+    :mod:`orders.allocation.reasons`).
+    """
+
+    order_id: int
+    units: int
+    reason: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The engine's answer.
+
+    ``allocations`` are sorted by (order id, workshop id), one per pair, each of
+    at least one unit; ``unmet`` by order id, one per order left short.
+    ``objective`` is the model's objective of this integer plan (the checker's
+    ``plan_objective`` recomputes it exactly). ``lp_bound`` is the optimum of
+    the LP relaxation over the pairs the engine kept: all eligible pairs on
+    inputs up to ``Options.prune_above`` of them, then ``objective >=
+    lp_bound`` and the gap is what whole units and the minimum quota cost. On
+    bigger inputs the pairs are pruned; ``stats["pricing_converged"]`` says
+    whether pricing proved the pruned LP optimal for the full model, and
+    ``stats["full_model_bound"]`` is a lower bound for the full model either
+    way. (The repair may place units on any eligible pair, so a pruned run's
+    plan can even beat the pruned LP.) ``stats`` also has counts (pairs,
+    variables, constraints) and timings in seconds, as plain JSON values.
+    """
+
+    allocations: tuple[Allocation, ...]
+    unmet: tuple[Unmet, ...]
+    objective: float
+    lp_bound: float
+    stats: Mapping[str, Any]
+
+    def allocated_units(self) -> int:
+        return sum(allocation.units for allocation in self.allocations)
+
+    def unmet_units(self) -> int:
+        return sum(item.units for item in self.unmet)

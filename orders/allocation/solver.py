@@ -1,0 +1,156 @@
+"""The engine's entry point: canonical input, LP with column generation, integer repair, reasons.
+
+Flow of :func:`allocate`:
+
+1. sort the input by id (the plan must not depend on the caller's order) and
+   build the arrays (``prepare.py``);
+2. pick the candidate pairs (``candidates.py``: all eligible pairs on small
+   inputs, a pruned set on big ones);
+3. solve the LP relaxation (``lp.py``), then price the left-out eligible
+   pairs (``pricing.py``) and add the improving ones, re-solving, until none
+   improves or ``Options.pricing_rounds``/``pricing_iterations`` run out;
+4. round to integers without breaking a rule (``repair.py``) and move units
+   to cheaper places where the rounding left them dear (``polish.py``);
+5. explain unmet units (``reasons.py``) and evaluate the objective.
+
+``Plan.lp_bound`` is the optimum of the last LP solved, i.e. of the model
+restricted to the candidate pairs. ``stats["full_model_bound"]`` is a valid
+lower bound for the LP of the full model (every eligible pair), from the
+same duals; when pricing converged the two are equal and the plan is within
+``gap`` of the true optimum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import lp as lp_module
+from .candidates import candidate_pairs
+from .model import Allocation, Options, OrderDemand, Plan, WorkshopSupply
+from .polish import polish
+from .prepare import Arrays, build_arrays, canonical, placement_cost
+from .pricing import price
+from .reasons import unmet_reasons
+from .repair import repair
+
+
+def allocate(
+    orders: Sequence[OrderDemand],
+    workshops: Sequence[WorkshopSupply],
+    *,
+    today: dt.date,
+    options: Options | None = None,
+) -> Plan:
+    """Propose quotas for ``orders`` among ``workshops`` (verified ones, with their current loads)."""
+    options = options or Options()
+    started = time.perf_counter()
+    orders_sorted, workshops_sorted = canonical(orders, workshops)
+    arrays = build_arrays(orders_sorted, workshops_sorted, today, options)
+    candidates = candidate_pairs(arrays, options)
+    built = time.perf_counter()
+
+    pair_o, pair_w = candidates.o, candidates.w
+    solve_seconds = build_seconds = 0.0
+    rounds = improving = iterations = 0
+    while True:
+        tick = time.perf_counter()
+        model = lp_module.build(arrays, pair_o, pair_w, options)
+        tock = time.perf_counter()
+        result = lp_module.solve(model, options)
+        iterations += result.iterations
+        build_seconds += tock - tick
+        solve_seconds += time.perf_counter() - tock
+        tick = time.perf_counter()
+        priced = price(arrays, model, result, options, options.pricing_per_order)
+        solve_seconds += time.perf_counter() - tick
+        improving = priced.improving_pairs
+        converged = not len(priced.o) or result.bound - priced.full_bound <= _tolerance(result.bound)
+        if converged or rounds >= options.pricing_rounds or iterations >= options.pricing_iterations:
+            break
+        rounds += 1
+        pair_o, pair_w = np.concatenate([model.o, priced.o]), np.concatenate([model.w, priced.w])
+    solved = time.perf_counter()
+
+    plan_units, ledger = repair(arrays, model.o, model.w, result.x, options)
+    polish(arrays, ledger, plan_units, options)
+    repaired = time.perf_counter()
+    keys = sorted(plan_units, key=lambda key: (arrays.o_ids[key[0]], arrays.w_ids[key[1]]))
+    allocations = tuple(
+        Allocation(
+            order_id=int(arrays.o_ids[o]),
+            workshop_id=int(arrays.w_ids[w]),
+            units=plan_units[(o, w)],
+            due_date=arrays.orders[o].due_date,
+        )
+        for o, w in keys
+    )
+    o = np.array([key[0] for key in keys], dtype=np.int64)
+    w = np.array([key[1] for key in keys], dtype=np.int64)
+    units = np.array([plan_units[key] for key in keys], dtype=np.int64)
+    unmet = tuple(unmet_reasons(arrays, plan_units, ledger.room, options))
+    objective = evaluate(arrays, o, w, units, options)
+    finished = time.perf_counter()
+    return Plan(
+        allocations=allocations,
+        unmet=unmet,
+        objective=objective,
+        lp_bound=result.bound,
+        stats={
+            "orders": len(arrays.orders),
+            "workshops": len(arrays.workshops),
+            "eligible_pairs": candidates.eligible_pairs,
+            "candidate_pairs": len(model.o),
+            "pruned": candidates.pruned,
+            "pricing_rounds": rounds,
+            "pricing_converged": converged,
+            "improving_pairs_left": improving if not converged else 0,
+            "full_model_bound": priced.full_bound if not converged else result.bound,
+            "variables": model.n_cols,
+            "constraints": model.n_rows,
+            "nonzeros": model.n_nonzeros,
+            "initial_candidate_pairs": len(candidates.o),
+            "simplex_iterations": iterations,
+            "gap": float((objective - result.bound) / max(abs(result.bound), 1.0)),
+            "build_seconds": built - started + build_seconds,
+            "solve_seconds": solve_seconds,
+            "repair_seconds": repaired - solved,
+            "reasons_seconds": finished - repaired,
+            "total_seconds": finished - started,
+        },
+    )
+
+
+def _tolerance(bound: float) -> float:
+    return 1e-6 * max(abs(bound), 1.0)
+
+
+def evaluate(arrays: Arrays, o: np.ndarray, w: np.ndarray, units: np.ndarray, options: Options) -> float:
+    """The model's objective for integer units per pair (the checker recomputes it independently).
+
+    Overload: a workshop's new days beyond ``fair_share`` of its free days are
+    covered by the fewest units possible, i.e. by its slowest products first
+    (the cheapest split ``x = y + z`` for the given units; z may be fractional).
+    """
+    weights = options.weights
+    given = np.bincount(o, weights=units, minlength=len(arrays.orders))
+    total = float(np.dot(arrays.o_prio, arrays.o_units - given))
+    total += float(np.dot(placement_cost(arrays, o, w, weights), units))
+    p = arrays.o_prod[o]
+    ticks = units * arrays.tick[w, p]
+    per_workshop = np.bincount(w, weights=ticks, minlength=len(arrays.workshops))
+    over = per_workshop - weights.fair_share * arrays.free
+    for workshop in np.flatnonzero(over > 0).tolist():
+        excess = float(over[workshop])
+        mine = w == workshop
+        by_product = np.bincount(p[mine], weights=units[mine], minlength=len(arrays.products))
+        for product in np.argsort(-arrays.tick[workshop], kind="stable").tolist():
+            if excess <= 0 or not by_product[product]:
+                continue
+            z = min(float(by_product[product]), excess / arrays.tick[workshop, product])
+            total += weights.overload * z
+            excess -= z * arrays.tick[workshop, product]
+    return float(total)

@@ -109,25 +109,29 @@ def _polish_order(arrays, ledger, plan, options, overload, cost, order, mine, ma
         costs = placement_cost(arrays, np.full(len(ws), order), ws, weights)
         fresh = ws[np.lexsort((arrays.w_ids[ws], costs))][:NEW_MAKERS].tolist()
     moved = False
+    price = {w: cost(order, w) for w in [*mine, *fresh]}
+    room = {w: int(ledger.room_units(w, order)) for w in [*mine, *fresh]}  # changes only where units move
     for donor in donors:
         saving = weights.overload if overload.over(donor) else 0.0
         for receiver in [w for w in mine if w != donor] + fresh:
             units = plan.get((order, donor), 0)
             if not units:
                 break
-            if cost(order, receiver) - cost(order, donor) - saving >= -EPSILON:
+            if not room[receiver] or price[receiver] - price[donor] - saving >= -EPSILON:
                 continue
-            amount = min(units, int(ledger.room_units(receiver, order)))
+            amount = min(units, room[receiver])
             if units - amount and units - amount < min_quota:
                 amount = units - min_quota
             if amount <= 0 or ((order, receiver) not in plan and amount < min_quota):
                 continue
-            change = amount * (cost(order, receiver) - cost(order, donor))
+            change = amount * (price[receiver] - price[donor])
             change += overload.delta(receiver, p, amount) + overload.delta(donor, p, -amount)
             if change >= -EPSILON:
                 continue
             ledger.add(donor, order, -amount)
             ledger.add(receiver, order, amount)
+            room[donor] = int(ledger.room_units(donor, order))
+            room[receiver] = int(ledger.room_units(receiver, order))
             overload.move(donor, p, -amount)
             overload.move(receiver, p, amount)
             if units == amount:

@@ -35,6 +35,7 @@ from .prepare import Arrays, needed_units, placement_cost
 Units = dict[tuple[int, int], int]  # units per (order index, workshop index)
 
 ROUNDING = 1e-6
+EXCHANGE_MAKERS = 8  # other workshops tried per order by an exchange
 
 
 class Ledger:
@@ -142,6 +143,9 @@ def _refill(
         todo = np.array(sorted(only), dtype=np.int64)
     todo = todo[np.lexsort((arrays.o_ids[todo], arrays.o_due[todo], -arrays.o_prio[todo]))]
     cut: set[int] = set()
+    by_workshop: dict[int, set[int]] = {}
+    for order, workshop in plan:
+        by_workshop.setdefault(workshop, set()).add(order)
     for order in todo.tolist():
         # An exchange for an earlier order may have cut this order's quotas: read them from the plan.
         mine = holders[order] = [w for w in holders.get(order, []) if (order, w) in plan]
@@ -174,7 +178,7 @@ def _refill(
             _split(arrays, ledger, plan, order, left, mine, ws, min_quota)
         left = int(arrays.o_units[order]) - sum(plan[(order, w)] for w in mine)
         if left and exchange:
-            cut |= _exchange(arrays, ledger, plan, order, left, mine, options)
+            cut |= _exchange(arrays, ledger, plan, order, left, mine, options, by_workshop)
     return cut
 
 
@@ -231,23 +235,34 @@ def _split(
 
 
 def _exchange(
-    arrays: Arrays, ledger: Ledger, plan: Units, order: int, left: int, mine: list[int], options: Options
+    arrays: Arrays,
+    ledger: Ledger,
+    plan: Units,
+    order: int,
+    left: int,
+    mine: list[int],
+    options: Options,
+    by_workshop: dict[int, set[int]],
 ) -> set[int]:
     """Make room for the order's remaining units at a workshop by cutting quotas of orders whose units
     are worth less per day there; keep it only if the objective improves.
 
-    Candidate workshops: those holding a quota of this order (a top-up of any size) and every other
-    maker holding some quota (a new quota: the remainder if it reaches the minimum, else a
-    minimum-size one completed by moving units from the order's largest quota, as in ``_split``).
-    A cut quota stays at or above the minimum or goes entirely.
+    Candidate workshops: those holding a quota of this order (a top-up of any size) and the
+    ``EXCHANGE_MAKERS`` cheapest other makers holding some quota (a new quota: the remainder if it
+    reaches the minimum, else a minimum-size one completed by moving units from the order's largest
+    quota, as in ``_split``). A cut quota stays at or above the minimum or goes entirely.
+    ``by_workshop`` indexes the plan's orders per workshop (a quota missing from it is just not
+    considered as a victim).
     """
     weights, min_quota = options.weights, options.min_quota
     p, due = int(arrays.o_prod[order]), int(arrays.o_due[order])
     give = max(min_quota - left, 0)
     donors = [w for w in mine if plan[(order, w)] >= min_quota + give]
-    others = sorted({w for (_, w) in plan if arrays.tick[w, p] > 0} - set(mine))
+    others = np.array(sorted(w for w in by_workshop if arrays.tick[w, p] > 0 and w not in mine), dtype=np.int64)
     if give and not donors:
-        others = []
+        others = others[:0]
+    cost = placement_cost(arrays, np.full(len(others), order), others, weights)
+    others = others[np.lexsort((arrays.w_ids[others], cost))][:EXCHANGE_MAKERS].tolist()
     for workshop in list(mine) + others:
         cost = float(_unit_cost(arrays, ledger, options, order, np.array([workshop]))[0])
         tick = int(arrays.tick[workshop, p])
@@ -256,8 +271,9 @@ def _exchange(
         if value <= 0:
             continue
         victims = []
-        for (victim, w), units in plan.items():
-            if w == workshop and victim != order:
+        for victim in sorted(by_workshop.get(workshop, ())):
+            units = plan.get((victim, workshop), 0)
+            if units and victim != order:
                 victim_cost = placement_cost(arrays, np.array([victim]), np.array([workshop]), weights)[0]
                 victim_value = (arrays.o_prio[victim] - victim_cost) / arrays.tick[workshop, arrays.o_prod[victim]]
                 if victim_value < value:
@@ -289,6 +305,7 @@ def _exchange(
                 ledger.add(donor, order, -give)
                 plan[(order, donor)] -= give
             _put(ledger, plan, mine, order, workshop, units)
+            by_workshop.setdefault(workshop, set()).add(order)
             return {victim for victim, _ in undo}
         for victim, cut in undo:
             ledger.add(workshop, victim, cut)

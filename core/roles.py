@@ -40,6 +40,8 @@ ROLE_PERMISSIONS = {
         "orders.view_allocationrun",
         "donors.view_donor",
         "donors.view_pledge",
+        "donors.view_campaign",
+        "donors.view_ledgerentry",
     ],
     Role.WORKSHOP_OWNER: [],
     Role.DONOR: [],

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin
+from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 
-from .models import Donor, Pledge
+from .models import Campaign, Donor, LedgerEntry, Pledge
 
 
 @admin.register(Donor)
@@ -16,7 +16,24 @@ class DonorAdmin(HamdeliModelAdmin):
 @admin.register(Pledge)
 class PledgeAdmin(ProvinceScopedAdminMixin, AuditedAdminMixin, HamdeliModelAdmin):
     province_field = "order__health_center__province"
-    list_display = ["donor", "order", "amount_rials", "status", "is_anonymous", "created_at"]
+    list_display = ["donor", "order", "campaign", "amount_rials", "status", "is_anonymous", "created_at"]
     list_filter = ["status", "is_anonymous"]
-    list_select_related = ["donor__user", "order"]
-    raw_id_fields = ["donor", "order"]
+    list_select_related = ["donor__user", "order", "campaign"]
+    raw_id_fields = ["donor", "order", "campaign"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(AuditedAdminMixin, HamdeliModelAdmin):
+    list_display = ["name", "goal_rials", "starts_on", "ends_on", "created_by"]
+    search_fields = ["name"]
+    raw_id_fields = ["created_by"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """The ledger is append-only: services write it, the admin only shows it."""
+
+    list_display = ["created_at", "kind", "amount_rials", "pledge", "quota", "created_by"]
+    list_filter = ["kind"]
+    list_select_related = ["pledge", "quota__order", "quota__workshop", "created_by"]
+    date_hierarchy = "created_at"

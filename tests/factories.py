@@ -156,3 +156,16 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     donor = factory.SubFactory(DonorFactory)
     order = factory.SubFactory(OrderFactory)
     amount_rials = 10_000_000
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A campaign running from yesterday for 60 days, with a 1-billion-rial goal."""
+
+    class Meta:
+        model = "donors.Campaign"
+
+    name = factory.Sequence(lambda n: f"پویش فصل همدلی {n}")
+    goal_rials = 1_000_000_000
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60))
+    created_by = factory.SubFactory(CoordinatorFactory)

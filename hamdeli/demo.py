@@ -24,7 +24,7 @@ from core.persian import to_persian_digits
 from core.services import user_create
 from core.validators import national_id_with_check_digit, sheba_with_check_digits
 from donors.models import Donor, DonorKind, Pledge
-from donors.services import donor_register, pledge_create
+from donors.services import donor_register, pledge_confirm, pledge_create
 from orders.models import Order, OrderPriority, OrderStatus, Quota
 from orders.quotas import output_report, quota_accept, quota_decline, quota_offer
 from orders.services import order_create, order_record_confirmed_funds, order_set_status
@@ -394,9 +394,17 @@ def _donors(rng: random.Random) -> None:
         )
         if Pledge.objects.filter(donor=donor).exists() or not fundable:
             continue
-        for order in rng.sample(fundable, min(2, len(fundable))):
+        for index, order in enumerate(rng.sample(fundable, min(2, len(fundable)))):
             amount = rng.choice([5, 10, 25, 50]) * 1_000_000
-            pledge_create(donor=donor, order=order, amount_rials=amount, is_anonymous=rng.random() < 0.3)
+            pledge = pledge_create(donor=donor, order=order, amount_rials=amount, is_anonymous=rng.random() < 0.3)
+            if index == 0:  # the first pledge of each donor has arrived: it shows in the ledger
+                pledge_confirm(
+                    pledge=pledge,
+                    actor=None,
+                    amount_received_rials=amount,
+                    bank_reference=f"DEMO-{pledge.pk:05d}",
+                    received_on=timezone.localdate(),
+                )
 
 
 @transaction.atomic

@@ -27,6 +27,10 @@ urlpatterns = [
     path("workshop/", include("orders.owner_urls")),
     # Coordinator: workshop list and detail, supply summary (orders app: they show quotas too).
     path("coordinator/", include("orders.supply_urls")),
+    # Coordinator: pledges, confirmations, campaigns, donors (donors app).
+    path("coordinator/donations/", include("donors.coordinator_urls")),
+    # Donor: sign-up, funding board, pledging, my giving (donors app).
+    path("giving/", include("donors.donor_urls")),
     path("orders/", include("orders.order_urls")),
 ]
 

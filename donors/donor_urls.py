@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import donor_views as views
 
 app_name = "giving"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.BoardView.as_view(), name="board"),
+    path("signup/", views.SignupView.as_view(), name="signup"),
+    path("pledge/order/<int:pk>/", views.OrderPledgeView.as_view(), name="pledge-order"),
+    path("pledge/campaign/<int:pk>/", views.CampaignPledgeView.as_view(), name="pledge-campaign"),
+    path("mine/", views.MyGivingView.as_view(), name="mine"),
+]

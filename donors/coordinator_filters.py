@@ -1,0 +1,73 @@
+"""Filters of the coordinator's pledge and donor lists. Dates are typed in Jalali; range ends are included."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import JalaliDateField, LocalizedIntegerField
+from core.persian import normalize_text, to_latin_digits
+
+from .models import Campaign, Donor, DonorKind, Pledge, PledgeStatus
+
+
+class JalaliDateFilter(django_filters.DateFilter):
+    field_class = JalaliDateField
+
+
+class AmountFilter(django_filters.NumberFilter):
+    field_class = LocalizedIntegerField
+
+
+class ActiveCountMixin:
+    @property
+    def active_count(self) -> int:
+        if not self.is_bound or not self.form.is_valid():
+            return 0
+        return sum(value not in (None, "") for value in self.form.cleaned_data.values())
+
+    @property
+    def has_errors(self) -> bool:
+        return self.is_bound and bool(self.form.errors)
+
+
+class PledgeFilter(ActiveCountMixin, django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PledgeStatus.choices, empty_label=_("All"))
+    order = django_filters.CharFilter(label=_("Order number"), method="filter_order")
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campaign"), queryset=Campaign.objects.none(), empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Donor kind"), field_name="donor__kind", choices=DonorKind.choices, empty_label=_("All")
+    )
+    amount_min = AmountFilter(label=_("Amount at least (rials)"), field_name="amount_rials", lookup_expr="gte")
+    amount_max = AmountFilter(label=_("Amount at most (rials)"), field_name="amount_rials", lookup_expr="lte")
+    pledged_from = JalaliDateFilter(label=_("Pledged from"), field_name="created_at", lookup_expr="date__gte")
+    pledged_to = JalaliDateFilter(label=_("Pledged until"), field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Pledge
+        fields = ["status", "order", "campaign", "kind"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["campaign"].queryset = Campaign.objects.order_by("-starts_on", "-id")
+        self.form.fields["pledged_from"].widget.attrs["placeholder"] = "۱۴۰۵/۰۱/۰۱"
+        self.form.fields["pledged_to"].widget.attrs["placeholder"] = "۱۴۰۵/۱۲/۲۹"
+
+    def filter_order(self, queryset, name, value):
+        text = normalize_text(to_latin_digits(value.strip())).upper()
+        return queryset.filter(order__number__icontains=text) if text else queryset
+
+
+class DonorFilter(ActiveCountMixin, django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DonorKind.choices, empty_label=_("All"))
+
+    class Meta:
+        model = Donor
+        fields = ["name", "kind"]
+
+    def filter_name(self, queryset, name, value):
+        text = normalize_text(value.strip())
+        return queryset.filter(user__full_name__icontains=text) if text else queryset

@@ -1,0 +1,60 @@
+"""Forms of the donor's own pages: sign-up and pledging, a few fields per screen, Persian digits everywhere."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import LocalizedIntegerField, PersianCharField
+from core.persian import to_latin_digits
+from workshops.forms import SignupForm
+
+from .models import DonorKind
+
+MAX_PLEDGE_RIALS = 10**15
+
+
+class DonorSignupForm(SignupForm):
+    """The donor's account (mobile, name, password twice) and who she gives as."""
+
+    kind = forms.ChoiceField(
+        label=_("You give as"),
+        choices=DonorKind.choices,
+        initial=DonorKind.INDIVIDUAL,
+        widget=forms.RadioSelect,
+    )
+    registration_number = forms.CharField(
+        label=_("National ID or registration number"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
+        help_text=_("Optional. For a receipt in the name of a charity, NGO or company."),
+    )
+
+    def clean_registration_number(self):
+        value = to_latin_digits(self.cleaned_data["registration_number"].strip())
+        if value and not value.isdigit():
+            raise ValidationError(_("Use digits only."))
+        return value
+
+
+class PledgeForm(forms.Form):
+    """How much, shown by name or not, and an optional message."""
+
+    amount_rials = LocalizedIntegerField(
+        label=_("Amount (rials)"),
+        min_value=1,
+        max_value=MAX_PLEDGE_RIALS,
+        help_text=_("For example ۵۰٬۰۰۰٬۰۰۰. Persian digits and thousands separators are fine."),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Do not show my name on public pages"),
+        required=False,
+    )
+    message = PersianCharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,197 @@
+"""The donor's pages: sign-up, the public funding board, pledging and "My giving".
+
+Views stay thin: load the order or campaign from an open queryset (404
+otherwise), validate the form, call ``donors.services``, add a message and
+redirect. Refusals come from the services (e.g. a pledge above an order's gap).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+
+from core.models import Role, User
+from core.scoping import RoleRequiredMixin
+from core.services import user_create
+from workshops.forms import add_service_errors
+
+from . import ledger
+from .donor_filters import BoardFilter, board_orders
+from .donor_forms import DonorSignupForm, PledgeForm
+from .models import Campaign, Donor, EntryKind, PledgeStatus
+from .selectors import pledges_of_user
+from .services import donor_register, pledge_create
+
+LOGIN_BACKEND = "core.auth.MobileNumberBackend"
+BOARD_PAGE_SIZE = 20
+
+
+def active_campaigns():
+    today = timezone.localdate()
+    return Campaign.objects.filter(starts_on__lte=today, ends_on__gte=today).order_by("ends_on", "pk")
+
+
+@transaction.atomic
+def donor_signup(*, mobile: str, full_name: str, password: str, kind: str, registration_number: str) -> User:
+    """A new donor account and its donor profile, together or not at all."""
+    user = user_create(mobile=mobile, full_name=full_name, role=Role.DONOR, password=password)
+    donor_register(user=user, kind=kind, registration_number=registration_number)
+    return user
+
+
+def donor_of(user) -> Donor:
+    """The donor profile of a donor account (an individual one is made for an account created without it)."""
+    try:
+        return user.donor
+    except Donor.DoesNotExist:
+        return donor_register(user=user)
+
+
+class DonorPageMixin(RoleRequiredMixin):
+    """Anonymous: login; any other role (a superuser included: these pages are about one's own giving): 403."""
+
+    allowed_roles = (Role.DONOR,)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role != Role.DONOR:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SignupView(FormView):
+    template_name = "donors/donor/signup.html"
+    form_class = DonorSignupForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("giving:board")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = donor_signup(
+                mobile=data["mobile"],
+                full_name=data["full_name"],
+                password=data["password1"],
+                kind=data["kind"],
+                registration_number=data["registration_number"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        except IntegrityError:  # the same number signed up a moment ago
+            form.add_error(
+                "mobile", ValidationError(DonorSignupForm.ALREADY_REGISTERED_MESSAGE, code=form.ALREADY_REGISTERED)
+            )
+            return self.form_invalid(form)
+        login(self.request, user, backend=LOGIN_BACKEND)
+        messages.success(self.request, _("Welcome! Choose an order or a campaign to give to."))
+        return redirect("giving:board")
+
+
+class BoardView(FilterView):
+    """Public: orders that still need money (most urgent first) and the running campaigns."""
+
+    template_name = "donors/donor/board.html"
+    filterset_class = BoardFilter
+    paginate_by = BOARD_PAGE_SIZE
+    context_object_name = "orders"
+
+    def get_queryset(self):
+        return board_orders()
+
+    def get_context_data(self, **kwargs):
+        campaigns = list(active_campaigns())
+        for campaign in campaigns:
+            campaign.received = ledger.campaign_received(campaign.pk)
+        return super().get_context_data(campaigns=campaigns, **kwargs)
+
+
+class _PledgeView(DonorPageMixin, FormView):
+    template_name = "donors/donor/pledge.html"
+    form_class = PledgeForm
+
+    def get_target(self):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role == Role.DONOR:
+            self.target = self.get_target()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        amount = self.request.GET.get("amount", "")
+        return {"amount_rials": amount} if amount.isdigit() else {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(target=self.target, **kwargs)
+
+    def pledge_kwargs(self) -> dict:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        self.tried_amount = form.cleaned_data["amount_rials"]  # a refusal removes it from cleaned_data
+        try:
+            pledge_create(donor=donor_of(self.request.user), **self.pledge_kwargs(), **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Thank you! Your pledge is recorded. Pay it and a coordinator will confirm it.")
+        )
+        return redirect("giving:mine")
+
+
+class OrderPledgeView(_PledgeView):
+    def get_target(self):
+        return get_object_or_404(board_orders(), pk=self.kwargs["pk"])
+
+    def pledge_kwargs(self):
+        return {"order": self.target}
+
+    def form_invalid(self, form):
+        # Above the gap: offer the running campaigns instead, keeping what she typed.
+        amount = getattr(self, "tried_amount", None)
+        campaigns = list(active_campaigns()) if amount and form.has_error("amount_rials") else []
+        return self.render_to_response(self.get_context_data(form=form, offer_campaigns=campaigns, offer_amount=amount))
+
+
+class CampaignPledgeView(_PledgeView):
+    def get_target(self):
+        campaign = get_object_or_404(active_campaigns(), pk=self.kwargs["pk"])
+        campaign.received = ledger.campaign_received(campaign.pk)
+        return campaign
+
+    def pledge_kwargs(self):
+        return {"campaign": self.target}
+
+
+class MyGivingView(DonorPageMixin, TemplateView):
+    """Her pledges, newest first, and where the received money went."""
+
+    template_name = "donors/donor/mine.html"
+
+    def get_context_data(self, **kwargs):
+        pledges = list(pledges_of_user(self.request.user).prefetch_related("entries__to_order__product"))
+        for pledge in pledges:
+            pledge.trace = []
+            if pledge.status in (PledgeStatus.RECEIVED, PledgeStatus.APPLIED, PledgeStatus.REFUNDED):
+                for entry in pledge.entries.all():
+                    if entry.kind == EntryKind.RECEIVED and entry.to_order_id:
+                        order = entry.to_order
+                        pledge.trace.append(
+                            {
+                                "order": order,
+                                "amount": entry.amount_rials,
+                                "units": entry.amount_rials // order.unit_cost_rials,
+                            }
+                        )
+        return super().get_context_data(pledges=pledges, statuses=PledgeStatus, **kwargs)

@@ -197,6 +197,7 @@ HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT = env_int("HAMDELI_REBALANCE_MIN_PROGRESS
 HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT = env_int("HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT", 30, minimum=0)
 # Off only in the concurrency tests' control case, to show that the race exists without the locks.
 HAMDELI_ALLOCATION_LOCKING = True
+HAMDELI_LEDGER_LOCKING = True
 
 # --- Demo data --------------------------------------------------------------------
 # Demo accounts share one documented password; never usable in production.

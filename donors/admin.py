@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 
-from .models import Campaign, Donor, LedgerEntry, Pledge
+from .models import Campaign, Donor, LedgerEntry, Pledge, Receipt
 
 
 @admin.register(Donor)
@@ -37,3 +37,12 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["pledge", "quota__order", "quota__workshop", "created_by"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """Receipts are issued by pledge_confirm and rendered by a task: the admin only shows them."""
+
+    list_display = ["number", "issued_on", "amount_rials", "pledge", "download_count", "created_at"]
+    search_fields = ["number"]
+    list_select_related = ["pledge__donor__user", "pledge__order", "pledge__campaign"]

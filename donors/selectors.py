@@ -6,7 +6,9 @@ from .models import Pledge
 
 
 def pledges_of_user(user) -> QuerySet[Pledge]:
-    return Pledge.objects.select_related("order__product", "order__health_center", "campaign").filter(donor__user=user)
+    return Pledge.objects.select_related("order__product", "order__health_center", "campaign", "receipt").filter(
+        donor__user=user
+    )
 
 
 def pledges_in_scope(user) -> QuerySet[Pledge]:

@@ -27,6 +27,8 @@ from orders.services import FUNDABLE_STATUSES
 
 from . import ledger
 from .models import Campaign, Donor, DonorKind, EntryKind, LedgerEntry, Pledge, PledgeStatus
+from .receipts import receipt_issue
+from .tasks import receipt_generate
 
 RECEIVED_STATUSES = (PledgeStatus.RECEIVED, PledgeStatus.APPLIED)
 
@@ -221,6 +223,8 @@ def pledge_confirm(
         created_by=actor,
         note=pledge.bank_reference,
     )
+    receipt = receipt_issue(pledge=pledge, actor=actor)
+    transaction.on_commit(lambda: receipt_generate.delay(receipt.pk))
     log_action(
         actor=actor,
         obj=pledge,

@@ -196,6 +196,10 @@ HAMDELI_MIN_QUOTA_UNITS = env_int("HAMDELI_MIN_QUOTA_UNITS", 10, minimum=1)
 HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT = env_int("HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT", 60, minimum=0)
 HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT = env_int("HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT", 30, minimum=0)
 # Off only in the concurrency tests' control case, to show that the race exists without the locks.
+# Public address of the site, for links printed on paper (the receipts' verification QR code).
+HAMDELI_SITE_URL = (
+    env_str("HAMDELI_SITE_URL") or (CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "http://127.0.0.1:8000")
+).rstrip("/")
 HAMDELI_ALLOCATION_LOCKING = True
 HAMDELI_LEDGER_LOCKING = True
 
@@ -208,6 +212,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every render at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

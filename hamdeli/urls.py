@@ -32,6 +32,7 @@ urlpatterns = [
     # Donor: sign-up, funding board, pledging, my giving (donors app).
     path("giving/", include("donors.donor_urls")),
     path("orders/", include("orders.order_urls")),
+    path("receipts/", include("donors.receipt_urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,57 @@
+"""Persian number words for receipts and cheques: ``50_000_000`` -> «پنجاه میلیون».
+
+Groups of three digits are spelled and joined with « و » (``1_250_000`` ->
+«یک میلیون و دویست و پنجاه هزار»). A lone thousand is «هزار», not «یک هزار»,
+as people say it; every larger scale keeps its «یک» («یک میلیون»).
+Works up to 10^18 - 1 (scales up to کوادریلیون).
+"""
+
+from __future__ import annotations
+
+_ONES = ["", "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه"]
+_TEENS = ["ده", "یازده", "دوازده", "سیزده", "چهارده", "پانزده", "شانزده", "هفده", "هجده", "نوزده"]
+_TENS = ["", "", "بیست", "سی", "چهل", "پنجاه", "شصت", "هفتاد", "هشتاد", "نود"]
+_HUNDREDS = ["", "صد", "دویست", "سیصد", "چهارصد", "پانصد", "ششصد", "هفتصد", "هشتصد", "نهصد"]
+_SCALES = ["", "هزار", "میلیون", "میلیارد", "تریلیون", "کوادریلیون"]
+_AND = " و "
+
+LIMIT = 1000 ** len(_SCALES)
+
+
+def _below_thousand(n: int) -> str:
+    parts = []
+    hundreds, rest = divmod(n, 100)
+    if hundreds:
+        parts.append(_HUNDREDS[hundreds])
+    if 10 <= rest < 20:
+        parts.append(_TEENS[rest - 10])
+    else:
+        tens, ones = divmod(rest, 10)
+        if tens:
+            parts.append(_TENS[tens])
+        if ones:
+            parts.append(_ONES[ones])
+    return _AND.join(parts)
+
+
+def number_to_words(number: int) -> str:
+    """Persian words for an integer (``0`` -> «صفر», negatives get «منفی»); refuses 10^18 and above."""
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise TypeError("number_to_words takes an int")
+    if number == 0:
+        return "صفر"
+    if number < 0:
+        return "منفی " + number_to_words(-number)
+    if number >= LIMIT:
+        raise ValueError(f"number_to_words supports numbers below {LIMIT}")
+    groups = []
+    scale = 0
+    while number:
+        number, group = divmod(number, 1000)
+        if group:
+            if scale == 1 and group == 1:
+                groups.append(_SCALES[1])
+            else:
+                groups.append(" ".join(filter(None, [_below_thousand(group), _SCALES[scale]])))
+        scale += 1
+    return _AND.join(reversed(groups))

@@ -1,4 +1,4 @@
-"""Forms of the coordinator's donation pages: pledge actions, new campaign, applying a campaign to an order.
+"""Forms of the coordinator's donation pages: pledge actions, new campaign, applying a campaign, moving funds.
 
 The forms only read what was typed (Persian digits, thousands separators,
 Jalali dates); the rules (scope, status, budget, balances) are checked by
@@ -8,6 +8,8 @@ Jalali dates); the rules (scope, status, budget, balances) are checked by
 from __future__ import annotations
 
 from django import forms
+from django.db.models import BigIntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,9 @@ from core.scoping import scope_by_province
 from core.templatetags.persian import num
 from orders.models import Order
 from orders.services import FUNDABLE_STATUSES
+
+from . import ledger
+from .models import EntryKind, LedgerEntry
 
 AMOUNT_HELP = _("Persian digits and separators are fine: ۵۰٬۰۰۰٬۰۰۰")
 DATE_HELP = _("Jalali date, e.g. 1405/09/07.")
@@ -123,3 +128,67 @@ class ApplyForm(forms.Form):
             user,
             field="health_center__province",
         ).order_by("needed_by", "pk")
+
+
+def _unspent_expression():
+    """An order's unspent funds (``ledger.order_balance``) as an expression on ``Order`` rows."""
+    payouts = (
+        LedgerEntry.objects.filter(from_order=OuterRef("pk"), kind=EntryKind.PAYOUT)
+        .order_by()
+        .values("from_order")
+        .annotate(total=Sum("amount_rials"))
+        .values("total")
+    )
+    paid = Coalesce(Subquery(payouts, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
+    return ledger.order_applied_funds_expression() - paid
+
+
+class UnspentOrderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, order: Order) -> str:
+        unspent = _("unspent %(amount)s rials") % {"amount": num(order.unspent_rials)}
+        return f"{order.number} · {order.health_center.name} · {unspent}"
+
+
+class FundsMoveForm(forms.Form):
+    from_order = UnspentOrderChoiceField(
+        label=_("From order"),
+        queryset=Order.objects.none(),
+        empty_label=_("Choose the order that gives the money"),
+        help_text=_("Only orders of your provinces that hold unspent money."),
+        error_messages={"required": _("Choose the order the money comes from.")},
+    )
+    to_order = UnspentOrderChoiceField(
+        label=_("To order"),
+        queryset=Order.objects.none(),
+        empty_label=_("Choose the order that receives the money"),
+        error_messages={"required": _("Choose the order that receives the money.")},
+    )
+    amount_rials = LocalizedIntegerField(
+        label=_("Amount (rials)"),
+        min_value=1,
+        help_text=AMOUNT_HELP,
+        error_messages={"required": _("Enter the amount, in rials.")},
+    )
+    reason = PersianCharField(
+        label=_("Reason"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Please give a reason.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orders = scope_by_province(
+            Order.objects.select_related("health_center", "product").annotate(unspent_rials=_unspent_expression()),
+            user,
+            field="health_center__province",
+        ).order_by("needed_by", "pk")
+        self.fields["from_order"].queryset = orders.filter(unspent_rials__gt=0)
+        self.fields["to_order"].queryset = orders.filter(status__in=FUNDABLE_STATUSES)
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target = cleaned.get("from_order"), cleaned.get("to_order")
+        if source is not None and target is not None and source.pk == target.pk:
+            self.add_error("to_order", _("Choose two different orders."))
+        return cleaned

@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:pk>/<slug:action>/", views.PledgeActionView.as_view(), name="pledge-action"),
     path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
     path("campaigns/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"),
+    path("campaigns/<int:pk>/fill/", views.CampaignFillView.as_view(), name="campaign-fill"),
+    path("move/", views.FundsMoveView.as_view(), name="funds-move"),
     path("donors/", views.DonorListView.as_view(), name="donor-list"),
 ]

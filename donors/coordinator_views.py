@@ -20,7 +20,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -32,7 +32,7 @@ from core.templatetags.persian import num
 
 from . import ledger, services
 from .coordinator_filters import DonorFilter, PledgeFilter
-from .coordinator_forms import ApplyForm, CampaignForm, CancelForm, ConfirmForm, RefundForm
+from .coordinator_forms import ApplyForm, CampaignForm, CancelForm, ConfirmForm, FundsMoveForm, RefundForm
 from .coordinator_tables import STATUS_BADGES, DonorTable, PledgeTable
 from .models import Campaign, Donor, LedgerEntry, Pledge, PledgeStatus
 
@@ -254,6 +254,86 @@ class CampaignDetailView(CoordinatorOnlyMixin, TemplateView):
                     % {"amount": num(amount), "number": order.number},
                 )
                 return redirect("donations:campaign-detail", pk=campaign.pk)
+        messages.error(request, _("Nothing was changed; see the message below."))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class CampaignFillView(CoordinatorOnlyMixin, TemplateView):
+    """POST: spend the campaign on the most urgent gaps of the coordinator's provinces, back to the campaign."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        try:
+            campaign = Campaign.objects.get(pk=pk)
+        except Campaign.DoesNotExist:
+            raise Http404 from None
+        try:
+            entries = services.campaign_fill_urgent_gaps(campaign=campaign, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("donations:campaign-detail", pk=campaign.pk)
+        if not entries:
+            messages.info(
+                request,
+                _(
+                    "Nothing was applied: the campaign holds no money, or no order of your provinces "
+                    "that is open for funding still needs money."
+                ),
+            )
+        else:
+            total = sum(entry.amount_rials for entry in entries)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s order received %(amount)s rials from the campaign.",
+                    "%(count)s orders received %(amount)s rials from the campaign in total.",
+                    len(entries),
+                )
+                % {"count": num(len(entries)), "amount": num(total)},
+            )
+        return redirect("donations:campaign-detail", pk=campaign.pk)
+
+
+# --- Moving funds between orders ------------------------------------------------------------------------------
+
+
+class FundsMoveView(CoordinatorOnlyMixin, TemplateView):
+    """Move unspent money from one order of the coordinator's provinces to another, with a reason."""
+
+    template_name = "donors/coordinator/funds_move.html"
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = form or FundsMoveForm(user=self.request.user)
+        return context
+
+    def post(self, request):
+        form = FundsMoveForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.funds_move(
+                    from_order=data["from_order"],
+                    to_order=data["to_order"],
+                    amount=data["amount_rials"],
+                    actor=request.user,
+                    reason=data["reason"],
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(amount)s rials moved from order %(source)s to order %(target)s.")
+                    % {
+                        "amount": num(data["amount_rials"]),
+                        "source": data["from_order"].number,
+                        "target": data["to_order"].number,
+                    },
+                )
+                return redirect("donations:funds-move")
         messages.error(request, _("Nothing was changed; see the message below."))
         return self.render_to_response(self.get_context_data(form=form))
 

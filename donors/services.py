@@ -22,7 +22,7 @@ from core.audit import log_action
 from core.models import Role, User
 from core.persian import group_thousands
 from core.scoping import scope_by_province
-from orders.models import Order, OrderStatus, Quota
+from orders.models import Order, OrderPriority, OrderStatus, Quota
 from orders.services import FUNDABLE_STATUSES
 
 from . import ledger
@@ -328,6 +328,47 @@ def campaign_apply(*, campaign: Campaign, order: Order, amount: int, actor: User
         to_order=order,
         created_by=actor,
     )
+
+
+PRIORITY_RANK = {OrderPriority.URGENT: 0, OrderPriority.HIGH: 1, OrderPriority.NORMAL: 2}
+FILLABLE_STATUSES = (OrderStatus.OPEN, OrderStatus.FUNDED)
+
+
+@transaction.atomic
+def campaign_fill_urgent_gaps(*, campaign: Campaign, actor: User | None, provinces=None) -> list[LedgerEntry]:
+    """Spend the campaign on the most urgent gaps: by priority, then needed-by date, then order id.
+
+    Orders open for funding (or funded) in the actor's provinces (all of them for
+    a national coordinator, a superuser or the system), narrowed to ``provinces``
+    when given. Each order gets ``min(campaign balance, room left in its
+    budget)`` through ``campaign_apply`` (its checks, ledger entry and audit),
+    until the campaign is empty. Returns the entries written (none: nothing to fill).
+
+    Locks: the campaign first, then every candidate order in one query sorted by
+    id, and only then the applications; ``campaign_apply`` re-locks rows this
+    transaction already holds, which does not wait. So the order stays
+    pledge → campaign → orders by id, the same as every other money service.
+    """
+    _require_coordinator(actor)
+    campaign = _lock_campaign(campaign)
+    candidates = Order.objects.filter(status__in=FILLABLE_STATUSES)
+    if actor is not None:
+        candidates = scope_by_province(candidates, actor, field="health_center__province")
+    if provinces is not None:
+        candidates = candidates.filter(health_center__province__in=provinces)
+    locked = list(candidates.select_for_update().select_related("product").order_by("pk"))
+    locked.sort(key=lambda order: (PRIORITY_RANK.get(order.priority, len(PRIORITY_RANK)), order.needed_by, order.pk))
+    entries: list[LedgerEntry] = []
+    held = ledger.campaign_balance(campaign.pk)
+    for order in locked:
+        if held <= 0:
+            break
+        amount = min(held, _order_room(order))
+        if amount <= 0:
+            continue
+        entries.append(campaign_apply(campaign=campaign, order=order, amount=amount, actor=actor))
+        held -= amount
+    return entries
 
 
 @transaction.atomic

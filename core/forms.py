@@ -144,3 +144,12 @@ class ShebaField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return normalize_sheba(value) if value else value
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the field it names (or above the form), keeping what was typed."""
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_messages)
+    else:
+        form.add_error(None, error)

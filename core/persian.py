@@ -74,3 +74,8 @@ class LocalizedNumber:
 
     def __str__(self) -> str:
         return format(self)
+
+
+def ui_number(value: int | Decimal) -> str:
+    """``value`` grouped for the active language: ``۱۲٬۵۰۰`` in Persian, ``12,500`` in English."""
+    return format(LocalizedNumber(value))

@@ -1,7 +1,20 @@
+"""Tables of core pages, and the columns every list page shares."""
+
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from .models import HealthCenter
+from .templatetags.persian import num
+
+
+class NumberColumn(tables.Column):
+    """A whole number: thousands-grouped with Persian digits on the page, plain in exports."""
+
+    def render(self, value):
+        return num(value)
+
+    def value(self, value):
+        return value
 
 
 class HealthCenterTable(tables.Table):

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import jalali
 from core.models.base import english_ui
-from core.templatetags.persian import digits, num
+from core.tables import NumberColumn
+from core.templatetags.persian import digits
 
 from .models import Donor, Pledge, PledgeStatus
 
@@ -22,16 +23,6 @@ STATUS_BADGES = {
     PledgeStatus.CANCELLED: "danger",
     PledgeStatus.REFUNDED: "",
 }
-
-
-class NumberColumn(tables.Column):
-    """A whole number: thousands-grouped with Persian digits on the page, plain in exports."""
-
-    def render(self, value):
-        return num(value)
-
-    def value(self, value):
-        return value
 
 
 class PledgeTable(tables.Table):

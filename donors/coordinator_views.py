@@ -26,6 +26,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
+from core.forms import add_service_errors
 from core.models import Role
 from core.scoping import RoleRequiredMixin, sees_all_provinces
 from core.templatetags.persian import num
@@ -35,15 +36,6 @@ from .coordinator_filters import DonorFilter, PledgeFilter
 from .coordinator_forms import ApplyForm, CampaignForm, CancelForm, ConfirmForm, FundsMoveForm, RefundForm
 from .coordinator_tables import STATUS_BADGES, DonorTable, PledgeTable
 from .models import Campaign, Donor, LedgerEntry, Pledge, PledgeStatus
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error)
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):
@@ -165,7 +157,7 @@ class PledgeActionView(PledgePageMixin, TemplateView):
             except PermissionDenied:
                 raise
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, ACTIONS[action].done)
                 return redirect("donations:pledge-detail", pk=pledge.pk)
@@ -203,7 +195,7 @@ class CampaignListView(CoordinatorOnlyMixin, TemplateView):
             try:
                 campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Campaign «%(name)s» is open.") % {"name": campaign.name})
                 return redirect("donations:campaign-detail", pk=campaign.pk)
@@ -246,7 +238,7 @@ class CampaignDetailView(CoordinatorOnlyMixin, TemplateView):
             try:
                 services.campaign_apply(campaign=campaign, order=order, amount=amount, actor=request.user)
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -322,7 +314,7 @@ class FundsMoveView(CoordinatorOnlyMixin, TemplateView):
                     reason=data["reason"],
                 )
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from core.forms import add_service_errors
 from core.models import Role, User
 from core.scoping import RoleRequiredMixin
 from core.services import user_create
-from workshops.forms import add_service_errors
 
 from . import ledger
 from .donor_filters import BoardFilter, board_orders

@@ -15,12 +15,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.models import Role, User
-from core.persian import group_thousands
+from core.persian import ui_number
 from core.scoping import scope_by_province
 from orders.models import Order, OrderPriority, OrderStatus, Quota
 from orders.services import FUNDABLE_STATUSES
@@ -31,10 +30,6 @@ from .receipts import receipt_issue
 from .tasks import receipt_generate
 
 RECEIVED_STATUSES = (PledgeStatus.RECEIVED, PledgeStatus.APPLIED)
-
-
-def _rials(amount: int) -> str:
-    return group_thousands(amount, persian=not (get_language() or "fa").startswith("en"))
 
 
 def _require_coordinator(actor: User | None, order: Order | None = None) -> None:
@@ -80,7 +75,10 @@ def _refuse_above_gap(gap: int, field: str = "amount_rials") -> ValidationError:
     if gap == 0:
         return ValidationError({field: _("This order is already fully funded; it needs no more money.")})
     return ValidationError(
-        {field: _("That is more than this order still needs: only %(gap)s rials are missing.") % {"gap": _rials(gap)}}
+        {
+            field: _("That is more than this order still needs: only %(gap)s rials are missing.")
+            % {"gap": ui_number(gap)}
+        }
     )
 
 
@@ -276,7 +274,10 @@ def pledge_refund(*, pledge: Pledge, amount: int, actor: User | None, reason: st
     refundable = min(ledger.pledge_received(pledge.pk) - ledger.pledge_refunded(pledge.pk), held)
     if amount > refundable:
         raise ValidationError(
-            {"amount_rials": _("At most %(amount)s rials of this pledge are unspent.") % {"amount": _rials(refundable)}}
+            {
+                "amount_rials": _("At most %(amount)s rials of this pledge are unspent.")
+                % {"amount": ui_number(refundable)}
+            }
         )
     entry = _entry(
         kind=EntryKind.REFUNDED,
@@ -316,7 +317,7 @@ def campaign_apply(*, campaign: Campaign, order: Order, amount: int, actor: User
     held = ledger.campaign_balance(campaign.pk)
     if amount > held:
         raise ValidationError(
-            {"amount_rials": _("The campaign holds only %(amount)s rials.") % {"amount": _rials(held)}}
+            {"amount_rials": _("The campaign holds only %(amount)s rials.") % {"amount": ui_number(held)}}
         )
     room = _order_room(order)
     if amount > room:
@@ -386,7 +387,7 @@ def funds_move(*, from_order: Order, to_order: Order, amount: int, actor: User |
     held = ledger.order_balance(from_order.pk)
     if amount > held:
         raise ValidationError(
-            {"amount_rials": _("The order holds only %(amount)s rials unspent.") % {"amount": _rials(held)}}
+            {"amount_rials": _("The order holds only %(amount)s rials unspent.") % {"amount": ui_number(held)}}
         )
     room = _order_room(to_order)
     if amount > room:
@@ -412,7 +413,7 @@ def payout_record(*, quota: Quota, units: int, actor: User | None) -> LedgerEntr
     unpaid = quota.accepted_units - quota.paid_units
     if units > unpaid:
         raise ValidationError(
-            {"units": _("Only %(units)s accepted units are still unpaid.") % {"units": _rials(unpaid)}}
+            {"units": _("Only %(units)s accepted units are still unpaid.") % {"units": ui_number(unpaid)}}
         )
     amount = units * quota.piece_rate_rials
     _positive(amount)
@@ -421,7 +422,7 @@ def payout_record(*, quota: Quota, units: int, actor: User | None) -> LedgerEntr
         raise ValidationError(
             {
                 "units": _("The order holds only %(amount)s rials, less than the %(pay)s rials this payout needs.")
-                % {"amount": _rials(held), "pay": _rials(amount)}
+                % {"amount": ui_number(held), "pay": ui_number(amount)}
             }
         )
     before = quota.paid_units

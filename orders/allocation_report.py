@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import jalali
 from core.models import Product, Province
-from core.persian import group_thousands
+from core.persian import ui_number
 
 from .allocation_service import AllocationResult
 
@@ -23,10 +23,6 @@ STALE = "STALE"  # not an engine reason: the order's due date has passed, so it 
 
 def _persian() -> bool:
     return not (get_language() or "fa").startswith("en")
-
-
-def _number(value: int) -> str:
-    return group_thousands(value, persian=_persian())
 
 
 def _date(value: str | dt.date) -> str:
@@ -42,10 +38,10 @@ def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
         "product": product.name if product else "?",
         "province": province.name if province else "?",
         "date": _date(params["due_date"]) if params.get("due_date") else "?",
-        "units": _number(int(params.get("units", 0))),
-        "met": _number(int(params.get("met", 0))),
-        "unmet": _number(int(params.get("unmet", 0))),
-        "minimum": _number(int(params.get("min_quota", 0))),
+        "units": ui_number(int(params.get("units", 0))),
+        "met": ui_number(int(params.get("met", 0))),
+        "unmet": ui_number(int(params.get("unmet", 0))),
+        "minimum": ui_number(int(params.get("min_quota", 0))),
     }
     sentences = {
         "NO_MAKER": _("No verified workshop makes %(product)s."),

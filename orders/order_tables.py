@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import jalali
 from core.models.base import english_ui
+from core.tables import NumberColumn
 from core.templatetags.persian import digits, num
 
 from .funding import funded_percent, releasable_units
@@ -35,16 +36,6 @@ PRIORITY_BADGES = {OrderPriority.URGENT: "danger", OrderPriority.HIGH: "warn", O
 
 def percent_text(value: int) -> str:
     return gettext("%(percent)s%%") % {"percent": num(value)}
-
-
-class NumberColumn(tables.Column):
-    """A whole number: thousands-grouped with Persian digits on the page, plain in exports."""
-
-    def render(self, value):
-        return num(value)
-
-    def value(self, value):
-        return value
 
 
 class OrderTable(tables.Table):

@@ -25,6 +25,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
+from core.forms import add_service_errors
 from core.models import Role
 from core.scoping import RoleRequiredMixin
 from core.templatetags.persian import digits
@@ -46,15 +47,6 @@ from .selectors import (
     order_quotas,
     quota_totals,
 )
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error)
 
 
 class OrderPagesMixin(RoleRequiredMixin):
@@ -217,7 +209,7 @@ class OrderActionView(CoordinatorOnlyMixin, OrderPageMixin, TemplateView):
             try:
                 order = perform(action, order, form.cleaned_data, request.user)
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 date = jalali_filter(order.needed_by)
                 messages.success(request, ACTIONS[action].done % {"number": digits(order.number), "date": date})
@@ -265,7 +257,7 @@ class OrderCreateView(OrderPagesMixin, FormView):
                 created_by=user,
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         if order.status == OrderStatus.REQUESTED:
             messages.success(

@@ -8,8 +8,6 @@ names (keeping what was typed) and redirects after success.
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,46 +19,20 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core import jalali
+from core.forms import add_service_errors
 from core.models import Role
-from core.persian import group_thousands
+from core.persian import ui_number
 from core.scoping import RoleRequiredMixin
 from workshops.selectors import workshop_of_owner
 
 from .models import OutputReport, Quota, QuotaStatus
 from .owner_forms import OutputCorrectForm, OutputReportForm, QuotaDeclineForm
-from .quota_selectors import QuotaProgress, earnings_of_workshop, quota_progress, quotas_at_risk, quotas_of_owner
+from .quota_selectors import earnings_of_workshop, quota_progress, quotas_at_risk, quotas_of_owner
 from .quotas import output_correct, output_report, quota_accept, quota_decline
 
 
 def _persian_ui() -> bool:
     return not (get_language() or "fa").startswith("en")
-
-
-def _number(value: int) -> str:
-    return group_thousands(value, persian=_persian_ui())
-
-
-def _whole_if_integral(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
-def _progress(quota: Quota) -> QuotaProgress:
-    """``quota_progress`` with whole-number paces as ints: the ``num`` filter shows a float 80.0 as "8E+1"."""
-    progress = quota_progress(quota)
-    return dataclasses.replace(
-        progress,
-        expected_pace=_whole_if_integral(progress.expected_pace),
-        actual_pace=_whole_if_integral(progress.actual_pace),
-    )
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """Attach a service's error to the field it names (or to the whole form); unknown fields go to the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class OwnerPageMixin(RoleRequiredMixin):
@@ -85,7 +57,8 @@ class QuotaInboxView(OwnerPageMixin, TemplateView):
             workshop=workshop,
             offered=list(quotas.filter(status=QuotaStatus.OFFERED)),
             accepted=[
-                (quota, _progress(quota), quota.pk in at_risk) for quota in quotas.filter(status=QuotaStatus.ACCEPTED)
+                (quota, quota_progress(quota), quota.pk in at_risk)
+                for quota in quotas.filter(status=QuotaStatus.ACCEPTED)
             ],
             closed=list(
                 quotas.filter(status__in=[QuotaStatus.DECLINED, QuotaStatus.CANCELLED]).order_by("-responded_at", "-pk")
@@ -126,7 +99,7 @@ class QuotaDeclineView(OwnerPageMixin, View):
             try:
                 quota_decline(quota=quota, owner=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("You declined the quota. Thank you for saying why."))
                 return redirect("quotas:inbox")
@@ -157,7 +130,7 @@ def _detail_page(request, quota: Quota, *, report_form=None, correction: tuple[i
         report_form = OutputReportForm()
     context = {
         "quota": quota,
-        "progress": _progress(quota) if accepted else None,
+        "progress": quota_progress(quota) if accepted else None,
         "at_risk": accepted and quota in quotas_at_risk(quota.workshop),
         "report_form": report_form,
         "reports": rows,
@@ -187,7 +160,7 @@ class QuotaDetailView(OwnerPageMixin, View):
                     idempotency_key=data["idempotency_key"],
                 )
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 quota.refresh_from_db(fields=["produced_units"])
                 if created:
@@ -195,17 +168,17 @@ class QuotaDetailView(OwnerPageMixin, View):
                         request,
                         _("Recorded %(units)s units for %(day)s. Total so far: %(total)s of %(quantity)s.")
                         % {
-                            "units": _number(report.quantity),
+                            "units": ui_number(report.quantity),
                             "day": jalali.format_long(report.report_date, persian=_persian_ui()),
-                            "total": _number(quota.produced_units),
-                            "quantity": _number(quota.quantity),
+                            "total": ui_number(quota.produced_units),
+                            "quantity": ui_number(quota.quantity),
                         },
                     )
                 else:
                     messages.info(
                         request,
                         _("This report was already recorded; it was not counted twice. Total so far: %(total)s.")
-                        % {"total": _number(quota.produced_units)},
+                        % {"total": ui_number(quota.produced_units)},
                     )
                 return redirect("quotas:detail", pk=quota.pk)
         form.renew_key_if_invalid()
@@ -230,13 +203,13 @@ class OutputCorrectView(OwnerPageMixin, View):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as error:
-                _add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 quota.refresh_from_db(fields=["produced_units"])
                 messages.success(
                     request,
                     _("Report corrected. Total so far: %(total)s of %(quantity)s.")
-                    % {"total": _number(quota.produced_units), "quantity": _number(quota.quantity)},
+                    % {"total": ui_number(quota.produced_units), "quantity": ui_number(quota.quantity)},
                 )
                 return redirect(reverse("quotas:detail", kwargs={"pk": quota.pk}) + "#reports")
         return _detail_page(request, quota, correction=(report.pk, form))

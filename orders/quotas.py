@@ -18,18 +18,12 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.models import User
-from core.persian import group_thousands
+from core.persian import ui_number
 from workshops.models import Workshop, WorkshopStatus
 from workshops.services import workshop_set_status
 
 from .models import Order, OutputReport, Quota, QuotaStatus
 from .services import order_mark_in_production_if_needed
-
-
-def _persian_number(value: int) -> str:
-    from django.utils.translation import get_language
-
-    return group_thousands(value, persian=not (get_language() or "fa").startswith("en"))
 
 
 def _owned_quota_for_update(quota: Quota, owner: User) -> Quota:
@@ -115,9 +109,9 @@ def _check_total(quota: Quota, new_total: int) -> None:
                     "You have reported %(done)s so far, so you can report at most %(left)s more."
                 )
                 % {
-                    "max": _persian_number(quota.max_total_units),
-                    "done": _persian_number(already),
-                    "left": _persian_number(max(quota.max_total_units - already, 0)),
+                    "max": ui_number(quota.max_total_units),
+                    "done": ui_number(already),
+                    "left": ui_number(max(quota.max_total_units - already, 0)),
                 }
             }
         )

@@ -21,16 +21,10 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.models import User
-from core.persian import group_thousands
+from core.persian import ui_number
 
 from .models import Quota, QuotaStatus
 from .quota_selectors import QuotaProgress, quota_progress
-
-
-def _number(value: int) -> str:
-    from django.utils.translation import get_language
-
-    return group_thousands(value, persian=not (get_language() or "fa").startswith("en"))
 
 
 def is_far_behind(progress: QuotaProgress) -> bool:
@@ -51,10 +45,10 @@ def behind_pace_reason(progress: QuotaProgress) -> str:
         "Far behind pace: %(made)s made of %(expected)s expected by now, with %(days)s working days left; "
         "the remaining %(remaining)s units are offered to other workshops."
     ) % {
-        "made": _number(progress.produced),
-        "expected": _number(progress.expected_by_now),
-        "days": _number(progress.working_days_left),
-        "remaining": _number(progress.remaining),
+        "made": ui_number(progress.produced),
+        "expected": ui_number(progress.expected_by_now),
+        "days": ui_number(progress.working_days_left),
+        "remaining": ui_number(progress.remaining),
     }
 
 

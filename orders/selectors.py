@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from core import jalali
 from core.models import AuditLog, Role
 from core.models.base import english_ui
-from core.persian import group_thousands
+from core.persian import ui_number
 from core.scoping import scope_by_province
 
 from .funding import with_unit_totals
@@ -161,7 +161,7 @@ def _readable(name: str, value):
         except (TypeError, ValueError):
             return value
     if isinstance(value, int) and not isinstance(value, bool):
-        return group_thousands(value, persian=not english_ui())
+        return ui_number(value)
     return value
 
 

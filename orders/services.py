@@ -16,12 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.models import HealthCenter, Product, Role, User
-from core.persian import group_thousands
+from core.persian import ui_number
 from core.scoping import scope_by_province
 from core.sequences import next_number
 
@@ -59,10 +58,6 @@ def can_transition(order: Order, status: OrderStatus | str) -> bool:
 def delivery_lead_days() -> int:
     """Days between a quota's due date and the order's needed-by date (``HAMDELI_DELIVERY_LEAD_DAYS``)."""
     return getattr(settings, "HAMDELI_DELIVERY_LEAD_DAYS", 2)
-
-
-def _rials(amount: int) -> str:
-    return group_thousands(amount, persian=not (get_language() or "fa").startswith("en"))
 
 
 def _is_coordinator(user: User | None) -> bool:
@@ -309,7 +304,7 @@ def order_record_confirmed_funds(*, order: Order, amount_rials: int, actor: User
             message = _("This order is already fully funded; no more funds can be recorded.")
         else:
             message = _("That is more than the budget allows: only %(gap)s rials are still missing for this order.") % {
-                "gap": _rials(gap)
+                "gap": ui_number(gap)
             }
         raise ValidationError({"amount_rials": message})
     before = order.confirmed_funds_rials

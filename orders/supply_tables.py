@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.persian import LocalizedNumber
+from core.tables import NumberColumn
 from core.templatetags.persian import digits, num
 from workshops.models import Workshop, WorkshopStatus
 
@@ -171,16 +172,6 @@ class WorkshopTable(tables.Table):
         return utilisation_percent(self.load_of(record))
 
     def value_active_quotas(self, value):
-        return value
-
-
-class NumberColumn(tables.Column):
-    """A whole number: thousands-grouped with Persian digits on the page, plain in exports."""
-
-    def render(self, value):
-        return num(value)
-
-    def value(self, value):
         return value
 
 

@@ -19,9 +19,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
+from core.forms import add_service_errors
 from core.models import Role
-from core.models.base import english_ui
-from core.persian import group_thousands
+from core.persian import ui_number
 from core.scoping import RoleRequiredMixin, scope_by_province
 from workshops.models import Workshop
 from workshops.services import STATUS_TRANSITIONS, note_add
@@ -47,15 +47,6 @@ STATUS_MESSAGES = {
     "suspend": gettext_lazy("“%(name)s” is suspended: it receives no new quotas."),
     "reactivate": gettext_lazy("“%(name)s” is active again."),
 }
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, field_messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_messages)
-    else:
-        form.add_error(None, error)
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):
@@ -158,14 +149,14 @@ class WorkshopStatusView(WorkshopPageMixin, TemplateView):
                     actor=request.user,
                 )
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, STATUS_MESSAGES[action] % {"name": workshop.name})
                 if cancelled:
                     messages.warning(
                         request,
                         _("%(count)s open quotas of this workshop were cancelled and will be offered again.")
-                        % {"count": group_thousands(len(cancelled), persian=not english_ui())},
+                        % {"count": ui_number(len(cancelled))},
                     )
                 return redirect("supply:workshop-detail", pk=workshop.pk)
         context = self.page_context(workshop, status_form=(action, form))
@@ -190,7 +181,7 @@ class WorkshopNoteView(WorkshopPageMixin, TemplateView):
             try:
                 note_add(workshop=workshop, author=request.user, text=form.cleaned_data["text"])
             except ValidationError as error:
-                add_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Note added."))
                 return redirect(reverse("supply:workshop-detail", kwargs={"pk": workshop.pk}) + "#notes")

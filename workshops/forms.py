@@ -24,15 +24,6 @@ MAX_DAILY_UNITS = 100_000
 MAX_PEOPLE_OR_MACHINES = 1_000
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class CityChoiceIterator(forms.models.ModelChoiceIterator):
     """Cities grouped by province (``<optgroup>`` per province), sorted in the language shown."""
 

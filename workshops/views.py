@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
+from core.forms import add_service_errors
 from core.models import Role
 from core.scoping import RoleRequiredMixin
 
@@ -30,7 +31,6 @@ from .forms import (
     SignupForm,
     UnavailabilityForm,
     WorkshopRegisterForm,
-    add_service_errors,
 )
 from .models import WorkshopUnavailability
 from .selectors import workshop_of_owner

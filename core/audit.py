@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -89,3 +90,53 @@ def log_actions(
             )
         )
     return AuditLog.objects.bulk_create(entries, batch_size=1000)
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    what: str
+    changes: list[Change]
+    note: str
+
+
+def audit_history(
+    obj: models.Model,
+    *,
+    action_labels: dict[str, Any],
+    label: Callable[[str], str],
+    readable: Callable[[str, Any], Any],
+    limit: int = 50,
+) -> list[HistoryEntry]:
+    """``obj``'s audit entries, newest first, in words a person reads.
+
+    Each page says how to name its fields (``label``) and show their values
+    (``readable``); the walk over the log is the same everywhere.
+    """
+    entries = AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("actor")[:limit]
+    history = []
+    for entry in entries:
+        changes = []
+        for key, pair in (entry.changes or {}).items():
+            before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+            changes.append(Change(str(label(key)), readable(key, before), readable(key, after)))
+        history.append(
+            HistoryEntry(
+                when=entry.created_at,
+                who=entry.actor.full_name if entry.actor else entry.actor_repr,
+                what=str(action_labels.get(entry.action, entry.action)),
+                changes=changes,
+                note=entry.note,
+            )
+        )
+    return history

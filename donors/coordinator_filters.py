@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters_base import ActiveCountMixin
 from core.forms import JalaliDateField, LocalizedIntegerField
 from core.persian import normalize_text, to_latin_digits
 
@@ -17,18 +18,6 @@ class JalaliDateFilter(django_filters.DateFilter):
 
 class AmountFilter(django_filters.NumberFilter):
     field_class = LocalizedIntegerField
-
-
-class ActiveCountMixin:
-    @property
-    def active_count(self) -> int:
-        if not self.is_bound or not self.form.is_valid():
-            return 0
-        return sum(value not in (None, "") for value in self.form.cleaned_data.values())
-
-    @property
-    def has_errors(self) -> bool:
-        return self.is_bound and bool(self.form.errors)
 
 
 class PledgeFilter(ActiveCountMixin, django_filters.FilterSet):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters_base import ActiveCountMixin
 from core.forms import JalaliDateField
 from core.models import HealthCenter, Product, Province
 from core.persian import normalize_text, to_latin_digits
@@ -18,7 +19,7 @@ class JalaliDateFilter(django_filters.DateFilter):
     field_class = JalaliDateField
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(ActiveCountMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Order number"), method="filter_number")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OrderStatus.choices, empty_label=_("All"))
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=OrderPriority.choices, empty_label=_("All"))
@@ -71,13 +72,3 @@ class OrderFilter(django_filters.FilterSet):
         if value == "yes":
             return queryset.filter(stale_condition())
         return queryset.exclude(stale_condition())
-
-    @property
-    def active_count(self) -> int:
-        if not self.is_bound or not self.form.is_valid():
-            return 0
-        return sum(value not in (None, "") for value in self.form.cleaned_data.values())
-
-    @property
-    def has_errors(self) -> bool:
-        return self.is_bound and bool(self.form.errors)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -13,7 +12,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from core import jalali
-from core.models import AuditLog, Role
+from core.audit import HistoryEntry, audit_history
+from core.models import Role
 from core.models.base import english_ui
 from core.persian import ui_number
 from core.scoping import scope_by_province
@@ -121,22 +121,6 @@ EXTRA_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Change:
-    label: str
-    before: object
-    after: object
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: dt.datetime
-    who: str
-    what: str
-    changes: list[Change]
-    note: str
-
-
 def _label(name: str) -> str:
     if name in EXTRA_LABELS:
         return str(EXTRA_LABELS[name])
@@ -167,22 +151,4 @@ def _readable(name: str, value):
 
 def order_history(order: Order, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """The order's audit-log entries, newest first, in words and values a person can read."""
-    entries = AuditLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(Order), object_id=str(order.pk)
-    ).select_related("actor")[:limit]
-    history = []
-    for entry in entries:
-        changes = []
-        for key, pair in (entry.changes or {}).items():
-            before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
-            changes.append(Change(_label(key), _readable(key, before), _readable(key, after)))
-        history.append(
-            HistoryEntry(
-                when=entry.created_at,
-                who=entry.actor.full_name if entry.actor else entry.actor_repr,
-                what=str(ACTION_LABELS.get(entry.action, entry.action)),
-                changes=changes,
-                note=entry.note,
-            )
-        )
-    return history
+    return audit_history(order, action_labels=ACTION_LABELS, label=_label, readable=_readable, limit=limit)

@@ -22,6 +22,7 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from core.filters_base import ActiveCountMixin
 from core.forms import LocalizedIntegerField
 from core.models import City, Product, Province
 from core.persian import normalize_text, to_latin_digits
@@ -38,7 +39,7 @@ class IntegerFilter(django_filters.Filter):
     field_class = LocalizedIntegerField
 
 
-class WorkshopFilter(django_filters.FilterSet):
+class WorkshopFilter(ActiveCountMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or mobile"), method="filter_search")
     province = django_filters.ModelChoiceFilter(
         label=_("Province"), queryset=Province.objects.none(), empty_label=_("All")
@@ -130,14 +131,3 @@ class WorkshopFilter(django_filters.FilterSet):
             ]
             queryset = queryset.filter(pk__in=keep)
         return queryset
-
-    @property
-    def active_count(self) -> int:
-        """How many filters the coordinator has set (shown on the collapsed filter panel)."""
-        if not self.is_bound or not self.form.is_valid():
-            return 0
-        return sum(value not in (None, "") for value in self.form.cleaned_data.values())
-
-    @property
-    def has_errors(self) -> bool:
-        return self.is_bound and bool(self.form.errors)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import jalali
+from core.audit import HistoryEntry, audit_history
 from core.models import AuditLog, City, Product, Province
 from core.models.base import english_ui
 from core.scoping import scope_by_province
@@ -198,22 +199,6 @@ ACTION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Change:
-    label: str
-    before: object
-    after: object
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: dt.datetime
-    who: str
-    what: str
-    changes: list[Change]
-    note: str
-
-
 def _field_label(name: str) -> str:
     try:
         return capfirst(str(Workshop._meta.get_field(name).verbose_name))
@@ -253,35 +238,18 @@ def _readable(name: str, value):
 
 def workshop_history(workshop: Workshop, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """The workshop's audit-log entries, newest first, with field names and values a person can read."""
-    entries = list(
-        AuditLog.objects.filter(
-            content_type=ContentType.objects.get_for_model(Workshop), object_id=str(workshop.pk)
-        ).select_related("actor")[:limit]
-    )
-    codes = {
-        key.split(":", 1)[1] for entry in entries for key in (entry.changes or {}) if key.startswith("units_per_day:")
-    }
+    keys = AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Workshop), object_id=str(workshop.pk)
+    ).values_list("changes", flat=True)[:limit]
+    codes = {key.split(":", 1)[1] for changes in keys for key in (changes or {}) if key.startswith("units_per_day:")}
     products = {product.code: product for product in Product.objects.filter(code__in=codes)} if codes else {}
-    history = []
-    for entry in entries:
-        changes = []
-        for key, pair in (entry.changes or {}).items():
-            before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
-            if key.startswith("units_per_day:"):
-                code = key.split(":", 1)[1]
-                label = products[code].name if code in products else code
-            elif key == "unavailable":
-                label = _("Unavailable period")
-            else:
-                label = _field_label(key)
-            changes.append(Change(str(label), _readable(key, before), _readable(key, after)))
-        history.append(
-            HistoryEntry(
-                when=entry.created_at,
-                who=entry.actor.full_name if entry.actor else entry.actor_repr,
-                what=str(ACTION_LABELS.get(entry.action, entry.action)),
-                changes=changes,
-                note=entry.note,
-            )
-        )
-    return history
+
+    def label(key: str) -> str:
+        if key.startswith("units_per_day:"):
+            code = key.split(":", 1)[1]
+            return products[code].name if code in products else code
+        if key == "unavailable":
+            return _("Unavailable period")
+        return _field_label(key)
+
+    return audit_history(workshop, action_labels=ACTION_LABELS, label=label, readable=_readable, limit=limit)

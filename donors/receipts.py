@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,6 +25,7 @@ from core.audit import log_action
 from core.jalali import format_long
 from core.persian import group_thousands
 from core.sequences import next_number
+from core.site import qr_svg_data_uri, site_url
 from core.words import number_to_words
 
 from .models import Pledge, Receipt
@@ -62,23 +62,8 @@ def receipt_from_token(token: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def site_url() -> str:
-    explicit = getattr(settings, "HAMDELI_SITE_URL", "")
-    if explicit:
-        return explicit.rstrip("/")
-    if settings.CSRF_TRUSTED_ORIGINS:
-        return settings.CSRF_TRUSTED_ORIGINS[0].rstrip("/")
-    return "http://127.0.0.1:8000"
-
-
 def verify_url(receipt: Receipt) -> str:
     return site_url() + reverse("receipts:verify", args=[verify_token(receipt)])
-
-
-def _qr_data_uri(url: str) -> str:
-    import segno
-
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark="#000")
 
 
 def receipt_pdf(receipt: Receipt, *, copy: bool = False) -> bytes:
@@ -100,7 +85,7 @@ def receipt_pdf(receipt: Receipt, *, copy: bool = False) -> bytes:
             "amount": group_thousands(receipt.amount_rials, persian=True),
             "amount_words": number_to_words(receipt.amount_rials),
             "verify_url": url,
-            "qr": _qr_data_uri(url),
+            "qr": qr_svg_data_uri(url),
         }
         return render_pdf("donors/pdf/receipt.html", context)
 

@@ -25,10 +25,20 @@ urlpatterns = [
     path("", include("workshops.urls")),
     # Workshop owner: quota inbox, output reports, history (orders app, where quotas live).
     path("workshop/", include("orders.owner_urls")),
+    # Workshop owner: payouts received (donors app, where the ledger lives).
+    path("workshop/payouts/", include("donors.owner_payout_urls")),
     # Coordinator: workshop list and detail, supply summary (orders app: they show quotas too).
     path("coordinator/", include("orders.supply_urls")),
     # Coordinator: pledges, confirmations, campaigns, donors (donors app).
     path("coordinator/donations/", include("donors.coordinator_urls")),
+    # Coordinator: payout batches to workshops (donors app).
+    path("coordinator/payouts/", include("donors.payout_urls")),
+    # Coordinator (and appointed collectors): pickups with quality check, deliveries, printed sheets.
+    path("coordinator/pickups/", include("orders.pickup_urls")),
+    path("coordinator/deliveries/", include("orders.delivery_urls")),
+    path("coordinator/sheets/", include("orders.sheet_urls")),
+    # Receiver of a delivery: confirmation by the sheet's link (no login) or in-app for health-center staff.
+    path("receive/", include("orders.receiving_urls")),
     # Donor: sign-up, funding board, pledging, my giving (donors app).
     path("giving/", include("donors.donor_urls")),
     path("orders/", include("orders.order_urls")),

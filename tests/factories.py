@@ -131,6 +131,10 @@ class QuotaFactory(factory.django.DjangoModelFactory):
     piece_rate_rials = factory.LazyAttribute(lambda o: o.order.product.piece_rate_rials)
     status = QuotaStatus.ACCEPTED
     responded_at = factory.LazyFunction(timezone.now)
+    accepted_units = 0
+    # Accepted units were collected first (the pickup records both); tests that only care about
+    # acceptance need not spell it out.
+    collected_units = factory.LazyAttribute(lambda o: o.accepted_units)
 
     @factory.post_generation
     def capacity(self, create, extracted, **kwargs):

@@ -46,7 +46,11 @@ class Quota(models.Model):
     )
     release_reason = PersianCharField(_("reason for release"), max_length=400, blank=True)
     produced_units = models.PositiveIntegerField(_("produced"), default=0)
+    collected_units = models.PositiveIntegerField(_("collected"), default=0)
     accepted_units = models.PositiveIntegerField(_("accepted after quality check"), default=0)
+    delivered_units = models.PositiveIntegerField(
+        _("on deliveries"), default=0, help_text=_("Accepted units put on a delivery that is not cancelled.")
+    )
     paid_units = models.PositiveIntegerField(_("paid"), default=0)
 
     class Meta:
@@ -63,6 +67,18 @@ class Quota(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(accepted_units__lte=models.F("produced_units")), name="quota_accepted_le_produced"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(collected_units__lte=models.F("produced_units")),
+                name="quota_collected_le_produced",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_units__lte=models.F("collected_units")),
+                name="quota_accepted_le_collected",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delivered_units__lte=models.F("accepted_units")),
+                name="quota_delivered_le_accepted",
             ),
             models.CheckConstraint(
                 condition=models.Q(paid_units__lte=models.F("accepted_units")), name="quota_paid_le_accepted"

@@ -266,7 +266,7 @@ def test_history_lists_reports_and_earnings(client_for, workshop):
     quota = factories.QuotaFactory(workshop=workshop, piece_rate_rials=20_000)
     output_report(quota=quota, owner=workshop.owner, quantity=40, idempotency_key=uuid.uuid4())
     quota.refresh_from_db()
-    quota.accepted_units = 30
+    quota.collected_units = quota.accepted_units = 30  # picked up and passed the quality check
     quota.paid_units = 10
     quota.save()
     response = client_for(workshop.owner).get(reverse("quotas:history"))

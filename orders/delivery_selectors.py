@@ -1,0 +1,148 @@
+"""Reads behind the delivery desk: what is ready to deliver, the deliveries a coordinator sees, one delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
+
+from core import jalali
+from core.audit import HistoryEntry, audit_history
+from core.models import HealthCenter
+from core.models.base import english_ui
+from core.persian import ui_number
+from core.scoping import scope_by_province
+
+from .models import Delivery, DeliveryLine, DeliveryStatus, Quota
+
+DELIVERABLE = ExpressionWrapper(F("accepted_units") - F("delivered_units"), output_field=IntegerField())
+
+
+def deliverable_quotas(health_center: HealthCenter) -> QuerySet[Quota]:
+    """Quotas of ``health_center``'s orders with accepted units not yet on a delivery (``deliverable_units``)."""
+    return (
+        Quota.objects.filter(order__health_center=health_center)
+        .annotate(deliverable_units=DELIVERABLE)
+        .filter(deliverable_units__gt=0)
+        .select_related("order__product", "workshop__city")
+        .order_by("order__number", "pk")
+    )
+
+
+def health_centers_in_scope(user) -> QuerySet[HealthCenter]:
+    return scope_by_province(HealthCenter.objects.select_related("province", "city"), user)
+
+
+def ready_health_centers(user) -> QuerySet[HealthCenter]:
+    """Health centers in the user's scope with accepted-undelivered units: ``ready_units``, ``ready_orders``."""
+    ready = Q(orders__quotas__accepted_units__gt=F("orders__quotas__delivered_units"))
+    return (
+        health_centers_in_scope(user)
+        .annotate(
+            ready_units=Coalesce(
+                Sum(
+                    F("orders__quotas__accepted_units") - F("orders__quotas__delivered_units"),
+                    filter=ready,
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            ready_orders=Count("orders", filter=ready, distinct=True),
+        )
+        .filter(ready_units__gt=0)
+        .order_by("province__name_fa", "name")
+    )
+
+
+def deliveries_in_scope(user) -> QuerySet[Delivery]:
+    return scope_by_province(
+        Delivery.objects.select_related("health_center__province", "health_center__city"),
+        user,
+        field="health_center__province",
+    )
+
+
+def delivery_list(user) -> QuerySet[Delivery]:
+    """The user's deliveries with ``total_units`` and ``line_count`` (no query per row)."""
+    return deliveries_in_scope(user).annotate(total_units=Coalesce(Sum("lines__units"), 0), line_count=Count("lines"))
+
+
+def delivery_for_user(user, pk: int) -> Delivery:
+    """One delivery the user may see; ``Delivery.DoesNotExist`` outside her scope (404 in the view)."""
+    return deliveries_in_scope(user).select_related("created_by").get(pk=pk)
+
+
+def delivery_lines(delivery: Delivery) -> list[DeliveryLine]:
+    lines = delivery.lines.select_related("quota__order__product", "quota__workshop__city")
+    return list(lines.order_by("quota__order__number", "pk"))
+
+
+@dataclass(frozen=True)
+class LineTotals:
+    units: int
+    received: int | None
+    rejected: int | None
+
+
+def line_totals(lines: list[DeliveryLine]) -> LineTotals:
+    confirmed = lines and all(line.received_units is not None for line in lines)
+    return LineTotals(
+        units=sum(line.units for line in lines),
+        received=sum(line.received_units for line in lines) if confirmed else None,
+        rejected=sum(line.rejected_units or 0 for line in lines) if confirmed else None,
+    )
+
+
+def is_confirmed(delivery: Delivery) -> bool:
+    return delivery.status in (DeliveryStatus.CONFIRMED, DeliveryStatus.DISPUTED)
+
+
+# --- Audit trail --------------------------------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "delivery.created": gettext_lazy("Planned"),
+    "delivery.updated": gettext_lazy("Details changed"),
+    "delivery.dispatched": gettext_lazy("Dispatched"),
+    "delivery.delivered": gettext_lazy("Marked delivered"),
+    "delivery.confirmed": gettext_lazy("Confirmed by the receiver"),
+    "delivery.disputed": gettext_lazy("Disputed by the receiver"),
+    "delivery.cancelled": gettext_lazy("Cancelled"),
+}
+
+EXTRA_LABELS = {"units": gettext_lazy("Units")}
+
+
+def _label(name: str) -> str:
+    if name in EXTRA_LABELS:
+        return str(EXTRA_LABELS[name])
+    try:
+        return str(capfirst(Delivery._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return name
+
+
+def _readable(name: str, value):
+    if value is None or value == "":
+        return None
+    if name == "status":
+        try:
+            return str(DeliveryStatus(value).label)
+        except ValueError:
+            return value
+    if name == "planned_date":
+        try:
+            return jalali.format_short(dt.date.fromisoformat(value), persian=not english_ui())
+        except (TypeError, ValueError):
+            return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return ui_number(value)
+    return value
+
+
+def delivery_history(delivery: Delivery, limit: int = 50) -> list[HistoryEntry]:
+    return audit_history(delivery, action_labels=ACTION_LABELS, label=_label, readable=_readable, limit=limit)

@@ -1,4 +1,4 @@
-"""Django groups that mirror the four roles, with the admin permissions each needs.
+"""Django groups that mirror the roles, with the admin permissions each needs.
 
 The groups are (re)built after every ``migrate`` so a new permission reaches
 existing installations without a manual step.
@@ -16,6 +16,7 @@ ROLE_GROUP_NAMES = {
     Role.WORKSHOP_OWNER: "workshop owners",
     Role.DONOR: "donors",
     Role.HEALTH_CENTER_STAFF: "health-center staff",
+    Role.COLLECTOR: "collectors",
 }
 
 # app_label.codename; coordinators use the admin for reference data (cities, health centers).
@@ -46,6 +47,8 @@ ROLE_PERMISSIONS = {
     Role.WORKSHOP_OWNER: [],
     Role.DONOR: [],
     Role.HEALTH_CENTER_STAFF: [],
+    # Collectors only use the pickup pages, which check the role themselves: no admin permissions.
+    Role.COLLECTOR: [],
 }
 
 

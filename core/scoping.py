@@ -19,11 +19,19 @@ def sees_all_provinces(user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or (user.role == Role.COORDINATOR and user.is_national)))
 
 
+# Roles whose ``provinces`` bound what they see: coordinators, and the collectors they appoint.
+PROVINCE_SCOPED_ROLES = (Role.COORDINATOR, Role.COLLECTOR)
+
+
 def scope_by_province(queryset: QuerySet, user, field: str = "province") -> QuerySet:
-    """Rows of ``queryset`` whose ``field`` is a province the coordinator covers."""
+    """Rows of ``queryset`` whose ``field`` is a province the coordinator (or collector) covers.
+
+    A collector is never national: only coordinators may carry ``is_national``
+    (a database check), so ``sees_all_provinces`` stays false for her.
+    """
     if sees_all_provinces(user):
         return queryset
-    if user.is_authenticated and user.role == Role.COORDINATOR:
+    if user.is_authenticated and user.role in PROVINCE_SCOPED_ROLES:
         return queryset.filter(**{f"{field}__in": user.provinces.values("pk")})
     return queryset.none()
 

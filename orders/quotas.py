@@ -193,6 +193,18 @@ def output_correct(*, report: OutputReport, owner: User, quantity: int, note: st
         raise ValidationError({"quantity": _("Enter the number of units made: at least 1.")})
     new_total = quota.produced_units - report.quantity + quantity
     _check_total(quota, new_total)
+    if new_total < quota.collected_units:
+        # Units already picked up cannot be un-made: the total may not drop below them.
+        least = quota.collected_units - (quota.produced_units - report.quantity)
+        raise ValidationError(
+            {
+                "quantity": _(
+                    "%(collected)s units of this quota have already been collected, "
+                    "so this report cannot be less than %(least)s."
+                )
+                % {"collected": ui_number(quota.collected_units), "least": ui_number(least)}
+            }
+        )
     before_report, before_total = report.quantity, quota.produced_units
     report.quantity = quantity
     if note is not None:

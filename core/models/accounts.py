@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     WORKSHOP_OWNER = "workshop_owner", _("Workshop owner")
     DONOR = "donor", _("Donor")
     HEALTH_CENTER_STAFF = "health_center_staff", _("Health-center staff")
+    # Appointed by a coordinator to record pickups in her provinces (``provinces`` holds them).
+    COLLECTOR = "collector", _("Collector")
 
 
 class UserManager(BaseUserManager):
@@ -121,3 +123,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_health_center_staff(self) -> bool:
         return self.role == Role.HEALTH_CENTER_STAFF
+
+    @property
+    def is_collector(self) -> bool:
+        return self.role == Role.COLLECTOR

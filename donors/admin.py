@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 
-from .models import Campaign, Donor, LedgerEntry, Pledge, Receipt
+from .models import Campaign, Donor, LedgerEntry, PayoutBatch, PayoutLine, Pledge, Receipt
 
 
 @admin.register(Donor)
@@ -46,3 +46,37 @@ class ReceiptAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     list_display = ["number", "issued_on", "amount_rials", "pledge", "download_count", "created_at"]
     search_fields = ["number"]
     list_select_related = ["pledge__donor__user", "pledge__order", "pledge__campaign"]
+
+
+class PayoutLineInline(admin.TabularInline):
+    model = PayoutLine
+    fields = ["workshop", "quota", "units", "piece_rate_rials", "amount_rials", "ledger_entry"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PayoutBatch)
+class PayoutBatchAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """Batches are made, paid and cancelled by donors.payouts (which writes the ledger): the admin only shows them."""
+
+    list_display = ["number", "period_start", "period_end", "status", "bank_reference", "paid_on", "created_by"]
+    list_filter = ["status"]
+    search_fields = ["number", "bank_reference"]
+    list_select_related = ["created_by"]
+    inlines = [PayoutLineInline]
+
+
+@admin.register(PayoutLine)
+class PayoutLineAdmin(ProvinceScopedAdminMixin, ReadOnlyAdminMixin, HamdeliModelAdmin):
+    province_field = "quota__order__health_center__province"
+    list_display = ["batch", "workshop", "quota", "units", "amount_rials", "ledger_entry"]
+    list_filter = ["batch__status"]
+    search_fields = ["batch__number", "workshop__name"]
+    list_select_related = ["batch", "workshop", "quota__order", "ledger_entry"]

@@ -260,3 +260,6 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+from .payout_models import PayoutBatch, PayoutBatchStatus, PayoutLine  # noqa: E402, F401  (registers the models)

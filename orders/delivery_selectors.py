@@ -69,7 +69,9 @@ def deliveries_in_scope(user) -> QuerySet[Delivery]:
 
 def delivery_list(user) -> QuerySet[Delivery]:
     """The user's deliveries with ``total_units`` and ``line_count`` (no query per row)."""
-    return deliveries_in_scope(user).annotate(total_units=Coalesce(Sum("lines__units"), 0), line_count=Count("lines"))
+    # Aggregating drops Meta.ordering, so say it again (the paginator needs a stable order).
+    totals = deliveries_in_scope(user).annotate(total_units=Coalesce(Sum("lines__units"), 0), line_count=Count("lines"))
+    return totals.order_by("-planned_date", "-pk")
 
 
 def delivery_for_user(user, pk: int) -> Delivery:

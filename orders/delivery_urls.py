@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import delivery_views as views
 
 app_name = "deliveries"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.DeliveryListView.as_view(), name="list"),
+    path("ready/", views.ReadyToDeliverView.as_view(), name="ready"),
+    path("new/<int:health_center_pk>/", views.DeliveryCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.DeliveryDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.DeliveryEditView.as_view(), name="edit"),
+    path("<int:pk>/<slug:action>/", views.DeliveryActionView.as_view(), name="action"),
+]

@@ -1,8 +1,13 @@
 from django.urls import path
 
+from . import receiving_views
+
 app_name = "receiving"
 
-# Filled in by the proof-of-delivery pages; "confirm" takes the signed token (see receiving_links).
-urlpatterns: list = [
-    path("<str:token>/", lambda request, token: None, name="confirm"),
+# The receiver's pages (mounted at receive/). "center/..." comes before "<str:token>/" so it is never read as a token.
+urlpatterns = [
+    path("", receiving_views.EnterCodeView.as_view(), name="enter-code"),
+    path("center/", receiving_views.CenterDeliveryListView.as_view(), name="center-list"),
+    path("center/<int:pk>/", receiving_views.CenterConfirmView.as_view(), name="center-confirm"),
+    path("<str:token>/", receiving_views.ConfirmByLinkView.as_view(), name="confirm"),
 ]

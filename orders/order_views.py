@@ -32,6 +32,7 @@ from core.templatetags.persian import digits
 from core.templatetags.persian import jalali as jalali_filter
 
 from . import services
+from .delivery_progress import order_deliveries, order_delivery_progress
 from .funding import funding_of, with_funding
 from .models import Order, OrderStatus
 from .models.orders import UNFULFILLED_STATUSES
@@ -185,6 +186,8 @@ class OrderPageMixin:
             "lead_days": services.delivery_lead_days(),
             "history": order_history(order) if not is_staff_view else [],
             "today": timezone.localdate(),
+            "delivery_progress": order_delivery_progress(order),
+            "deliveries": order_deliveries(order),
         }
 
 

@@ -310,3 +310,39 @@ def test_staff_see_a_confirmed_delivery_read_only(client_for, order):
 
     assert 'data-testid="delivery-summary"' in page
     assert 'data-testid="confirm-form"' not in page
+
+
+# --- Back on the order ----------------------------------------------------------------------------------------
+
+
+def test_the_order_page_shows_received_units_and_a_partly_delivered_badge_to_coordinators(
+    client_for, coordinator, order
+):
+    delivery = delivery_for(order, 60)
+    delivery_confirm(
+        delivery=delivery, lines={delivery.lines.get().pk: ReceivedLine(60, 4, "پارگی")}, receiver_name="مریم"
+    )
+    delivery_for(order, 30)
+
+    page = client_for(coordinator).get(reverse("orders:detail", args=[order.pk])).content.decode()
+
+    assert 'data-testid="on-deliveries">۹۰<' in page
+    assert 'data-testid="received-units">۶۰<' in page
+    assert 'data-testid="rejected-units">۴<' in page
+    assert 'data-testid="delivered-total">۵۶<' in page
+    assert "delivery-badge" in page
+    assert reverse("deliveries:detail", args=[delivery.pk]) in page
+
+
+def test_health_center_staff_see_their_order_fully_delivered_with_links_to_confirm(client_for, order):
+    delivery = delivery_for(order, 100)
+    delivery_confirm(delivery=delivery, lines={delivery.lines.get().pk: ReceivedLine(100)}, receiver_name="مریم")
+    staff = factories.HealthCenterStaffFactory(health_center=order.health_center)
+    client = client_for(staff)
+    client.cookies["hamdeli_language"] = "en"
+
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+
+    assert "Fully delivered" in page
+    assert reverse("receiving:center-confirm", args=[delivery.pk]) in page
+    assert reverse("deliveries:detail", args=[delivery.pk]) not in page

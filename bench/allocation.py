@@ -55,6 +55,7 @@ def build_country(workshops: int, orders: int, seed: int = 1405) -> None:
     from django.utils import timezone
 
     from core.models import City, HealthCenter, Product, Province, Role, User
+    from donors.models import Donor, EntryKind, LedgerEntry, Pledge, PledgeStatus
     from orders.models import Order, OrderPriority, OrderStatus
     from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, WorkshopUnavailability
 
@@ -127,7 +128,6 @@ def build_country(workshops: int, orders: int, seed: int = 1405) -> None:
                 product=product,
                 quantity=quantity,
                 unit_cost_rials=product.unit_cost_rials,
-                confirmed_funds_rials=quantity * product.unit_cost_rials,
                 needed_by=today + dt.timedelta(days=rng.randint(7, 62)),
                 priority=rng.choice(list(OrderPriority)),
                 status=OrderStatus.FUNDED,
@@ -135,6 +135,39 @@ def build_country(workshops: int, orders: int, seed: int = 1405) -> None:
             )
         )
     Order.objects.bulk_create(new_orders, batch_size=2000)
+    # Every order is paid in full by one donor: confirmed funds are read from the ledger.
+    donor_user = User.objects.create(mobile="09124000999", full_name="bench donor", role=Role.DONOR)
+    donor = Donor.objects.create(user=donor_user)
+    received_on = timezone.localdate()
+    pledges = Pledge.objects.bulk_create(
+        [
+            Pledge(
+                donor=donor,
+                order=order,
+                amount_rials=order.budget_rials,
+                status=PledgeStatus.RECEIVED,
+                received_amount_rials=order.budget_rials,
+                bank_reference=f"BENCH-{n}",
+                received_on=received_on,
+            )
+            for n, order in enumerate(new_orders)
+        ],
+        batch_size=2000,
+    )
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                kind=EntryKind.RECEIVED,
+                amount_rials=pledge.amount_rials,
+                from_donor=donor,
+                to_order=pledge.order,
+                pledge=pledge,
+                created_by=coordinator,
+            )
+            for pledge in pledges
+        ],
+        batch_size=2000,
+    )
 
 
 def main() -> None:

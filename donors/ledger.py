@@ -8,7 +8,7 @@ balance is stored anywhere, every figure below is a ``SUM`` over entries.
 - ``order_applied_funds``: all money that has reached an order and still
   belongs to it (received + applied from campaigns + moved in − moved out −
   refunded). Payouts do not lower it: paid work stays paid for. This is what
-  ``orders.funding.confirmed_funds_rials`` will return once the seam is switched.
+  ``orders.funding.confirmed_funds_rials`` returns (registered in ``donors.apps``).
 - ``order_balance``: money an order still holds: applied funds − payouts.
 
 Invariants (enforced by ``donors.services`` under row locks, re-checked over

@@ -22,7 +22,7 @@ from core.models import Role, User
 from core.persian import ui_number
 from core.scoping import scope_by_province
 from orders.models import Order, OrderPriority, OrderStatus, Quota
-from orders.services import FUNDABLE_STATUSES
+from orders.services import FUNDABLE_STATUSES, order_mark_funded_if_needed
 
 from . import ledger
 from .models import Campaign, Donor, DonorKind, EntryKind, LedgerEntry, Pledge, PledgeStatus
@@ -221,6 +221,8 @@ def pledge_confirm(
         created_by=actor,
         note=pledge.bank_reference,
     )
+    if pledge.order_id is not None:
+        order_mark_funded_if_needed(pledge.order, actor=actor)
     receipt = receipt_issue(pledge=pledge, actor=actor)
     transaction.on_commit(lambda: receipt_generate.delay(receipt.pk))
     log_action(
@@ -322,13 +324,15 @@ def campaign_apply(*, campaign: Campaign, order: Order, amount: int, actor: User
     room = _order_room(order)
     if amount > room:
         raise _refuse_above_gap(room)
-    return _entry(
+    entry = _entry(
         kind=EntryKind.APPLIED,
         amount_rials=amount,
         from_campaign=campaign,
         to_order=order,
         created_by=actor,
     )
+    order_mark_funded_if_needed(order, actor=actor)
+    return entry
 
 
 PRIORITY_RANK = {OrderPriority.URGENT: 0, OrderPriority.HIGH: 1, OrderPriority.NORMAL: 2}
@@ -392,7 +396,7 @@ def funds_move(*, from_order: Order, to_order: Order, amount: int, actor: User |
     room = _order_room(to_order)
     if amount > room:
         raise _refuse_above_gap(room)
-    return _entry(
+    entry = _entry(
         kind=EntryKind.MOVED,
         amount_rials=amount,
         from_order=from_order,
@@ -400,6 +404,8 @@ def funds_move(*, from_order: Order, to_order: Order, amount: int, actor: User |
         created_by=actor,
         note=reason.strip(),
     )
+    order_mark_funded_if_needed(to_order, actor=actor)
+    return entry
 
 
 @transaction.atomic

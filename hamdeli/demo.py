@@ -24,10 +24,10 @@ from core.persian import to_persian_digits
 from core.services import user_create
 from core.validators import national_id_with_check_digit, sheba_with_check_digits
 from donors.models import Donor, DonorKind, Pledge
-from donors.services import donor_register, pledge_confirm, pledge_create
+from donors.services import donor_register, order_open_gap_rials, pledge_confirm, pledge_create
 from orders.models import Order, OrderPriority, OrderStatus, Quota
 from orders.quotas import output_report, quota_accept, quota_decline, quota_offer
-from orders.services import order_create, order_record_confirmed_funds, order_set_status
+from orders.services import order_create, order_set_status
 from workshops.models import Workshop, WorkshopStatus
 from workshops.services import capacity_set, workshop_register, workshop_set_status
 
@@ -180,6 +180,7 @@ DONORS = [
     ("09124000006", "علی بابایی", DonorKind.INDIVIDUAL, ""),
 ]
 
+FUNDING_CHARITY = 1  # index in DONORS: pays the budgets of the demo's funded orders
 WORKSHOP_COUNT = 30
 HEALTH_CENTER_STAFF_MOBILE = "09123000001"
 
@@ -321,10 +322,8 @@ def _orders(rng: random.Random, centers: list[HealthCenter], coordinator: User) 
             status=OrderStatus.REQUESTED,  # walks the lifecycle from the start (coordinators' orders start open)
         )
         for status in ORDER_PATHS[target]:
-            if status == OrderStatus.FUNDED:  # funded means money confirmed: record the whole budget
-                order = order_record_confirmed_funds(
-                    order=order, amount_rials=order.budget_rials, actor=coordinator, note="واریز خیرین"
-                )
+            if status == OrderStatus.FUNDED:  # funded means money confirmed: a charity pays the whole budget
+                order = _fund_in_full(order)
                 continue
             reason = "نیاز مرکز با اهدای مستقیم تأمین شد" if status == OrderStatus.CANCELLED else ""
             order = order_set_status(order=order, status=status, actor=coordinator, reason=reason)
@@ -378,24 +377,45 @@ def _demo_owner_quotas(workshop: Workshop, coordinator: User, today: dt.date) ->
         note="سفارش نمونه برای کارگاه نمایشی",
         created_by=coordinator,
     )
-    order = order_record_confirmed_funds(order=order, amount_rials=order.budget_rials, actor=coordinator)
+    order = _fund_in_full(order)
     due = order.needed_by - dt.timedelta(days=settings.HAMDELI_DELIVERY_LEAD_DAYS)
     quota_offer(order=order, workshop=workshop, quantity=40, due_date=due, actor=coordinator)
     accepted = quota_offer(order=order, workshop=workshop, quantity=60, due_date=due, actor=coordinator)
     quota_accept(quota=accepted, owner=workshop.owner)
 
 
+def _demo_donor(index: int) -> Donor:
+    mobile, name, kind, registration = DONORS[index]
+    user = _demo_user(mobile, name, Role.DONOR)
+    return Donor.objects.filter(user=user).first() or donor_register(
+        user=user, kind=kind, registration_number=registration
+    )
+
+
+def _fund_in_full(order: Order) -> Order:
+    """The demo charity pledges the whole budget and the money is confirmed: the ledger funds the order."""
+    pledge = pledge_create(donor=_demo_donor(FUNDING_CHARITY), order=order, amount_rials=order.budget_rials)
+    pledge_confirm(
+        pledge=pledge,
+        actor=None,
+        amount_received_rials=order.budget_rials,
+        bank_reference=f"DEMO-{pledge.pk:05d}",
+        received_on=timezone.localdate(),
+    )
+    order.refresh_from_db()
+    return order
+
+
 def _donors(rng: random.Random) -> None:
     fundable = list(Order.objects.filter(status__in=[OrderStatus.OPEN, OrderStatus.FUNDED]).order_by("pk"))
-    for mobile, name, kind, registration in DONORS:
-        user = _demo_user(mobile, name, Role.DONOR)
-        donor = Donor.objects.filter(user=user).first() or donor_register(
-            user=user, kind=kind, registration_number=registration
-        )
+    for index in range(len(DONORS)):
+        donor = _demo_donor(index)
         if Pledge.objects.filter(donor=donor).exists() or not fundable:
             continue
         for index, order in enumerate(rng.sample(fundable, min(2, len(fundable)))):
-            amount = rng.choice([5, 10, 25, 50]) * 1_000_000
+            amount = min(rng.choice([5, 10, 25, 50]) * 1_000_000, order_open_gap_rials(order))
+            if amount <= 0:
+                continue  # already paid for in full
             pledge = pledge_create(donor=donor, order=order, amount_rials=amount, is_anonymous=rng.random() < 0.3)
             if index == 0:  # the first pledge of each donor has arrived: it shows in the ledger
                 pledge_confirm(

@@ -19,7 +19,6 @@ class OrderAdmin(ProvinceScopedAdminMixin, AuditedAdminMixin, HamdeliModelAdmin)
         "product",
         "quantity",
         "unit_cost_rials",
-        "confirmed_funds_rials",
         "status",
         "created_by",
         "created_at",

@@ -3,12 +3,17 @@
 Only money *confirmed* as received counts: pledges do not release work. Every
 reader of an order's funding (the release arithmetic below, the order list,
 the order page, the allocation engine) goes through ``confirmed_funds_rials``
-for a single order, or ``confirmed_funds_expression`` inside a query, so the
-donors feature changes these two functions and nothing else.
+for a single order, or ``confirmed_funds_expression`` inside a query.
+
+The money itself lives in the donors' ledger, and ``orders`` may not import
+``donors``; so the donors app registers its ledger readers here when Django
+starts (``donors.apps.DonorsConfig.ready`` calls ``register_funds_source``).
+Without a registered source no order has any money, and nothing is released.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -32,21 +37,40 @@ from .models import Order, Quota, QuotaStatus
 ALLOCATING_QUOTA_STATUSES = (QuotaStatus.OFFERED, QuotaStatus.ACCEPTED)
 
 
-def confirmed_funds_rials(order: Order) -> int:
-    """Rials confirmed as received and applied to ``order``.
+@dataclass(frozen=True)
+class FundsSource:
+    """Where confirmed money is read from: one order by id, and the same figure as an expression on ``Order`` rows."""
 
-    Until the donors feature lands, a coordinator records them by hand
-    (``orders.services.order_record_confirmed_funds``) in
-    ``Order.confirmed_funds_rials``. The donors feature will replace this body
-    with the sum of the ledger entries applied to the order (and
-    ``confirmed_funds_expression`` with the same sum as a subquery).
+    for_order: Callable[[int], int]
+    expression: Callable[[], Combinable]
+
+
+_funds_source: FundsSource | None = None
+
+
+def register_funds_source(*, for_order: Callable[[int], int], expression: Callable[[], Combinable]) -> None:
+    global _funds_source
+    _funds_source = FundsSource(for_order=for_order, expression=expression)
+
+
+def confirmed_funds_rials(order: Order) -> int:
+    """Rials confirmed as received and applied to ``order`` (read from the ledger).
+
+    Uses the ``confirmed_funds`` annotation of ``with_funding``/``with_unit_totals`` when present.
     """
-    return order.confirmed_funds_rials
+    annotated = getattr(order, "confirmed_funds", None)
+    if annotated is not None:
+        return int(annotated)
+    if _funds_source is None or order.pk is None:
+        return 0
+    return _funds_source.for_order(order.pk)
 
 
 def confirmed_funds_expression() -> Combinable:
     """``confirmed_funds_rials`` as a query expression on ``Order`` rows (for sorting and annotating lists)."""
-    return F("confirmed_funds_rials")
+    if _funds_source is None:
+        return Value(0, output_field=BigIntegerField())
+    return _funds_source.expression()
 
 
 def funded_percent(order: Order) -> int:
@@ -122,8 +146,9 @@ def _quota_sum(field, **filters) -> Coalesce:
 
 
 def with_funding(queryset):
-    """Annotate ``funded_pct`` and ``releasable`` (the SQL twins of ``funded_percent`` and ``releasable_units``)."""
-    confirmed = confirmed_funds_expression()
+    """Annotate ``confirmed_funds``, ``funded_pct`` and ``releasable`` (SQL twins of the functions above)."""
+    queryset = queryset.annotate(confirmed_funds=confirmed_funds_expression())
+    confirmed = F("confirmed_funds")
     return queryset.annotate(
         funded_pct=ExpressionWrapper(
             confirmed * 100 / (F("quantity") * F("unit_cost_rials")), output_field=BigIntegerField()
@@ -133,10 +158,12 @@ def with_funding(queryset):
 
 
 def with_unit_totals(queryset):
-    """Annotate ``allocated`` (see ``committed_units_expression``) and ``produced`` (all quotas) per order."""
+    """Annotate ``allocated`` (see ``committed_units_expression``), ``produced`` (all quotas) and
+    ``confirmed_funds`` per order, so a list of orders needs one query, not one per order."""
     return queryset.annotate(
         allocated=_quota_sum(committed_units_expression()),
         produced=_quota_sum("produced_units"),
+        confirmed_funds=confirmed_funds_expression(),
     )
 
 

@@ -109,18 +109,3 @@ class ExtendForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Please give a reason.")},
     )
-
-
-class FundsForm(forms.Form):
-    amount_rials = LocalizedIntegerField(
-        label=_("Amount received (rials)"),
-        min_value=1,
-        help_text=_("Added to the funds already confirmed. Persian digits and separators are fine: ۵۰٬۰۰۰٬۰۰۰"),
-        error_messages={"required": _("Enter the amount received, in rials.")},
-    )
-    note = PersianCharField(
-        label=_("Note"),
-        required=False,
-        max_length=400,
-        help_text=_("Optional: who paid, receipt number."),
-    )

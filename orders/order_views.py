@@ -37,7 +37,7 @@ from .funding import funding_of, with_funding
 from .models import Order, OrderStatus
 from .models.orders import UNFULFILLED_STATUSES
 from .order_filters import OrderFilter
-from .order_forms import CloseForm, ExtendForm, FundsForm, OrderForm, ReasonForm
+from .order_forms import CloseForm, ExtendForm, OrderForm, ReasonForm
 from .order_tables import PRIORITY_BADGES, STATUS_BADGES, OrderTable
 from .selectors import (
     is_health_center_staff,
@@ -106,9 +106,6 @@ class Action:
 ACTIONS: dict[str, Action] = {
     "approve": Action(ApproveForm, gettext_lazy("Approve"), gettext_lazy("Order %(number)s is approved and open.")),
     "reject": Action(ReasonForm, gettext_lazy("Reject"), gettext_lazy("Order %(number)s is rejected."), danger=True),
-    "funds": Action(
-        FundsForm, gettext_lazy("Record confirmed funds"), gettext_lazy("Funds recorded for order %(number)s.")
-    ),
     "extend": Action(ExtendForm, gettext_lazy("Extend"), gettext_lazy("Order %(number)s is now needed by %(date)s.")),
     "close": Action(CloseForm, gettext_lazy("Close"), gettext_lazy("Order %(number)s is closed.")),
     "cancel": Action(
@@ -123,8 +120,6 @@ def available_actions(order: Order, funding) -> list[str]:
     names = []
     if order.status == OrderStatus.REQUESTED:
         names += ["approve", "reject"]
-    if order.status in services.FUNDABLE_STATUSES and funding.gap_rials > 0:
-        names.append("funds")
     if order.status in UNFULFILLED_STATUSES:
         names.append("extend")
     if OrderStatus.CLOSED in allowed:
@@ -139,10 +134,6 @@ def perform(name: str, order: Order, data: dict, actor) -> Order:
         return services.order_approve(order=order, actor=actor)
     if name == "reject":
         return services.order_reject(order=order, actor=actor, reason=data["reason"])
-    if name == "funds":
-        return services.order_record_confirmed_funds(
-            order=order, amount_rials=data["amount_rials"], actor=actor, note=data["note"]
-        )
     if name == "extend":
         return services.order_extend(order=order, needed_by=data["needed_by"], actor=actor, reason=data["reason"])
     if name == "close":
@@ -181,8 +172,8 @@ class OrderPageMixin:
             "funding": funding,
             "quotas": quotas,
             "totals": quota_totals(quotas, funding.allocated_units),
-            "funds_action": next((a for a in actions if a["name"] == "funds"), None),
-            "actions": [a for a in actions if a["name"] != "funds"],
+            "actions": actions,
+            "fundable": order.status in services.FUNDABLE_STATUSES and funding.gap_rials > 0,
             "lead_days": services.delivery_lead_days(),
             "history": order_history(order) if not is_staff_view else [],
             "today": timezone.localdate(),
@@ -219,8 +210,7 @@ class OrderActionView(CoordinatorOnlyMixin, OrderPageMixin, TemplateView):
                 return redirect("orders:detail", pk=order.pk)
         order = self.get_order()
         context = self.page_context(order, bound=(action, form))
-        shown = context["funds_action"] is not None and action == "funds"
-        shown = shown or any(offered["name"] == action for offered in context["actions"])
+        shown = any(offered["name"] == action for offered in context["actions"])
         if shown:
             messages.error(request, _("Nothing was changed; see the message below."))
         else:  # e.g. changed meanwhile in another tab: the form is not on the page, so say why here

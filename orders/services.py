@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.models import HealthCenter, Product, Role, User
-from core.persian import ui_number
 from core.scoping import scope_by_province
 from core.sequences import next_number
 
@@ -30,7 +29,7 @@ from .models.orders import UNFULFILLED_STATUSES
 
 # The order lifecycle; anything not listed here is refused. The single source of truth for status changes:
 # - requested -> open: a coordinator approves a health center's request (or cancels it: "reject");
-# - open -> funded: the first confirmed funds (``order_record_confirmed_funds``; partly or fully funded);
+# - open -> funded: the first confirmed money in the donors' ledger (``order_mark_funded_if_needed``);
 # - funded -> in production: the first accepted quota (``order_mark_in_production_if_needed``);
 # - in production -> delivered -> closed: the deliveries feature, then the coordinator closes it;
 # - any state that is not final -> cancelled, with a reason.
@@ -44,7 +43,7 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     OrderStatus.CANCELLED: set(),
 }
 
-# Confirmed funds can be recorded once a coordinator has approved the order and until it is closed or cancelled.
+# Money can reach an order once a coordinator has approved it and until it is closed or cancelled.
 FUNDABLE_STATUSES = (OrderStatus.OPEN, OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION, OrderStatus.DELIVERED)
 
 # Quotas still running: offered, or accepted and not fully produced. They follow the order's extension or cancellation.
@@ -281,43 +280,15 @@ def order_mark_in_production_if_needed(order: Order, *, actor: User | None = Non
 
 
 @transaction.atomic
-def order_record_confirmed_funds(*, order: Order, amount_rials: int, actor: User, note: str = "") -> Order:
-    """Add ``amount_rials`` confirmed as received to the order; the first funds make an open order funded.
+def order_mark_funded_if_needed(order: Order, *, actor: User | None = None) -> Order:
+    """open -> funded once confirmed money has reached the order; otherwise nothing changes.
 
-    Refuses an amount that would take the confirmed funds above the budget,
-    saying how much is still missing. Until the donors feature brings the
-    ledger, this is how a coordinator records money that arrived.
+    Called by the donors' services right after they write a ledger entry that
+    brings money to the order (a confirmed pledge, campaign money applied,
+    funds moved in), inside the same transaction.
     """
-    _check_coordinator_scope(order, actor)
     order = _locked(order)
-    if order.status == OrderStatus.REQUESTED:
-        raise ValidationError(_("Approve the order before recording funds for it."))
-    if order.status not in FUNDABLE_STATUSES:
-        raise ValidationError(
-            _("Funds cannot be recorded for a %(status)s order.") % {"status": order.get_status_display()}
-        )
-    if amount_rials <= 0:
-        raise ValidationError({"amount_rials": _("Enter an amount of at least 1 rial.")})
-    gap = funding.remaining_gap_rials(order)
-    if amount_rials > gap:
-        if gap == 0:
-            message = _("This order is already fully funded; no more funds can be recorded.")
-        else:
-            message = _("That is more than the budget allows: only %(gap)s rials are still missing for this order.") % {
-                "gap": ui_number(gap)
-            }
-        raise ValidationError({"amount_rials": message})
-    before = order.confirmed_funds_rials
-    order.confirmed_funds_rials = before + amount_rials
-    order.save(update_fields=["confirmed_funds_rials"])
-    log_action(
-        actor=actor,
-        obj=order,
-        action="order.funds",
-        changes={"confirmed_funds_rials": [before, order.confirmed_funds_rials]},
-        note=note,
-    )
-    if order.status == OrderStatus.OPEN:
+    if order.status == OrderStatus.OPEN and funding.confirmed_funds_rials(order) > 0:
         _move(order, OrderStatus.FUNDED, actor, action="order.funded")
     return order
 

@@ -162,6 +162,26 @@ class PledgeFactory(factory.django.DjangoModelFactory):
     amount_rials = 10_000_000
 
 
+def fund_order(order: Order, amount_rials: int | None = None) -> Order:
+    """Confirm a donor's payment of ``amount_rials`` (default: the whole budget) for ``order``, through the ledger.
+
+    The one way tests give an order money: confirmed funds are read from the donors' ledger.
+    """
+    from donors.services import pledge_confirm
+
+    amount = order.budget_rials if amount_rials is None else amount_rials
+    pledge = PledgeFactory(order=order, amount_rials=amount)
+    pledge_confirm(
+        pledge=pledge,
+        actor=None,
+        amount_received_rials=amount,
+        bank_reference=f"TEST-{pledge.pk}",
+        received_on=timezone.localdate(),
+    )
+    order.refresh_from_db()
+    return order
+
+
 class CampaignFactory(factory.django.DjangoModelFactory):
     """A campaign running from yesterday for 60 days, with a 1-billion-rial goal."""
 
@@ -173,3 +193,41 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=60))
     created_by = factory.SubFactory(CoordinatorFactory)
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    """A planned delivery to a Tehran hospital tomorrow, with a courier; lines come from DeliveryLineFactory."""
+
+    class Meta:
+        model = "orders.Delivery"
+
+    code = factory.Sequence(lambda n: f"DLV-1405-{n + 900000:06d}")
+    health_center = factory.SubFactory(HealthCenterFactory)
+    planned_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=1))
+    courier_name = "پیک نمونه"
+    courier_phone = "09121234567"
+    created_by = factory.SubFactory(CoordinatorFactory)
+
+
+class DeliveryLineFactory(factory.django.DjangoModelFactory):
+    """``units`` of a fresh quota for the delivery's health center, produced, collected and accepted in full.
+
+    The quota's counters stay consistent (produced = collected = accepted = delivered = units);
+    pass ``quota=`` to use an existing one (then keep its counters right yourself).
+    """
+
+    class Meta:
+        model = "orders.DeliveryLine"
+
+    delivery = factory.SubFactory(DeliveryFactory)
+    units = 20
+    quota = factory.LazyAttribute(
+        lambda o: QuotaFactory(
+            order__health_center=o.delivery.health_center,
+            quantity=max(100, o.units),
+            produced_units=o.units,
+            collected_units=o.units,
+            accepted_units=o.units,
+            delivered_units=o.units,
+        )
+    )

@@ -56,12 +56,6 @@ class Order(models.Model):
         editable=False,
         help_text=_("The product's unit cost when the order was created; the budget is quantity times this."),
     )
-    confirmed_funds_rials = RialField(
-        _("confirmed funds (rials)"),
-        default=0,
-        editable=False,
-        help_text=_("Money confirmed as received for this order; only this part is released to workshops."),
-    )
 
     class Meta:
         verbose_name = _("order")
@@ -71,11 +65,6 @@ class Order(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_quantity_positive"),
             models.CheckConstraint(condition=models.Q(priority__in=OrderPriority.values), name="order_priority_valid"),
             models.CheckConstraint(condition=models.Q(status__in=OrderStatus.values), name="order_status_valid"),
-            models.CheckConstraint(
-                condition=models.Q(confirmed_funds_rials__gte=0)
-                & models.Q(confirmed_funds_rials__lte=models.F("quantity") * models.F("unit_cost_rials")),
-                name="order_confirmed_funds_within_budget",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -27,8 +27,7 @@ def test_coordinator_previews_and_commits_and_the_workshop_receives_the_offer(pa
     order = factories.OrderFactory(
         quantity=240, status=OrderStatus.FUNDED, needed_by=timezone.localdate() + dt.timedelta(days=30)
     )
-    order.confirmed_funds_rials = order.budget_rials
-    order.save(update_fields=["confirmed_funds_rials"])
+    factories.fund_order(order)
     workshop = factories.WorkshopFactory(name="کارگاه پروانه")
     WorkshopCapacity.objects.create(workshop=workshop, product=order.product, units_per_day=60)
 

@@ -26,8 +26,7 @@ def _world():
     order = factories.OrderFactory(
         quantity=300, status=OrderStatus.FUNDED, needed_by=timezone.localdate() + dt.timedelta(days=30)
     )
-    order.confirmed_funds_rials = order.budget_rials
-    order.save(update_fields=["confirmed_funds_rials"])
+    factories.fund_order(order)
     for _ in range(2):
         workshop = factories.WorkshopFactory()
         WorkshopCapacity.objects.create(workshop=workshop, product=order.product, units_per_day=100)

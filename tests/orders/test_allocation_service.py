@@ -18,7 +18,8 @@ from .. import factories
 TODAY = timezone.localdate()
 
 
-def funded_order(units=300, product_code="surgical-mask-3ply", province="tehran", days=30, **kwargs):
+def funded_order(units=300, product_code="surgical-mask-3ply", province="tehran", days=30, funds=None, **kwargs):
+    """A funded order: a donor's confirmed payment of ``funds`` rials (default: the whole budget) in the ledger."""
     product = factories.product(product_code)
     order = factories.OrderFactory(
         product=product,
@@ -28,9 +29,7 @@ def funded_order(units=300, product_code="surgical-mask-3ply", province="tehran"
         health_center=factories.HealthCenterFactory(province=factories.province(province)),
         **kwargs,
     )
-    order.confirmed_funds_rials = order.budget_rials
-    order.save(update_fields=["confirmed_funds_rials"])
-    return order
+    return factories.fund_order(order, funds)
 
 
 def maker(rate=50, product_code="surgical-mask-3ply", province="tehran", **kwargs):
@@ -68,9 +67,8 @@ def test_running_the_allocation_twice_does_not_allocate_the_same_units_twice(db,
 
 
 def test_only_the_funded_part_of_an_order_is_allocated(db, coordinator):
-    order = funded_order(units=1000)
-    order.confirmed_funds_rials = order.unit_cost_rials * 250 + order.unit_cost_rials // 2  # 250.5 units paid
-    order.save(update_fields=["confirmed_funds_rials"])
+    unit_cost = factories.product().unit_cost_rials
+    funded_order(units=1000, funds=unit_cost * 250 + unit_cost // 2)  # 250.5 units paid
     maker(rate=200)
     allocation_commit(actor=coordinator, provinces=None)
     assert sum(Quota.objects.values_list("quantity", flat=True)) == 250

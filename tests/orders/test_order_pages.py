@@ -137,7 +137,7 @@ def test_staff_see_only_their_centers_orders_and_no_export(client_for, db):
 
 
 def test_list_shows_funding_and_production_figures(client_for, coordinator):
-    order = factories.OrderFactory(status=OrderStatus.FUNDED, quantity=1000, confirmed_funds_rials=MASK_COST * 250)
+    order = factories.fund_order(factories.OrderFactory(status=OrderStatus.FUNDED, quantity=1000), MASK_COST * 250)
     factories.QuotaFactory(order=order, quantity=100, produced_units=30)
     factories.QuotaFactory(order=order, quantity=40, status=QuotaStatus.DECLINED, decline_reason="x")
     response = english(client_for(coordinator)).get(LIST, {"_export": "csv"})
@@ -191,8 +191,8 @@ def test_a_malformed_jalali_date_shows_an_error_not_a_crash(client_for, coordina
 
 @pytest.mark.parametrize("sort", ["funded", "-releasable", "allocated", "-produced", "priority", "-needed_by"])
 def test_every_column_sorts(client_for, coordinator, sort):
-    low = factories.OrderFactory(status=OrderStatus.FUNDED, quantity=1000, confirmed_funds_rials=MASK_COST * 10)
-    high = factories.OrderFactory(status=OrderStatus.FUNDED, quantity=1000, confirmed_funds_rials=MASK_COST * 900)
+    low = factories.fund_order(factories.OrderFactory(status=OrderStatus.FUNDED, quantity=1000), MASK_COST * 10)
+    high = factories.fund_order(factories.OrderFactory(status=OrderStatus.FUNDED, quantity=1000), MASK_COST * 900)
     response = client_for(coordinator).get(LIST, {"sort": sort})
     assert response.status_code == 200
     if sort == "funded":
@@ -305,11 +305,9 @@ def test_missing_fields_are_named(client_for, coordinator):
 
 
 def test_order_page_shows_money_quotas_totals_and_history(client_for, coordinator):
-    order = factories.OrderFactory(status=OrderStatus.FUNDED, quantity=1000, confirmed_funds_rials=MASK_COST * 500)
+    order = factories.fund_order(factories.OrderFactory(status=OrderStatus.FUNDED, quantity=1000), MASK_COST * 500)
     quota = factories.QuotaFactory(order=order, quantity=120, produced_units=45)
-    log_action(
-        actor=coordinator, obj=order, action="order.funds", changes={"confirmed_funds_rials": [0, MASK_COST * 500]}
-    )
+    log_action(actor=coordinator, obj=order, action="order.extend", changes={"priority": ["normal", "urgent"]})
     response = english(client_for(coordinator)).get(detail_url(order))
     text = response.text
     assert "60,000,000 rials" in text  # budget
@@ -322,8 +320,9 @@ def test_order_page_shows_money_quotas_totals_and_history(client_for, coordinato
     assert response.context["totals"].produced == 45
     assert response.context["totals"].delivered == 0
     assert "Deliveries are not recorded in Hamdeli yet" in text
-    assert "Confirmed funds recorded" in text
-    assert "from 0 to 30,000,000" in text
+    assert "Confirmed funds come from the donations ledger" in text
+    assert reverse("donations:pledge-list") + f"?order={order.number}" in text
+    assert "from Normal to Urgent" in text or "from normal to urgent" in text
 
 
 def test_staff_see_their_order_without_workshop_names_actions_or_history(client_for, db):
@@ -363,26 +362,31 @@ def test_rejecting_needs_a_reason_and_keeps_the_page(client_for, coordinator):
     assert order.status == OrderStatus.CANCELLED
 
 
-def test_funds_form_accepts_persian_digits_and_separators(client_for, coordinator):
+def test_money_confirmed_on_the_donations_desk_funds_the_order_and_shows_on_its_page(client_for, coordinator):
     order = factories.OrderFactory(status=OrderStatus.OPEN, quantity=1000)
-    response = client_for(coordinator).post(
-        action_url(order, "funds"), {"funds-amount_rials": "۵۰٬۰۰۰٬۰۰۰", "funds-note": "رسید بانکی"}, follow=True
+    pledge = factories.PledgeFactory(order=order, amount_rials=50_000_000)
+    client_for(coordinator).post(
+        reverse("donations:pledge-action", args=[pledge.pk, "confirm"]),
+        {
+            "confirm-bank_reference": "رسید ۱۲",
+            "confirm-received_on": "۱۴۰۵/۰۹/۰۱",
+            "confirm-amount_received_rials": "۵۰٬۰۰۰٬۰۰۰",
+        },
     )
+    response = client_for(coordinator).get(detail_url(order))
     order.refresh_from_db()
-    assert order.confirmed_funds_rials == 50_000_000
     assert order.status == OrderStatus.FUNDED
     assert "۵۰٬۰۰۰٬۰۰۰" in response.text
     assert response.context["funding"].releasable_units == 833
 
 
-def test_funds_above_the_budget_show_the_gap_in_persian_and_keep_the_amount(client_for, coordinator):
-    order = factories.OrderFactory(status=OrderStatus.FUNDED, quantity=1000, confirmed_funds_rials=50_000_000)
-    response = client_for(coordinator).post(action_url(order, "funds"), {"funds-amount_rials": "۲۰٬۰۰۰٬۰۰۰"})
-    assert response.status_code == 200
-    assert "۱۰٬۰۰۰٬۰۰۰" in response.text
-    assert 'value="۲۰٬۰۰۰٬۰۰۰"' in response.text
+def test_the_order_page_has_no_form_to_type_funds_by_hand(client_for, coordinator):
+    order = factories.OrderFactory(status=OrderStatus.OPEN, quantity=1000)
+    response = english(client_for(coordinator)).get(detail_url(order))
+    assert 'data-testid="action-funds"' not in response.text
+    assert client_for(coordinator).post(action_url(order, "funds"), {"funds-amount_rials": "1000"}).status_code == 404
     order.refresh_from_db()
-    assert order.confirmed_funds_rials == 50_000_000
+    assert order.status == OrderStatus.OPEN
 
 
 def test_extend_from_the_page_with_a_jalali_date(client_for, coordinator):

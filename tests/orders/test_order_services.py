@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from core.jalali import jalali_year
 from core.models import AuditLog
+from donors.services import pledge_confirm, pledge_create, pledge_refund
 from orders import funding
 from orders.funding import (
     allocated_units,
@@ -29,7 +29,6 @@ from orders.services import (
     order_create,
     order_extend,
     order_mark_in_production_if_needed,
-    order_record_confirmed_funds,
     order_reject,
     order_set_status,
 )
@@ -58,10 +57,22 @@ def new_order(user, center=None, **kwargs):
 
 
 def funded_order(coordinator, amount=None, **kwargs):
-    order = factories.OrderFactory(status=OrderStatus.OPEN, **kwargs)
-    return order_record_confirmed_funds(
-        order=order, amount_rials=amount or order.budget_rials, actor=coordinator, note=""
+    """An approved order with a donor's payment of ``amount`` rials (default: the budget) confirmed in the ledger."""
+    return factories.fund_order(factories.OrderFactory(status=OrderStatus.OPEN, **kwargs), amount)
+
+
+def confirm_payment(order, amount, actor, **pledge_kwargs):
+    """A coordinator confirms that a donor's payment for ``order`` arrived (the only way money reaches an order)."""
+    pledge = factories.PledgeFactory(order=order, amount_rials=amount, **pledge_kwargs)
+    pledge_confirm(
+        pledge=pledge,
+        actor=actor,
+        amount_received_rials=amount,
+        bank_reference="رسید ۱۲",
+        received_on=timezone.localdate(),
     )
+    order.refresh_from_db()
+    return order
 
 
 def audit_entries(obj, action):
@@ -259,68 +270,69 @@ def test_marking_in_production_leaves_other_states_alone(db):
 # --- Confirmed funds --------------------------------------------------------------------------------------------
 
 
-def test_first_confirmed_funds_move_an_open_order_to_funded(coordinator):
+def test_first_money_confirmed_in_the_ledger_moves_an_open_order_to_funded(coordinator):
     order = factories.OrderFactory(status=OrderStatus.OPEN, quantity=1000)
-    order = order_record_confirmed_funds(order=order, amount_rials=6_000_000, actor=coordinator, note="رسید ۱۲")
+    order = confirm_payment(order, 6_000_000, coordinator)
     assert order.status == OrderStatus.FUNDED
-    assert order.confirmed_funds_rials == 6_000_000
-    entry = audit_entries(order, "order.funds").get()
-    assert entry.changes == {"confirmed_funds_rials": [0, 6_000_000]}
-    assert entry.note == "رسید ۱۲"
-    assert audit_entries(order, "order.funded").get().changes == {"status": ["open", "funded"]}
+    assert confirmed_funds_rials(order) == 6_000_000
+    entry = audit_entries(order, "order.funded").get()
+    assert entry.changes == {"status": ["open", "funded"]}
+    assert entry.actor == coordinator
 
 
 def test_confirmed_funds_add_up(coordinator):
     order = funded_order(coordinator, amount=6_000_000)
-    order = order_record_confirmed_funds(order=order, amount_rials=3_000_000, actor=coordinator, note="")
-    assert order.confirmed_funds_rials == 9_000_000
+    order = confirm_payment(order, 3_000_000, coordinator)
+    assert confirmed_funds_rials(order) == 9_000_000
     assert order.status == OrderStatus.FUNDED
-    assert audit_entries(order, "order.funds").order_by("id").last().changes == {
-        "confirmed_funds_rials": [6_000_000, 9_000_000]
-    }
+    assert audit_entries(order, "order.funded").count() == 1
 
 
-def test_funds_above_the_budget_are_refused_with_the_remaining_gap(coordinator):
+def test_money_above_the_budget_is_refused_with_the_remaining_gap(coordinator):
     order = funded_order(coordinator, amount=50_000_000, quantity=1000)  # budget 60,000,000
     with pytest.raises(ValidationError) as error:
-        order_record_confirmed_funds(order=order, amount_rials=10_000_001, actor=coordinator, note="")
-    assert "10,000,000 rials are still missing" in messages_of(error)
-    order.refresh_from_db()
-    assert order.confirmed_funds_rials == 50_000_000
+        confirm_payment(order, 10_000_001, coordinator)
+    assert "only 10,000,000 rials are missing" in messages_of(error)
+    assert confirmed_funds_rials(order) == 50_000_000
 
 
 def test_the_gap_message_uses_persian_digits_in_persian(coordinator):
     order = funded_order(coordinator, amount=50_000_000, quantity=1000)
     with translation.override("fa"), pytest.raises(ValidationError) as error:
-        order_record_confirmed_funds(order=order, amount_rials=20_000_000, actor=coordinator, note="")
+        confirm_payment(order, 20_000_000, coordinator)
     assert "۱۰٬۰۰۰٬۰۰۰" in messages_of(error)
 
 
-def test_a_fully_funded_order_takes_no_more_funds(coordinator):
+def test_a_fully_funded_order_takes_no_more_money(coordinator):
     order = funded_order(coordinator)
     with pytest.raises(ValidationError, match="already fully funded"):
-        order_record_confirmed_funds(order=order, amount_rials=1, actor=coordinator, note="")
+        confirm_payment(order, 1, coordinator)
 
 
-def test_funds_cannot_be_recorded_before_approval_or_after_cancellation(coordinator):
-    requested = factories.OrderFactory(status=OrderStatus.REQUESTED)
-    with pytest.raises(ValidationError, match="Approve the order"):
-        order_record_confirmed_funds(order=requested, amount_rials=1000, actor=coordinator, note="")
-    cancelled = factories.OrderFactory(status=OrderStatus.CANCELLED)
-    with pytest.raises(ValidationError, match="cannot be recorded"):
-        order_record_confirmed_funds(order=cancelled, amount_rials=1000, actor=coordinator, note="")
+def test_money_cannot_be_pledged_before_approval_or_after_cancellation(coordinator):
+    for status in (OrderStatus.REQUESTED, OrderStatus.CANCELLED):
+        order = factories.OrderFactory(status=status)
+        with pytest.raises(ValidationError, match="not open for funding"):
+            pledge_create(donor=factories.DonorFactory(), order=order, amount_rials=1000)
 
 
-def test_coordinator_of_another_province_cannot_record_funds(other_coordinator):
+def test_coordinator_of_another_province_cannot_confirm_money_for_an_order(other_coordinator):
     order = factories.OrderFactory(status=OrderStatus.OPEN)
     with pytest.raises(PermissionDenied):
-        order_record_confirmed_funds(order=order, amount_rials=1000, actor=other_coordinator, note="")
+        confirm_payment(order, 1000, other_coordinator)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.OPEN
+    assert confirmed_funds_rials(order) == 0
 
 
-def test_the_database_refuses_confirmed_funds_above_the_budget(db):
-    order = factories.OrderFactory(quantity=10)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Order.objects.filter(pk=order.pk).update(confirmed_funds_rials=10 * MASK_COST + 1)
+def test_confirmed_funds_are_read_from_the_ledger_so_a_refund_lowers_them(coordinator):
+    order = funded_order(coordinator, amount=MASK_COST * 500, quantity=1000)
+    pledge = order.pledges.get()
+    pledge_refund(pledge=pledge, amount=MASK_COST * 100, actor=coordinator, reason="بازگشت به خیر")
+    assert confirmed_funds_rials(order) == MASK_COST * 400
+    assert releasable_units(order) == 400
+    listed = funding.with_funding(Order.objects.filter(pk=order.pk)).get()
+    assert (listed.confirmed_funds, listed.releasable) == (MASK_COST * 400, 400)
 
 
 def test_releasable_units_are_the_confirmed_funds_divided_by_the_unit_cost_rounded_down(coordinator):
@@ -363,8 +375,7 @@ def test_every_reader_goes_through_the_confirmed_funds_seam(coordinator, monkeyp
     assert funded_percent(order) == 25
     assert funding.remaining_gap_rials(order) == MASK_COST * 750
     assert unallocated_releasable_units(order) == 250
-    with pytest.raises(ValidationError, match="still missing"):
-        order_record_confirmed_funds(order=order, amount_rials=MASK_COST * 751, actor=coordinator, note="")
+    assert funding.funding_of(order).gap_rials == MASK_COST * 750
 
 
 # --- Extending --------------------------------------------------------------------------------------------------

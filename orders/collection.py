@@ -56,7 +56,7 @@ class PickupLineInput:
 class PickupError(ValidationError):
     """A refused pickup. Besides the usual ``message_dict`` (messages by field, all rows together),
     ``line_errors`` maps a quota's pk to that row's ``{field: [messages]}`` so a form can show each
-    message on its own row."""
+    message on its own row, and ``general`` holds the rest (date, nothing typed)."""
 
     def __init__(self, general: dict[str, list[str]], line_errors: dict[int, dict[str, list[str]]]):
         merged: dict[str, list[str]] = defaultdict(list)
@@ -66,6 +66,7 @@ class PickupError(ValidationError):
             for field, messages in fields.items():
                 merged[field].extend(messages)
         super().__init__(dict(merged))
+        self.general = general
         self.line_errors = line_errors
 
 

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import owner_payout_views as views
 
 app_name = "my-payouts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.OwnerPayoutListView.as_view(), name="list"),
+]

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import payout_views as views
 
 app_name = "payouts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.PayoutBatchListView.as_view(), name="list"),
+    path("new/", views.PayoutBatchCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.PayoutBatchDetailView.as_view(), name="detail"),
+    path("<int:pk>/bank.csv", views.PayoutBatchBankCsvView.as_view(), name="bank-csv"),
+    path("<int:pk>/<slug:action>/", views.PayoutBatchActionView.as_view(), name="action"),
+]

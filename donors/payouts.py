@@ -44,7 +44,7 @@ from core.audit import log_action
 from core.jalali import format_short
 from core.models import Province, Role, User
 from core.models.base import english_ui
-from core.persian import ui_number
+from core.persian import to_latin_digits, ui_number
 from core.scoping import scope_by_province, sees_all_provinces
 from core.sequences import next_number
 from orders.models import Order, PickupLine, Quota
@@ -293,7 +293,7 @@ def payout_batch_mark_paid(*, batch: PayoutBatch, bank_reference: str, paid_on: 
         return batch
     if batch.status == PayoutBatchStatus.CANCELLED:
         raise ValidationError(_("A cancelled payout batch cannot be marked paid."))
-    reference = (bank_reference or "").strip()
+    reference = to_latin_digits(bank_reference or "").strip()  # searchable whatever keyboard typed it
     if not reference:
         raise ValidationError({"bank_reference": _("Enter the bank's reference for this payment.")})
     if paid_on is None:

@@ -25,9 +25,10 @@ from core.services import user_create
 from . import ledger
 from .donor_filters import BoardFilter, board_orders
 from .donor_forms import DonorSignupForm, PledgeForm
-from .models import Campaign, Donor, EntryKind, PledgeStatus
+from .models import Campaign, Donor, PledgeStatus
 from .selectors import pledges_of_user
 from .services import donor_register, pledge_create
+from .trace import traces_for
 
 LOGIN_BACKEND = "core.auth.MobileNumberBackend"
 BOARD_PAGE_SIZE = 20
@@ -180,18 +181,11 @@ class MyGivingView(DonorPageMixin, TemplateView):
     template_name = "donors/donor/mine.html"
 
     def get_context_data(self, **kwargs):
-        pledges = list(pledges_of_user(self.request.user).prefetch_related("entries__to_order__product"))
+        pledges = list(pledges_of_user(self.request.user))
+        received = [
+            p for p in pledges if p.status in (PledgeStatus.RECEIVED, PledgeStatus.APPLIED, PledgeStatus.REFUNDED)
+        ]
+        traces = traces_for(received) if received else {}
         for pledge in pledges:
-            pledge.trace = []
-            if pledge.status in (PledgeStatus.RECEIVED, PledgeStatus.APPLIED, PledgeStatus.REFUNDED):
-                for entry in pledge.entries.all():
-                    if entry.kind == EntryKind.RECEIVED and entry.to_order_id:
-                        order = entry.to_order
-                        pledge.trace.append(
-                            {
-                                "order": order,
-                                "amount": entry.amount_rials,
-                                "units": entry.amount_rials // order.unit_cost_rials,
-                            }
-                        )
+            pledge.trace = traces.get(pledge.pk)
         return super().get_context_data(pledges=pledges, statuses=PledgeStatus, **kwargs)

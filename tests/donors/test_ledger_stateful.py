@@ -14,7 +14,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from donors import ledger
+from donors import ledger, trace
 from donors.models import LedgerEntry, Pledge, PledgeStatus
 from donors.services import (
     campaign_apply,
@@ -112,6 +112,18 @@ class LedgerMachine(RuleBasedStateMachine):
         if pledges:
             pledge = pledges[index % len(pledges)]
             _tolerated(lambda: pledge_refund(pledge=pledge, amount=amount, actor=self.actor, reason="بازگشت"))
+
+    @invariant()
+    def the_donors_trace_accounts_for_every_rial(self):
+        money = trace.attribute_ledger()
+        for campaign_or_order, balance in (
+            (("campaign", self.campaign.pk), ledger.campaign_balance(self.campaign.pk)),
+            *((("order", order.pk), ledger.order_balance(order.pk)) for order in self.orders),
+        ):
+            assert sum(item.held.get(campaign_or_order, 0) for item in money.values()) == balance
+        assert sum(item.paid_total for item in money.values()) == ledger.quota_paid(self.quota.pk)
+        for pledge_id, item in money.items():
+            assert item.held_total + item.paid_total + item.refunded == ledger.pledge_received(pledge_id)
 
     @invariant()
     def the_ledger_check_finds_nothing_wrong(self):

@@ -1,0 +1,95 @@
+"""The delivery sheet (برگه تحویل): the A4 paper that travels with a delivery and is signed on arrival.
+
+One row per delivery line (one quota). The source workshop appears as its city
+only: workshop names are private unless the owner agreed to show them. The QR
+code opens the receiver's confirmation page; the short code and a short address
+are printed too, for a receiver whose phone cannot scan.
+"""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.jalali import format_long
+from core.persian import group_thousands
+from core.site import absolute_url, qr_svg_data_uri
+from core.words import number_to_words
+
+from .models import Delivery
+from .receiving_links import confirmation_url
+
+STYLESHEET_TEMPLATE = "orders/pdf/sheet.css"
+
+
+def enter_code_url() -> str:
+    """Where a receiver types the short code by hand (the page may not exist yet on older deployments)."""
+    try:
+        path = reverse("receiving:enter-code")
+    except NoReverseMatch:
+        path = "/receive/"
+    return absolute_url(path)
+
+
+def units_in_words(units: int, *, persian: bool) -> str:
+    """Persian words on the Persian sheet; the English sheet keeps digits (no English words helper yet)."""
+    return number_to_words(units) if persian else ""
+
+
+def workshop_label(workshop) -> str:
+    """The workshop's city, plus its name only when the owner agreed to make it public."""
+    city = str(workshop.city)
+    if workshop.public_name_consent:
+        return f"{workshop.name} ({city})"
+    return city
+
+
+def delivery_sheet_context(delivery: Delivery) -> dict:
+    """Everything the sheet shows, computed in the active language."""
+    persian = not (translation.get_language() or "fa").startswith("en")
+    lines = list(
+        delivery.lines.select_related("quota__order__product", "quota__workshop__city").order_by(
+            "quota__order__number", "id"
+        )
+    )
+    rows = [
+        {
+            "index": index,
+            "product": line.quota.order.product,
+            "order_number": line.quota.order.number,
+            "source": workshop_label(line.quota.workshop),
+            "units": line.units,
+            "units_words": units_in_words(line.units, persian=persian),
+        }
+        for index, line in enumerate(lines, start=1)
+    ]
+    total_units = sum(line.units for line in lines)
+    url = confirmation_url(delivery)
+    return {
+        "delivery": delivery,
+        "organisation": _("Hamdeli"),
+        "center": delivery.health_center,
+        "planned_date": format_long(delivery.planned_date, persian=persian),
+        "rows": rows,
+        "total_units": total_units,
+        "total_units_text": group_thousands(total_units, persian=persian),
+        "total_words": units_in_words(total_units, persian=persian),
+        "confirmation_url": url,
+        "qr": qr_svg_data_uri(url),
+        "enter_code_url": enter_code_url(),
+        "persian": persian,
+    }
+
+
+def delivery_sheet_pdf(delivery: Delivery, *, language: str = "fa") -> bytes:
+    """The delivery's sheet as A4 PDF bytes, in ``language`` ("fa": RTL with Persian digits, or "en")."""
+    from django.template.loader import render_to_string
+
+    from core.pdf import render_pdf  # WeasyPrint is heavy: loaded where a PDF is made, not by every process
+
+    delivery = Delivery.objects.select_related("health_center__city", "health_center__province").get(pk=delivery.pk)
+    with translation.override(language):
+        context = delivery_sheet_context(delivery)
+        css = render_to_string(STYLESHEET_TEMPLATE, {"persian": context["persian"]})
+        return render_pdf("orders/pdf/delivery_sheet.html", context, stylesheets=[css])

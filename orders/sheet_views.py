@@ -46,9 +46,9 @@ class DeliverySheetView(RoleRequiredMixin, View):
 
 
 class PickupSheetView(RoleRequiredMixin, TemplateView):
-    """The form, or, once a city and a day are given, the route PDF itself."""
+    """The form, or, once a city and a day are given, the route PDF itself (collectors print their own rounds)."""
 
-    allowed_roles = (Role.COORDINATOR,)
+    allowed_roles = (Role.COORDINATOR, Role.COLLECTOR)
     template_name = "orders/sheets/pickup_form.html"
 
     def get(self, request, *args, **kwargs):

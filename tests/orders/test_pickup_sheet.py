@@ -128,6 +128,17 @@ def test_a_coordinator_cannot_print_a_route_outside_her_provinces(client_for, ot
     assert response.context["form"].errors["city"]
 
 
-def test_only_coordinators_print_routes(client_for):
+def test_a_collector_prints_routes_in_her_provinces_only(client_for, tehran_route):
+    collector = factories.UserFactory(role=Role.COLLECTOR, provinces=[factories.province("tehran")])
+    client = client_for(collector)
+    url = reverse("sheets:pickup-sheet")
+    tehran = factories.capital("tehran")
+    assert client.get(url, {"city": tehran.pk, "day": "1405/09/07"})["Content-Type"] == "application/pdf"
+    isfahan = factories.capital("isfahan")
+    assert client.get(url, {"city": isfahan.pk, "day": "1405/09/07"}).context["form"].errors["city"]
+    assert client.get(reverse("sheets:batch-list")).status_code == 403
+
+
+def test_only_coordinators_and_collectors_print_routes(client_for):
     owner = factories.UserFactory(role=Role.WORKSHOP_OWNER)
     assert client_for(owner).get(reverse("sheets:pickup-sheet")).status_code == 403

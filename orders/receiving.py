@@ -92,14 +92,15 @@ def _line_errors(line: DeliveryLine, answer: ReceivedLine | None) -> dict[str, s
     if answer.received_units < 0:
         errors[received_key(line)] = _("Received units cannot be negative.")
     elif answer.received_units > line.units:
-        errors[received_key(line)] = _(
-            "Only %(units)s units were sent on this line; received cannot be more (you entered %(received)s)."
-        ) % {"units": ui_number(line.units), "received": ui_number(answer.received_units)}
+        errors[received_key(line)] = _("Only %(units)s units were sent on this line, not %(received)s.") % {
+            "units": ui_number(line.units),
+            "received": ui_number(answer.received_units),
+        }
     if answer.rejected_units < 0:
         errors[rejected_key(line)] = _("Rejected units cannot be negative.")
     elif answer.rejected_units > max(answer.received_units, 0):
         errors[rejected_key(line)] = _(
-            "Only %(received)s units were received on this line; rejected cannot be more (you entered %(rejected)s)."
+            "Only %(received)s units were received on this line; no more can be rejected."
         ) % {"received": ui_number(max(answer.received_units, 0)), "rejected": ui_number(answer.rejected_units)}
     if answer.rejected_units > 0 and not normalize_text(answer.reject_reason or ""):
         errors[reason_key(line)] = _("Say why %(rejected)s units were rejected.") % {

@@ -31,6 +31,8 @@ from orders.services import order_create, order_set_status
 from workshops.models import Workshop, WorkshopStatus
 from workshops.services import capacity_set, workshop_register, workshop_set_status
 
+from .demo_fulfilment import seed_fulfilment
+
 # Provinces in the demo and extra (non-capital) cities a coordinator would have added.
 EXTRA_CITIES = {
     "tehran": [("شهریار", "Shahriar"), ("اسلامشهر", "Eslamshahr")],
@@ -438,6 +440,7 @@ def seed_demo() -> list[DemoLogin]:
     _orders(rng, centers, coordinator)
     _quotas(coordinator)
     _donors(rng)
+    seed_fulfilment(coordinator)
     return [
         DemoLogin("superuser", ADMIN[0], ADMIN[1]),
         DemoLogin("national coordinator", COORDINATORS[0][0], COORDINATORS[0][1]),

@@ -319,7 +319,7 @@ def test_order_page_shows_money_quotas_totals_and_history(client_for, coordinato
     assert response.context["funding"].releasable_units == 500
     assert response.context["totals"].produced == 45
     assert response.context["totals"].delivered == 0
-    assert "Deliveries are not recorded in Hamdeli yet" in text
+    assert response.context["delivery_progress"].on_deliveries == 0  # nothing on a delivery yet
     assert "Confirmed funds come from the donations ledger" in text
     assert reverse("donations:pledge-list") + f"?order={order.number}" in text
     assert "from Normal to Urgent" in text or "from normal to urgent" in text

@@ -11,11 +11,16 @@ from core.models import HealthCenter, Product, Role
 from core.scoping import scope_by_province
 from donors.models import PledgeStatus
 from donors.selectors import pledges_in_scope, pledges_of_user
-from orders.models import OrderStatus, QuotaStatus
+from orders.delivery_selectors import deliveries_in_scope, ready_health_centers
+from orders.models import Delivery, DeliveryStatus, OrderStatus, QuotaStatus
+from orders.pickup_selectors import workshops_to_collect_from
 from orders.quota_selectors import quota_progress, quotas_at_risk, quotas_of_owner
 from orders.selectors import orders_in_scope, orders_of_health_center
 from workshops.models import WorkshopStatus
 from workshops.selectors import workshop_of_owner, workshops_in_scope
+
+# Deliveries the health center may still confirm (the courier can arrive before anyone marks it dispatched).
+AWAITING_RECEIVER = (DeliveryStatus.PLANNED, DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED)
 
 
 class HomeView(TemplateView):
@@ -38,6 +43,11 @@ class HomeView(TemplateView):
         elif user.role == Role.HEALTH_CENTER_STAFF:
             context["center"] = user.health_center
             context["center_orders"] = orders_of_health_center(user.health_center_id)[:20]
+            context["center_deliveries_waiting"] = Delivery.objects.filter(
+                health_center_id=user.health_center_id, status__in=AWAITING_RECEIVER
+            ).count()
+        elif user.role == Role.COLLECTOR:
+            context["collector_workshops"] = workshops_to_collect_from(user).count()
         return context
 
     def _owner_panel(self, user, workshop) -> dict:
@@ -62,4 +72,7 @@ class HomeView(TemplateView):
             "pledges_waiting": pledges_in_scope(user).filter(status=PledgeStatus.PLEDGED).count(),
             "recent_orders": orders[:10],
             "health_centers": scope_by_province(HealthCenter.objects.all(), user).count(),
+            "workshops_to_collect": workshops_to_collect_from(user).count(),
+            "centers_ready": ready_health_centers(user).count(),
+            "deliveries_disputed": deliveries_in_scope(user).filter(status=DeliveryStatus.DISPUTED).count(),
         }

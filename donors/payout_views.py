@@ -163,9 +163,14 @@ class PayoutBatchActionView(PayoutBatchDetailView):
                 return redirect("payouts:detail", pk=batch.pk)
             except ValidationError as error:
                 add_service_errors(form, error)
-        messages.error(request, _("Nothing was changed; see the message below."))
+        batch = self.get_batch()
+        if batch.status == PayoutBatchStatus.DRAFT:
+            messages.error(request, _("Nothing was changed; see the message below."))
+        else:  # the forms are not on the page any more: say why here
+            for message in form.non_field_errors() or [_("This batch can no longer be changed.")]:
+                messages.error(request, message)
         forms = {"pay_form": form} if action == "pay" else {"cancel_form": form}
-        return self.render_to_response(self.page_context(self.get_batch(), **forms))
+        return self.render_to_response(self.page_context(batch, **forms))
 
 
 BANK_CSV_HEADERS = (

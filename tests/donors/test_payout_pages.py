@@ -192,3 +192,13 @@ def test_the_owners_earnings_page_links_to_her_payouts(client_for, batch):
     owner = batch.lines.get().workshop.owner
     response = client_for(owner).get(reverse("quotas:history"))
     assert reverse("my-payouts:list") in response.text
+
+
+def test_paying_a_cancelled_batch_says_why_nothing_happened(client_for, coordinator, batch):
+    client = client_for(coordinator)
+    client.post(reverse("payouts:action", args=[batch.pk, "cancel"]), {"cancel-reason": "دوره اشتباه"})
+    today = format_short(dt.date.today())
+    url = reverse("payouts:action", args=[batch.pk, "pay"])
+    response = client.post(url, {"pay-bank_reference": "R1", "pay-paid_on": today}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "A cancelled payout batch cannot be marked paid." in response.text
+    assert not LedgerEntry.objects.filter(kind=EntryKind.PAYOUT).exists()

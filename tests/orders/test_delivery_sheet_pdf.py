@@ -169,7 +169,7 @@ def test_a_workshop_is_shown_by_its_city_unless_its_owner_agreed_to_show_its_nam
     text = "".join(pages_text(delivery_sheet_pdf(delivery)))
     assert squeeze(private.quota.workshop.name) not in text
     assert squeeze("کارگاه مهر") in text
-    assert squeeze(str(private.quota.workshop.city)) in text
+    assert squeeze(private.quota.workshop.city.name_fa) in text
 
 
 class RecordingHandler(http.server.BaseHTTPRequestHandler):

@@ -14,6 +14,7 @@ in ``orders.receiving``.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,10 +104,12 @@ def delivery_create(
     courier_phone: str = "",
     vehicle: str = "",
     note: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Delivery:
     """A planned delivery of ``units`` from each quota, all of ``health_center``'s orders.
 
     Errors name the line (``units_<quota pk>``) so the form can show them next to the row.
+    A ``submission_key`` already used (the same form sent twice) returns that delivery unchanged.
     """
     check_coordinator_scope(health_center, actor)
     _check_lines(health_center, lines)
@@ -116,6 +119,11 @@ def delivery_create(
         quota.pk: quota
         for quota in Quota.objects.select_for_update().select_related("order").filter(pk__in=wanted).order_by("pk")
     }
+    # Checked under the quota locks, so a twin request waits for the first and then finds its delivery.
+    if submission_key is not None:
+        earlier = Delivery.objects.filter(submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
     errors: dict[str, list[str]] = {}
     for pk, units in wanted.items():
         quota = locked[pk]
@@ -141,6 +149,7 @@ def delivery_create(
         vehicle=vehicle,
         note=note,
         created_by=actor,
+        submission_key=submission_key,
     )
     for pk, units in wanted.items():
         quota = locked[pk]

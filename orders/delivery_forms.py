@@ -8,6 +8,8 @@ they name (``units_<quota pk>``).
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,9 +55,13 @@ class DeliveryCreateForm(DeliveryDetailsForm):
 
     field_order = ["planned_date", "courier_name", "courier_phone", "vehicle", "note"]
 
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, quotas: list[Quota], **kwargs):
         super().__init__(*args, **kwargs)
         self.quotas = quotas
+        if not self.is_bound:  # a fresh key per empty form; a re-shown form keeps the one it was sent with
+            self.initial.setdefault("submission_key", uuid.uuid4())
         for quota in quotas:
             self.fields[units_field_name(quota)] = LocalizedIntegerField(
                 label=_("Units to deliver"),

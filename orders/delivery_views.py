@@ -10,6 +10,7 @@ back to the delivery.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django import forms
@@ -90,6 +91,14 @@ class ReadyToDeliverView(CoordinatorMixin, TemplateView):
 # --- New delivery -------------------------------------------------------------------------------------------
 
 
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 class DeliveryCreateView(CoordinatorMixin, FormView):
     template_name = "orders/delivery/create.html"
     form_class = DeliveryCreateForm
@@ -101,6 +110,15 @@ class DeliveryCreateView(CoordinatorMixin, FormView):
             except HealthCenter.DoesNotExist:
                 raise Http404 from None
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        # The same form sent twice (a double tap, a resend after a timeout) shows the delivery it already planned.
+        key = request.POST.get("submission_key", "")
+        earlier = Delivery.objects.filter(submission_key=key).first() if _is_uuid(key) else None
+        if earlier is not None:
+            messages.info(request, _("This delivery was already planned: %(code)s.") % {"code": digits(earlier.code)})
+            return redirect("deliveries:detail", pk=earlier.pk)
+        return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "quotas": list(deliverable_quotas(self.health_center))}
@@ -122,6 +140,7 @@ class DeliveryCreateView(CoordinatorMixin, FormView):
                 courier_phone=data["courier_phone"],
                 vehicle=data["vehicle"],
                 note=data["note"],
+                submission_key=data.get("submission_key"),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -133,6 +133,14 @@ class Delivery(models.Model):
         help_text=_("Empty when the receiver confirmed through the link on the sheet."),
     )
     cancel_reason = PersianCharField(_("reason for cancelling"), max_length=400, blank=True)
+    submission_key = models.UUIDField(
+        _("submission key"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("From the form that planned it: a double-submitted form plans one delivery."),
+    )
 
     class Meta:
         verbose_name = _("delivery")

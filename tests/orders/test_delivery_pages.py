@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import uuid
 
 import openpyxl
 import pytest
@@ -155,6 +156,45 @@ def test_coordinator_plans_a_delivery_typing_persian_digits(client_for, coordina
     assert [(line.quota_id, line.units) for line in delivery.lines.all()] == [(first.pk, 30)]
     assert delivery.courier_phone == "09121234567"
     assert delivery.planned_date == timezone.localdate() + dt.timedelta(days=1)
+
+
+def test_the_same_form_sent_twice_plans_one_delivery_and_shows_it(client_for, coordinator):
+    quota = accepted_quota(40)
+    client = english(client_for(coordinator))
+    page = client.get(create_url(quota.order.health_center))
+    key = page.context["form"].initial["submission_key"]
+    assert f'name="submission_key" value="{key}"' in page.content.decode()
+    data = {**create_form({quota: "۳۰"}), "submission_key": str(key)}
+    first = client.post(create_url(quota.order.health_center), data)
+    second = client.post(create_url(quota.order.health_center), data, follow=True)
+    delivery = Delivery.objects.get()
+    assert first["Location"] == detail_url(delivery)
+    assert second.redirect_chain[-1][0] == detail_url(delivery)
+    assert "This delivery was already planned" in second.content.decode()
+    quota.refresh_from_db()
+    assert quota.delivered_units == 30
+
+
+def test_a_twin_request_that_reaches_the_service_returns_the_first_delivery(coordinator):
+    quota = accepted_quota(40)
+    key = uuid.uuid4()
+    first = delivery_create(
+        health_center=quota.order.health_center,
+        planned_date=timezone.localdate(),
+        lines=[(quota, 30)],
+        actor=coordinator,
+        submission_key=key,
+    )
+    twin = delivery_create(
+        health_center=quota.order.health_center,
+        planned_date=timezone.localdate(),
+        lines=[(quota, 30)],
+        actor=coordinator,
+        submission_key=key,
+    )
+    assert twin.pk == first.pk
+    quota.refresh_from_db()
+    assert quota.delivered_units == 30
 
 
 def test_too_many_units_are_refused_on_their_row_and_nothing_typed_is_lost(client_for, coordinator):

@@ -62,6 +62,7 @@ class DeliveryCreateForm(DeliveryDetailsForm):
         self.quotas = quotas
         if not self.is_bound:  # a fresh key per empty form; a re-shown form keeps the one it was sent with
             self.initial.setdefault("submission_key", uuid.uuid4())
+            self.initial.setdefault("planned_date", timezone.localdate())  # most deliveries leave the same day
         for quota in quotas:
             self.fields[units_field_name(quota)] = LocalizedIntegerField(
                 label=_("Units to deliver"),

@@ -175,6 +175,12 @@ def test_the_same_form_sent_twice_plans_one_delivery_and_shows_it(client_for, co
     assert quota.delivered_units == 30
 
 
+def test_the_new_delivery_form_starts_with_todays_date_filled_in(client_for, coordinator):
+    quota = accepted_quota(40)
+    page = client_for(coordinator).get(create_url(quota.order.health_center)).content.decode()
+    assert f'value="{jalali.format_short(timezone.localdate(), persian=True)}"' in page
+
+
 def test_a_twin_request_that_reaches_the_service_returns_the_first_delivery(coordinator):
     quota = accepted_quota(40)
     key = uuid.uuid4()

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "workshops",
     "orders",
     "donors",
+    "reports",
     "hamdeli",  # project-level pieces above all apps: home page, seed_demo
 ]
 

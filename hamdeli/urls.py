@@ -43,6 +43,8 @@ urlpatterns = [
     path("giving/", include("donors.donor_urls")),
     path("orders/", include("orders.order_urls")),
     path("receipts/", include("donors.receipt_urls")),
+    # Coordinator: dashboard and thematic reports (reports app, above all others).
+    path("coordinator/reports/", include("reports.urls")),
 ]
 
 if settings.DEBUG:

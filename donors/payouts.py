@@ -51,6 +51,7 @@ from orders.models import Order, PickupLine, Quota
 
 from . import ledger, services
 from .payout_models import PayoutBatch, PayoutBatchStatus, PayoutLine
+from .trace import pledges_mark_applied
 
 
 @dataclass(frozen=True)
@@ -337,6 +338,8 @@ def payout_batch_mark_paid(*, batch: PayoutBatch, bank_reference: str, paid_on: 
         changes={"status": [PayoutBatchStatus.DRAFT, batch.status], "bank_reference": ["", reference]},
         note=reference,
     )
+    # Donors whose money is now all paid out for accepted units see their pledge as applied.
+    pledges_mark_applied(actor=actor)
     return batch
 
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from core.models import User
 from donors.payouts import payout_batch_create, payout_batch_mark_paid
-from donors.trace import pledges_mark_applied
 from orders.collection import PickupLineInput, pickup_record
 from orders.deliveries import delivery_create, delivery_dispatch
 from orders.models import Pickup, Quota, QuotaStatus, RejectReason
@@ -73,7 +72,6 @@ def _payouts(coordinator: User, today: dt.date) -> None:
     except ValidationError:
         return  # nothing payable (e.g. no order holds money for its accepted units)
     payout_batch_mark_paid(batch=batch, bank_reference="DEMO-PAY-1405", paid_on=today, actor=coordinator)
-    pledges_mark_applied(actor=coordinator)
 
 
 def seed_fulfilment(coordinator: User) -> None:

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from core.models import AuditLog
 from donors import ledger
-from donors.models import EntryKind, LedgerEntry, PayoutBatchStatus
+from donors.models import EntryKind, LedgerEntry, PayoutBatchStatus, PledgeStatus
 from donors.payouts import payout_batch_cancel, payout_batch_create, payout_batch_mark_paid, payout_plan
 from donors.services import pledge_confirm, pledge_create
 from orders.models import OrderStatus, Pickup, PickupLine
@@ -165,6 +165,20 @@ def test_marking_a_batch_paid_writes_one_payout_per_line_and_keeps_the_ledger_so
     assert ledger.workshop_paid(quota.workshop_id) == 600_000
     assert ledger.ledger_problems() == []
     assert AuditLog.objects.filter(action="payout_batch.paid", object_id=str(batch.pk)).exists()
+
+
+def test_paying_a_batch_marks_a_pledge_applied_once_all_its_money_is_paid_to_workshops(coordinator):
+    quota = factories.QuotaFactory(quantity=100)  # 20,000 rials a unit
+    fund(quota.order, 600_000, coordinator)  # exactly 30 units of pay
+    pick_up(quota, 30, dt.date(2026, 11, 1), coordinator)
+    pledge = quota.order.pledges.get()
+    assert pledge.status == PledgeStatus.RECEIVED
+    payout_batch_mark_paid(
+        batch=first_aban_batch(coordinator), bank_reference="SATNA-9", paid_on=PAID_ON, actor=coordinator
+    )
+    pledge.refresh_from_db()
+    assert pledge.status == PledgeStatus.APPLIED
+    assert ledger.ledger_problems() == []
 
 
 def test_marking_a_batch_paid_twice_pays_once(coordinator, quota):

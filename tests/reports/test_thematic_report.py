@@ -1,0 +1,188 @@
+"""The ministry's thematic report: its figures, its Persian paragraph, the PDF and XLSX files, the task and pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from donors.services import campaign_apply, pledge_confirm
+from orders.collection import PickupLineInput, pickup_record
+from orders.deliveries import delivery_create
+from orders.models import DeliveryStatus, OrderStatus, RejectReason
+from orders.receiving import ReceivedLine, delivery_confirm
+from reports.thematic import ReportScope, thematic_data
+from reports.thematic_narrative import jalali_period, narrative_en, narrative_fa
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_NAME = '=HYPERLINK("http://evil.example","کلیک")'
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def period() -> tuple[dt.date, dt.date]:
+    return today() - dt.timedelta(days=10), today() + dt.timedelta(days=10)
+
+
+def pick_up(quota, coordinator, collected, rejected=0, reason=""):
+    line = PickupLineInput(
+        quota=quota,
+        collected_units=collected,
+        accepted_units=collected - rejected,
+        rejected_units=rejected,
+        reject_reason=reason,
+    )
+    return pickup_record(workshop=quota.workshop, pickup_date=today(), lines=[line], actor=coordinator)
+
+
+def deliver(center, coordinator, lines):
+    return delivery_create(health_center=center, planned_date=today(), lines=lines, actor=coordinator)
+
+
+def confirm(delivery, answers=None):
+    answers = answers or {}
+    lines = {line.pk: answers.get(line.quota_id, ReceivedLine(line.units, 0, "")) for line in delivery.lines.all()}
+    return delivery_confirm(delivery=delivery, lines=lines, receiver_name="مریم احمدی")
+
+
+@pytest.fixture
+def world(coordinator):
+    """Tehran: one 1,000-mask order (budget 60,000,000 rials, 80% funded, 8,000,000 of it from a campaign),
+    two workshops (one with a hostile name), 480 units accepted and 20 rejected for stitching, three
+    deliveries to one hospital (400 units: 385 confirmed; one disputed 15 short, made up by the next).
+    Isfahan: an order of 500 gowns and a confirmed delivery, outside the Tehran coordinator's provinces."""
+    center = factories.HealthCenterFactory(name="بیمارستان سینا")
+    order = factories.OrderFactory(health_center=center, quantity=1000, status=OrderStatus.OPEN)
+    factories.fund_order(order, 40_000_000)
+    campaign = factories.CampaignFactory(name="پویش زمستان")
+    pledge = factories.PledgeFactory(order=None, campaign=campaign, amount_rials=20_000_000)
+    pledge_confirm(
+        pledge=pledge, actor=None, amount_received_rials=20_000_000, bank_reference="C-1", received_on=today()
+    )
+    campaign_apply(campaign=campaign, order=order, amount=8_000_000, actor=coordinator)
+    order.refresh_from_db()
+    order.status = OrderStatus.IN_PRODUCTION
+    order.save(update_fields=["status"])
+
+    hostile = factories.WorkshopFactory(name=HOSTILE_NAME)
+    first = factories.QuotaFactory(order=order, workshop=hostile, quantity=300, produced_units=300)
+    second = factories.QuotaFactory(
+        order=order, workshop=factories.WorkshopFactory(name="کارگاه مهر"), quantity=200, produced_units=200
+    )
+    pick_up(first, coordinator, 300, rejected=20, reason=RejectReason.STITCHING)
+    pick_up(second, coordinator, 200)
+
+    confirm(deliver(center, coordinator, [(first, 150), (second, 100)]))
+    disputed = deliver(center, coordinator, [(first, 100)])
+    confirm(disputed, {first.pk: ReceivedLine(90, 5, "پارگی")})
+    confirm(deliver(center, coordinator, [(second, 50)]))
+
+    isfahan_center = factories.HealthCenterFactory(name="بیمارستان الزهرا", province=factories.province("isfahan"))
+    isfahan_order = factories.OrderFactory(
+        health_center=isfahan_center, product=factories.product("isolation-gown"), quantity=500
+    )
+    isfahan_quota = factories.QuotaFactory(
+        order=isfahan_order, produced_units=40, collected_units=40, accepted_units=40, delivered_units=40
+    )
+    factories.DeliveryLineFactory(
+        delivery__health_center=isfahan_center,
+        delivery__planned_date=today(),
+        delivery__status=DeliveryStatus.CONFIRMED,
+        quota=isfahan_quota,
+        units=40,
+        received_units=40,
+        rejected_units=0,
+    )
+    return {"order": order, "center": center, "campaign": campaign, "disputed": disputed}
+
+
+def tehran_data(coordinator):
+    start, end = period()
+    return thematic_data(user_or_scope=coordinator, province=factories.province("tehran"), start=start, end=end)
+
+
+def test_the_summary_counts_the_provinces_orders_production_deliveries_and_money(coordinator, world):
+    summary = tehran_data(coordinator).summary
+
+    assert (summary.orders, summary.ordered_units) == (1, 1000)
+    assert (summary.budget_rials, summary.funded_rials, summary.funded_percent) == (60_000_000, 48_000_000, 80)
+    assert (summary.accepted_units, summary.rejected_units) == (480, 20)
+    assert (summary.delivered_units, summary.confirmed_units) == (400, 385)
+    assert (summary.deliveries, summary.disputed_deliveries, summary.health_centers_served) == (3, 1, 1)
+
+
+def test_the_tables_list_workshops_centers_campaigns_and_discrepancies(coordinator, world):
+    data = tehran_data(coordinator)
+
+    assert [(row.name, row.accepted_units) for row in data.top_workshops] == [(HOSTILE_NAME, 280), ("کارگاه مهر", 200)]
+    assert [(row.name, row.deliveries, row.delivered_units, row.confirmed_units) for row in data.health_centers] == [
+        ("بیمارستان سینا", 3, 400, 385)
+    ]
+    campaign = data.campaigns[0]
+    assert (campaign.name, campaign.received_rials, campaign.applied_rials, campaign.balance_rials) == (
+        "پویش زمستان",
+        20_000_000,
+        8_000_000,
+        12_000_000,
+    )
+    (discrepancy,) = data.discrepancies
+    assert discrepancy.delivery_code == world["disputed"].code
+    assert (discrepancy.sent_units, discrepancy.received_units, discrepancy.rejected_units) == (100, 90, 5)
+    assert discrepancy.short_units == 15
+    assert discrepancy.is_resolved
+    assert [(row.reason, row.units) for row in data.rejections] == [("stitching", 20)]
+    assert [(row.ordered_units, row.delivered_units) for row in data.products] == [(1000, 400)]
+
+
+def test_all_my_provinces_leaves_out_provinces_the_coordinator_does_not_cover(coordinator, world):
+    start, end = period()
+    mine = thematic_data(user_or_scope=coordinator, province=None, start=start, end=end)
+    everything = thematic_data(user_or_scope=ReportScope(None), province=None, start=start, end=end)
+
+    assert mine.summary.ordered_units == 1000
+    assert everything.summary.ordered_units == 1500
+    assert everything.summary.delivered_units == 440
+    assert len(everything.provinces) == 2
+
+
+def test_a_province_outside_the_coordinators_scope_reports_nothing(coordinator, world):
+    start, end = period()
+    data = thematic_data(user_or_scope=coordinator, province=factories.province("isfahan"), start=start, end=end)
+    assert data.summary.ordered_units == 0
+    assert data.health_centers == []
+
+
+def test_the_persian_paragraph_states_the_numbers_in_persian_digits(coordinator, world):
+    text = narrative_fa(tehran_data(coordinator))
+
+    assert "استان تهران" in text
+    assert "۱٬۰۰۰ عدد ماسک جراحی سه‌لایه" in text
+    assert "۸۰٪" in text
+    assert "۴۸۰" in text and "۲۰ عدد" in text
+    assert "۴۰۰ عدد" in text and "۳۸۵" in text
+    assert "۱۵ عدد کسری" in text
+    assert not any(digit in text for digit in "0123456789")
+
+
+def test_the_paragraph_of_an_empty_period_has_no_percentages_or_nan(coordinator):
+    start = dt.date(2026, 11, 22)  # ۱ آذر ۱۴۰۵
+    end = dt.date(2026, 12, 21)  # ۳۰ آذر ۱۴۰۵
+    data = thematic_data(user_or_scope=coordinator, province=None, start=start, end=end)
+
+    persian, english = narrative_fa(data), narrative_en(data)
+
+    assert "۱ تا ۳۰ آذر ۱۴۰۵" in persian
+    assert "سفارش تازه‌ای ثبت نشد" in persian
+    assert "٪" not in persian and "NaN" not in persian
+    assert "1 to 30 Azar 1405" in english
+    assert "no new order" in english
+    assert "%" not in english and "NaN" not in english
+
+
+def test_a_period_across_two_years_names_both_years():
+    assert jalali_period(dt.date(2026, 3, 11), dt.date(2026, 3, 30), persian=True) == "۲۰ اسفند ۱۴۰۴ تا ۱۰ فروردین ۱۴۰۵"

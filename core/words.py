@@ -55,3 +55,53 @@ def number_to_words(number: int) -> str:
                 groups.append(" ".join(filter(None, [_below_thousand(group), _SCALES[scale]])))
         scale += 1
     return _AND.join(reversed(groups))
+
+
+# --- English, for the English version of printed sheets -------------------------------------------------------
+
+_EN_ONES = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_EN_TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_EN_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_EN_SCALES = ["", "thousand", "million", "billion", "trillion", "quadrillion"]
+
+
+def _en_below_thousand(n: int) -> str:
+    hundreds, rest = divmod(n, 100)
+    parts = [f"{_EN_ONES[hundreds]} hundred"] if hundreds else []
+    if 10 <= rest < 20:
+        parts.append(_EN_TEENS[rest - 10])
+    elif rest:
+        tens, ones = divmod(rest, 10)
+        parts.append("-".join(filter(None, [_EN_TENS[tens], _EN_ONES[ones]])))
+    return " ".join(parts)
+
+
+def number_to_words_en(number: int) -> str:
+    """English words for an integer, as written on forms: ``1_250`` -> "one thousand two hundred fifty"."""
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise TypeError("number_to_words_en takes an int")
+    if number == 0:
+        return "zero"
+    if number < 0:
+        return "minus " + number_to_words_en(-number)
+    if number >= LIMIT:
+        raise ValueError(f"number_to_words_en supports numbers below {LIMIT}")
+    groups = []
+    scale = 0
+    while number:
+        number, group = divmod(number, 1000)
+        if group:
+            groups.append(" ".join(filter(None, [_en_below_thousand(group), _EN_SCALES[scale]])))
+        scale += 1
+    return " ".join(reversed(groups))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.jalali import format_long
 from core.persian import group_thousands
 from core.site import absolute_url, qr_svg_data_uri
-from core.words import number_to_words
+from core.words import number_to_words, number_to_words_en
 
 from .models import Delivery
 from .receiving_links import confirmation_url
@@ -33,8 +33,8 @@ def enter_code_url() -> str:
 
 
 def units_in_words(units: int, *, persian: bool) -> str:
-    """Persian words on the Persian sheet; the English sheet keeps digits (no English words helper yet)."""
-    return number_to_words(units) if persian else ""
+    """Persian words on the Persian sheet, English words on the English one."""
+    return number_to_words(units) if persian else number_to_words_en(units)
 
 
 def workshop_label(workshop) -> str:

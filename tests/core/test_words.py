@@ -1,6 +1,6 @@
 import pytest
 
-from core.words import number_to_words
+from core.words import number_to_words, number_to_words_en
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,20 @@ def test_the_largest_supported_number_is_spelled_and_a_larger_one_refused():
 def test_only_integers_are_spelled():
     with pytest.raises(TypeError):
         number_to_words(1.5)
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        (0, "zero"),
+        (12, "twelve"),
+        (40, "forty"),
+        (95, "ninety-five"),
+        (1_000, "one thousand"),
+        (1_250, "one thousand two hundred fifty"),
+        (50_000_000, "fifty million"),
+        (2_000_007, "two million seven"),
+    ],
+)
+def test_numbers_are_spelled_in_english_words_for_the_english_sheet(number, words):
+    assert number_to_words_en(number) == words

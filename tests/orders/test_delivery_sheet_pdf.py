@@ -154,8 +154,9 @@ def test_the_qr_code_opens_the_confirmation_page(sixty_line_delivery, persian_sh
 def test_the_english_sheet_has_english_headings_and_latin_digits():
     delivery = factories.DeliveryLineFactory(units=12).delivery
     text = "".join(pages_text(delivery_sheet_pdf(delivery, language="en")))
-    for heading in ("Deliverysheet", "Ordernumber", "Receiver", "Courier", "Page1of1"):
+    for heading in ("Deliverysheet", "Ordernumber", "Receiver", "Courier", "Page1of1", "Unitsinwords"):
         assert heading in text
+    assert "twelve" in text
     assert delivery.code in text
     assert "۱" not in text.replace(delivery.health_center.address, "")
 

@@ -195,6 +195,7 @@ def bar_chart(
     width: int = 640,
     bar_height: int = 22,
     label_width: int = 150,
+    value_room: int = 90,
     colour: str = PALETTE[3],
     empty_message: str = "—",
 ) -> SafeString:
@@ -202,7 +203,6 @@ def bar_chart(
     if not labels:
         return _empty(width, 80, title, empty_message, persian=persian)
     gap, margin = 8, 12
-    value_room = 90
     height = margin * 2 + len(labels) * (bar_height + gap)
     top = nice_maximum(max(values, default=0))
     track = width - label_width - value_room - margin * 2

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import dashboard_views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", dashboard_views.DashboardView.as_view(), name="dashboard"),
+]

@@ -1,0 +1,249 @@
+"""Lists that need a coordinator's action, for the dashboard: each item links to the page where it is fixed.
+
+These are *now* lists (not bound to the dashboard's period), in the user's
+provinces, or in the chosen province:
+
+- **orders with paid-for units no workshop has**: not closed or cancelled, and
+  ``min(floor(confirmed funds / unit cost), quantity)`` above the allocated
+  units (``orders.funding``) -> the order (and the allocation desk);
+- **orders behind pace**: orders with at least one quota behind pace;
+- **orders past their needed-by date** (``orders.selectors.stale_orders``);
+- **quotas behind pace**: accepted quotas with units still to make whose
+  output is below what their working days so far called for
+  (``orders.quota_selectors.quota_progress(...).behind``), by the workshop's
+  province -> the workshop's page;
+- **disputed deliveries** -> the delivery;
+- **pledges waiting for confirmation** (pledged, not yet received): pledges to
+  the user's provinces' orders, and campaign pledges (campaigns have no
+  province: shown only when no province is chosen) -> the pledge;
+- **workshops waiting for verification** -> the workshop.
+
+Each list shows at most ``ACTION_LIMIT`` items with the total and, where a
+list page can be filtered to the same rows, a "see all" link to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import BigIntegerField, F, Q, QuerySet
+from django.db.models.functions import Least
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import jalali
+from core.models import Province
+from core.models.base import english_ui
+from core.persian import ui_number
+from core.scoping import sees_all_provinces
+from donors.models import Pledge, PledgeStatus
+from orders.funding import with_unit_totals
+from orders.models import Delivery, DeliveryStatus, Order, Quota, QuotaStatus
+from orders.models.orders import FINAL_STATUSES
+from orders.quota_selectors import quota_progress
+from orders.selectors import stale_orders
+from workshops.models import Workshop, WorkshopStatus
+
+from .dashboard import in_scope
+
+ACTION_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    label: str
+    detail: str
+    url: str
+
+
+@dataclass
+class ActionList:
+    key: str
+    title: str
+    items: list[ActionItem] = field(default_factory=list)
+    total: int = 0
+    see_all_url: str | None = None
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.items), 0)
+
+
+def _url(name: str, **params) -> str:
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def _date(value: dt.date) -> str:
+    return jalali.format_short(value, persian=not english_ui())
+
+
+def _capped(key: str, title: str, queryset: QuerySet, item, see_all_url: str | None = None) -> ActionList:
+    total = queryset.count()
+    rows = list(queryset[:ACTION_LIMIT]) if total else []
+    return ActionList(key, title, [item(row) for row in rows], total, see_all_url)
+
+
+def _order_item(order: Order, detail: str) -> ActionItem:
+    return ActionItem(
+        f"{order.number} · {order.health_center.name} · {order.product}",
+        detail,
+        reverse("orders:detail", args=[order.pk]),
+    )
+
+
+def _unallocated_orders(user, province) -> ActionList:
+    orders = in_scope(
+        Order.objects.select_related("health_center", "product").exclude(status__in=FINAL_STATUSES),
+        user,
+        "health_center__province",
+        province,
+    )
+    orders = (
+        with_unit_totals(orders)
+        .annotate(
+            paid_for=Least(F("confirmed_funds") / F("unit_cost_rials"), F("quantity"), output_field=BigIntegerField())
+        )
+        .filter(paid_for__gt=F("allocated"))
+        .order_by("needed_by", "pk")
+    )
+
+    def item(order):
+        units = ui_number(order.paid_for - order.allocated)
+        return _order_item(order, _("%(units)s paid-for units not given to any workshop") % {"units": units})
+
+    return _capped("unallocated", _("Funded but not allocated"), orders, item, reverse("orders:allocation"))
+
+
+def _stale_orders(user, province, today: dt.date) -> ActionList:
+    orders = in_scope(
+        Order.objects.select_related("health_center", "product"), user, "health_center__province", province
+    )
+    orders = stale_orders(orders, today).order_by("needed_by", "pk")
+
+    def item(order):
+        return _order_item(order, _("Needed by %(date)s") % {"date": _date(order.needed_by)})
+
+    see_all = _url("orders:list", stale="yes", province=province.pk if province else None)
+    return _capped("stale", _("Past their needed-by date"), orders, item, see_all)
+
+
+def _behind_quotas(queryset: QuerySet, today: dt.date) -> list[tuple[Quota, int]]:
+    """(quota, units expected by now) for accepted, unfinished quotas behind pace, earliest due first."""
+    quotas = (
+        queryset.filter(status=QuotaStatus.ACCEPTED, produced_units__lt=F("quantity") - F("released_units"))
+        .select_related("workshop", "order__health_center", "order__product")
+        .prefetch_related("workshop__unavailable_ranges")
+        .order_by("due_date", "pk")
+    )
+    behind = []
+    for quota in quotas:
+        progress = quota_progress(quota, today)
+        if progress.behind:
+            behind.append((quota, progress.expected_by_now))
+    return behind
+
+
+def _quotas_behind(user, province, today: dt.date) -> ActionList:
+    behind = _behind_quotas(in_scope(Quota.objects.all(), user, "workshop__province", province), today)
+    items = [
+        ActionItem(
+            f"{quota.workshop.name} · {quota.order.number} · {quota.order.product}",
+            _("%(produced)s of %(expected)s units expected by now; due %(date)s")
+            % {
+                "produced": ui_number(quota.produced_units),
+                "expected": ui_number(expected),
+                "date": _date(quota.due_date),
+            },
+            reverse("supply:workshop-detail", args=[quota.workshop_id]),
+        )
+        for quota, expected in behind[:ACTION_LIMIT]
+    ]
+    return ActionList("quotas_behind", _("Quotas behind pace"), items, len(behind))
+
+
+def _orders_behind(user, province, today: dt.date) -> ActionList:
+    behind = _behind_quotas(in_scope(Quota.objects.all(), user, "order__health_center__province", province), today)
+    by_order: dict[int, tuple[Order, int]] = {}
+    for quota, _expected in behind:
+        order, count = by_order.get(quota.order_id, (quota.order, 0))
+        by_order[quota.order_id] = (order, count + 1)
+    ordered = sorted(by_order.values(), key=lambda pair: (pair[0].needed_by, pair[0].pk))
+    items = [
+        _order_item(order, _("%(count)s quotas behind pace") % {"count": ui_number(count)})
+        for order, count in ordered[:ACTION_LIMIT]
+    ]
+    return ActionList("orders_behind", _("Allocated but behind pace"), items, len(ordered))
+
+
+def _disputed_deliveries(user, province) -> ActionList:
+    deliveries = in_scope(
+        Delivery.objects.select_related("health_center").filter(status=DeliveryStatus.DISPUTED),
+        user,
+        "health_center__province",
+        province,
+    ).order_by("confirmed_at", "pk")
+
+    def item(delivery):
+        return ActionItem(
+            f"{delivery.code} · {delivery.health_center.name}",
+            _("Planned for %(date)s") % {"date": _date(delivery.planned_date)},
+            reverse("deliveries:detail", args=[delivery.pk]),
+        )
+
+    see_all = _url("deliveries:list", status=DeliveryStatus.DISPUTED, province=province.pk if province else None)
+    return _capped("disputed", _("Disputed deliveries"), deliveries, item, see_all)
+
+
+def _pledges_waiting(user, province) -> ActionList:
+    pledges = Pledge.objects.select_related("donor__user", "order", "campaign").filter(status=PledgeStatus.PLEDGED)
+    if province is not None:
+        pledges = in_scope(pledges, user, "order__health_center__province", province)
+    elif not sees_all_provinces(user):
+        pledges = pledges.filter(
+            Q(order__health_center__province__in=user.provinces.values("pk")) | Q(campaign__isnull=False)
+        )
+    pledges = pledges.order_by("created_at", "pk")
+
+    def item(pledge):
+        return ActionItem(
+            f"{pledge.donor} → {pledge.order.number if pledge.order_id else pledge.campaign}",
+            _("%(amount)s rials pledged on %(date)s")
+            % {"amount": ui_number(pledge.amount_rials), "date": _date(timezone.localtime(pledge.created_at).date())},
+            reverse("donations:pledge-detail", args=[pledge.pk]),
+        )
+
+    see_all = _url("donations:pledge-list", status=PledgeStatus.PLEDGED)
+    return _capped("pledges", _("Pledges waiting for confirmation"), pledges, item, see_all)
+
+
+def _workshops_pending(user, province) -> ActionList:
+    workshops = in_scope(
+        Workshop.objects.select_related("city").filter(status=WorkshopStatus.PENDING), user, "province", province
+    ).order_by("created_at", "pk")
+
+    def item(workshop):
+        return ActionItem(
+            f"{workshop.name} · {workshop.city}",
+            _("Registered on %(date)s") % {"date": _date(timezone.localtime(workshop.created_at).date())},
+            reverse("supply:workshop-detail", args=[workshop.pk]),
+        )
+
+    see_all = _url("supply:workshop-list", status=WorkshopStatus.PENDING, province=province.pk if province else None)
+    return _capped("workshops", _("Workshops waiting for verification"), workshops, item, see_all)
+
+
+def action_lists(*, user, province: Province | None = None, today: dt.date | None = None) -> list[ActionList]:
+    today = today or timezone.localdate()
+    return [
+        _unallocated_orders(user, province),
+        _orders_behind(user, province, today),
+        _stale_orders(user, province, today),
+        _quotas_behind(user, province, today),
+        _disputed_deliveries(user, province),
+        _pledges_waiting(user, province),
+        _workshops_pending(user, province),
+    ]

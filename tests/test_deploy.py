@@ -136,6 +136,19 @@ def test_systemd_units_parse_and_run_as_hamdeli_from_srv_with_the_env_file(unit)
     assert parser["Install"]["WantedBy"] == "multi-user.target"
 
 
+SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
+
+
+@pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed")
+def test_systemd_accepts_the_units(tmp_path):
+    units = [shutil.copy(DEPLOY / name, tmp_path) for name in ("hamdeli-web.service", "hamdeli-worker.service")]
+    units.append(shutil.copy(DEPLOY / "hamdeli-beat.service", tmp_path))
+    result = subprocess.run([SYSTEMD_ANALYZE, "verify", "--man=no", *units], capture_output=True, text=True, timeout=60)
+    # The virtualenv does not exist on this machine; anything else (unknown keys, bad syntax) is a failure.
+    problems = [line for line in result.stderr.splitlines() if line.strip() and "is not executable" not in line]
+    assert problems == []
+
+
 def test_the_worker_unit_sets_concurrency_and_queue_and_beat_the_database_scheduler():
     worker = (DEPLOY / "hamdeli-worker.service").read_text(encoding="utf-8")
     assert "--concurrency=${CELERY_CONCURRENCY}" in worker

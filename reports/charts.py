@@ -59,15 +59,16 @@ def nice_maximum(value: float, ticks: int = 4) -> int:
 
 
 def _open_svg(width: int, height: int, title: str, *, persian: bool) -> str:
-    direction = "rtl" if persian else "ltr"
+    # ``direction="ltr"`` always, also inside an RTL page (which the SVG would inherit): RTL swaps what
+    # text-anchor start/end mean. The layout is mirrored by coordinates instead, and the Unicode bidi
+    # algorithm still writes each Persian label right to left.
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="{title}" '
-        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" direction="{direction}" '
+        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" direction="ltr" '
         'font-family="{font}" font-size="12" fill="{colour}"><title>{title}</title>',
         title=title,
         w=width,
         h=height,
-        direction=direction,
         font=FONT,
         colour=TEXT_COLOUR,
     )
@@ -105,7 +106,7 @@ def line_chart(
     *,
     title: str,
     persian: bool = True,
-    width: int = 640,
+    width: int = 560,
     height: int = 260,
     empty_message: str = "—",
 ) -> SafeString:
@@ -192,7 +193,7 @@ def bar_chart(
     *,
     title: str,
     persian: bool = True,
-    width: int = 640,
+    width: int = 560,
     bar_height: int = 22,
     label_width: int = 150,
     value_room: int = 90,
@@ -239,7 +240,7 @@ def stacked_bar(
     *,
     title: str,
     persian: bool = True,
-    width: int = 640,
+    width: int = 560,
     empty_message: str = "—",
 ) -> SafeString:
     """One bar split into parts (e.g. quotas by status), each part's share of the total, and a legend with counts.

@@ -93,6 +93,7 @@ def test_a_token_for_a_reissued_short_code_is_404(client, order):
 def test_a_link_older_than_30_days_is_gone_with_a_page_saying_whom_to_call(client, order):
     delivery = delivery_for(order, 60)
     path = confirmation_path(delivery)
+    client.cookies["hamdeli_language"] = "en"
 
     with mock.patch("django.core.signing.time.time", return_value=time.time() + 31 * DAY):
         response = client.get(path)

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
-from .models import AuditLog, City, HealthCenter, NumberSequence, Product, Province, User
+from .models import AuditLog, City, HealthCenter, Notification, NumberSequence, Product, Province, User
 from .roles import user_set_role_group
 
 
@@ -87,6 +87,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         (_("Personal info"), {"fields": ("full_name", "email")}),
         (_("Role and scope"), {"fields": ("role", "is_national", "provinces", "health_center")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Notifications"), {"fields": ("notify_by_sms", "notify_by_email", "reminders_opt_out")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -125,3 +126,14 @@ class NumberSequenceAdmin(HamdeliModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """What was sent to whom: written by ``core.notifications.notify``, never edited by hand."""
+
+    list_display = ["created_at", "event", "recipient", "channel", "phone", "email", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel", "event"]
+    search_fields = ["phone", "email", "text", "recipient__full_name", "dedupe_key"]
+    list_select_related = ["recipient"]
+    readonly_fields = [f.name for f in Notification._meta.fields]

@@ -204,6 +204,27 @@ HAMDELI_SITE_URL = (
 HAMDELI_ALLOCATION_LOCKING = True
 HAMDELI_LEDGER_LOCKING = True
 
+# --- Notifications (core.notifications) -------------------------------------------
+# Dotted path of the SMS backend: console (log), file, HTTP gateway or memory (tests).
+SMS_BACKEND = env_str("SMS_BACKEND") or "core.notifications.backends.ConsoleBackend"
+SMS_FILE_PATH = env_str("SMS_FILE_PATH") or str(BASE_DIR / "sms.log")
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL") or ""
+SMS_GATEWAY_API_KEY = env_str("SMS_GATEWAY_API_KEY") or ""
+SMS_GATEWAY_SENDER = env_str("SMS_GATEWAY_SENDER") or ""
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10, minimum=1)
+SMS_GATEWAY_FORMAT = env_str("SMS_GATEWAY_FORMAT") or "json"  # or "form"
+# Email notifications go through Django's send_mail: printed to the console in development.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "hamdeli@localhost"
+
 # --- Demo data --------------------------------------------------------------------
 # Demo accounts share one documented password; never usable in production.
 DEMO_PASSWORD = "hamdeli-demo-1405"  # noqa: S105 - published on purpose, refused when DEBUG=0

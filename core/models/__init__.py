@@ -3,6 +3,7 @@ from .audit import AuditLog
 from .catalogue import Product, ProductKind
 from .geography import City, Province
 from .healthcenters import HealthCenter, HealthCenterKind
+from .notifications import Notification, NotificationChannel, NotificationStatus
 from .sequences import NumberSequence
 
 __all__ = [
@@ -10,6 +11,9 @@ __all__ = [
     "City",
     "HealthCenter",
     "HealthCenterKind",
+    "Notification",
+    "NotificationChannel",
+    "NotificationStatus",
     "NumberSequence",
     "Product",
     "ProductKind",

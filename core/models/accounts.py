@@ -77,6 +77,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     # Demo accounts (seed_demo) share a published password; the login backend refuses them when DEBUG=0.
     is_demo = models.BooleanField(_("demo account"), default=False, editable=False)
+    # How the user wants to hear from us (core.notifications); reminders are the daily scheduled messages.
+    notify_by_sms = models.BooleanField(_("notify me by SMS"), default=True)
+    notify_by_email = models.BooleanField(_("notify me by email"), default=False)
+    reminders_opt_out = models.BooleanField(
+        _("no daily reminders"), default=False, help_text=_("Stop the daily reminder and digest messages.")
+    )
 
     objects = UserManager()
 

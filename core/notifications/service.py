@@ -1,0 +1,125 @@
+"""Record a notification per enabled channel and queue its sending after the caller's transaction commits."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+
+from ..models import Notification, NotificationChannel, User
+from ..validators import MOBILE_RE, normalize_mobile
+from .backends import PermanentSendError, RetryableSendError, SmsMessage, get_backend
+from .texts import persian_gettext as _
+
+logger = logging.getLogger("hamdeli.notifications")
+
+
+def mobile_or_none(phone: str) -> str | None:
+    """The number as ``09xxxxxxxxx`` when it is an Iranian mobile (landlines cannot receive SMS)."""
+    number = normalize_mobile(phone or "")
+    return number if MOBILE_RE.match(number) else None
+
+
+def channels_for(user: User) -> list[str]:
+    """The channels the user chose that we can actually reach them on."""
+    if not user.is_active:
+        return []
+    channels = []
+    if user.notify_by_sms and user.mobile:
+        channels.append(NotificationChannel.SMS)
+    if user.notify_by_email and user.email:
+        channels.append(NotificationChannel.EMAIL)
+    return channels
+
+
+def _create_once(**fields) -> Notification | None:
+    """Insert the row unless its dedupe_key exists; a savepoint keeps the caller's transaction usable."""
+    if Notification.objects.filter(dedupe_key=fields["dedupe_key"]).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(**fields)
+    except IntegrityError:  # a concurrent twin of this event inserted it first
+        return None
+
+
+def _queue(notification: Notification) -> None:
+    from ..tasks import notification_send  # the task module imports this one
+
+    notification_id = notification.pk
+
+    def send_notification() -> None:
+        notification_send.delay(notification_id)
+
+    # robust: a broker outage must not turn a committed event into an error page; the row stays queued.
+    transaction.on_commit(send_notification, robust=True)
+
+
+def notify(
+    *,
+    recipient: User | None = None,
+    event: str,
+    text: str,
+    dedupe_key: str,
+    obj: models.Model | None = None,
+    phone: str | None = None,
+    subject: str = "",
+) -> list[Notification]:
+    """Record ``text`` for ``recipient`` on each channel they chose (or as an SMS to ``phone``) and queue it.
+
+    Call it inside the transaction of the event: the rows roll back with it and
+    nothing is queued unless it commits. ``dedupe_key`` names the occurrence
+    (``"quota.offered:17"``, ``"reminder:2026-11-28"``); with the recipient and
+    the channel it makes the row's unique key, so the same occurrence is never
+    sent twice to the same person. Returns the rows created now.
+    """
+    if recipient is None and not phone:
+        raise ValueError("notify() needs a recipient or a phone number.")
+    common = {"event": event, "text": text, "subject": subject or default_subject()}
+    if obj is not None:
+        common.update(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+    targets: list[dict] = []
+    if recipient is not None:
+        for channel in channels_for(recipient):
+            address = {"phone": recipient.mobile} if channel == NotificationChannel.SMS else {"email": recipient.email}
+            targets.append({"recipient": recipient, "channel": channel, "key": f"u{recipient.pk}", **address})
+    else:
+        number = mobile_or_none(phone)
+        if number:
+            targets.append(
+                {"recipient": None, "channel": NotificationChannel.SMS, "key": f"p{number}", "phone": number}
+            )
+    created = []
+    for target in targets:
+        key = target.pop("key")
+        notification = _create_once(dedupe_key=f"{dedupe_key}:{key}:{target['channel']}"[:200], **common, **target)
+        if notification is not None:
+            _queue(notification)
+            created.append(notification)
+    return created
+
+
+def default_subject() -> str:
+    return _("Hamdeli")  # fa: همدلی
+
+
+def deliver(notification: Notification) -> None:
+    """Send one notification now; raises ``RetryableSendError`` / ``PermanentSendError`` on failure."""
+    if notification.channel == NotificationChannel.SMS:
+        get_backend().send_messages([SmsMessage(to=notification.phone, text=notification.text)])
+        return
+    try:
+        send_mail(
+            notification.subject or default_subject(),
+            notification.text,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.email],
+        )
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise PermanentSendError(f"Email address refused: {exc}") from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise RetryableSendError(f"Email not sent: {exc}") from exc

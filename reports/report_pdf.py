@@ -1,0 +1,153 @@
+"""The thematic report as an A4 PDF: header, the paragraph, headline figures, SVG charts and every table.
+
+Charts are bar rows whose bars are inline ``<svg>`` (vectors in the PDF) and whose
+labels and values are HTML text (see ``report_charts`` for why). Numbers are
+written with Persian digits in a Persian report; table headers repeat on every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from core.persian import group_thousands, to_persian_digits
+
+from .charts import PALETTE
+from .thematic import ThematicData
+from .thematic_tables import TEXT, Table, cell_kind
+
+STYLESHEET_TEMPLATE = "reports/pdf/thematic.css"
+CHART_ROWS = 10
+BAR_TRACK = 1000  # SVG user units of a bar's full length
+
+
+def format_cell(value, kind: str, *, persian: bool) -> str:
+    if value is None:
+        return "—"
+    if kind == TEXT or not isinstance(value, int):
+        return str(value)
+    if kind == "percent":
+        return f"{to_persian_digits(value)}٪" if persian else f"{value}%"
+    return group_thousands(value, persian=persian)
+
+
+def table_cells(table: Table, *, persian: bool) -> list[list[dict]]:
+    rows = []
+    for row in table.rows:
+        cells = []
+        for value, column in zip(row, table.columns, strict=True):
+            value, kind = cell_kind(value, column)
+            cells.append({"text": format_cell(value, kind, persian=persian), "numeric": kind != TEXT})
+        rows.append(cells)
+    return rows
+
+
+def headline_figures(data: ThematicData, *, persian: bool) -> list[dict]:
+    s = data.summary
+    return [
+        {"label": _("Units ordered"), "value": format_cell(s.ordered_units, "units", persian=persian)},
+        {"label": _("Share of the budget funded"), "value": format_cell(s.funded_percent, "percent", persian=persian)},
+        {"label": _("Units accepted"), "value": format_cell(s.accepted_units, "units", persian=persian)},
+        {"label": _("Units delivered"), "value": format_cell(s.delivered_units, "units", persian=persian)},
+        {"label": _("Units confirmed"), "value": format_cell(s.confirmed_units, "units", persian=persian)},
+        {"label": _("Health centers served"), "value": format_cell(s.health_centers_served, "units", persian=persian)},
+    ]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A horizontal bar chart for the PDF: labels and values are HTML (shaped by the page's text engine),
+    each bar is a small inline SVG drawn from the reading side."""
+
+    title: str
+    rows: list[dict]
+    empty_message: str
+
+
+def _bar_svg(value: int, top: int, *, colour: str, persian: bool) -> SafeString:
+    length = round(BAR_TRACK * value / top) if top else 0
+    x = BAR_TRACK - length if persian else 0
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="10" viewBox="0 0 {track} 10" '
+        'preserveAspectRatio="none" role="img" aria-hidden="true">'
+        '<rect x="0" y="0" width="{track}" height="10" fill="#eef2f5"/>'
+        '<rect x="{x}" y="0" width="{length}" height="10" fill="{colour}"/></svg>',
+        track=BAR_TRACK,
+        x=x,
+        length=length,
+        colour=colour,
+    )
+
+
+def bar_chart(title: str, pairs: list[tuple[str, int]], *, persian: bool, colour: str) -> BarChart:
+    top = max((value for _label, value in pairs), default=0)
+    return BarChart(
+        title=title,
+        rows=[
+            {
+                "label": label,
+                "value": format_cell(value, "units", persian=persian),
+                "bar": _bar_svg(value, top, colour=colour, persian=persian),
+            }
+            for label, value in pairs
+        ],
+        empty_message=_("Nothing in this period."),
+    )
+
+
+def report_charts(data: ThematicData, *, persian: bool) -> list[BarChart]:
+    """Ordered units by province (or by product within one province), top workshops and rejections by reason.
+
+    Not ``reports.charts``: WeasyPrint 70 draws ``<text>`` inside SVG without Arabic shaping or bidi
+    (isolated letters, words left to right), so Persian labels must stay in HTML; only the bars are SVG.
+    """
+    if len(data.provinces) > 1:
+        areas, area_title = data.provinces[:CHART_ROWS], _("Units ordered by province")
+    else:
+        areas, area_title = data.products[:CHART_ROWS], _("Units ordered by product")
+    result = [
+        bar_chart(area_title, [(row.name, row.ordered_units) for row in areas], persian=persian, colour=PALETTE[3]),
+        bar_chart(
+            _("Top workshops by accepted units"),
+            [(row.name, row.accepted_units) for row in data.top_workshops],
+            persian=persian,
+            colour=PALETTE[0],
+        ),
+    ]
+    if data.rejections:
+        result.append(
+            bar_chart(
+                _("Units rejected at pickups, by reason"),
+                [(row.label, row.units) for row in data.rejections],
+                persian=persian,
+                colour=PALETTE[1],
+            )
+        )
+    return result
+
+
+def thematic_pdf(
+    data: ThematicData, tables: list[Table], *, title: str, meta: list[tuple[str, str]], narrative: str, persian: bool
+) -> bytes:
+    """Render inside ``translation.override(language)``; ``meta`` are the header's (label, value) pairs."""
+    from core.pdf import render_pdf  # WeasyPrint is heavy: loaded by the worker, not by every web process
+
+    for table in tables:
+        table.cells = table_cells(table, persian=persian)
+    context = {
+        "organisation": _("Hamdeli"),
+        "title": title,
+        "period": dict(meta).get(_("Period"), ""),
+        "meta": meta,
+        "narrative": narrative,
+        "figures": headline_figures(data, persian=persian),
+        "charts": report_charts(data, persian=persian),
+        "tables": tables,
+        "persian": persian,
+    }
+    css = render_to_string(STYLESHEET_TEMPLATE, {"persian": persian})
+    return render_pdf("reports/pdf/thematic.html", context, stylesheets=[css])

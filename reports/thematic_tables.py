@@ -1,0 +1,207 @@
+"""The thematic report's tables as plain rows with typed columns, shared by the PDF and the XLSX writers.
+
+Call ``report_tables`` inside ``translation.override(report.language)``: titles
+and headers are translated when the tables are built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .thematic import AreaRow, ThematicData
+
+TEXT, UNITS, RIALS, PERCENT, MIXED = "text", "units", "rials", "percent", "mixed"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value that carries its own kind (the summary's one value column mixes units, rials and percents)."""
+
+    value: object
+    kind: str
+
+
+def cell_kind(value, column: Column) -> tuple[object, str]:
+    if isinstance(value, Cell):
+        return value.value, value.kind
+    return value, column.kind
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = UNITS
+
+
+@dataclass
+class Table:
+    key: str  # stable, for tests and CSS
+    sheet: str  # the XLSX sheet name (at most 31 characters); tables with the same sheet share it
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    empty_message: str = ""
+    note: str = ""
+
+
+def summary_table(data: ThematicData) -> Table:
+    s = data.summary
+    figures = [
+        (_("Orders placed"), s.orders, UNITS),
+        (_("Units ordered"), s.ordered_units, UNITS),
+        (_("Budget of the orders (rials)"), s.budget_rials, RIALS),
+        (_("Funds confirmed (rials)"), s.funded_rials, RIALS),
+        (_("Share of the budget funded"), s.funded_percent, PERCENT),
+        (_("Units accepted at quality check"), s.accepted_units, UNITS),
+        (_("Units rejected at quality check"), s.rejected_units, UNITS),
+        (_("Units delivered to health centers"), s.delivered_units, UNITS),
+        (_("Units confirmed by receivers"), s.confirmed_units, UNITS),
+        (_("Deliveries"), s.deliveries, UNITS),
+        (_("Deliveries with a discrepancy"), s.disputed_deliveries, UNITS),
+        (_("Health centers served"), s.health_centers_served, UNITS),
+    ]
+    return Table(
+        key="summary",
+        sheet=_("Summary"),
+        title=_("Summary figures"),
+        columns=[Column(_("Figure"), TEXT), Column(_("Value"), MIXED)],
+        rows=[[label, Cell(value, kind)] for label, value, kind in figures],
+    )
+
+
+def _area_columns(first: str) -> list[Column]:
+    return [
+        Column(first, TEXT),
+        Column(_("Units ordered")),
+        Column(_("Budget (rials)"), RIALS),
+        Column(_("Funded (rials)"), RIALS),
+        Column(_("Funded"), PERCENT),
+        Column(_("Accepted")),
+        Column(_("Delivered")),
+        Column(_("Confirmed")),
+    ]
+
+
+def _area_row(row: AreaRow) -> list:
+    return [
+        row.name,
+        row.ordered_units,
+        row.budget_rials,
+        row.funded_rials,
+        row.funded_percent,
+        row.accepted_units,
+        row.delivered_units,
+        row.confirmed_units,
+    ]
+
+
+def report_tables(data: ThematicData) -> list[Table]:
+    nothing = _("Nothing in this period.")
+    return [
+        summary_table(data),
+        Table(
+            key="provinces",
+            sheet=_("Provinces"),
+            title=_("By province"),
+            columns=_area_columns(_("Province")),
+            rows=[_area_row(row) for row in data.provinces],
+            empty_message=nothing,
+        ),
+        Table(
+            key="products",
+            sheet=_("Products"),
+            title=_("By product"),
+            columns=_area_columns(_("Product")),
+            rows=[_area_row(row) for row in data.products],
+            empty_message=nothing,
+        ),
+        Table(
+            key="workshops",
+            sheet=_("Top workshops"),
+            title=_("Top workshops by accepted units"),
+            columns=[
+                Column(_("Workshop"), TEXT),
+                Column(_("Province"), TEXT),
+                Column(_("City"), TEXT),
+                Column(_("Accepted")),
+                Column(_("Rejected")),
+            ],
+            rows=[[w.name, w.province, w.city, w.accepted_units, w.rejected_units] for w in data.top_workshops],
+            empty_message=nothing,
+        ),
+        Table(
+            key="centers",
+            sheet=_("Health centers"),
+            title=_("Health centers served"),
+            columns=[
+                Column(_("Health center"), TEXT),
+                Column(_("Province"), TEXT),
+                Column(_("Deliveries")),
+                Column(_("Units delivered")),
+                Column(_("Units confirmed")),
+            ],
+            rows=[
+                [c.name, c.province, c.deliveries, c.delivered_units, c.confirmed_units] for c in data.health_centers
+            ],
+            empty_message=nothing,
+        ),
+        Table(
+            key="campaigns",
+            sheet=_("Campaigns"),
+            title=_("Funding by campaign"),
+            columns=[
+                Column(_("Campaign"), TEXT),
+                Column(_("Received (rials)"), RIALS),
+                Column(_("Applied to orders (rials)"), RIALS),
+                Column(_("Refunded (rials)"), RIALS),
+                Column(_("Balance at the end of the period (rials)"), RIALS),
+            ],
+            rows=[
+                [c.name, c.received_rials, c.applied_rials, c.refunded_rials, c.balance_rials] for c in data.campaigns
+            ],
+            empty_message=nothing,
+            note=_("Campaigns are national: received and balance are whole; applied counts only this report's orders."),
+        ),
+        Table(
+            key="discrepancies",
+            sheet=_("Discrepancies"),
+            title=_("Discrepancies on deliveries and their resolution"),
+            columns=[
+                Column(_("Delivery"), TEXT),
+                Column(_("Health center"), TEXT),
+                Column(_("Product"), TEXT),
+                Column(_("Sent")),
+                Column(_("Received")),
+                Column(_("Refused")),
+                Column(_("Short")),
+                Column(_("Reason"), TEXT),
+                Column(_("Resolution"), TEXT),
+            ],
+            rows=[
+                [
+                    d.delivery_code,
+                    d.health_center,
+                    d.product,
+                    d.sent_units,
+                    d.received_units,
+                    d.rejected_units,
+                    d.short_units,
+                    d.reason,
+                    _("Made up by %(code)s") % {"code": d.made_up_by} if d.is_resolved else _("Open"),
+                ]
+                for d in data.discrepancies
+            ],
+            empty_message=_("No discrepancy was reported."),
+            note=_("A shortfall is made up once a later delivery of the same order to the center is confirmed."),
+        ),
+        Table(
+            key="rejections",
+            sheet=_("Discrepancies"),  # the second table of that sheet
+            title=_("Units rejected at pickups, by reason"),
+            columns=[Column(_("Reason"), TEXT), Column(_("Units"))],
+            rows=[[r.label, r.units] for r in data.rejections],
+            empty_message=_("No unit was rejected at pickups."),
+        ),
+    ]

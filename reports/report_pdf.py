@@ -48,14 +48,15 @@ def table_cells(table: Table, *, persian: bool) -> list[list[dict]]:
 
 def headline_figures(data: ThematicData, *, persian: bool) -> list[dict]:
     s = data.summary
-    return [
-        {"label": _("Units ordered"), "value": format_cell(s.ordered_units, "units", persian=persian)},
-        {"label": _("Share of the budget funded"), "value": format_cell(s.funded_percent, "percent", persian=persian)},
-        {"label": _("Units accepted"), "value": format_cell(s.accepted_units, "units", persian=persian)},
-        {"label": _("Units delivered"), "value": format_cell(s.delivered_units, "units", persian=persian)},
-        {"label": _("Units confirmed"), "value": format_cell(s.confirmed_units, "units", persian=persian)},
-        {"label": _("Health centers served"), "value": format_cell(s.health_centers_served, "units", persian=persian)},
+    figures = [
+        (_("Units ordered"), s.ordered_units, "units"),
+        (_("Units paid for, as a share of units ordered"), s.funded_percent, "percent"),
+        (_("Units accepted"), s.accepted_units, "units"),
+        (_("Units delivered"), s.delivered_units, "units"),
+        (_("Units confirmed"), s.confirmed_units, "units"),
+        (_("Health centers served"), s.health_centers_served, "units"),
     ]
+    return [{"label": label, "value": format_cell(value, kind, persian=persian)} for label, value, kind in figures]
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,11 @@ def report_charts(data: ThematicData, *, persian: bool) -> list[BarChart]:
     Not ``reports.charts``: WeasyPrint 70 draws ``<text>`` inside SVG without Arabic shaping or bidi
     (isolated letters, words left to right), so Persian labels must stay in HTML; only the bars are SVG.
     """
-    if len(data.provinces) > 1:
-        areas, area_title = data.provinces[:CHART_ROWS], _("Units ordered by province")
-    else:
-        areas, area_title = data.products[:CHART_ROWS], _("Units ordered by product")
+    areas = sorted(data.provinces if len(data.provinces) > 1 else data.products, key=lambda row: -row.demand_units)
+    area_title = _("Units ordered by province") if len(data.provinces) > 1 else _("Units ordered by product")
+    areas = [row for row in areas if row.demand_units][:CHART_ROWS]
     result = [
-        bar_chart(area_title, [(row.name, row.ordered_units) for row in areas], persian=persian, colour=PALETTE[3]),
+        bar_chart(area_title, [(row.name, row.demand_units) for row in areas], persian=persian, colour=PALETTE[3]),
         bar_chart(
             _("Top workshops by accepted units"),
             [(row.name, row.accepted_units) for row in data.top_workshops],

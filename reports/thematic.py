@@ -1,16 +1,22 @@
-"""The figures of the ministry's thematic report, for one province (or a whole scope) and a period.
+"""The figures of the ministry's thematic report, for one province (or all of the requester's) and a period.
 
-What "in the period" means for each figure (all dates are the local calendar day):
+The summary and the per-province and per-product tables are the coordinator
+dashboard's (``reports.dashboard``: same definitions, so the report and the
+dashboard never disagree); read its docstring for what each figure counts.
+The other tables follow the same rules for "in the period" and "in the
+province":
 
-- orders: created in the period, not cancelled, at health centers of the scope;
-- production: pickups dated in the period of units made for the scope's health centers (accepted, rejected);
-- deliveries: planned in the period to health centers of the scope, once delivered, confirmed or disputed;
-  "confirmed" units are what receivers counted as received and not rejected;
-- money: ledger entries recorded in the period; a campaign's balance is what it held at the end of the period.
-- a disputed line counts as made up once a later delivery of the same order to the same center was confirmed.
-
-Summary figures come from the coordinator dashboard (``reports.dashboard``) when it
-offers them; the extra tables are computed here.
+- top workshops and rejections at pickups: pickups dated in the period, at
+  workshops of the province (supply side);
+- health centers served: delivery lines that left in the period (the
+  dashboard's ``left_on_expression``) and lines answered in the period, at
+  health centers of the province (order side);
+- campaigns: ledger entries dated in the period; "applied" counts only money
+  applied to orders of the province, "received" and the balance at the end of
+  the period are the campaign's whole (campaigns are national pools);
+- discrepancies: lines of deliveries disputed (answered) in the period that
+  came short or had units refused; one counts as made up once a later
+  delivery of the same order to the same center was confirmed.
 """
 
 from __future__ import annotations
@@ -19,90 +25,68 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, QuerySet, Sum
 
 from core.models import HealthCenter, Product, Province
-from core.scoping import scope_by_province, sees_all_provinces
 from donors.models import Campaign, EntryKind, LedgerEntry
-from orders.funding import confirmed_funds_expression
 from orders.models import Delivery, DeliveryLine, DeliveryStatus, Order, OrderStatus, PickupLine, RejectReason
 from workshops.models import Workshop
 
+from .dashboard import (
+    ANSWERED_DELIVERY_STATUSES,
+    DashboardPeriod,
+    Figures,
+    dashboard_figures,
+    in_scope,
+    left_on_expression,
+    product_rows,
+    province_rows,
+)
+
 TOP_WORKSHOPS = 10
-DELIVERED_STATUSES = (DeliveryStatus.DELIVERED, DeliveryStatus.CONFIRMED, DeliveryStatus.DISPUTED)
-ANSWERED_STATUSES = (DeliveryStatus.CONFIRMED, DeliveryStatus.DISPUTED)
-
-
-@dataclass(frozen=True)
-class ReportScope:
-    """The provinces a report covers: ``province_ids`` is None for the whole country."""
-
-    province_ids: frozenset[int] | None
-
-    @classmethod
-    def for_user(cls, user) -> ReportScope:
-        if sees_all_provinces(user):
-            return cls(None)
-        return cls(frozenset(scope_by_province(Province.objects.all(), user, field="pk").values_list("pk", flat=True)))
-
-    def narrowed_to(self, province: Province | None) -> ReportScope:
-        if province is None:
-            return self
-        if self.province_ids is not None and province.pk not in self.province_ids:
-            return ReportScope(frozenset())
-        return ReportScope(frozenset({province.pk}))
-
-    def filter(self, queryset: QuerySet, field: str) -> QuerySet:
-        if self.province_ids is None:
-            return queryset
-        return queryset.filter(**{f"{field}__in": self.province_ids})
 
 
 @dataclass(frozen=True)
 class Summary:
+    """The dashboard's headline plus the counts only the report shows."""
+
+    headline: Figures
     orders: int = 0
-    ordered_units: int = 0
     budget_rials: int = 0
-    funded_rials: int = 0
-    accepted_units: int = 0
     rejected_units: int = 0
-    delivered_units: int = 0
-    confirmed_units: int = 0
     deliveries: int = 0
     disputed_deliveries: int = 0
     health_centers_served: int = 0
 
     @property
+    def ordered_units(self) -> int:
+        return self.headline.demand_units
+
+    @property
+    def funded_rials(self) -> int:
+        return self.headline.funded_rials
+
+    @property
     def funded_percent(self) -> int | None:
-        """Whole percent of the budget confirmed as received; None when nothing was ordered (not 0%, not NaN)."""
-        return min(self.funded_rials * 100 // self.budget_rials, 100) if self.budget_rials else None
+        """Units the period's money paid for, as a share of the period's demand; None without demand."""
+        return self.headline.funded_percent
+
+    @property
+    def accepted_units(self) -> int:
+        return self.headline.accepted_units
+
+    @property
+    def delivered_units(self) -> int:
+        return self.headline.delivered_units
+
+    @property
+    def confirmed_units(self) -> int:
+        return self.headline.confirmed_units
 
     @property
     def rejected_percent(self) -> int | None:
         collected = self.accepted_units + self.rejected_units
         return self.rejected_units * 100 // collected if collected else None
-
-    @property
-    def confirmed_percent(self) -> int | None:
-        return self.confirmed_units * 100 // self.delivered_units if self.delivered_units else None
-
-
-@dataclass(frozen=True)
-class AreaRow:
-    """One province or one product: what was ordered, funded, accepted and delivered."""
-
-    name: str
-    ordered_units: int
-    budget_rials: int
-    funded_rials: int
-    accepted_units: int
-    delivered_units: int
-    confirmed_units: int
-
-    @property
-    def funded_percent(self) -> int | None:
-        return min(self.funded_rials * 100 // self.budget_rials, 100) if self.budget_rials else None
 
 
 @dataclass(frozen=True)
@@ -162,8 +146,8 @@ class ThematicData:
     end: dt.date
     province: Province | None
     summary: Summary
-    provinces: list[AreaRow] = field(default_factory=list)
-    products: list[AreaRow] = field(default_factory=list)
+    provinces: list[Figures] = field(default_factory=list)
+    products: list[Figures] = field(default_factory=list)
     top_workshops: list[WorkshopRow] = field(default_factory=list)
     health_centers: list[CenterRow] = field(default_factory=list)
     campaigns: list[CampaignRow] = field(default_factory=list)
@@ -180,147 +164,126 @@ class ThematicData:
         return sum(row.is_resolved for row in self.discrepancies)
 
 
-# --- Querysets of the period --------------------------------------------------------------------------------
-
-
-def period_orders(scope: ReportScope, start: dt.date, end: dt.date) -> QuerySet[Order]:
-    orders = Order.objects.filter(created_at__date__range=(start, end)).exclude(status=OrderStatus.CANCELLED)
-    return scope.filter(orders, "health_center__province")
-
-
-def period_pickup_lines(scope: ReportScope, start: dt.date, end: dt.date) -> QuerySet[PickupLine]:
-    lines = PickupLine.objects.filter(pickup__pickup_date__range=(start, end))
-    return scope.filter(lines, "quota__order__health_center__province")
-
-
-def period_delivery_lines(scope: ReportScope, start: dt.date, end: dt.date) -> QuerySet[DeliveryLine]:
-    lines = DeliveryLine.objects.filter(
-        delivery__planned_date__range=(start, end), delivery__status__in=DELIVERED_STATUSES
-    )
-    return scope.filter(lines, "delivery__health_center__province")
-
-
 def _int(value) -> int:
     return int(value or 0)
 
 
-CONFIRMED_UNITS = Sum(F("received_units") - F("rejected_units"), filter=Q(delivery__status__in=ANSWERED_STATUSES))
+# --- Querysets of the period --------------------------------------------------------------------------------
+
+
+def period_orders(user, province, period: DashboardPeriod) -> QuerySet[Order]:
+    orders = Order.objects.exclude(status=OrderStatus.CANCELLED).filter(
+        created_at__date__range=(period.start, period.end)
+    )
+    return in_scope(orders, user, "health_center__province", province)
+
+
+def period_pickup_lines(user, province, period: DashboardPeriod) -> QuerySet[PickupLine]:
+    lines = PickupLine.objects.filter(pickup__pickup_date__range=(period.start, period.end))
+    return in_scope(lines, user, "pickup__workshop__province", province)
+
+
+def _delivery_lines(user, province) -> QuerySet[DeliveryLine]:
+    return in_scope(DeliveryLine.objects.all(), user, "delivery__health_center__province", province)
+
+
+def lines_that_left(user, province, period: DashboardPeriod) -> QuerySet[DeliveryLine]:
+    return (
+        _delivery_lines(user, province)
+        .annotate(left_on=left_on_expression())
+        .filter(left_on__range=(period.start, period.end))
+    )
+
+
+def lines_answered(user, province, period: DashboardPeriod) -> QuerySet[DeliveryLine]:
+    return _delivery_lines(user, province).filter(
+        delivery__status__in=ANSWERED_DELIVERY_STATUSES,
+        delivery__confirmed_at__date__range=(period.start, period.end),
+    )
 
 
 # --- Tables ---------------------------------------------------------------------------------------------------
 
 
-def _area_rows(scope, start, end, *, key: str, model) -> list[AreaRow]:
-    """Rows grouped by the orders' ``key`` (``health_center__province`` or ``product``), named from ``model``."""
-    figures: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    orders = (
-        period_orders(scope, start, end)
-        .annotate(funds=confirmed_funds_expression())
-        .values_list(key, "quantity", "unit_cost_rials", "funds")
+def top_workshops(user, province, period: DashboardPeriod, limit: int = TOP_WORKSHOPS) -> list[WorkshopRow]:
+    """Workshops by units accepted at pickups in the period (names shown: the report is internal to the ministry)."""
+    rows = list(
+        period_pickup_lines(user, province, period)
+        .values("pickup__workshop")
+        .annotate(accepted=Sum("accepted_units"), rejected=Sum("rejected_units"))
+        .filter(accepted__gt=0)
+        .order_by("-accepted", "pickup__workshop")[:limit]
     )
-    for pk, quantity, unit_cost, funds in orders:
-        budget = quantity * unit_cost
-        figures[pk]["ordered"] += quantity
-        figures[pk]["budget"] += budget
-        figures[pk]["funded"] += min(_int(funds), budget)  # money moved on later does not count twice
-    accepted = period_pickup_lines(scope, start, end).values_list(f"quota__order__{key}")
-    for pk, units in accepted.order_by().annotate(units=Sum("accepted_units")):
-        figures[pk]["accepted"] += _int(units)
-    delivered = period_delivery_lines(scope, start, end).values_list(f"quota__order__{key}")
-    for pk, units, confirmed in delivered.order_by().annotate(units=Sum("units"), confirmed=CONFIRMED_UNITS):
-        figures[pk]["delivered"] += _int(units)
-        figures[pk]["confirmed"] += _int(confirmed)
-    names = {obj.pk: obj.name for obj in model.objects.filter(pk__in=list(figures))}
+    workshops = Workshop.objects.select_related("province", "city").in_bulk([row["pickup__workshop"] for row in rows])
+    result = []
+    for row in rows:
+        workshop = workshops[row["pickup__workshop"]]
+        result.append(
+            WorkshopRow(
+                name=workshop.name,
+                province=workshop.province.name,
+                city=workshop.city.name,
+                accepted_units=_int(row["accepted"]),
+                rejected_units=_int(row["rejected"]),
+            )
+        )
+    return result
+
+
+def health_center_rows(user, province, period: DashboardPeriod) -> list[CenterRow]:
+    figures: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    left = (
+        lines_that_left(user, province, period)
+        .values_list("delivery__health_center")
+        .order_by()
+        .annotate(deliveries=Count("delivery", distinct=True), units=Sum("units"))
+    )
+    for center, deliveries, units in left:
+        figures[center]["deliveries"] += deliveries
+        figures[center]["units"] += _int(units)
+    answered = (
+        lines_answered(user, province, period)
+        .values_list("delivery__health_center")
+        .order_by()
+        .annotate(confirmed=Sum(F("received_units") - F("rejected_units")))
+    )
+    for center, confirmed in answered:
+        figures[center]["confirmed"] += _int(confirmed)
+    centers = HealthCenter.objects.select_related("province").in_bulk(list(figures))
     rows = [
-        AreaRow(
-            name=names.get(pk, str(pk)),
-            ordered_units=values["ordered"],
-            budget_rials=values["budget"],
-            funded_rials=values["funded"],
-            accepted_units=values["accepted"],
-            delivered_units=values["delivered"],
+        CenterRow(
+            name=centers[pk].name,
+            province=centers[pk].province.name,
+            deliveries=values["deliveries"],
+            delivered_units=values["units"],
             confirmed_units=values["confirmed"],
         )
         for pk, values in figures.items()
     ]
-    return sorted(rows, key=lambda row: (-row.ordered_units, -row.delivered_units, row.name))
+    return sorted(rows, key=lambda row: (-row.delivered_units, -row.confirmed_units, row.name))
 
 
-def province_rows(scope: ReportScope, start: dt.date, end: dt.date) -> list[AreaRow]:
-    return _area_rows(scope, start, end, key="health_center__province", model=Province)
-
-
-def product_rows(scope: ReportScope, start: dt.date, end: dt.date) -> list[AreaRow]:
-    return _area_rows(scope, start, end, key="product", model=Product)
-
-
-def top_workshops(scope: ReportScope, start: dt.date, end: dt.date, limit: int = TOP_WORKSHOPS) -> list[WorkshopRow]:
-    """Workshops by units accepted at pickups in the period (names shown: the report is internal to the ministry)."""
-    rows = (
-        period_pickup_lines(scope, start, end)
-        .values("quota__workshop")
-        .annotate(accepted=Sum("accepted_units"), rejected=Sum("rejected_units"))
-        .filter(accepted__gt=0)
-        .order_by("-accepted", "quota__workshop")[:limit]
+def _sum_by(field_name: str, entries: QuerySet[LedgerEntry]) -> dict[int, int]:
+    totals = (
+        entries.filter(**{f"{field_name}__isnull": False})
+        .order_by()
+        .values_list(field_name)
+        .annotate(total=Sum("amount_rials"))
     )
-    workshops = Workshop.objects.select_related("province", "city").in_bulk([row["quota__workshop"] for row in rows])
-    return [
-        WorkshopRow(
-            name=workshops[row["quota__workshop"]].name,
-            province=workshops[row["quota__workshop"]].province.name,
-            city=workshops[row["quota__workshop"]].city.name,
-            accepted_units=_int(row["accepted"]),
-            rejected_units=_int(row["rejected"]),
-        )
-        for row in rows
-    ]
-
-
-def health_center_rows(scope: ReportScope, start: dt.date, end: dt.date) -> list[CenterRow]:
-    rows = (
-        period_delivery_lines(scope, start, end)
-        .values("delivery__health_center")
-        .annotate(
-            deliveries=Count("delivery", distinct=True),
-            units=Sum("units"),
-            confirmed=CONFIRMED_UNITS,
-        )
-        .order_by("-units", "delivery__health_center")
-    )
-    centers = HealthCenter.objects.select_related("province").in_bulk([r["delivery__health_center"] for r in rows])
-    return [
-        CenterRow(
-            name=centers[row["delivery__health_center"]].name,
-            province=centers[row["delivery__health_center"]].province.name,
-            deliveries=row["deliveries"],
-            delivered_units=_int(row["units"]),
-            confirmed_units=_int(row["confirmed"]),
-        )
-        for row in rows
-    ]
-
-
-def _sum_by(field: str, entries: QuerySet[LedgerEntry]) -> dict[int, int]:
-    totals = entries.filter(**{f"{field}__isnull": False}).order_by().values_list(field).annotate(t=Sum("amount_rials"))
     return {pk: _int(total) for pk, total in totals}
 
 
-def campaign_rows(scope: ReportScope, start: dt.date, end: dt.date) -> list[CampaignRow]:
-    """Per campaign: received in the period, applied to the scope's orders in the period, balance at its end.
-
-    Campaigns are national pools: what they received and hold is shown whole,
-    what they applied only towards the orders of the report's provinces.
-    """
-    in_period = LedgerEntry.objects.filter(created_at__date__range=(start, end))
+def campaign_rows(user, province, period: DashboardPeriod) -> list[CampaignRow]:
+    """Per campaign: received in the period, applied to the report's orders in the period, balance at its end."""
+    in_period = LedgerEntry.objects.filter(created_at__date__range=(period.start, period.end))
     received = _sum_by("to_campaign", in_period.filter(kind=EntryKind.RECEIVED))
-    applied = _sum_by(
-        "from_campaign", scope.filter(in_period.filter(kind=EntryKind.APPLIED), "to_order__health_center__province")
+    applied_entries = in_scope(
+        in_period.filter(kind=EntryKind.APPLIED), user, "to_order__health_center__province", province
     )
+    applied = _sum_by("from_campaign", applied_entries)
     refunded = _sum_by("from_campaign", in_period.filter(kind=EntryKind.REFUNDED))
-    until_end = LedgerEntry.objects.filter(created_at__date__lte=end)
-    held_in = _sum_by("to_campaign", until_end)
-    held_out = _sum_by("from_campaign", until_end)
-    campaign_ids = set(received) | set(applied) | set(refunded)
+    until_end = LedgerEntry.objects.filter(created_at__date__lte=period.end)
+    held_in, held_out = _sum_by("to_campaign", until_end), _sum_by("from_campaign", until_end)
     rows = [
         CampaignRow(
             name=campaign.name,
@@ -329,27 +292,26 @@ def campaign_rows(scope: ReportScope, start: dt.date, end: dt.date) -> list[Camp
             refunded_rials=refunded.get(campaign.pk, 0),
             balance_rials=held_in.get(campaign.pk, 0) - held_out.get(campaign.pk, 0),
         )
-        for campaign in Campaign.objects.filter(pk__in=campaign_ids)
+        for campaign in Campaign.objects.filter(pk__in=set(received) | set(applied) | set(refunded))
     ]
     return sorted(rows, key=lambda row: (-row.received_rials, -row.applied_rials, row.name))
 
 
-def discrepancy_rows(scope: ReportScope, start: dt.date, end: dt.date) -> list[DiscrepancyRow]:
-    """Every line of a disputed delivery that came short or had units refused, and whether it was made up since."""
-    disputed = scope.filter(
-        DeliveryLine.objects.filter(
-            delivery__planned_date__range=(start, end), delivery__status=DeliveryStatus.DISPUTED
-        ),
-        "delivery__health_center__province",
-    ).select_related("delivery__health_center", "quota__order__product")
+def discrepancy_rows(user, province, period: DashboardPeriod) -> list[DiscrepancyRow]:
+    """Every line of a delivery disputed in the period that came short or had units refused, and its resolution."""
+    lines = (
+        lines_answered(user, province, period)
+        .filter(delivery__status=DeliveryStatus.DISPUTED)
+        .select_related("delivery__health_center", "quota__order__product")
+        .order_by("delivery__confirmed_at", "delivery__code", "id")
+    )
     rows = []
-    for line in disputed.order_by("delivery__planned_date", "delivery__code", "id"):
-        received = line.received_units or 0
-        rejected = line.rejected_units or 0
+    for line in lines:
+        received, rejected = line.received_units or 0, line.rejected_units or 0
         short = line.units - received + rejected
         if short <= 0:
             continue
-        later = (
+        made_up_by = (
             Delivery.objects.filter(
                 health_center_id=line.delivery.health_center_id,
                 status=DeliveryStatus.CONFIRMED,
@@ -370,16 +332,16 @@ def discrepancy_rows(scope: ReportScope, start: dt.date, end: dt.date) -> list[D
                 rejected_units=rejected,
                 short_units=short,
                 reason=line.reject_reason,
-                made_up_by=later or "",
+                made_up_by=made_up_by or "",
             )
         )
     return rows
 
 
-def rejection_rows(scope: ReportScope, start: dt.date, end: dt.date) -> list[RejectionRow]:
+def rejection_rows(user, province, period: DashboardPeriod) -> list[RejectionRow]:
     """Units refused at pickups' quality checks, by reason."""
     totals = (
-        period_pickup_lines(scope, start, end)
+        period_pickup_lines(user, province, period)
         .filter(rejected_units__gt=0)
         .order_by()
         .values_list("reject_reason")
@@ -393,60 +355,53 @@ def rejection_rows(scope: ReportScope, start: dt.date, end: dt.date) -> list[Rej
     return sorted(rows, key=lambda row: (-row.units, row.reason))
 
 
-def summary_from_tables(
-    scope: ReportScope, start: dt.date, end: dt.date, provinces: list[AreaRow], centers: list[CenterRow]
-) -> Summary:
-    lines = period_delivery_lines(scope, start, end)
-    pickups = period_pickup_lines(scope, start, end).aggregate(
-        accepted=Coalesce(Sum("accepted_units"), 0), rejected=Coalesce(Sum("rejected_units"), 0)
+def ordered_products(user, province, period: DashboardPeriod) -> list[tuple[str, str, int]]:
+    """(Persian name, English name, units ordered) per product, most ordered first: the paragraph names them."""
+    totals = dict(period_orders(user, province, period).order_by().values_list("product").annotate(Sum("quantity")))
+    products = Product.objects.in_bulk(list(totals))
+    named = [
+        (products[pk].name_fa, products[pk].name_en or products[pk].name_fa, _int(units))
+        for pk, units in totals.items()
+    ]
+    return sorted(named, key=lambda item: (-item[2], item[0]))
+
+
+def summary(user, province, period: DashboardPeriod, centers: list[CenterRow]) -> Summary:
+    orders = period_orders(user, province, period).aggregate(
+        count=Count("pk"), budget=Sum(F("quantity") * F("unit_cost_rials"))
     )
-    deliveries = scope.filter(
-        Delivery.objects.filter(planned_date__range=(start, end), status__in=DELIVERED_STATUSES),
-        "health_center__province",
-    )
+    rejected = period_pickup_lines(user, province, period).aggregate(units=Sum("rejected_units"))["units"]
+    answered = lines_answered(user, province, period)
     return Summary(
-        orders=period_orders(scope, start, end).count(),
-        ordered_units=sum(row.ordered_units for row in provinces),
-        budget_rials=sum(row.budget_rials for row in provinces),
-        funded_rials=sum(row.funded_rials for row in provinces),
-        accepted_units=pickups["accepted"],
-        rejected_units=pickups["rejected"],
-        delivered_units=_int(lines.aggregate(total=Sum("units"))["total"]),
-        confirmed_units=sum(row.confirmed_units for row in centers),
-        deliveries=deliveries.count(),
-        disputed_deliveries=deliveries.filter(status=DeliveryStatus.DISPUTED).count(),
-        health_centers_served=len(centers),
+        headline=dashboard_figures(user=user, period=period, province=province),
+        orders=orders["count"],
+        budget_rials=_int(orders["budget"]),
+        rejected_units=_int(rejected),
+        deliveries=lines_that_left(user, province, period).values("delivery").distinct().count(),
+        disputed_deliveries=answered.filter(delivery__status=DeliveryStatus.DISPUTED)
+        .values("delivery")
+        .distinct()
+        .count(),
+        health_centers_served=sum(1 for center in centers if center.delivered_units),
     )
 
 
 def thematic_data(*, user_or_scope, province: Province | None, start: dt.date, end: dt.date) -> ThematicData:
-    """Every table of the report. ``user_or_scope``: the requester (her provinces) or a ``ReportScope``."""
-    base = user_or_scope if isinstance(user_or_scope, ReportScope) else ReportScope.for_user(user_or_scope)
-    scope = base.narrowed_to(province)
-    provinces = province_rows(scope, start, end)
-    centers = health_center_rows(scope, start, end)
-    products = product_rows(scope, start, end)
-    product_names = [
-        (product.name_fa, product.name_en or product.name_fa, units)
-        for product, units in _ordered_products(scope, start, end)
-    ]
+    """Every table of the report. ``user_or_scope``: the requester, whose provinces bound every figure
+    (``province`` None: all of them; a province outside them: nothing)."""
+    user, period = user_or_scope, DashboardPeriod(start, end)
+    centers = health_center_rows(user, province, period)
     return ThematicData(
         start=start,
         end=end,
         province=province,
-        summary=summary_from_tables(scope, start, end, provinces, centers),
-        provinces=provinces,
-        products=products,
-        top_workshops=top_workshops(scope, start, end),
+        summary=summary(user, province, period, centers),
+        provinces=province_rows(user=user, period=period, province=province),
+        products=product_rows(user=user, period=period, province=province),
+        top_workshops=top_workshops(user, province, period),
         health_centers=centers,
-        campaigns=campaign_rows(scope, start, end),
-        discrepancies=discrepancy_rows(scope, start, end),
-        rejections=rejection_rows(scope, start, end),
-        product_names=product_names,
+        campaigns=campaign_rows(user, province, period),
+        discrepancies=discrepancy_rows(user, province, period),
+        rejections=rejection_rows(user, province, period),
+        product_names=ordered_products(user, province, period),
     )
-
-
-def _ordered_products(scope: ReportScope, start: dt.date, end: dt.date) -> list[tuple[Product, int]]:
-    totals = dict(period_orders(scope, start, end).order_by().values_list("product").annotate(units=Sum("quantity")))
-    products = Product.objects.in_bulk(list(totals))
-    return sorted(((products[pk], _int(units)) for pk, units in totals.items()), key=lambda pair: -pair[1])

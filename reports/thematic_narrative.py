@@ -71,12 +71,13 @@ def narrative_fa(data: ThematicData) -> str:
     intro = f"در بازهٔ {jalali_period(data.start, data.end, persian=p)} در {where}"
     if s.ordered_units:
         sentence = f"{intro}، {_products(data, persian=p)} در {_n(s.orders, persian=p)} سفارش درخواست شد"
-        if s.funded_rials:
-            sentence += (
-                f" که {_pct(s.funded_percent, persian=p)} بودجهٔ آن ({_n(s.funded_rials, persian=p)} ریال) تأمین مالی شد"
-            )
+        percent = s.funded_percent
+        if s.funded_rials > 0 and percent is not None and percent <= 100:
+            sentence += f" که {_pct(percent, persian=p)} آن تأمین مالی شد ({_n(s.funded_rials, persian=p)} ریال)"
+        elif s.funded_rials > 0:  # money of the period also reached older orders
+            sentence += f" و {_n(s.funded_rials, persian=p)} ریال برای سفارش‌ها تأمین شد"
         else:
-            sentence += " که هنوز هیچ مبلغی برای آن تأمین نشده است"
+            sentence += " و در این بازه مبلغی برای سفارش‌ها تأمین نشد"
         sentences.append(sentence + ".")
     else:
         sentences.append(f"{intro} سفارش تازه‌ای ثبت نشد.")
@@ -92,12 +93,12 @@ def narrative_fa(data: ThematicData) -> str:
         sentences.append("در این بازه محصولی از کارگاه‌ها جمع‌آوری نشد.")
     if s.delivered_units:
         sentences.append(
-            f"{_n(s.delivered_units, persian=p)} عدد در {_n(s.deliveries, persian=p)} محموله به"
-            f" {_n(s.health_centers_served, persian=p)} مرکز درمانی رسید و دریافت"
-            f" {_n(s.confirmed_units, persian=p)} عدد ({_pct(s.confirmed_percent, persian=p)}) تأیید شد."
+            f"{_n(s.delivered_units, persian=p)} عدد در {_n(s.deliveries, persian=p)} محموله برای"
+            f" {_n(s.health_centers_served, persian=p)} مرکز درمانی ارسال شد و مراکز دریافت"
+            f" {_n(s.confirmed_units, persian=p)} عدد را تأیید کردند."
         )
     else:
-        sentences.append("در این بازه محموله‌ای به مراکز درمانی تحویل نشد.")
+        sentences.append("در این بازه محموله‌ای برای مراکز درمانی ارسال نشد.")
     if data.discrepancies:
         sentences.append(
             f"در {_n(s.disputed_deliveries, persian=p)} محموله مغایرت گزارش شد"
@@ -118,13 +119,13 @@ def narrative_en(data: ThematicData) -> str:
     if s.ordered_units:
         orders = "order" if s.orders == 1 else "orders"
         sentence = f"{intro}, {_products(data, persian=p)} were requested in {_n(s.orders, persian=p)} {orders}"
-        if s.funded_rials:
-            sentence += (
-                f", {_pct(s.funded_percent, persian=p)} of the budget"
-                f" ({_n(s.funded_rials, persian=p)} rials) has been funded"
-            )
+        percent = s.funded_percent
+        if s.funded_rials > 0 and percent is not None and percent <= 100:
+            sentence += f"; {_pct(percent, persian=p)} of them were funded ({_n(s.funded_rials, persian=p)} rials)"
+        elif s.funded_rials > 0:  # money of the period also reached older orders
+            sentence += f"; {_n(s.funded_rials, persian=p)} rials reached orders"
         else:
-            sentence += ", with no funds received for them yet"
+            sentence += "; no money reached orders in this period"
         sentences.append(sentence + ".")
     else:
         sentences.append(f"{intro}, no new order was placed.")
@@ -140,12 +141,12 @@ def narrative_en(data: ThematicData) -> str:
         sentences.append("No units were collected from workshops in this period.")
     if s.delivered_units:
         sentences.append(
-            f"{_n(s.delivered_units, persian=p)} units reached {_n(s.health_centers_served, persian=p)} health"
-            f" center(s) in {_n(s.deliveries, persian=p)} deliveries; receipt of {_n(s.confirmed_units, persian=p)}"
-            f" ({_pct(s.confirmed_percent, persian=p)}) was confirmed."
+            f"{_n(s.delivered_units, persian=p)} units left for {_n(s.health_centers_served, persian=p)} health"
+            f" center(s) in {_n(s.deliveries, persian=p)} deliveries; receivers confirmed"
+            f" {_n(s.confirmed_units, persian=p)} units."
         )
     else:
-        sentences.append("No delivery reached a health center in this period.")
+        sentences.append("No delivery left for a health center in this period.")
     if data.discrepancies:
         sentences.append(
             f"Discrepancies were reported on {_n(s.disputed_deliveries, persian=p)} deliveries"

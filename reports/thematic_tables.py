@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .thematic import AreaRow, ThematicData
+from .dashboard import Figures
+from .thematic import ThematicData
 
 TEXT, UNITS, RIALS, PERCENT, MIXED = "text", "units", "rials", "percent", "mixed"
 
@@ -47,13 +48,16 @@ class Table:
 
 
 def summary_table(data: ThematicData) -> Table:
-    s = data.summary
+    s, headline = data.summary, data.summary.headline
     figures = [
         (_("Orders placed"), s.orders, UNITS),
         (_("Units ordered"), s.ordered_units, UNITS),
-        (_("Budget of the orders (rials)"), s.budget_rials, RIALS),
-        (_("Funds confirmed (rials)"), s.funded_rials, RIALS),
-        (_("Share of the budget funded"), s.funded_percent, PERCENT),
+        (_("Budget of the orders placed (rials)"), s.budget_rials, RIALS),
+        (_("Funds received for orders (rials)"), s.funded_rials, RIALS),
+        (_("Units paid for by those funds"), headline.releasable_units, UNITS),
+        (_("Units paid for, as a share of units ordered"), s.funded_percent, PERCENT),
+        (_("Units allocated to workshops"), headline.allocated_units, UNITS),
+        (_("Units produced"), headline.produced_units, UNITS),
         (_("Units accepted at quality check"), s.accepted_units, UNITS),
         (_("Units rejected at quality check"), s.rejected_units, UNITS),
         (_("Units delivered to health centers"), s.delivered_units, UNITS),
@@ -61,6 +65,9 @@ def summary_table(data: ThematicData) -> Table:
         (_("Deliveries"), s.deliveries, UNITS),
         (_("Deliveries with a discrepancy"), s.disputed_deliveries, UNITS),
         (_("Health centers served"), s.health_centers_served, UNITS),
+        (_("Active workshops"), headline.workshops_active, UNITS),
+        (_("Active workshops headed by women"), headline.woman_headed_workshops_active, UNITS),
+        (_("Paid to workshops (rials)"), headline.income_paid_rials, RIALS),
     ]
     return Table(
         key="summary",
@@ -72,28 +79,37 @@ def summary_table(data: ThematicData) -> Table:
 
 
 def _area_columns(first: str) -> list[Column]:
+    """The dashboard's figures (see ``reports.dashboard`` for what each counts)."""
     return [
         Column(first, TEXT),
         Column(_("Units ordered")),
-        Column(_("Budget (rials)"), RIALS),
-        Column(_("Funded (rials)"), RIALS),
+        Column(_("Funds received (rials)"), RIALS),
+        Column(_("Units paid for")),
         Column(_("Funded"), PERCENT),
+        Column(_("Allocated to workshops")),
+        Column(_("Produced")),
         Column(_("Accepted")),
         Column(_("Delivered")),
         Column(_("Confirmed")),
+        Column(_("Active workshops")),
+        Column(_("Paid to workshops (rials)"), RIALS),
     ]
 
 
-def _area_row(row: AreaRow) -> list:
+def _area_row(row: Figures) -> list:
     return [
         row.name,
-        row.ordered_units,
-        row.budget_rials,
+        row.demand_units,
         row.funded_rials,
+        row.releasable_units,
         row.funded_percent,
+        row.allocated_units,
+        row.produced_units,
         row.accepted_units,
         row.delivered_units,
         row.confirmed_units,
+        row.workshops_active,
+        row.income_paid_rials,
     ]
 
 

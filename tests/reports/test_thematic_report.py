@@ -21,7 +21,7 @@ from orders.receiving import ReceivedLine, delivery_confirm
 from reports import tasks
 from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_generate, thematic_report_start
-from reports.thematic import ReportScope, thematic_data
+from reports.thematic import thematic_data
 from reports.thematic_narrative import jalali_period, narrative_en, narrative_fa
 from tests import factories
 
@@ -102,6 +102,7 @@ def world(coordinator):
         delivery__health_center=isfahan_center,
         delivery__planned_date=today(),
         delivery__status=DeliveryStatus.CONFIRMED,
+        delivery__confirmed_at=timezone.now(),
         quota=isfahan_quota,
         units=40,
         received_units=40,
@@ -120,6 +121,7 @@ def test_the_summary_counts_the_provinces_orders_production_deliveries_and_money
 
     assert (summary.orders, summary.ordered_units) == (1, 1000)
     assert (summary.budget_rials, summary.funded_rials, summary.funded_percent) == (60_000_000, 48_000_000, 80)
+    assert summary.headline.releasable_units == 800
     assert (summary.accepted_units, summary.rejected_units) == (480, 20)
     assert (summary.delivered_units, summary.confirmed_units) == (400, 385)
     assert (summary.deliveries, summary.disputed_deliveries, summary.health_centers_served) == (3, 1, 1)
@@ -145,13 +147,13 @@ def test_the_tables_list_workshops_centers_campaigns_and_discrepancies(coordinat
     assert discrepancy.short_units == 15
     assert discrepancy.is_resolved
     assert [(row.reason, row.units) for row in data.rejections] == [("stitching", 20)]
-    assert [(row.ordered_units, row.delivered_units) for row in data.products] == [(1000, 400)]
+    assert [(row.demand_units, row.delivered_units) for row in data.products] == [(1000, 400)]
 
 
-def test_all_my_provinces_leaves_out_provinces_the_coordinator_does_not_cover(coordinator, world):
+def test_all_my_provinces_leaves_out_provinces_the_coordinator_does_not_cover(coordinator, national_coordinator, world):
     start, end = period()
     mine = thematic_data(user_or_scope=coordinator, province=None, start=start, end=end)
-    everything = thematic_data(user_or_scope=ReportScope(None), province=None, start=start, end=end)
+    everything = thematic_data(user_or_scope=national_coordinator, province=None, start=start, end=end)
 
     assert mine.summary.ordered_units == 1000
     assert everything.summary.ordered_units == 1500
@@ -173,7 +175,7 @@ def test_the_persian_paragraph_states_the_numbers_in_persian_digits(coordinator,
     assert "۱٬۰۰۰ عدد ماسک جراحی سه‌لایه" in text
     assert "۸۰٪" in text
     assert "۴۸۰" in text and "۲۰ عدد" in text
-    assert "۴۰۰ عدد" in text and "۳۸۵" in text
+    assert "۴۰۰ عدد" in text and "۳۸۵ عدد" in text
     assert "۱۵ عدد کسری" in text
     assert not any(digit in text for digit in "0123456789")
 
@@ -310,8 +312,8 @@ def test_the_workbook_has_a_sheet_per_table_with_the_figures(coordinator, world)
     ]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
     assert summary["Units ordered"] == 1000
-    assert summary["Funds confirmed (rials)"] == 48_000_000
-    assert summary["Share of the budget funded"] == 0.8
+    assert summary["Funds received for orders (rials)"] == 48_000_000
+    assert summary["Units paid for, as a share of units ordered"] == 0.8
     assert summary["Units confirmed by receivers"] == 385
     campaigns = [row for row in book["Campaigns"].iter_rows(values_only=True) if row[0] == "پویش زمستان"]
     assert campaigns == [("پویش زمستان", 20_000_000, 8_000_000, 0, 12_000_000)]

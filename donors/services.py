@@ -26,6 +26,7 @@ from orders.services import FUNDABLE_STATUSES, order_mark_funded_if_needed
 
 from . import ledger
 from .models import Campaign, Donor, DonorKind, EntryKind, LedgerEntry, Pledge, PledgeStatus
+from .notifications import notify_pledge_confirmed
 from .receipts import receipt_issue
 from .tasks import receipt_generate
 
@@ -225,6 +226,7 @@ def pledge_confirm(
         order_mark_funded_if_needed(pledge.order, actor=actor)
     receipt = receipt_issue(pledge=pledge, actor=actor)
     transaction.on_commit(lambda: receipt_generate.delay(receipt.pk))
+    notify_pledge_confirmed(pledge)
     log_action(
         actor=actor,
         obj=pledge,

@@ -29,6 +29,7 @@ from core.scoping import scope_by_province
 from core.sequences import next_number
 
 from .models import Delivery, DeliveryLine, DeliveryStatus, Quota
+from .notifications import notify_delivery_dispatched
 
 # The coordinator's part of the lifecycle; confirmed/disputed are set by the receiver (orders.receiving).
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -245,6 +246,7 @@ def delivery_dispatch(*, delivery: Delivery, actor: User) -> Delivery:
         message = _("Enter the courier's name before dispatching delivery %(code)s.") % {"code": delivery.code}
         raise ValidationError({"courier_name": message})
     _move(delivery, DeliveryStatus.DISPATCHED, actor, stamp="dispatched_at")
+    notify_delivery_dispatched(delivery)
     return delivery
 
 

@@ -23,6 +23,7 @@ from workshops.models import Workshop, WorkshopStatus
 from workshops.services import workshop_set_status
 
 from .models import Order, OutputReport, Quota, QuotaStatus
+from .notifications import notify_quota_offered
 from .services import order_mark_in_production_if_needed
 
 
@@ -57,6 +58,7 @@ def quota_offer(*, order: Order, workshop: Workshop, quantity: int, due_date: dt
     quota.full_clean()
     quota.save()
     log_action(actor=actor, obj=quota, action="quota.offer", changes={"quantity": [None, quantity]})
+    notify_quota_offered(quota)
     return quota
 
 

@@ -30,6 +30,7 @@ from core.persian import normalize_text, ui_number
 from . import services
 from .delivery_progress import delivered_units_of
 from .models import Delivery, DeliveryLine, DeliveryStatus, Order, OrderStatus
+from .notifications import notify_delivery_disputed
 
 # The courier may arrive before anyone recorded the dispatch, so the receiver may answer from any of these.
 CONFIRMABLE_STATUSES = (DeliveryStatus.PLANNED, DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED)
@@ -174,6 +175,8 @@ def delivery_confirm(
     reasons = "; ".join(line.reject_reason for line in delivery_lines if line.reject_reason)
     action = "delivery.confirmed" if complete else "delivery.disputed"
     log_action(actor=actor, obj=delivery, action=action, changes=changes, note=reasons)
+    if not complete:
+        notify_delivery_disputed(delivery)
 
     # Lock the orders in id order (as every other service does) and move the complete ones to delivered.
     order_ids = sorted({line.quota.order_id for line in delivery_lines})

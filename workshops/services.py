@@ -22,6 +22,7 @@ from core.services import user_create
 
 from .calendar import mask_from_weekdays
 from .models import Workshop, WorkshopCapacity, WorkshopNote, WorkshopStatus, WorkshopUnavailability
+from .notifications import notify_workshop_status
 
 PROFILE_FIELDS = (
     "name",
@@ -222,12 +223,13 @@ def workshop_set_status(*, workshop: Workshop, status: WorkshopStatus | str, rea
     workshop.status = status
     workshop.status_reason = reason
     workshop.save(update_fields=["status", "status_reason"])
-    log_action(
+    entry = log_action(
         actor=actor,
         obj=workshop,
         action="workshop.status",
         changes=diff(before, snapshot(workshop, ["status", "status_reason"])),
     )
+    notify_workshop_status(workshop, occurrence=entry.pk)
     return workshop
 
 

@@ -1,0 +1,32 @@
+"""(Re)create the beat schedules of the daily notifications; safe to run any number of times."""
+
+from django.core.management.base import BaseCommand
+from django_celery_beat.models import CrontabSchedule, PeriodicTask, PeriodicTasks
+
+from core.notifications.schedules import ensure_daily_schedules
+from orders.notification_tasks import SCHEDULES as ORDER_SCHEDULES
+
+from ...notification_tasks import SCHEDULES as DONOR_SCHEDULES
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the missing periodic tasks of the daily notifications (owner reminders, due-soon alerts, "
+        "coordinator digest), in Tehran time. Existing ones keep their admin edits unless --reset."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="Put existing schedules back to their defaults.")
+
+    def handle(self, *args, reset=False, **options):
+        schedules = ORDER_SCHEDULES + DONOR_SCHEDULES
+        touched = ensure_daily_schedules(
+            schedules,
+            crontab_model=CrontabSchedule,
+            periodic_task_model=PeriodicTask,
+            periodic_tasks_model=PeriodicTasks,
+            reset=reset,
+        )
+        for schedule in schedules:
+            state = ("reset" if reset else "created") if schedule.name in touched else "already there"
+            self.stdout.write(f"{schedule.name} ({schedule.hour:02d}:{schedule.minute:02d} Tehran): {state}")

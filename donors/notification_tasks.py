@@ -1,0 +1,68 @@
+"""The coordinators' morning digest: how many things wait for them in their provinces.
+
+Lives in ``donors`` because it counts pledges, the highest layer it needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Role, User
+from core.notifications.schedules import DailySchedule
+from core.scoping import scope_by_province
+from orders.delivery_selectors import deliveries_in_scope
+from orders.models import DeliveryStatus
+from orders.notification_tasks import unfinished_quotas
+from orders.quota_selectors import quota_progress
+from workshops.models import WorkshopStatus
+from workshops.selectors import workshops_in_scope
+
+from .models import PledgeStatus
+from .notifications import notify_coordinator_digest
+from .selectors import pledges_in_scope
+
+SCHEDULES = (
+    DailySchedule(
+        name="Coordinators: morning digest",
+        task="donors.notification_tasks.coordinator_daily_digest",
+        hour=8,
+        description="08:00 Tehran: counts of workshops, pledges, deliveries and quotas waiting for each coordinator.",
+    ),
+)
+
+
+def coordinator_action_counts(coordinator: User, today: dt.date) -> dict[str, int]:
+    """The coordinator's to-do list in numbers, within her provinces (all of them for a national coordinator)."""
+    quotas = scope_by_province(
+        unfinished_quotas().select_related("workshop").prefetch_related("workshop__unavailable_ranges"),
+        coordinator,
+        "workshop__province",
+    )
+    return {
+        "workshops": workshops_in_scope(coordinator).filter(status=WorkshopStatus.PENDING).count(),
+        "pledges": pledges_in_scope(coordinator).filter(status=PledgeStatus.PLEDGED).count(),
+        "disputed": deliveries_in_scope(coordinator).filter(status=DeliveryStatus.DISPUTED).count(),
+        "behind": sum(1 for quota in quotas if quota_progress(quota, today).behind),
+    }
+
+
+def coordinators_for_digest():
+    return User.objects.filter(role=Role.COORDINATOR, is_active=True, reminders_opt_out=False).order_by("pk")
+
+
+@shared_task(acks_late=True)
+def coordinator_daily_digest() -> int:
+    """08:00: one digest per coordinator with something waiting; nothing when her list is empty."""
+    today = timezone.localdate()
+    recorded = 0
+    for coordinator in coordinators_for_digest():
+        counts = coordinator_action_counts(coordinator, today)
+        if not any(counts.values()):
+            continue
+        with transaction.atomic():
+            recorded += len(notify_coordinator_digest(coordinator, today, counts))
+    return recorded

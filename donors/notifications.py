@@ -1,0 +1,45 @@
+"""Messages to donors and the coordinators' digest (texts in Persian, one SMS page where possible)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from core.models import User
+from core.notifications import notify
+from core.notifications.texts import persian_gettext as _
+from core.notifications.texts import persian_number
+from core.site import absolute_url
+
+from .models import Pledge
+
+
+def notify_pledge_confirmed(pledge: Pledge) -> None:
+    """The donor's money arrived: thank her and link to My giving, where the receipt is."""
+    # fa: همدلی: کمک %(amount)s ریالی شما رسید. سپاس! رسید: %(link)s
+    text = _("Hamdeli: your gift of %(amount)s rials arrived. Thank you! Receipt: %(link)s") % {
+        "amount": persian_number(pledge.received_amount_rials),
+        "link": absolute_url(reverse("giving:mine")),
+    }
+    notify(
+        recipient=pledge.donor.user,
+        event="pledge.confirmed",
+        text=text,
+        dedupe_key=f"pledge.confirmed:{pledge.pk}",
+        obj=pledge,
+    )
+
+
+def notify_coordinator_digest(coordinator: User, day: dt.date, counts: dict[str, int]) -> list:
+    """Morning list of what waits for the coordinator (once per coordinator per day)."""
+    values = {key: persian_number(value) for key, value in counts.items()}
+    # fa: همدلی امروز: %(workshops)s کارگاه منتظر تأیید، %(pledges)s تعهد منتظر،
+    #     %(disputed)s تحویل معترض، %(behind)s سهمیه عقب. %(link)s
+    text = _(
+        "Hamdeli today: %(workshops)s workshops to verify, %(pledges)s pledges waiting, "
+        "%(disputed)s disputed deliveries, %(behind)s quotas behind. %(link)s"
+    ) % {**values, "link": absolute_url(reverse("home"))}
+    return notify(
+        recipient=coordinator, event="digest.coordinator", text=text, dedupe_key=f"digest.coordinator:{day.isoformat()}"
+    )

@@ -1,0 +1,105 @@
+"""Messages about quotas and deliveries (texts in Persian, one SMS page where possible).
+
+Each ``notify_*`` of an event is called from inside the service transaction of
+that event, so a rolled-back event sends nothing (see ``core.notifications.notify``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from core.models import User
+from core.notifications import mobile_or_none, notify
+from core.notifications.recipients import coordinators_of, staff_of
+from core.notifications.texts import persian_date, persian_number
+from core.notifications.texts import persian_gettext as _
+from core.site import absolute_url
+
+from .models import Delivery, Quota
+from .receiving_links import confirmation_url
+
+
+def notify_quota_offered(quota: Quota) -> None:
+    """The owner has a new offer to accept or decline."""
+    # fa: همدلی: سهمیه تازه %(units)s %(product)s تا %(date)s. %(link)s
+    text = _("Hamdeli: new quota of %(units)s %(product)s by %(date)s. %(link)s") % {
+        "units": persian_number(quota.quantity),
+        "product": quota.order.product.name_fa,
+        "date": persian_date(quota.due_date),
+        "link": absolute_url(reverse("quotas:detail", args=[quota.pk])),
+    }
+    notify(
+        recipient=quota.workshop.owner,
+        event="quota.offered",
+        text=text,
+        dedupe_key=f"quota.offered:{quota.pk}",
+        obj=quota,
+    )
+
+
+def notify_quota_due_soon(quota: Quota) -> None:
+    """Due in two days and behind pace: the owner and the coordinators of the workshop's province."""
+    values = {
+        "produced": persian_number(quota.produced_units),
+        "target": persian_number(quota.target_units),
+        "date": persian_date(quota.due_date),
+        "workshop": quota.workshop.name,
+        "order": quota.order.number,
+    }
+    # fa: همدلی: سهمیه شما %(date)s سررسید است؛ %(produced)s از %(target)s آماده شده.
+    owner_text = _("Hamdeli: your quota is due %(date)s; %(produced)s of %(target)s made so far.") % values
+    # fa: سهمیه %(workshop)s (%(order)s) عقب است: %(produced)s از %(target)s، سررسید %(date)s
+    coordinator_text = _("Quota of %(workshop)s (%(order)s) is behind: %(produced)s of %(target)s, due %(date)s") % (
+        values
+    )
+    key = f"quota.due_soon:{quota.pk}"
+    notify(recipient=quota.workshop.owner, event="quota.due_soon", text=owner_text, dedupe_key=key, obj=quota)
+    for coordinator in coordinators_of(quota.workshop.province_id):
+        notify(recipient=coordinator, event="quota.due_soon", text=coordinator_text, dedupe_key=key, obj=quota)
+
+
+def notify_delivery_dispatched(delivery: Delivery) -> None:
+    """The health center's staff (and the center's own number, when it is a mobile) get the confirmation link."""
+    # fa: همدلی: محموله %(units)s عددی (کد %(code)s) در راه است. تأیید دریافت: %(link)s
+    text = _("Hamdeli: a delivery of %(units)s units (code %(code)s) is on its way. Confirm: %(link)s") % {
+        "units": persian_number(sum(delivery.lines.values_list("units", flat=True))),
+        "code": delivery.short_code,
+        "link": confirmation_url(delivery),
+    }
+    key = f"delivery.dispatched:{delivery.pk}"
+    staff = list(staff_of(delivery.health_center_id))
+    for user in staff:
+        notify(recipient=user, event="delivery.dispatched", text=text, dedupe_key=key, obj=delivery)
+    center_mobile = mobile_or_none(delivery.health_center.phone)
+    # The center's phone gets its own SMS unless a staff member already receives one on that number.
+    if center_mobile and not any(user.mobile == center_mobile and user.notify_by_sms for user in staff):
+        notify(phone=center_mobile, event="delivery.dispatched", text=text, dedupe_key=key, obj=delivery)
+
+
+def notify_delivery_disputed(delivery: Delivery) -> None:
+    """The receiver reported differences: the coordinators of the center's province should look."""
+    # fa: محموله %(code)s به %(center)s با اختلاف تحویل شد. %(link)s
+    text = _("Delivery %(code)s to %(center)s was disputed. %(link)s") % {
+        "code": delivery.code,
+        "center": delivery.health_center.name,
+        "link": absolute_url(reverse("deliveries:detail", args=[delivery.pk])),
+    }
+    for coordinator in coordinators_of(delivery.health_center.province_id):
+        notify(
+            recipient=coordinator,
+            event="delivery.disputed",
+            text=text,
+            dedupe_key=f"delivery.disputed:{delivery.pk}",
+            obj=delivery,
+        )
+
+
+def notify_output_reminder(owner: User, day: dt.date) -> list:
+    """Evening reminder to an owner who has not reported today's output (once per owner per day)."""
+    # fa: همدلی: تولید امروز را هنوز ثبت نکرده‌اید. ثبت: %(link)s
+    text = _("Hamdeli: you have not reported today's output yet. Report: %(link)s") % {
+        "link": absolute_url(reverse("quotas:inbox"))
+    }
+    return notify(recipient=owner, event="reminder.output", text=text, dedupe_key=f"reminder.output:{day.isoformat()}")

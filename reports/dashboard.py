@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
@@ -141,7 +141,6 @@ class Figures:
     workshops_active: int = 0
     woman_headed_workshops_active: int = 0
     income_paid_rials: int = 0
-    extra: dict = field(default_factory=dict)
 
     def add(self, other: Figures) -> None:
         for name in FIGURE_NAMES:
@@ -165,7 +164,7 @@ class Figures:
         return self._percent(self.confirmed_units, self.demand_units)
 
 
-FIGURE_NAMES = tuple(f.name for f in fields(Figures) if f.name not in ("key", "name", "extra"))
+FIGURE_NAMES = tuple(f.name for f in fields(Figures) if f.name not in ("key", "name"))
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,11 @@ import subprocess
 
 import openpyxl
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from core.jalali import format_short
+from core.persian import to_persian_digits
 from donors.services import campaign_apply, pledge_confirm
 from orders.collection import PickupLineInput, pickup_record
 from orders.deliveries import delivery_create
@@ -367,3 +370,116 @@ def test_an_empty_period_still_makes_a_report(coordinator):
 
     assert report.status == ThematicReportStatus.DONE
     assert shows(pdf_text(report), "۱ تا ۳۰ آذر ۱۴۰۵")
+
+
+# --- Pages -------------------------------------------------------------------------------------------------------
+
+
+def test_a_coordinator_requests_a_report_waits_for_it_and_downloads_both_files(
+    client_for, coordinator, world, django_capture_on_commit_callbacks
+):
+    client = client_for(coordinator)
+    assert client.get(reverse("reports:thematic-create")).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:thematic-create"),
+            {
+                "province": factories.province("tehran").pk,
+                "period_start": to_persian_digits(format_short(period()[0], persian=False)),
+                "period_end": format_short(period()[1]),
+                "language": "fa",
+            },
+        )
+
+    report = ThematicReport.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("reports:thematic-detail", args=[report.pk])
+    assert (report.created_by, report.province.code, report.period_start) == (coordinator, "tehran", period()[0])
+    page = client.get(response.url)
+    assert 'http-equiv="refresh"' not in page.content.decode()
+    assert 'data-testid="download-pdf"' in page.content.decode()
+
+    pdf = client.get(reverse("reports:thematic-download", args=[report.pk, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"].startswith("attachment")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    xlsx = client.get(reverse("reports:thematic-download", args=[report.pk, "xlsx"]))
+    assert xlsx["Content-Disposition"].startswith("attachment")
+    assert len(openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).sheetnames) == 8
+
+    listing = client.get(reverse("reports:thematic-list")).content.decode()
+    assert coordinator.full_name in listing
+    assert reverse("reports:thematic-download", args=[report.pk, "xlsx"]) in listing
+
+
+def test_a_report_still_running_refreshes_its_page(client_for, coordinator):
+    report = ThematicReport.objects.create(
+        created_by=coordinator, period_start=period()[0], period_end=period()[1], status=ThematicReportStatus.RUNNING
+    )
+    ThematicReport.objects.filter(pk=report.pk).update(progress=40)
+
+    page = client_for(coordinator).get(reverse("reports:thematic-detail", args=[report.pk])).content.decode()
+
+    assert 'http-equiv="refresh"' in page
+    assert "۴۰%" in page
+    assert client_for(coordinator).get(reverse("reports:thematic-download", args=[report.pk, "pdf"])).status_code == 404
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(client_for, coordinator):
+    response = client_for(coordinator).post(
+        reverse("reports:thematic-create"),
+        {"province": "", "period_start": "۱۴۰۵/۰۹/۳۰", "period_end": "۱۴۰۵/۰۹/۰۱", "language": "fa"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["period_end"]
+    assert not ThematicReport.objects.exists()
+
+
+def test_a_province_outside_hers_cannot_be_chosen(client_for, coordinator):
+    response = client_for(coordinator).post(
+        reverse("reports:thematic-create"),
+        {
+            "province": factories.province("isfahan").pk,
+            "period_start": "۱۴۰۵/۰۹/۰۱",
+            "period_end": "۱۴۰۵/۰۹/۳۰",
+            "language": "fa",
+        },
+    )
+
+    assert response.context["form"].errors["province"]
+    assert not ThematicReport.objects.exists()
+
+
+def test_another_coordinators_report_outside_her_provinces_is_not_found(client_for, coordinator, other_coordinator):
+    isfahan = ThematicReport.objects.create(
+        created_by=other_coordinator,
+        province=factories.province("isfahan"),
+        period_start=period()[0],
+        period_end=period()[1],
+    )
+    all_of_hers = ThematicReport.objects.create(
+        created_by=other_coordinator, period_start=period()[0], period_end=period()[1]
+    )
+    client = client_for(coordinator)
+
+    for report in (isfahan, all_of_hers):
+        assert client.get(reverse("reports:thematic-detail", args=[report.pk])).status_code == 404
+        assert client.get(reverse("reports:thematic-download", args=[report.pk, "pdf"])).status_code == 404
+    assert client.get(reverse("reports:thematic-list")).context["reports"].count() == 0
+
+
+def test_a_colleague_in_the_same_province_sees_the_provinces_report(client_for, coordinator):
+    colleague = factories.CoordinatorFactory()
+    report = ThematicReport.objects.create(
+        created_by=colleague, province=factories.province("tehran"), period_start=period()[0], period_end=period()[1]
+    )
+
+    assert client_for(coordinator).get(reverse("reports:thematic-detail", args=[report.pk])).status_code == 200
+
+
+def test_only_coordinators_open_the_reports(client, client_for, owner):
+    assert client.get(reverse("reports:thematic-list")).status_code == 302  # to the login page
+    assert client_for(owner).get(reverse("reports:thematic-list")).status_code == 403
+    assert client_for(owner).get(reverse("reports:thematic-create")).status_code == 403

@@ -1,0 +1,97 @@
+"""Thematic report pages: the list (who generated what, when), the request form, the progress page, downloads."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import get_language
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from core.models import Role
+from core.scoping import RoleRequiredMixin, sees_all_provinces
+
+from .models import ThematicReport, ThematicReportStatus
+from .tasks import thematic_report_start
+from .thematic_forms import ThematicReportForm
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def reports_visible_to(user) -> QuerySet[ThematicReport]:
+    """A report of one province: every coordinator of that province; an "all my provinces" report: its author.
+
+    National coordinators and superusers see all reports.
+    """
+    reports = ThematicReport.objects.select_related("province", "created_by")
+    if sees_all_provinces(user):
+        return reports
+    return reports.filter(Q(province__in=user.provinces.all()) | Q(province__isnull=True, created_by=user))
+
+
+class ThematicReportListView(RoleRequiredMixin, ListView):
+    allowed_roles = (Role.COORDINATOR,)
+    template_name = "reports/thematic/list.html"
+    context_object_name = "reports"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return reports_visible_to(self.request.user)
+
+
+class ThematicReportCreateView(RoleRequiredMixin, TemplateView):
+    allowed_roles = (Role.COORDINATOR,)
+    template_name = "reports/thematic/form.html"
+
+    def get_context_data(self, **kwargs):
+        if "form" not in kwargs:
+            language = "en" if (get_language() or "fa").startswith("en") else "fa"
+            kwargs["form"] = ThematicReportForm(user=self.request.user, initial={"language": language})
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = ThematicReportForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        with transaction.atomic():
+            report = thematic_report_start(
+                user=request.user,
+                province=form.cleaned_data["province"],
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+                language=form.cleaned_data["language"],
+            )
+        return redirect("reports:thematic-detail", pk=report.pk)
+
+
+class ThematicReportDetailView(RoleRequiredMixin, TemplateView):
+    """The report's progress (the page refreshes itself until it is done), its failure message, the downloads."""
+
+    allowed_roles = (Role.COORDINATOR,)
+    template_name = "reports/thematic/detail.html"
+
+    def get_context_data(self, **kwargs):
+        report = get_object_or_404(reports_visible_to(self.request.user), pk=self.kwargs["pk"])
+        return super().get_context_data(report=report, **kwargs)
+
+
+class ThematicReportDownloadView(RoleRequiredMixin, View):
+    allowed_roles = (Role.COORDINATOR,)
+
+    def get(self, request, pk: int, kind: str):
+        if kind not in CONTENT_TYPES:
+            raise Http404
+        report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+        stored = getattr(report, kind)
+        if report.status != ThematicReportStatus.DONE or not stored:
+            raise Http404
+        where = report.province.code if report.province else "all"
+        name = f"thematic-report-{where}-{report.period_start:%Y-%m-%d}-{report.period_end:%Y-%m-%d}.{kind}"
+        response = FileResponse(stored.open("rb"), content_type=CONTENT_TYPES[kind], as_attachment=True, filename=name)
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+# Celery's autodiscovery imports only ``<app>.tasks``: import the other task modules so workers register them.
+from . import notification_tasks  # noqa: F401
 from .receipts import receipt_store_pdf
 
 

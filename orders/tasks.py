@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.models import Province
 
 # Celery's autodiscovery imports only ``<app>.tasks``: import the other task modules so workers register them.
-from . import sheet_tasks  # noqa: F401
+from . import notification_tasks, sheet_tasks  # noqa: F401
 from .allocation_report import summarize
 from .allocation_service import allocation_commit, allocation_preview
 from .models import AllocationRun, AllocationRunStatus

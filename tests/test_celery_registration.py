@@ -1,0 +1,34 @@
+"""A real worker registers every task: Celery imports only ``<app>.tasks``, so other task modules must be reached."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+SCRIPT = """
+import json, django
+django.setup()
+from hamdeli.celery import app
+app.loader.import_default_modules()
+print(json.dumps(sorted(name for name in app.tasks if not name.startswith("celery."))))
+"""
+
+
+def test_a_fresh_worker_process_knows_every_task_the_project_queues():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hamdeli.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=PROJECT, env=env, capture_output=True, text=True, check=True
+    )
+    registered = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    assert {
+        "core.tasks.notification_send",
+        "donors.tasks.receipt_generate",
+        "donors.notification_tasks.coordinator_daily_digest",
+        "orders.tasks.run_allocation",
+        "orders.sheet_tasks.sheet_batch_render",
+        "orders.notification_tasks.owner_daily_reminders",
+        "orders.notification_tasks.quota_due_soon_alerts",
+        "reports.tasks.thematic_report_generate",
+    } <= registered

@@ -33,6 +33,13 @@ def all_received(delivery: Delivery) -> dict[int, ReceivedLine]:
     return {line.pk: ReceivedLine(line.units, 0, "") for line in delivery.lines.all()}
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The refusals are read in English here, whatever language an earlier test left active."""
+    with override("en"):
+        yield
+
+
 @pytest.fixture
 def order():
     return factories.OrderFactory(status=OrderStatus.IN_PRODUCTION, quantity=100)

@@ -51,7 +51,12 @@ class ThematicReportCreateView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         if "form" not in kwargs:
             language = "en" if (get_language() or "fa").startswith("en") else "fa"
-            kwargs["form"] = ThematicReportForm(user=self.request.user, initial={"language": language})
+            initial = {"language": language}
+            # Coming from the dashboard: the same province and period, still editable before submitting.
+            for param, field in (("province", "province"), ("from", "period_start"), ("to", "period_end")):
+                if self.request.GET.get(param):
+                    initial[field] = self.request.GET[param]
+            kwargs["form"] = ThematicReportForm(user=self.request.user, initial=initial)
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):

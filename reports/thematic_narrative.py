@@ -79,6 +79,10 @@ def narrative_fa(data: ThematicData) -> str:
         else:
             sentence += " و در این بازه مبلغی برای سفارش‌ها تأمین نشد"
         sentences.append(sentence + ".")
+    elif s.funded_rials > 0:
+        sentences.append(
+            f"{intro} سفارش تازه‌ای ثبت نشد، اما {_n(s.funded_rials, persian=p)} ریال برای سفارش‌های پیشین تأمین شد."
+        )
     else:
         sentences.append(f"{intro} سفارش تازه‌ای ثبت نشد.")
     if s.accepted_units or s.rejected_units:
@@ -127,6 +131,10 @@ def narrative_en(data: ThematicData) -> str:
         else:
             sentence += "; no money reached orders in this period"
         sentences.append(sentence + ".")
+    elif s.funded_rials > 0:
+        sentences.append(
+            f"{intro}, no new order was placed, but {_n(s.funded_rials, persian=p)} rials reached earlier orders."
+        )
     else:
         sentences.append(f"{intro}, no new order was placed.")
     if s.accepted_units or s.rejected_units:

@@ -19,7 +19,7 @@ from core.persian import to_persian_digits
 from donors.services import campaign_apply, pledge_confirm
 from orders.collection import PickupLineInput, pickup_record
 from orders.deliveries import delivery_create
-from orders.models import DeliveryStatus, OrderStatus, RejectReason
+from orders.models import DeliveryStatus, Order, OrderStatus, RejectReason
 from orders.receiving import ReceivedLine, delivery_confirm
 from reports import tasks
 from reports.models import ThematicReport, ThematicReportStatus
@@ -196,6 +196,29 @@ def test_the_paragraph_of_an_empty_period_has_no_percentages_or_nan(coordinator)
     assert "1 to 30 Azar 1405" in english
     assert "no new order" in english
     assert "%" not in english and "NaN" not in english
+
+
+def test_money_for_older_orders_is_told_without_a_percentage(coordinator):
+    order = factories.OrderFactory(quantity=100)
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - dt.timedelta(days=90))
+    factories.fund_order(order, 3_000_000)
+    start, end = period()
+
+    data = thematic_data(user_or_scope=coordinator, province=None, start=start, end=end)
+
+    assert data.summary.funded_percent is None
+    assert "۳٬۰۰۰٬۰۰۰ ریال برای سفارش‌های پیشین" in narrative_fa(data)
+    assert "3,000,000 rials reached earlier orders" in narrative_en(data)
+    assert "٪" not in narrative_fa(data)
+
+
+def test_the_english_paragraph_states_the_numbers(coordinator, world):
+    text = narrative_en(tehran_data(coordinator))
+
+    assert "Tehran province" in text
+    assert "1,000 units of Surgical 3-ply mask" in text
+    assert "80% of them were funded (48,000,000 rials)" in text
+    assert "15 units short or refused" in text
 
 
 def test_a_period_across_two_years_names_both_years():

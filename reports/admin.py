@@ -12,3 +12,7 @@ class ThematicReportAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     list_display = ["pk", "province", "period_start", "period_end", "language", "status", "progress", "created_by"]
     list_filter = ["status", "language"]
     list_select_related = ["province", "created_by"]
+
+    def get_queryset(self, request):
+        # Coordinators are staff: the admin shows them only the reports the reports pages would.
+        return super().get_queryset(request).visible_to(request.user)

@@ -1,10 +1,13 @@
 """The ministry's thematic report: one requested PDF + XLSX pair, made by a Celery task with progress."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Province
+from core.scoping import sees_all_provinces
 
 
 class ThematicReportStatus(models.TextChoices):
@@ -17,6 +20,19 @@ class ThematicReportStatus(models.TextChoices):
 class ThematicReportLanguage(models.TextChoices):
     PERSIAN = "fa", _("Persian")
     ENGLISH = "en", _("English")
+
+
+class ThematicReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ThematicReportQuerySet:
+        """A report of one province: every coordinator of that province; an "all my provinces" report: its author.
+
+        National coordinators and superusers see all reports.
+        """
+        if sees_all_provinces(user):
+            return self
+        return self.filter(
+            models.Q(province__in=user.provinces.all()) | models.Q(province__isnull=True, created_by=user)
+        )
 
 
 class ThematicReport(models.Model):
@@ -48,6 +64,8 @@ class ThematicReport(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ThematicReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thematic report")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import get_language
@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core.models import Role
-from core.scoping import RoleRequiredMixin, sees_all_provinces
+from core.scoping import RoleRequiredMixin
 
 from .models import ThematicReport, ThematicReportStatus
 from .tasks import thematic_report_start
@@ -24,14 +24,7 @@ CONTENT_TYPES = {
 
 
 def reports_visible_to(user) -> QuerySet[ThematicReport]:
-    """A report of one province: every coordinator of that province; an "all my provinces" report: its author.
-
-    National coordinators and superusers see all reports.
-    """
-    reports = ThematicReport.objects.select_related("province", "created_by")
-    if sees_all_provinces(user):
-        return reports
-    return reports.filter(Q(province__in=user.provinces.all()) | Q(province__isnull=True, created_by=user))
+    return ThematicReport.objects.visible_to(user).select_related("province", "created_by")
 
 
 class ThematicReportListView(RoleRequiredMixin, ListView):

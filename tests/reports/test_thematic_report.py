@@ -11,6 +11,7 @@ import subprocess
 
 import openpyxl
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
@@ -506,3 +507,19 @@ def test_only_coordinators_open_the_reports(client, client_for, owner):
     assert client.get(reverse("reports:thematic-list")).status_code == 302  # to the login page
     assert client_for(owner).get(reverse("reports:thematic-list")).status_code == 403
     assert client_for(owner).get(reverse("reports:thematic-create")).status_code == 403
+
+
+def test_the_admin_lists_only_the_reports_a_coordinator_may_see(rf, coordinator, other_coordinator):
+    mine = ThematicReport.objects.create(
+        created_by=coordinator, province=factories.province("tehran"), period_start=period()[0], period_end=period()[1]
+    )
+    ThematicReport.objects.create(
+        created_by=other_coordinator,
+        province=factories.province("isfahan"),
+        period_start=period()[0],
+        period_end=period()[1],
+    )
+    request = rf.get("/")
+    request.user = coordinator
+
+    assert list(admin.site._registry[ThematicReport].get_queryset(request)) == [mine]

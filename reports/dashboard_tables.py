@@ -40,8 +40,11 @@ class FiguresTable(tables.Table):
     workshops_active = NumberColumn(verbose_name=_("Workshops active"))
     woman_headed_workshops_active = NumberColumn(verbose_name=_("Women-headed workshops active"))
     income_paid_rials = NumberColumn(verbose_name=_("Paid to workshops (rials)"))
+    # xgettext:no-python-format
     funded_percent = PercentColumn(verbose_name=_("Funded % of demand"), orderable=True)
+    # xgettext:no-python-format
     delivered_percent = PercentColumn(verbose_name=_("Delivered % of demand"), orderable=True)
+    # xgettext:no-python-format
     confirmed_percent = PercentColumn(verbose_name=_("Confirmed % of demand"), orderable=True)
 
     class Meta:

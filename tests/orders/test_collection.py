@@ -188,7 +188,7 @@ def test_a_stale_quota_object_is_checked_against_the_locked_row(coordinator):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks across threads need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_pickups_at_the_same_moment_never_collect_more_than_was_produced():
     coordinator = factories.CoordinatorFactory()
     quota = produced_quota(produced=100)

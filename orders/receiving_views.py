@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from core.client_ip import client_ip
 from core.forms import add_service_errors
 from core.models import Role
 from core.scoping import RoleRequiredMixin
@@ -126,7 +127,7 @@ class ConfirmByLinkView(ConfirmationPageMixin, View):
 
 
 def _client_key(request) -> str:
-    return f"receiving:code-failures:{request.META.get('REMOTE_ADDR', '')}"
+    return f"receiving:code-failures:{client_ip(request)}"
 
 
 def _too_many_attempts(request) -> bool:

@@ -54,6 +54,11 @@ from .models import Delivery, DeliveryStatus
 class CoordinatorMixin(RoleRequiredMixin):
     allowed_roles = (Role.COORDINATOR,)
 
+    def passes_role_check(self, user) -> bool:
+        """Whether ``RoleRequiredMixin`` lets ``user`` in: pages that load their object in ``dispatch`` do it only
+        then, so another role gets 403 (not a 404 that answers whether the object is in anyone's scope)."""
+        return user.is_authenticated and (user.is_superuser or user.role in self.allowed_roles)
+
 
 def sheet_url(delivery: Delivery) -> str | None:
     """The printable sheet, once the sheets feature provides its URL."""
@@ -104,7 +109,7 @@ class DeliveryCreateView(CoordinatorMixin, FormView):
     form_class = DeliveryCreateForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if self.passes_role_check(request.user):
             try:
                 self.health_center = health_centers_in_scope(request.user).get(pk=kwargs["health_center_pk"])
             except HealthCenter.DoesNotExist:
@@ -268,7 +273,7 @@ class DeliveryEditView(DeliveryPageMixin, FormView):
     form_class = DeliveryDetailsForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if self.passes_role_check(request.user):
             self.delivery = self.get_delivery()
         return super().dispatch(request, *args, **kwargs)
 

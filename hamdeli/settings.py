@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.busy.BusyMiddleware",  # innermost: turns a view's lock timeout into a polite 409
 ]
 
 ROOT_URLCONF = "hamdeli.urls"
@@ -114,6 +115,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# PostgreSQL: a request waiting this long for a row lock gives up; core.busy.BusyMiddleware answers
+# "busy, try again" (409) and the request's transaction is rolled back, so nothing half-done is saved.
+DATABASE_LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 5000, minimum=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -227,6 +234,11 @@ HAMDELI_SITE_URL = (
 ).rstrip("/")
 HAMDELI_ALLOCATION_LOCKING = True
 HAMDELI_LEDGER_LOCKING = True
+# Like the two above: off only in the concurrency tests' control cases, to show the race each lock
+# prevents (quota reports vs cancellation, delivery confirmation, payout batches). Must stay on.
+HAMDELI_QUOTA_LOCKING = True
+HAMDELI_DELIVERY_LOCKING = True
+HAMDELI_PAYOUT_LOCKING = True
 
 # --- Notifications (core.notifications) -------------------------------------------
 # Dotted path of the SMS backend: console (log), file, HTTP gateway or memory (tests).

@@ -78,3 +78,43 @@ def test_two_batches_created_at_once_never_include_the_same_units(monkeypatch, c
     assert PayoutBatch.objects.count() == 1
     assert sum(PayoutLine.objects.values_list("units", flat=True)) == 40
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_the_row_locks_two_batches_include_the_same_units(monkeypatch, coordinator, settings):
+    """The control case: with the locks off both creations plan the same 40 units and both write them."""
+    settings.HAMDELI_PAYOUT_LOCKING = False
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2026, 11, 28))
+    second_coordinator = factories.CoordinatorFactory()
+    quota = factories.QuotaFactory(quantity=100)
+    fund(quota.order, 60_000_000, coordinator)
+    pick_up(quota, 40, dt.date(2026, 11, 1), coordinator)
+
+    both_planned = threading.Barrier(2, timeout=10)
+    original = payouts._plan_for
+    errors: list[BaseException] = []
+
+    def plan_then_wait_for_the_other(quotas, period_end):
+        plan = original(quotas, period_end)
+        both_planned.wait()  # without the locks nothing keeps the second from planning alongside the first
+        return plan
+
+    monkeypatch.setattr(payouts, "_plan_for", plan_then_wait_for_the_other)
+
+    def create(actor):
+        try:
+            payouts.payout_batch_create(period_start=START, period_end=END, actor=actor)
+        except BaseException as exc:  # reported by the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create, args=(actor,)) for actor in (coordinator, second_coordinator)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert errors == []
+    assert PayoutBatch.objects.count() == 2
+    assert sum(PayoutLine.objects.values_list("units", flat=True)) == 80  # the race the locks prevent

@@ -227,11 +227,11 @@ HAMDELI_MIN_QUOTA_UNITS = env_int("HAMDELI_MIN_QUOTA_UNITS", 10, minimum=1)
 # while less than this share of its time is left gives its unproduced remainder back.
 HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT = env_int("HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT", 60, minimum=0)
 HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT = env_int("HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT", 30, minimum=0)
-# Off only in the concurrency tests' control case, to show that the race exists without the locks.
 # Public address of the site, for links printed on paper (the receipts' verification QR code).
 HAMDELI_SITE_URL = (
     env_str("HAMDELI_SITE_URL") or (CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "http://127.0.0.1:8000")
 ).rstrip("/")
+# Off only in the concurrency tests' control case, to show that the race exists without the locks.
 HAMDELI_ALLOCATION_LOCKING = True
 HAMDELI_LEDGER_LOCKING = True
 # Like the two above: off only in the concurrency tests' control cases, to show the race each lock

@@ -215,6 +215,9 @@ def _lock_allocation(orders_qs) -> None:
         return
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # A commit runs in a Celery task, not a page: it may wait for the previous commit longer than
+            # the short lock timeout that keeps pages responsive (DATABASE_LOCK_TIMEOUT_MS).
+            cursor.execute("SET LOCAL lock_timeout = '300s'")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
     list(orders_qs.select_for_update().values_list("pk", flat=True))
 

@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -405,7 +407,7 @@ def mismatches_for(role: str, client, world: SimpleNamespace) -> list[str]:
             try:
                 response = getattr(client, method)(url)
                 got = outcome(response)
-                response.close()  # downloads are file responses
+                _close(response)  # downloads are file responses
             except Exception as error:  # a server error: report it with the others instead of stopping
                 got = f"{type(error).__name__}: {error}"[:200]
             if got != wanted:
@@ -413,6 +415,16 @@ def mismatches_for(role: str, client, world: SimpleNamespace) -> list[str]:
             elif AuditLog.objects.count() != audit_entries and not entry.empty_post_acts:
                 problems.append(f"{method.upper()} {url} ({name}): an empty request changed something (audited)")
     return problems
+
+
+def _close(response) -> None:
+    """Close a response's files without the end-of-request signal, as the test client does: that signal would
+    close the database connection, which on PostgreSQL ends the test's transaction."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.text import capfirst
 
 from .models import AuditLog
 
@@ -140,3 +142,46 @@ def audit_history(
             )
         )
     return history
+
+
+def field_labeller(model: type[models.Model], extra_labels: dict[str, Any] | None = None) -> Callable[[str], str]:
+    """``label`` for ``audit_history``: the model field's verbose name, or one of ``extra_labels`` (non-fields)."""
+    extra = extra_labels or {}
+
+    def label(name: str) -> str:
+        if name in extra:
+            return str(extra[name])
+        try:
+            return str(capfirst(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            return name
+
+    return label
+
+
+def value_reader(*, statuses: type[models.TextChoices], date_fields: Iterable[str] = ()) -> Callable[[str, Any], Any]:
+    """``readable`` for ``audit_history``: status labels, Jalali dates for ``date_fields``, grouped numbers."""
+    from .jalali import format_short
+    from .models.base import english_ui
+    from .persian import ui_number
+
+    dates = frozenset(date_fields)
+
+    def readable(name: str, value):
+        if value is None or value == "":
+            return None
+        if name == "status":
+            try:
+                return str(statuses(value).label)
+            except ValueError:
+                return value
+        if name in dates:
+            try:
+                return format_short(dt.date.fromisoformat(value), persian=not english_ui())
+            except (TypeError, ValueError):
+                return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return ui_number(value)
+        return value
+
+    return readable

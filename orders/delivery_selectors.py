@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
-from core import jalali
-from core.audit import HistoryEntry, audit_history
+from core.audit import HistoryEntry, audit_history, field_labeller, value_reader
 from core.models import HealthCenter
-from core.models.base import english_ui
-from core.persian import ui_number
 from core.scoping import scope_by_province
 
 from .models import Delivery, DeliveryLine, DeliveryStatus, Quota
@@ -119,32 +113,11 @@ ACTION_LABELS = {
 EXTRA_LABELS = {"units": gettext_lazy("Units")}
 
 
-def _label(name: str) -> str:
-    if name in EXTRA_LABELS:
-        return str(EXTRA_LABELS[name])
-    try:
-        return str(capfirst(Delivery._meta.get_field(name).verbose_name))
-    except FieldDoesNotExist:
-        return name
-
-
-def _readable(name: str, value):
-    if value is None or value == "":
-        return None
-    if name == "status":
-        try:
-            return str(DeliveryStatus(value).label)
-        except ValueError:
-            return value
-    if name == "planned_date":
-        try:
-            return jalali.format_short(dt.date.fromisoformat(value), persian=not english_ui())
-        except (TypeError, ValueError):
-            return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return ui_number(value)
-    return value
-
-
 def delivery_history(delivery: Delivery, limit: int = 50) -> list[HistoryEntry]:
-    return audit_history(delivery, action_labels=ACTION_LABELS, label=_label, readable=_readable, limit=limit)
+    return audit_history(
+        delivery,
+        action_labels=ACTION_LABELS,
+        label=field_labeller(Delivery, EXTRA_LABELS),
+        readable=value_reader(statuses=DeliveryStatus, date_fields=["planned_date"]),
+        limit=limit,
+    )

@@ -5,17 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
-from core import jalali
-from core.audit import HistoryEntry, audit_history
+from core.audit import HistoryEntry, audit_history, field_labeller, value_reader
 from core.models import Role
-from core.models.base import english_ui
-from core.persian import ui_number
 from core.scoping import scope_by_province
 
 from .funding import with_unit_totals
@@ -121,34 +116,12 @@ EXTRA_LABELS = {
 }
 
 
-def _label(name: str) -> str:
-    if name in EXTRA_LABELS:
-        return str(EXTRA_LABELS[name])
-    try:
-        return str(capfirst(Order._meta.get_field(name).verbose_name))
-    except FieldDoesNotExist:
-        return name
-
-
-def _readable(name: str, value):
-    """A value as a person reads it: status labels, Jalali dates, grouped numbers."""
-    if value is None or value == "":
-        return None
-    if name == "status":
-        try:
-            return str(OrderStatus(value).label)
-        except ValueError:
-            return value
-    if name == "needed_by":
-        try:
-            return jalali.format_short(dt.date.fromisoformat(value), persian=not english_ui())
-        except (TypeError, ValueError):
-            return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return ui_number(value)
-    return value
-
-
 def order_history(order: Order, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """The order's audit-log entries, newest first, in words and values a person can read."""
-    return audit_history(order, action_labels=ACTION_LABELS, label=_label, readable=_readable, limit=limit)
+    return audit_history(
+        order,
+        action_labels=ACTION_LABELS,
+        label=field_labeller(Order, EXTRA_LABELS),
+        readable=value_reader(statuses=OrderStatus, date_fields=["needed_by"]),
+        limit=limit,
+    )

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
-from .models import AuditLog, City, HealthCenter, Notification, NumberSequence, Product, Province, User
+from .models import AuditLog, City, HealthCenter, Notification, NumberSequence, OutboxMessage, Product, Province, User
 from .roles import user_set_role_group
 
 
@@ -137,3 +137,13 @@ class NotificationAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     search_fields = ["phone", "email", "text", "recipient__full_name", "dedupe_key"]
     list_select_related = ["recipient"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """Background tasks and whether they reached the broker: unsent rows mean Redis was (or is) unreachable."""
+
+    list_display = ["created_at", "task_name", "args", "object_key", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "task_name"]
+    search_fields = ["task_name", "object_key"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]

@@ -63,3 +63,11 @@ def notification_send(self, notification_id: int) -> str:
     if retry_error is not None:
         raise self.retry(exc=retry_error, countdown=retry_countdown(notification.attempts))
     return notification.status
+
+
+@shared_task(acks_late=True)
+def outbox_flush() -> dict[str, int]:
+    """Beat, every minute: send the background work that waited in the outbox while the broker was down."""
+    from .outbox import flush
+
+    return flush()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.models import Role, User
+from core.outbox import enqueue
 from core.persian import ui_number
 from core.scoping import scope_by_province
 from orders.models import Order, OrderPriority, OrderStatus, Quota
@@ -225,7 +226,7 @@ def pledge_confirm(
     if pledge.order_id is not None:
         order_mark_funded_if_needed(pledge.order, actor=actor)
     receipt = receipt_issue(pledge=pledge, actor=actor)
-    transaction.on_commit(lambda: receipt_generate.delay(receipt.pk))
+    enqueue(receipt_generate, receipt.pk, obj=receipt)
     notify_pledge_confirmed(pledge)
     log_action(
         actor=actor,

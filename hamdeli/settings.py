@@ -131,7 +131,14 @@ CACHE_URL = env_str("CACHE_URL") or ""
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} is not a redis:// address.")
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache_backends.DegradingRedisCache",
+            "LOCATION": CACHE_URL,
+            # Fail fast when Redis is away: the cache answers as empty (see core.cache_backends).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

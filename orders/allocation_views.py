@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.models import Product, Province, Role
+from core.outbox import enqueue
 from core.scoping import RoleRequiredMixin, scope_by_province, sees_all_provinces
 
 from .allocation_report import unmet_sentence
@@ -37,10 +38,11 @@ class AllocationScopeForm(forms.Form):
         return sorted(user.provinces.values_list("code", flat=True))
 
 
+@transaction.atomic
 def start_run(*, user, province_codes: list[str], dry_run: bool) -> AllocationRun:
     """Record a run and queue its task once the row is committed (the worker must be able to read it)."""
     run = AllocationRun.objects.create(created_by=user, province_codes=province_codes, dry_run=dry_run)
-    transaction.on_commit(lambda: run_allocation.delay(run.pk))
+    enqueue(run_allocation, run.pk, obj=run)
     return run
 
 

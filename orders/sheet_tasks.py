@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.outbox import enqueue
 from core.scoping import scope_by_province
 
 from .delivery_sheet import delivery_sheet_pdf
@@ -36,12 +37,13 @@ def batch_deliveries(*, user, planned_date, province_code: str = "") -> QuerySet
     )
 
 
+@transaction.atomic
 def sheet_batch_start(*, user, planned_date, province_code: str = "", language: str = "fa") -> SheetBatch:
     """Record a batch and queue its rendering once the row is committed (the worker must be able to read it)."""
     batch = SheetBatch.objects.create(
         created_by=user, planned_date=planned_date, province_code=province_code, language=language
     )
-    transaction.on_commit(lambda: sheet_batch_render.delay(batch.pk))
+    enqueue(sheet_batch_render, batch.pk, obj=batch)
     return batch
 
 

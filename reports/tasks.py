@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.jalali import format_long
 from core.models import Province
+from core.outbox import enqueue
 
 from .models import ThematicReport, ThematicReportStatus
 from .thematic import thematic_data
@@ -26,6 +27,7 @@ from .thematic_tables import report_tables
 logger = logging.getLogger(__name__)
 
 
+@transaction.atomic
 def thematic_report_start(
     *, user, province: Province | None, period_start, period_end, language: str = "fa"
 ) -> ThematicReport:
@@ -33,7 +35,7 @@ def thematic_report_start(
     report = ThematicReport.objects.create(
         created_by=user, province=province, period_start=period_start, period_end=period_end, language=language
     )
-    transaction.on_commit(lambda: thematic_report_generate.delay(report.pk))
+    enqueue(thematic_report_generate, report.pk, obj=report)
     return report
 
 

@@ -4,6 +4,7 @@ from .catalogue import Product, ProductKind
 from .geography import City, Province
 from .healthcenters import HealthCenter, HealthCenterKind
 from .notifications import Notification, NotificationChannel, NotificationStatus
+from .outbox import OutboxMessage
 from .sequences import NumberSequence
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "NotificationChannel",
     "NotificationStatus",
     "NumberSequence",
+    "OutboxMessage",
     "Product",
     "ProductKind",
     "Province",

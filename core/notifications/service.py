@@ -48,15 +48,12 @@ def _create_once(**fields) -> Notification | None:
 
 
 def _queue(notification: Notification) -> None:
+    from ..outbox import enqueue
     from ..tasks import notification_send  # the task module imports this one
 
-    notification_id = notification.pk
-
-    def send_notification() -> None:
-        notification_send.delay(notification_id)
-
-    # robust: a broker outage must not turn a committed event into an error page; the row stays queued.
-    transaction.on_commit(send_notification, robust=True)
+    # robust: a notification's own error must not turn a committed event into an error page; a broker
+    # outage leaves the message in the outbox, to be sent by the sweep.
+    enqueue(notification_send, notification.pk, obj=notification, robust=True)
 
 
 def notify(

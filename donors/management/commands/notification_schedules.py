@@ -1,9 +1,10 @@
 """(Re)create the beat schedules of the daily notifications; safe to run any number of times."""
 
 from django.core.management.base import BaseCommand
-from django_celery_beat.models import CrontabSchedule, PeriodicTask, PeriodicTasks
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask, PeriodicTasks
 
 from core.notifications.schedules import ensure_daily_schedules
+from core.outbox import FLUSH_SCHEDULE_NAME, ensure_flush_schedule
 from orders.notification_tasks import SCHEDULES as ORDER_SCHEDULES
 
 from ...notification_tasks import SCHEDULES as DONOR_SCHEDULES
@@ -12,7 +13,8 @@ from ...notification_tasks import SCHEDULES as DONOR_SCHEDULES
 class Command(BaseCommand):
     help = (
         "Create the missing periodic tasks of the daily notifications (owner reminders, due-soon alerts, "
-        "coordinator digest), in Tehran time. Existing ones keep their admin edits unless --reset."
+        "coordinator digest), in Tehran time, and the every-minute outbox sweep. "
+        "Existing ones keep their admin edits unless --reset."
     )
 
     def add_arguments(self, parser):
@@ -30,3 +32,7 @@ class Command(BaseCommand):
         for schedule in schedules:
             state = ("reset" if reset else "created") if schedule.name in touched else "already there"
             self.stdout.write(f"{schedule.name} ({schedule.hour:02d}:{schedule.minute:02d} Tehran): {state}")
+        created = ensure_flush_schedule(
+            interval_model=IntervalSchedule, periodic_task_model=PeriodicTask, periodic_tasks_model=PeriodicTasks
+        )
+        self.stdout.write(f"{FLUSH_SCHEDULE_NAME} (every minute): {'created' if created else 'already there'}")

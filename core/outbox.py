@@ -1,0 +1,154 @@
+"""Queue background work through a transactional outbox, so a broker outage delays work but never loses it.
+
+``enqueue(task, *ids, obj=row)`` writes an ``OutboxMessage`` in the caller's
+transaction and hands it to the broker once that transaction commits. If Redis
+is down the hand-over fails fast (``CELERY_BROKER_CONNECTION_TIMEOUT``), the
+page still answers and the message waits; ``outbox_flush`` sends what is
+waiting — beat runs it every minute, and ``manage.py outbox_flush`` runs it by
+hand. ``work_delayed(row)`` tells a progress page that its work has not reached
+the queue yet.
+
+Without a broker (the embedded default) tasks run eagerly: the message is
+marked sent first, then the task runs in-process, so a task's own error is the
+task's to record and is not mistaken for an outage.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+from importlib import import_module
+
+from celery import Task, current_app
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from .models import OutboxMessage
+
+logger = logging.getLogger("hamdeli.outbox")
+
+# A dead pooled connection after a Redis restart fails the first try; one reconnect is enough, more would keep
+# the web request waiting on an outage.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Messages younger than this are still being handed over by the request that wrote them.
+FLUSH_GRACE = timedelta(seconds=30)
+# Sent messages are kept this long for the admin, then deleted by the sweep.
+KEEP_SENT = timedelta(days=7)
+# A message unsent for this long makes the coordinators' "background work is delayed" notice appear.
+DELAY_NOTICE_AFTER = timedelta(minutes=1)
+
+
+def object_key(obj: models.Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def enqueue(task: Task, *args: int | str, obj: models.Model | None = None, robust: bool = False) -> OutboxMessage:
+    """Record ``task(*args)`` now and send it when the current transaction commits.
+
+    ``obj`` is the row the task works on (for ``work_delayed``). ``robust``
+    keeps an eager task's own exception from reaching the caller (a
+    notification must not break the page that caused it).
+    """
+    message = OutboxMessage.objects.create(
+        task_name=task.name, args=list(args), object_key=object_key(obj) if obj is not None else ""
+    )
+    transaction.on_commit(partial(send, message.pk), robust=robust)
+    return message
+
+
+def send(message_id: int) -> bool:
+    """Hand one message to the broker; False (and the message left waiting) when the broker is unreachable."""
+    message = OutboxMessage.objects.filter(pk=message_id).first()
+    if message is None or message.sent_at is not None:
+        return True
+    task = task_named(message.task_name)
+    if current_app.conf.task_always_eager:
+        _mark_sent(message.pk)
+        task.apply(args=message.args, throw=current_app.conf.task_eager_propagates)
+        return True
+    try:
+        # A fresh connection per hand-over: a pooled one may point at a Redis that has restarted since.
+        with current_app.connection_for_write() as connection:
+            task.apply_async(args=message.args, connection=connection, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except (BrokerError, OSError) as exc:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            attempts=F("attempts") + 1, last_error=(str(exc) or exc.__class__.__name__)[:500]
+        )
+        logger.warning("broker unreachable, %s stays in the outbox: %s", message, exc)
+        return False
+    _mark_sent(message.pk)
+    return True
+
+
+def task_named(name: str) -> Task:
+    """The registered task; its module is imported first if this process has not loaded it yet."""
+    if name not in current_app.tasks:
+        import_module(name.rpartition(".")[0])  # a task's name is its module path plus the function name
+    return current_app.tasks[name]
+
+
+def _mark_sent(message_id: int) -> None:
+    OutboxMessage.objects.filter(pk=message_id).update(
+        sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+    )
+
+
+def flush(*, grace: timedelta = FLUSH_GRACE, limit: int = 1000) -> dict[str, int]:
+    """Send the messages that have waited longer than ``grace``, oldest first; stop at the first broker failure.
+
+    Returns counts: ``sent``, ``waiting`` (still unsent afterwards) and ``pruned``
+    (old sent messages deleted).
+    """
+    cutoff = timezone.now() - grace
+    waiting_ids = list(
+        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for message_id in waiting_ids:
+        if not send(message_id):
+            break  # the broker is still down: the rest would fail the same way
+        sent += 1
+    pruned, _ = OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
+    waiting = OutboxMessage.objects.filter(sent_at__isnull=True).count()
+    return {"sent": sent, "waiting": waiting, "pruned": pruned}
+
+
+def work_delayed(obj: models.Model) -> bool:
+    """True while the task queued for ``obj`` is still waiting in the outbox (the broker was unreachable)."""
+    return OutboxMessage.objects.filter(object_key=object_key(obj), sent_at__isnull=True).exists()
+
+
+def oldest_waiting(*, older_than: timedelta = DELAY_NOTICE_AFTER):
+    """When the oldest message still waiting was written, if it has waited longer than ``older_than``."""
+    return (
+        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=timezone.now() - older_than)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+FLUSH_SCHEDULE_NAME = "Background work: send what waited for the broker"
+FLUSH_TASK_NAME = "core.tasks.outbox_flush"
+
+
+def ensure_flush_schedule(*, interval_model, periodic_task_model, periodic_tasks_model=None) -> bool:
+    """Create beat's every-minute ``outbox_flush`` row if it is missing (used by a migration, with its models)."""
+    every_minute, _ = interval_model.objects.get_or_create(every=60, period="seconds")
+    _, created = periodic_task_model.objects.get_or_create(
+        name=FLUSH_SCHEDULE_NAME,
+        defaults={
+            "task": FLUSH_TASK_NAME,
+            "interval": every_minute,
+            "enabled": True,
+            "description": "Sends background tasks that could not reach Redis when they were queued.",
+        },
+    )
+    if created and periodic_tasks_model is not None:  # tell a running beat to reload
+        periodic_tasks_model.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
+    return created

@@ -24,6 +24,7 @@ def test_a_fresh_worker_process_knows_every_task_the_project_queues():
     registered = set(json.loads(result.stdout.strip().splitlines()[-1]))
     assert {
         "core.tasks.notification_send",
+        "core.tasks.outbox_flush",
         "donors.tasks.receipt_generate",
         "donors.notification_tasks.coordinator_daily_digest",
         "orders.tasks.run_allocation",

@@ -1,66 +1,205 @@
-"""Time the demo world's creation and the main pages per role; prints JSON.
+"""Page benchmark: the main pages of a large world in PostgreSQL, under gunicorn with 2 workers; prints JSON.
 
-Run by hand: `.venv/bin/python bench/pages.py` (uses a throwaway SQLite database).
+    .venv/bin/python bench/pages.py [--scale 1.0] [--database-url postgres://root@127.0.0.1:5432/hamdeli_bench]
+
+Drops and recreates the database, migrates it and builds a small world
+(``--small-scale``, default 0.002: a few rows of every kind, less than a
+page of every list), starts gunicorn (``deploy/gunicorn.conf.py``, 2 sync workers,
+``bench.settings``: the production profile plus a query counter) and records
+each page's SQL query count. Then it grows the same world to ``--scale``
+(1.0 = 10,000 workshops, 2,000 orders, 200,000 output reports, 5,000
+deliveries), and times every page over ``--requests`` requests (after a short
+warm-up) next to an empty Django view, the floor. Targets: every page's query
+count is the same on both worlds, and its median is at most 3x the floor's.
+Then ``integrity_check`` and ``ledger_check`` run on the built world.
 """
 
+from __future__ import annotations
+
+import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamdeli.settings")
 
-import django
+from bench import harness
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from core.models import User  # noqa: E402
-
-
-def timed(func, repeat=1):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
+# (name, URL name, who looks at it)
+PAGES = [
+    ("workshop list", "supply:workshop-list", "coordinator"),
+    ("order list", "orders:list", "coordinator"),
+    ("funding board", "giving:board", "donor"),
+    ("dashboard", "reports:dashboard", "coordinator"),
+    ("delivery list", "deliveries:list", "coordinator"),
+    ("owner quota inbox", "quotas:inbox", "owner"),
+]
+FLOOR_PATH = "/bench/empty/"
+P50_TARGET_RATIO = 3.0
 
 
-def main() -> None:
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as devnull:
-        result = {"seed_demo_ms": round(timed(lambda: call_command("seed_demo", stdout=devnull))[0], 1)}
-    pages = {
-        "09120000001": ["/", "/health-centers/", "/products/", "/admin/"],
-        "09122000001": ["/"],
-        "09124000001": ["/"],
+def measure(port: int, path: str, cookie: str, count: int, warmup: int = 3) -> dict:
+    for _ in range(warmup):
+        harness.request(port, "GET", path, cookie=cookie)
+    samples, queries, statuses = [], Counter(), Counter()
+    for _ in range(count):
+        response = harness.request(port, "GET", path, cookie=cookie)
+        samples.append(response.ms)
+        queries[response.queries] += 1
+        statuses[response.status] += 1
+    return {
+        "status": statuses.most_common(1)[0][0] if len(statuses) == 1 else dict(statuses),
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(harness.percentile(samples, 0.95), 1),
+        "queries": queries.most_common(1)[0][0],
+        "queries_seen": sorted(q for q in queries if q is not None),
     }
-    result["pages"] = []
-    for mobile, urls in pages.items():
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.force_login(User.objects.get(mobile=mobile))
-        for url in urls:
-            status = client.get(url).status_code
-            samples = timed(lambda client=client, url=url: client.get(url), repeat=20)
-            result["pages"].append(
+
+
+def query_counts(port: int, paths: dict[str, tuple[str, str]], repeat: int = 3) -> dict[str, int | None]:
+    counts = {}
+    for name, (path, cookie) in paths.items():
+        seen = Counter(harness.request(port, "GET", path, cookie=cookie).queries for _ in range(repeat))
+        counts[name] = seen.most_common(1)[0][0]
+    return counts
+
+
+def world_sizes() -> dict[str, int]:
+    from donors.models import Campaign
+    from orders.models import Delivery, DeliveryLine, Order, OutputReport, Pickup, Quota
+    from workshops.models import Workshop
+
+    models = {
+        "workshops": Workshop,
+        "orders": Order,
+        "quotas": Quota,
+        "output_reports": OutputReport,
+        "pickups": Pickup,
+        "deliveries": Delivery,
+        "delivery_lines": DeliveryLine,
+        "campaigns": Campaign,
+    }
+    return {name: model.objects.count() for name, model in models.items()}
+
+
+def analyze() -> None:
+    """Fresh planner statistics, as autovacuum would have gathered on a real server after the bulk load."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="size of the large world (1.0 = the issue's)")
+    parser.add_argument("--small-scale", type=float, default=0.002, help="size of the small world")
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--database-url", default="postgres://root@127.0.0.1:5432/hamdeli_bench")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    harness.prepare_database(args.database_url)
+    harness.setup_django()
+    harness.migrate()
+    migrated = time.perf_counter()
+
+    from django.urls import reverse
+
+    from bench import world
+
+    actors = world.ensure_actors()
+    small = world.scaled(args.small_scale)
+    world.grow_world(**small, batch=1, actors=actors)
+    analyze()
+    small_built = time.perf_counter()
+    small_sizes = world_sizes()
+    cookies = {
+        "coordinator": harness.session_cookie(actors.coordinator),
+        "donor": harness.session_cookie(actors.donor.user),
+        "owner": harness.session_cookie(actors.owner),
+    }
+    paths = {name: (reverse(url_name), cookies[who]) for name, url_name, who in PAGES}
+
+    with harness.Server(workers=args.workers) as server:
+        queries_small = query_counts(server.port, paths)
+
+        grow_started = time.perf_counter()
+        full = world.scaled(args.scale)
+        world.grow_world(
+            **{key: max(0, full[key] - small[key]) for key in full},
+            batch=2,
+            actors=actors,
+            owner_quota_statuses=("offered", "accepted", "accepted", "accepted", "cancelled"),
+            campaigns=3,
+        )
+        analyze()
+        grown = time.perf_counter()
+        large_sizes = world_sizes()
+
+        floor = measure(server.port, FLOOR_PATH, cookies["coordinator"], args.requests)
+        pages = []
+        for name, url_name, who in PAGES:
+            path, cookie = paths[name]
+            result = measure(server.port, path, cookie, args.requests)
+            queries_large = query_counts(server.port, {name: (path, cookie)})[name]
+            ratio = result["p50_ms"] / floor["p50_ms"] if floor["p50_ms"] else None
+            independent = queries_small[name] == queries_large and len(result["queries_seen"]) == 1
+            pages.append(
                 {
-                    "status": status,
-                    "user": mobile,
-                    "url": url,
-                    "median_ms": round(statistics.median(samples), 2),
-                    "max_ms": round(max(samples), 2),
+                    "page": name,
+                    "url_name": url_name,
+                    "url": path,
+                    "as": who,
+                    **result,
+                    "queries_small": queries_small[name],
+                    "queries_large": queries_large,
+                    "query_count_independent": independent,
+                    "ratio_p50_to_floor": round(ratio, 2) if ratio else None,
+                    "p50_within_target": bool(ratio and ratio <= P50_TARGET_RATIO),
                 }
             )
-    print(json.dumps(result, indent=2))
+        floor_after = measure(server.port, FLOOR_PATH, cookies["coordinator"], args.requests)
+        server_errors = server.errors_in_log()
+
+    integrity_code, integrity_output = harness.manage("integrity_check")
+    ledger_code, ledger_output = harness.manage("ledger_check")
+    result = {
+        "database": args.database_url,
+        "gunicorn_workers": args.workers,
+        "requests_per_page": args.requests,
+        "scale": args.scale,
+        "world_small": small_sizes,
+        "world_large": large_sizes,
+        "seconds": {
+            "migrate": round(migrated - started, 1),
+            "build_small": round(small_built - migrated, 1),
+            "grow_to_large": round(grown - grow_started, 1),
+        },
+        "floor": {"url": FLOOR_PATH, **floor},
+        "floor_after_pages": {"p50_ms": floor_after["p50_ms"], "p95_ms": floor_after["p95_ms"]},
+        "pages": pages,
+        "targets": {
+            "queries_independent_of_rows": all(p["query_count_independent"] for p in pages),
+            "p50_at_most_3x_floor": all(p["p50_within_target"] for p in pages),
+            "all_pages_200": all(p["status"] == 200 for p in pages),
+            "missed": [
+                {"page": p["page"], "queries": not p["query_count_independent"], "latency": not p["p50_within_target"]}
+                for p in pages
+                if not (p["query_count_independent"] and p["p50_within_target"])
+            ],
+        },
+        "integrity_check": {"passed": integrity_code == 0, "output": integrity_output[-2000:]},
+        "ledger_check": {"passed": ledger_code == 0, "output": ledger_output[-2000:]},
+        "server_errors_in_log": server_errors[:20],
+    }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0 if integrity_code == 0 and ledger_code == 0 else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""Settings for the benchmarks only: the project's settings plus a query counter and an empty page.
+
+``bench/pages.py`` and ``bench/load.py`` start gunicorn with
+``DJANGO_SETTINGS_MODULE=bench.settings``; production never loads this module.
+"""
+
+from hamdeli.settings import *  # noqa: F403
+from hamdeli.settings import MIDDLEWARE
+
+ROOT_URLCONF = "bench.urls"
+# Outermost, so the session and user lookups of the other middleware are counted too.
+MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]

@@ -1,0 +1,48 @@
+"""The benchmark world builder (bench/world.py) makes data the integrity checks accept, and the bench URLs answer."""
+
+import pytest
+
+from bench import world
+from donors.integrity import integrity_problems
+from orders.models import Delivery, DeliveryStatus, OutputReport, Quota
+
+
+@pytest.fixture
+def tiny_world():
+    actors = world.ensure_actors()
+    world.grow_world(workshops=30, orders=8, reports=300, deliveries=12, batch=1, actors=actors)
+    return actors
+
+
+@pytest.mark.django_db
+def test_a_tiny_benchmark_world_passes_the_integrity_check(tiny_world):
+    assert OutputReport.objects.count() == 300
+    assert {d.status for d in Delivery.objects.all()} == set(DeliveryStatus.values)
+    assert integrity_problems() == []
+
+
+@pytest.mark.django_db
+def test_growing_the_benchmark_world_keeps_it_consistent_and_gives_the_measured_owner_more_quotas(tiny_world):
+    before = Quota.objects.filter(workshop=tiny_world.workshop).count()
+    world.grow_world(
+        workshops=20,
+        orders=5,
+        reports=200,
+        deliveries=6,
+        batch=2,
+        actors=tiny_world,
+        owner_quota_statuses=("accepted", "cancelled"),
+    )
+    assert OutputReport.objects.count() == 500
+    assert Quota.objects.filter(workshop=tiny_world.workshop).count() == before + 2
+    assert integrity_problems() == []
+
+
+@pytest.mark.django_db
+def test_the_bench_empty_page_answers_ok_and_reports_its_query_count(client, settings):
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]
+    response = client.get("/bench/empty/")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert response["X-Bench-Queries"] == "0"

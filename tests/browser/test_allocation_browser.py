@@ -50,5 +50,6 @@ def test_coordinator_previews_and_commits_and_the_workshop_receives_the_offer(pa
     assert (quota.workshop, quota.quantity, quota.status) == (workshop, 240, QuotaStatus.OFFERED)
 
     log_in(page, workshop.owner)
+    page.get_by_test_id("menu-toggle").click()  # on a phone the menu is folded behind "Menu"
     page.locator("header a[href='/workshop/quotas/']").click()
     expect(page.get_by_test_id("offer")).to_contain_text("۲۴۰")

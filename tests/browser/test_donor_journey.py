@@ -80,6 +80,7 @@ def test_donor_pledges_coordinator_confirms_donor_downloads_the_receipt_and_trac
 
     # 1. Sign up from the home page, on a phone; Persian digits in the mobile number.
     page.goto("/")
+    page.get_by_test_id("menu-toggle").click()  # on a phone the menu is folded behind "Menu"
     page.locator("header a[href='/giving/']").click()
     page.get_by_role("link", name="نیکوکار شوید").click()
     page.fill("#id_mobile", DONOR_MOBILE_FA)

@@ -62,11 +62,13 @@ def test_language_switch_turns_the_page_english_and_left_to_right(page: Page):
     page.goto("/")
     assert html_lang_and_dir(page) == ("fa", "rtl")
 
+    page.get_by_test_id("menu-toggle").click()  # on a phone the menu is folded behind "Menu"
     page.get_by_test_id("switch-language").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     assert page.evaluate("getComputedStyle(document.body).direction") == "ltr"
+    page.get_by_test_id("menu-toggle").click()
     expect(page.get_by_role("link", name="Log in", exact=True).first).to_be_visible()
     expect(page.get_by_test_id("switch-language")).to_have_text("فارسی")
 
@@ -88,6 +90,7 @@ def test_demo_coordinator_logs_in_with_persian_digits_and_her_desk_fits_a_360px_
     expect(page).to_have_url(f"{live_server.url}/")
     header = page.locator("header.site-header")
     expect(header).to_contain_text(DEMO_NATIONAL_COORDINATOR_NAME)
+    page.get_by_test_id("menu-toggle").click()  # on a phone the menu is folded behind "Menu"
     expect(header.get_by_test_id("logout")).to_be_visible()
     expect(page.locator("main table.table tbody tr").first).to_be_visible()
     assert html_lang_and_dir(page) == ("fa", "rtl")

@@ -39,6 +39,7 @@ def test_new_owner_signs_up_is_verified_accepts_a_quota_and_reports_output(
 
     # 1. Sign-up, reached by clicking from the home page; Persian digits everywhere.
     page.goto("/")
+    page.get_by_test_id("menu-toggle").click()  # on a phone the menu is folded behind "Menu"
     page.locator("header a[href='/signup/']").click()
     page.fill("#id_mobile", OWNER_MOBILE_FA)
     page.fill("#id_full_name", "سمانه نوری")
@@ -90,6 +91,7 @@ def test_new_owner_signs_up_is_verified_accepts_a_quota_and_reports_output(
     # 3. An offer arrives (the allocation engine makes these; here the service is called directly).
     quota_offer(order=order, workshop=workshop, quantity=100, due_date=order.needed_by, actor=coordinator)
     page.reload()
+    page.get_by_test_id("menu-toggle").click()  # on a phone the menu is folded behind "Menu"
     page.locator("header a[href='/workshop/quotas/']").click()
     offer = page.get_by_test_id("offer")
     expect(offer).to_contain_text("۱۰۰")
@@ -121,6 +123,7 @@ def test_new_owner_signs_up_is_verified_accepts_a_quota_and_reports_output(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
 
     # 5. History: every report and the pay so far (nothing accepted at collection yet).
+    page.get_by_test_id("menu-toggle").click()  # on a phone the menu is folded behind "Menu"
     page.locator("header a[href='/workshop/history/']").click()
     reports = page.locator("main table")
     expect(reports).to_contain_text(jalali.format_short(timezone.localdate()))

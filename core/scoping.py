@@ -40,11 +40,13 @@ class RoleRequiredMixin(AccessMixin):
     """Anonymous users go to the login page; a logged-in user with another role gets 403."""
 
     allowed_roles: tuple[str, ...] = ()
+    # False on pages about one's own workshop or giving: a superuser has none, so an empty page would mislead.
+    superuser_allowed = True
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
             return self.handle_no_permission()
-        if not (user.is_superuser or user.role in self.allowed_roles):
+        if not (user.role in self.allowed_roles or (user.is_superuser and self.superuser_allowed)):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

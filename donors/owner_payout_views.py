@@ -15,6 +15,7 @@ from .payouts import owner_payout_lines
 
 class OwnerPayoutListView(RoleRequiredMixin, TemplateView):
     allowed_roles = (Role.WORKSHOP_OWNER,)
+    superuser_allowed = False
     template_name = "donors/payouts/owner.html"
 
     def get_context_data(self, **kwargs):

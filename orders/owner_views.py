@@ -37,6 +37,7 @@ def _persian_ui() -> bool:
 
 class OwnerPageMixin(RoleRequiredMixin):
     allowed_roles = (Role.WORKSHOP_OWNER,)
+    superuser_allowed = False
 
     def get_quota(self) -> Quota:
         return get_object_or_404(quotas_of_owner(self.request.user), pk=self.kwargs["pk"])

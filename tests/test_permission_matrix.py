@@ -238,15 +238,17 @@ MATRIX: dict[str, Entry] = {
     "workshops:availability-remove": Entry(
         owners_object(superuser=FORBIDDEN), kwargs=pk("unavailability"), post_only=True, empty_post_acts=True
     ),
-    "quotas:inbox": Entry(owners_page(superuser=OK)),
-    "quotas:detail": Entry(owners_object(), kwargs=pk("quota")),
-    "quotas:accept": Entry(owners_object(), kwargs=pk("quota"), post_only=True),
-    "quotas:decline": Entry(owners_object(), kwargs=pk("quota")),
+    "quotas:inbox": Entry(owners_page()),
+    "quotas:detail": Entry(owners_object(superuser=FORBIDDEN), kwargs=pk("quota")),
+    "quotas:accept": Entry(owners_object(superuser=FORBIDDEN), kwargs=pk("quota"), post_only=True),
+    "quotas:decline": Entry(owners_object(superuser=FORBIDDEN), kwargs=pk("quota")),
     "quotas:correct": Entry(
-        owners_object(), kwargs=lambda w: {"pk": w.quota.pk, "report_pk": w.output_report.pk}, post_only=True
+        owners_object(superuser=FORBIDDEN),
+        kwargs=lambda w: {"pk": w.quota.pk, "report_pk": w.output_report.pk},
+        post_only=True,
     ),
-    "quotas:history": Entry(owners_page(superuser=OK)),
-    "my-payouts:list": Entry(owners_page(superuser=OK)),
+    "quotas:history": Entry(owners_page()),
+    "my-payouts:list": Entry(owners_page()),
     # Coordinator: supply.
     "supply:workshop-list": Entry(coordinators_list()),
     "supply:workshop-detail": Entry(coordinators_object(), kwargs=pk("workshop")),

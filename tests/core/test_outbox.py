@@ -212,3 +212,21 @@ def test_a_notification_waits_in_the_outbox_when_the_broker_is_down(
     assert notification.status == NotificationStatus.QUEUED
     assert work_delayed(notification)
     assert Notification.objects.count() == 1
+
+
+def test_coordinators_see_a_banner_on_every_page_while_work_has_waited_over_a_minute(
+    client_for, coordinator, owner, broker_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request_report(coordinator)
+    client = client_for(coordinator)
+    client.cookies["hamdeli_language"] = "en"
+    assert "has not been reachable since" not in client.get(reverse("home")).content.decode()  # just queued
+
+    OutboxMessage.objects.update(created_at=timezone.now() - dt.timedelta(minutes=5))
+
+    assert "Background work is delayed: the job queue has not been reachable since" in (
+        client.get(reverse("orders:list")).content.decode()
+    )
+    owner_page = client_for(owner).get(reverse("home")).content.decode()
+    assert 'data-testid="background-delayed"' not in owner_page  # owners are not bothered with it

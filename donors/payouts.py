@@ -65,13 +65,18 @@ class PlannedLine:
         return self.units * self.quota.piece_rate_rials
 
 
+WAITING_FOR_MONEY = "money"
+WAITING_FOR_SHEBA = "no_sheba"
+
+
 @dataclass(frozen=True)
 class WaitingLine:
-    """Payable units left out because the order does not hold the money for them."""
+    """Payable units left out: the order does not hold the money for them, or the bank has no account to pay."""
 
     quota: Quota
     units: int
     held_rials: int  # what the order could still spend on this quota when the batch was made
+    reason: str = WAITING_FOR_MONEY
 
     @property
     def amount_rials(self) -> int:
@@ -86,6 +91,7 @@ class WaitingLine:
             "units": self.units,
             "amount_rials": self.amount_rials,
             "held_rials": self.held_rials,
+            "reason": self.reason,
         }
 
 
@@ -183,6 +189,9 @@ def _plan_for(quotas: list[Quota], period_end: dt.date) -> PayoutPlan:
         if payable <= 0 or quota.piece_rate_rials <= 0:
             continue
         held = max(spendable[quota.order_id], 0)
+        if not quota.workshop.sheba:  # a transfer needs the account; the money stays with the order meanwhile
+            waiting.append(WaitingLine(quota=quota, units=payable, held_rials=held, reason=WAITING_FOR_SHEBA))
+            continue
         units = min(payable, held // quota.piece_rate_rials)
         if units > 0:
             lines.append(PlannedLine(quota=quota, units=units))
@@ -239,6 +248,14 @@ def payout_batch_create(*, period_start: dt.date, period_end: dt.date, actor: Us
     quotas = list(Quota.objects.select_related("order", "workshop").filter(pk__in=quota_ids).order_by("pk"))
     plan = _plan_for(quotas, period_end)
     if not plan.lines:
+        if plan.waiting and all(line.reason == WAITING_FOR_SHEBA for line in plan.waiting):
+            raise ValidationError(
+                _(
+                    "Nothing can be paid yet: %(units)s accepted units are waiting, but their workshops have no "
+                    "Sheba number on file."
+                )
+                % {"units": ui_number(sum(line.units for line in plan.waiting))}
+            )
         if plan.waiting:
             raise ValidationError(
                 _(

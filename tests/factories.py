@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.models import City, HealthCenter, HealthCenterKind, Product, Province, Role, User
 from core.roles import user_set_role_group
-from core.validators import national_id_with_check_digit
+from core.validators import national_id_with_check_digit, sheba_with_check_digits
 from donors.models import Donor, DonorKind, Pledge
 from orders.models import Order, OrderPriority, OrderStatus, Quota, QuotaStatus
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
@@ -91,6 +91,10 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     province = factory.LazyFunction(lambda: province("tehran"))
     city = factory.LazyAttribute(lambda o: City.objects.get(province=o.province, is_capital=True))
     address = "کوچه یکم"
+    # Verified workshops have given their account for payouts; one still signing up (pending) has not yet.
+    sheba = factory.LazyAttributeSequence(
+        lambda o, n: "" if o.status == WorkshopStatus.PENDING else sheba_with_check_digits(f"{n:022d}")
+    )
     status = WorkshopStatus.VERIFIED
 
 

@@ -131,6 +131,27 @@ def test_a_batch_whose_orders_hold_no_money_is_refused_and_says_units_wait(coord
         first_aban_batch(coordinator)
 
 
+def test_a_workshop_without_a_sheba_number_waits_and_the_others_are_paid(coordinator, quota):
+    no_account = factories.QuotaFactory(order=quota.order, quantity=100, workshop__sheba="")
+    pick_up(quota, 10, dt.date(2026, 11, 1), coordinator)
+    pick_up(no_account, 15, dt.date(2026, 11, 1), coordinator)
+
+    batch = first_aban_batch(coordinator)
+
+    assert [(line.workshop, line.units) for line in batch.lines.all()] == [(quota.workshop, 10)]
+    (waiting,) = batch.waiting
+    assert (waiting["workshop_name"], waiting["units"], waiting["reason"]) == (no_account.workshop.name, 15, "no_sheba")
+
+
+def test_a_batch_of_workshops_without_sheba_numbers_only_is_refused_and_says_why(coordinator, quota):
+    quota.workshop.sheba = ""
+    quota.workshop.save(update_fields=["sheba"])
+    pick_up(quota, 10, dt.date(2026, 11, 1), coordinator)
+
+    with pytest.raises(ValidationError, match="have no Sheba number on file"):
+        first_aban_batch(coordinator)
+
+
 def test_the_period_must_not_end_before_it_starts_nor_in_the_future(coordinator, quota):
     with pytest.raises(ValidationError):
         payout_batch_create(period_start=ABAN_30, period_end=ABAN_1, actor=coordinator)

@@ -125,6 +125,19 @@ def test_the_batch_page_says_which_units_wait_for_money(client_for, coordinator,
     assert "۱۵" in response.text  # the 15 units that wait
 
 
+def test_the_batch_page_says_a_workshop_without_a_sheba_number_waits_for_it(client_for, coordinator, quota, period):
+    no_account = factories.QuotaFactory(
+        order=quota.order, quantity=100, workshop__name="کارگاه نور", workshop__sheba=""
+    )
+    pick_up(no_account, 12, period[0], coordinator)
+    batch = payout_batch_create(period_start=period[0], period_end=period[1], actor=coordinator)
+
+    response = client_for(coordinator).get(reverse("payouts:detail", args=[batch.pk]))
+
+    assert "۱۲ عدد از کارگاه نور در انتظار پرداخت است: این کارگاه شماره شبا ثبت نکرده است" in response.text
+    assert batch.lines.get().workshop == quota.workshop
+
+
 def test_marking_paid_with_a_jalali_date_in_persian_digits_pays_once(client_for, coordinator, batch):
     client = client_for(coordinator)
     today = format_short(dt.date.today())

@@ -1,0 +1,578 @@
+"""Every Celery task may be delivered twice (acks_late, the outbox sweep) and must then do its work once.
+
+The registry decides what is checked: a task the worker knows that has no
+"delivered twice" scenario here fails the suite until someone writes one.
+Each scenario builds its world with factories, delivers the task twice with the
+same ids (each delivery in its own commit, as a worker would) and checks what a
+user would notice: one file, one message per person, one set of quotas. After
+the second delivery nothing at all may have changed: no row added or removed,
+no file rewritten, no SMS or email sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import inspect
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.core import mail
+from django.db import connection, connections
+from django.urls import reverse
+from django.utils import timezone
+
+from core import outbox
+from core import tasks as core_tasks
+from core.models import Notification, NotificationChannel, NotificationStatus, OutboxMessage
+from core.notifications import backends, notify
+from core.notifications.recipients import coordinators_of
+from core.outbox import FLUSH_GRACE
+from donors import receipts
+from donors.models import Receipt
+from donors.services import pledge_confirm
+from hamdeli.celery import app
+from orders.allocation_views import start_run
+from orders.models import (
+    AllocationRun,
+    AllocationRunStatus,
+    OrderStatus,
+    Quota,
+    QuotaStatus,
+    SheetBatch,
+    SheetBatchStatus,
+)
+from orders.sheet_tasks import sheet_batch_start
+from reports.models import ThematicReport, ThematicReportStatus
+from reports.tasks import thematic_report_start
+from workshops.models import WorkshopCapacity, WorkshopStatus
+
+from . import factories
+
+PROJECT = Path(__file__).resolve().parents[1]
+EVERY_DAY = 0b1111111  # reminders must not depend on the weekday the suite runs on
+# Nothing listens on port 9 (discard): connecting is refused at once, like a stopped Redis.
+UNREACHABLE_BROKER = "redis://127.0.0.1:9/0"
+
+
+def project_tasks() -> dict[str, object]:
+    """The tasks a worker registers (it imports every app's task modules), without Celery's own."""
+    app.loader.import_default_modules()
+    return {name: task for name, task in sorted(app.tasks.items()) if not name.startswith("celery.")}
+
+
+# --- Delivering twice -------------------------------------------------------------------------------------------
+
+
+def media_files() -> dict[str, str]:
+    """Every stored file under MEDIA_ROOT with a hash of its content."""
+    root = Path(django_settings.MEDIA_ROOT)
+    if not root.exists():
+        return {}
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def what_a_user_could_see() -> dict:
+    """Rows per table, stored files, SMS and emails sent so far."""
+    rows = {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
+    return {
+        "rows": rows,
+        "files": media_files(),
+        "sms": [(message.to, message.text) for message in backends.outbox],
+        "email": [(tuple(message.to), message.subject, message.body) for message in mail.outbox],
+    }
+
+
+@dataclass
+class World:
+    """What a scenario needs from pytest: commits, a logged-in client, the SMS outbox, monkeypatch."""
+
+    capture_on_commit: Callable
+    client_for: Callable
+    monkeypatch: pytest.MonkeyPatch
+    name: str = ""
+
+    @property
+    def sms(self) -> list:
+        return backends.outbox
+
+    def deliver(self, *ids: int | str):
+        """One delivery of the task under test, committed (its own on_commit work runs, as after a real commit)."""
+        with self.capture_on_commit(execute=True):
+            return app.tasks[self.name].apply(args=list(ids), throw=True).get()
+
+    def deliver_twice(self, *ids: int | str) -> tuple:
+        """Deliver the task twice with the same ids; the second delivery must change nothing at all."""
+        first = self.deliver(*ids)
+        seen = what_a_user_could_see()
+        second = self.deliver(*ids)
+        after = what_a_user_could_see()
+        for part in seen:
+            assert after[part] == seen[part], f"the second delivery of {self.name} changed {part}"
+        return first, second
+
+    @contextmanager
+    def broker_down(self):
+        """Tasks go to a real (non-eager) broker that is not running, as in production with Redis stopped."""
+        saved = app.conf.task_always_eager, app.conf.broker_url
+        app.conf.task_always_eager, app.conf.broker_url = False, UNREACHABLE_BROKER
+        try:
+            yield
+        finally:
+            app.conf.task_always_eager, app.conf.broker_url = saved
+
+
+def sent_to(outbox) -> list[str]:
+    return sorted(message.to for message in outbox)
+
+
+def funded_order(units: int):
+    order = factories.OrderFactory(
+        quantity=units, status=OrderStatus.FUNDED, needed_by=timezone.localdate() + dt.timedelta(days=30)
+    )
+    return factories.fund_order(order)
+
+
+def maker(rate: int):
+    workshop = factories.WorkshopFactory()
+    WorkshopCapacity.objects.create(workshop=workshop, product=factories.product(), units_per_day=rate)
+    return workshop
+
+
+def active_quota(**kwargs) -> Quota:
+    """An accepted quota of 100 units, none made yet, of a workshop that works every day."""
+    return factories.QuotaFactory(**{"workshop__working_weekdays": EVERY_DAY, **kwargs})
+
+
+# --- One scenario per task --------------------------------------------------------------------------------------
+
+
+def run_allocation_twice(world: World) -> None:
+    order = funded_order(units=100)
+    workshop = maker(rate=50)
+    coordinator = factories.CoordinatorFactory()
+    run = start_run(user=coordinator, province_codes=[], dry_run=False)
+
+    world.deliver_twice(run.pk)
+
+    run.refresh_from_db()
+    assert run.status == AllocationRunStatus.DONE
+    assert run.result["totals"]["allocated_units"] == 100
+    assert list(Quota.objects.values_list("order", "workshop", "quantity", "status")) == [
+        (order.pk, workshop.pk, 100, QuotaStatus.OFFERED)
+    ]
+    # No offer is announced twice (allocation runs currently leave the offer to the owner's inbox, no SMS).
+    announced = list(Notification.objects.filter(event="quota.offered").values_list("object_id", "recipient"))
+    assert len(announced) == len(set(announced)) <= 1
+    assert len(world.sms) == len(announced)
+    page = world.client_for(coordinator).get(reverse("orders:allocation-run", args=[run.pk])).content.decode()
+    assert page.count('data-testid="allocated-units"') == 1
+    assert 'data-testid="run-progress"' not in page
+
+
+def sheet_batch_render_twice(world: World) -> None:
+    day = timezone.localdate() + dt.timedelta(days=3)
+    coordinator = factories.CoordinatorFactory()
+    for _ in range(2):
+        factories.DeliveryLineFactory(delivery__planned_date=day)
+    batch = sheet_batch_start(user=coordinator, planned_date=day, province_code="tehran")
+
+    world.deliver_twice(batch.pk)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.total, batch.done, batch.failures) == (SheetBatchStatus.DONE, 2, 2, [])
+    assert list(media_files()) == [batch.file.name]  # one merged PDF, written once
+
+
+def thematic_report_generate_twice(world: World) -> None:
+    today = timezone.localdate()
+    coordinator = factories.CoordinatorFactory()
+    factories.QuotaFactory(produced_units=40)
+    report = thematic_report_start(
+        user=coordinator,
+        province=factories.province("tehran"),
+        period_start=today - dt.timedelta(days=30),
+        period_end=today,
+    )
+
+    world.deliver_twice(report.pk)
+
+    report.refresh_from_db()
+    assert (report.status, report.progress) == (ThematicReportStatus.DONE, 100)
+    assert sorted(media_files()) == sorted([report.pdf.name, report.xlsx.name])
+
+
+def receipt_generate_twice(world: World) -> None:
+    coordinator = factories.CoordinatorFactory()
+    pledge = factories.PledgeFactory(amount_rials=50_000_000)
+    pledge_confirm(
+        pledge=pledge,
+        actor=coordinator,
+        amount_received_rials=50_000_000,
+        bank_reference="REF-TWICE",
+        received_on=timezone.localdate(),
+    )
+    receipt = Receipt.objects.get(pledge=pledge)
+    assert not receipt.pdf  # the task (not run yet) makes the file
+
+    world.deliver_twice(receipt.pk)
+
+    receipt.refresh_from_db()
+    assert Receipt.objects.count() == 1
+    assert list(media_files()) == [receipt.pdf.name]
+    with receipt.pdf.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+
+
+def notification_send_twice(world: World) -> None:
+    user = factories.UserFactory()
+    (notification,) = notify(recipient=user, event="test.twice", text="پیام آزمایشی", dedupe_key="test-twice")
+
+    first, second = world.deliver_twice(notification.pk)
+
+    assert (first, second) == (NotificationStatus.SENT, "skipped")
+    assert [(message.to, message.text) for message in world.sms] == [(user.mobile, "پیام آزمایشی")]
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (NotificationStatus.SENT, 1)
+
+
+def outbox_flush_twice(world: World) -> None:
+    users = [factories.UserFactory(), factories.UserFactory()]
+    with world.broker_down(), world.capture_on_commit(execute=True):
+        for user in users:
+            notify(recipient=user, event="test.flush", text="پیام منتظر", dedupe_key=f"test-flush-{user.pk}")
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 2 and world.sms == []
+    OutboxMessage.objects.update(created_at=timezone.now() - FLUSH_GRACE - dt.timedelta(seconds=1))
+    handed_over = Counter()
+    send_task = app.tasks["core.tasks.notification_send"]
+    real_apply = send_task.apply
+
+    def apply(*, args, **kwargs):
+        handed_over[tuple(args)] += 1
+        return real_apply(args=args, **kwargs)
+
+    world.monkeypatch.setattr(send_task, "apply", apply)
+
+    first, second = world.deliver_twice()  # beat's sweep, twice (the broker is back: eager stands in for it)
+
+    assert (first["sent"], first["waiting"]) == (2, 0)
+    assert (second["sent"], second["waiting"]) == (0, 0)
+    assert sorted(handed_over.values()) == [1, 1]
+    assert sent_to(world.sms) == sorted(user.mobile for user in users)
+
+
+def owner_daily_reminders_twice(world: World) -> None:
+    silent = [active_quota(), active_quota()]
+    active_quota(status=QuotaStatus.OFFERED)  # nothing to report yet
+
+    first, second = world.deliver_twice()  # beat fired twice on the same evening
+
+    assert (first, second) == (2, 0)
+    assert sent_to(world.sms) == sorted(quota.workshop.owner.mobile for quota in silent)
+
+
+def quota_due_soon_alerts_twice(world: World) -> None:
+    behind = active_quota(
+        due_date=timezone.localdate() + dt.timedelta(days=2),
+        responded_at=timezone.now() - dt.timedelta(days=10),
+        produced_units=20,
+    )
+    active_quota(due_date=timezone.localdate() + dt.timedelta(days=2), produced_units=95)  # on pace: no alert
+    coordinators = [user.mobile for user in coordinators_of(behind.workshop.province_id)]
+    assert coordinators
+
+    world.deliver_twice()
+
+    assert sent_to(world.sms) == sorted([behind.workshop.owner.mobile, *coordinators])
+
+
+def coordinator_daily_digest_twice(world: World) -> None:
+    coordinator = factories.CoordinatorFactory()
+    other = factories.CoordinatorFactory(provinces=[factories.province("isfahan")])
+    factories.WorkshopFactory(status=WorkshopStatus.PENDING)  # one workshop waits for Tehran's coordinator
+    factories.WorkshopFactory(status=WorkshopStatus.PENDING, province=factories.province("isfahan"))
+
+    first, second = world.deliver_twice()  # beat fired twice on the same morning
+
+    assert (first, second) == (2, 0)
+    assert sent_to(world.sms) == sorted([coordinator.mobile, other.mobile])
+
+
+DELIVERED_TWICE: dict[str, Callable[[World], None]] = {
+    "core.tasks.notification_send": notification_send_twice,
+    "core.tasks.outbox_flush": outbox_flush_twice,
+    "donors.tasks.receipt_generate": receipt_generate_twice,
+    "donors.notification_tasks.coordinator_daily_digest": coordinator_daily_digest_twice,
+    "orders.tasks.run_allocation": run_allocation_twice,
+    "orders.sheet_tasks.sheet_batch_render": sheet_batch_render_twice,
+    "orders.notification_tasks.owner_daily_reminders": owner_daily_reminders_twice,
+    "orders.notification_tasks.quota_due_soon_alerts": quota_due_soon_alerts_twice,
+    "reports.tasks.thematic_report_generate": thematic_report_generate_twice,
+}
+
+
+@pytest.fixture
+def world(db, settings, tmp_path, django_capture_on_commit_callbacks, client_for, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    backends.outbox.clear()
+    yield World(capture_on_commit=django_capture_on_commit_callbacks, client_for=client_for, monkeypatch=monkeypatch)
+    backends.outbox.clear()
+
+
+@pytest.mark.parametrize("name", sorted(project_tasks()))
+def test_every_task_the_worker_knows_has_a_delivered_twice_case(name):
+    assert name in DELIVERED_TWICE, (
+        f"{name} has no 'delivered twice' scenario: add one to DELIVERED_TWICE in {Path(__file__).name}"
+    )
+
+
+def test_every_delivered_twice_case_names_a_task_the_worker_knows():
+    assert set(DELIVERED_TWICE) <= set(project_tasks())
+
+
+@pytest.mark.parametrize("name", sorted(DELIVERED_TWICE))
+def test_a_task_delivered_twice_does_its_work_once(name, world):
+    world.name = name
+    DELIVERED_TWICE[name](world)
+
+
+# --- A second delivery while the first is still running ---------------------------------------------------------
+# Tasks that claim their row (queued -> running) leave a row someone else has claimed alone.
+
+
+def allocation_already_running(world: World) -> None:
+    funded_order(units=100)
+    maker(rate=50)
+    run = start_run(user=factories.CoordinatorFactory(), province_codes=[], dry_run=False)
+    AllocationRun.objects.filter(pk=run.pk).update(status=AllocationRunStatus.RUNNING, progress=40)
+
+    world.deliver(run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.result) == (AllocationRunStatus.RUNNING, 40, {})
+    assert not Quota.objects.exists()
+    assert world.sms == []
+
+
+def sheet_batch_already_running(world: World) -> None:
+    day = timezone.localdate() + dt.timedelta(days=3)
+    factories.DeliveryLineFactory(delivery__planned_date=day)
+    batch = sheet_batch_start(user=factories.CoordinatorFactory(), planned_date=day, province_code="tehran")
+    SheetBatch.objects.filter(pk=batch.pk).update(status=SheetBatchStatus.RUNNING, total=1, done=0)
+
+    world.deliver(batch.pk)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.total, batch.done, batch.file.name) == (SheetBatchStatus.RUNNING, 1, 0, "")
+    assert media_files() == {}
+
+
+def thematic_report_already_running(world: World) -> None:
+    today = timezone.localdate()
+    report = thematic_report_start(
+        user=factories.CoordinatorFactory(), province=None, period_start=today - dt.timedelta(days=7), period_end=today
+    )
+    ThematicReport.objects.filter(pk=report.pk).update(status=ThematicReportStatus.RUNNING, progress=30)
+
+    world.deliver(report.pk)
+
+    report.refresh_from_db()
+    assert (report.status, report.progress, report.pdf.name) == (ThematicReportStatus.RUNNING, 30, "")
+    assert media_files() == {}
+
+
+WHILE_RUNNING: dict[str, Callable[[World], None]] = {
+    "orders.tasks.run_allocation": allocation_already_running,
+    "orders.sheet_tasks.sheet_batch_render": sheet_batch_already_running,
+    "reports.tasks.thematic_report_generate": thematic_report_already_running,
+}
+
+
+@pytest.mark.parametrize("name", sorted(WHILE_RUNNING))
+def test_a_second_delivery_while_the_first_is_still_running_does_nothing(name, world):
+    world.name = name
+    WHILE_RUNNING[name](world)
+
+
+# --- Twins at the same moment (PostgreSQL: row locks) ------------------------------------------------------------
+# Tasks that lock their row instead of claiming it: the twin waits for the lock, then finds the work done.
+
+
+def someone_waits_for_a_lock() -> bool:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0] > 0
+
+
+def deliver_twins_at_once(monkeypatch, name: str, ids: list, *, park: tuple[object, str]) -> tuple[list, list]:
+    """Two deliveries of ``name(*ids)`` in two threads; the first is parked inside ``park`` (module, function)
+    until the second waits for a lock (or has finished). Returns the results and how often ``park`` ran."""
+    module, function = park
+    real = getattr(module, function)
+    inside, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+    results: list = []
+    errors: list[BaseException] = []
+
+    def parked(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            inside.set()
+            release.wait(timeout=10)
+        return real(*args, **kwargs)
+
+    def deliver():
+        try:
+            results.append(app.tasks[name].apply(args=ids, throw=True).get())
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    monkeypatch.setattr(module, function, parked)
+    first, second = threading.Thread(target=deliver), threading.Thread(target=deliver)
+    first.start()
+    assert inside.wait(timeout=10)
+    second.start()
+    deadline, tick = time.monotonic() + 10, threading.Event()
+    while second.is_alive() and not someone_waits_for_a_lock() and time.monotonic() < deadline:
+        tick.wait(0.01)
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert not errors, errors
+    return results, calls
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks are PostgreSQL's; CI runs this on PostgreSQL"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_notification_delivered_twice_at_the_same_moment_is_sent_once(monkeypatch):
+    backends.outbox.clear()
+    user = factories.UserFactory()
+    notification = Notification.objects.create(
+        recipient=user,
+        channel=NotificationChannel.SMS,
+        phone=user.mobile,
+        event="test.twins",
+        text="یک بار",
+        dedupe_key="test-twins",
+    )
+
+    results, sends = deliver_twins_at_once(
+        monkeypatch, "core.tasks.notification_send", [notification.pk], park=(core_tasks, "deliver")
+    )
+
+    assert sorted(results) == sorted([NotificationStatus.SENT, "skipped"])
+    assert len(sends) == 1
+    assert [message.to for message in backends.outbox] == [user.mobile]
+    backends.outbox.clear()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_receipt_delivered_twice_at_the_same_moment_is_rendered_once(monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(outbox, "send", lambda message_id: True)  # the tasks below are the only deliveries
+    pledge = factories.PledgeFactory(amount_rials=50_000_000)
+    pledge_confirm(
+        pledge=pledge,
+        actor=factories.CoordinatorFactory(),
+        amount_received_rials=50_000_000,
+        bank_reference="REF-TWINS",
+        received_on=timezone.localdate(),
+    )
+    receipt = Receipt.objects.get(pledge=pledge)
+
+    results, renders = deliver_twins_at_once(
+        monkeypatch, "donors.tasks.receipt_generate", [receipt.pk], park=(receipts, "receipt_pdf")
+    )
+
+    assert results == [None, None]
+    assert len(renders) == 1
+    receipt.refresh_from_db()
+    assert list(media_files()) == [receipt.pdf.name]
+
+
+# --- Acknowledged late, stopped before Redis redelivers ---------------------------------------------------------
+
+
+def visibility_timeout() -> int:
+    return app.conf.broker_transport_options["visibility_timeout"]
+
+
+@pytest.mark.parametrize("name", sorted(project_tasks()))
+def test_every_task_is_acknowledged_only_after_it_has_run(name):
+    assert app.tasks[name].acks_late is True
+
+
+@pytest.mark.parametrize("name", sorted(project_tasks()))
+def test_every_task_is_stopped_before_redis_would_hand_it_to_another_worker(name):
+    task = app.tasks[name]
+    hard = task.time_limit or app.conf.task_time_limit
+    soft = task.soft_time_limit or app.conf.task_soft_time_limit
+    assert hard, f"{name} has no hard time limit"
+    assert hard < visibility_timeout()
+    assert soft is None or soft < hard  # the soft limit lets the task record its failure first
+
+
+def run_settings(**env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=PROJECT,
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "hamdeli.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_settings_refuse_a_visibility_timeout_not_above_the_time_limit():
+    result = run_settings(CELERY_VISIBILITY_TIMEOUT="100", CELERY_TASK_TIME_LIMIT="200")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT" in result.stderr
+
+
+def test_settings_accept_a_visibility_timeout_above_the_time_limit():
+    result = run_settings(CELERY_VISIBILITY_TIMEOUT="300", CELERY_TASK_TIME_LIMIT="200")
+    assert result.returncode == 0, result.stderr
+
+
+# --- Tasks take ids ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(project_tasks()))
+def test_every_task_takes_ids_not_model_instances(name):
+    """A model instance pickled into the queue is stale by the time the worker runs; ids are read fresh."""
+    signature = inspect.signature(app.tasks[name].run, eval_str=True)  # a bound task's ``self`` is already bound
+    for parameter in signature.parameters.values():
+        assert parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD), (
+            f"{name}({parameter.name}): a task takes named ids, not *args/**kwargs"
+        )
+        assert parameter.annotation in (int, str, int | str), (
+            f"{name}({parameter.name}: {parameter.annotation}) must take an id (int or str)"
+        )

@@ -38,6 +38,32 @@ class AllocationScopeForm(forms.Form):
         return sorted(user.provinces.values_list("code", flat=True))
 
 
+def _run_readable(run: AllocationRun, user, province_codes: set[str]) -> bool:
+    if run.created_by_id == user.pk:
+        return True
+    return bool(run.province_codes) and set(run.province_codes) <= province_codes
+
+
+def run_visible_to(run: AllocationRun, user) -> bool:
+    """Her own runs, and colleagues' runs whose provinces she all covers; national coordinators see every run.
+
+    A run's page lists the orders and workshops of its provinces, so a run that
+    reaches one province she does not cover (or the whole country) is not hers to read.
+    """
+    if sees_all_provinces(user):
+        return True
+    return _run_readable(run, user, set(user.provinces.values_list("code", flat=True)))
+
+
+def runs_visible_to(user, *, limit: int = 10) -> list[AllocationRun]:
+    """Her most recent readable runs, newest first (the scope test is on a JSON list, so it is done here)."""
+    runs = AllocationRun.objects.order_by("-created_at", "-pk")
+    if sees_all_provinces(user):
+        return list(runs[:limit])
+    codes = set(user.provinces.values_list("code", flat=True))
+    return [run for run in runs[:200] if _run_readable(run, user, codes)][:limit]
+
+
 @transaction.atomic
 def start_run(*, user, province_codes: list[str], dry_run: bool) -> AllocationRun:
     """Record a run and queue its task once the row is committed (the worker must be able to read it)."""
@@ -53,7 +79,7 @@ class AllocationDeskView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", AllocationScopeForm(user=self.request.user))
-        context["runs"] = AllocationRun.objects.filter(created_by=self.request.user)[:10]
+        context["runs"] = runs_visible_to(self.request.user)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -76,10 +102,10 @@ class AllocationRunView(RoleRequiredMixin, TemplateView):
     template_name = "orders/allocation/run.html"
 
     def get_run(self) -> AllocationRun:
-        runs = AllocationRun.objects.all()
-        if not self.request.user.is_superuser:
-            runs = runs.filter(created_by=self.request.user)
-        return get_object_or_404(runs, pk=self.kwargs["pk"])
+        run = get_object_or_404(AllocationRun, pk=self.kwargs["pk"])
+        if not run_visible_to(run, self.request.user):
+            raise Http404
+        return run
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import get_language
@@ -10,7 +11,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core.models import Province, Role
-from core.scoping import RoleRequiredMixin, scope_by_province
+from core.scoping import RoleRequiredMixin, scope_by_province, sees_all_provinces
 
 from .delivery_sheet import delivery_sheet_pdf
 from .models import Delivery, SheetBatch, SheetBatchStatus
@@ -66,10 +67,15 @@ def province_names() -> dict[str, str]:
 
 
 def batches_visible_to(user):
-    """A batch is its requester's (it holds the sheets of her provinces); superusers see all."""
-    if user.is_superuser:
+    """Her own batches, and colleagues' batches of one province she covers; national coordinators see all.
+
+    A batch of "all my provinces" holds the sheets of its requester's provinces,
+    which a colleague may not cover, so it stays its requester's.
+    """
+    if sees_all_provinces(user):
         return SheetBatch.objects.all()
-    return SheetBatch.objects.filter(created_by=user)
+    covered = Q(province_code__in=user.provinces.values("code")) & ~Q(province_code="")
+    return SheetBatch.objects.filter(Q(created_by=user) | covered)
 
 
 class SheetBatchListView(RoleRequiredMixin, ListView):

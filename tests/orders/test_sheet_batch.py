@@ -154,6 +154,18 @@ def test_a_batch_and_its_file_are_only_for_their_requester(client_for, coordinat
     assert batch not in other.get(reverse("sheets:batch-list")).context["batches"]
 
 
+def test_a_colleague_of_the_same_province_finds_the_batch_but_not_one_of_all_the_requesters_provinces(
+    client_for, coordinator, tehran_day
+):
+    tehran_batch = start(coordinator, province_code="tehran")
+    all_mine = start(coordinator)  # "all my provinces": sheets of provinces a colleague may not cover
+    colleague = client_for(factories.CoordinatorFactory())
+
+    assert colleague.get(reverse("sheets:batch-detail", args=[tehran_batch.pk])).status_code == 200
+    assert list(colleague.get(reverse("sheets:batch-list")).context["batches"]) == [tehran_batch]
+    assert colleague.get(reverse("sheets:batch-detail", args=[all_mine.pk])).status_code == 404
+
+
 def test_another_provinces_batch_holds_none_of_her_sheets(other_coordinator, tehran_day):
     batch = start(other_coordinator)
     assert batch.total == 1  # the Isfahan delivery only

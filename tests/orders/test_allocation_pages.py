@@ -1,0 +1,44 @@
+"""The allocation desk: which runs a coordinator finds on it and may open."""
+
+from django.urls import reverse
+
+from orders.models.allocation_runs import AllocationRun, AllocationRunStatus
+
+from .. import factories
+
+
+def finished_run(user, provinces: list[str]) -> AllocationRun:
+    return AllocationRun.objects.create(
+        created_by=user, province_codes=provinces, dry_run=True, status=AllocationRunStatus.DONE, result={}
+    )
+
+
+def test_a_colleague_of_the_same_province_finds_and_opens_the_run(client_for, coordinator):
+    run = finished_run(coordinator, ["tehran"])
+    colleague = client_for(factories.CoordinatorFactory())
+
+    assert list(colleague.get(reverse("orders:allocation")).context["runs"]) == [run]
+    assert colleague.get(reverse("orders:allocation-run", args=[run.pk])).status_code == 200
+
+
+def test_a_run_reaching_a_province_she_does_not_cover_is_not_hers_to_open(client_for, coordinator):
+    two_provinces = factories.CoordinatorFactory(provinces=[factories.province("tehran"), factories.province("alborz")])
+    run = finished_run(two_provinces, ["alborz", "tehran"])
+    country = finished_run(factories.CoordinatorFactory(is_national=True, provinces=[]), [])
+    client = client_for(coordinator)
+
+    assert client.get(reverse("orders:allocation")).context["runs"] == []
+    assert client.get(reverse("orders:allocation-run", args=[run.pk])).status_code == 404
+    assert client.get(reverse("orders:allocation-run", args=[country.pk])).status_code == 404
+
+
+def test_a_national_coordinator_sees_every_run_newest_first(client_for, coordinator, national_coordinator):
+    older = finished_run(coordinator, ["tehran"])
+    newer = finished_run(factories.CoordinatorFactory(provinces=[factories.province("isfahan")]), ["isfahan"])
+
+    assert client_for(national_coordinator).get(reverse("orders:allocation")).context["runs"] == [newer, older]
+
+
+def test_her_own_run_of_the_whole_country_stays_hers(client_for, national_coordinator):
+    run = finished_run(national_coordinator, [])
+    assert client_for(national_coordinator).get(reverse("orders:allocation-run", args=[run.pk])).status_code == 200

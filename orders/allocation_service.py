@@ -37,6 +37,7 @@ from .allocation.checker import check_plan
 from .allocation.model import ExistingLoad, Options, OrderDemand, Plan, WorkshopSupply
 from .funding import unallocated_releasable_units, with_unit_totals
 from .models import Order, OrderStatus, Quota, QuotaStatus
+from .notifications import notify_quotas_offered
 from .rebalance import Release, quota_release_remainder, releases_due
 
 # Orders whose funded part may still be split into quotas.
@@ -280,6 +281,7 @@ def _write_quotas(result: AllocationResult, actor: User | None) -> list[Quota]:
         changes=lambda quota: {"quantity": [None, quota.quantity]},
         note="allocation",
     )
+    notify_quotas_offered(created)
     return created
 
 

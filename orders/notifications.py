@@ -39,6 +39,33 @@ def notify_quota_offered(quota: Quota) -> None:
     )
 
 
+def notify_quotas_offered(quotas: list[Quota]) -> None:
+    """An allocation run's offers: one message per owner, naming the quota, or the count when she has several."""
+    by_owner: dict[int, list[Quota]] = {}
+    for quota in quotas:
+        by_owner.setdefault(quota.workshop.owner_id, []).append(quota)
+    owners = User.objects.in_bulk(list(by_owner))
+    for owner_id, offered in by_owner.items():
+        if len(offered) == 1:
+            offered[0].workshop.owner = owners[owner_id]
+            notify_quota_offered(offered[0])
+            continue
+        # fa: همدلی: %(count)s سهمیه تازه منتظر پاسخ شماست. %(link)s
+        text = _("Hamdeli: %(count)s new quotas wait for your answer. %(link)s") % {
+            "count": persian_number(len(offered)),
+            "link": absolute_url(reverse("quotas:inbox")),
+        }
+        pks = sorted(quota.pk for quota in offered)
+        notify(
+            recipient=owners[owner_id],
+            event="quota.offered",
+            text=text,
+            # The run's quotas of this owner are new rows: their first and last ids name this offer uniquely.
+            dedupe_key=f"quotas.offered:{pks[0]}-{pks[-1]}:{len(pks)}",
+            obj=offered[0],
+        )
+
+
 def notify_quota_due_soon(quota: Quota) -> None:
     """Due in two days and behind pace: the owner and the coordinators of the workshop's province."""
     values = {

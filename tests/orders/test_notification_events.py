@@ -16,8 +16,9 @@ from core.notifications.recipients import coordinators_of
 from core.notifications.texts import persian_date, persian_number
 from core.site import absolute_url
 from core.tasks import notification_send
+from orders.allocation_service import allocation_commit
 from orders.deliveries import delivery_dispatch
-from orders.models import DeliveryStatus, OutputReport, QuotaStatus
+from orders.models import DeliveryStatus, OrderStatus, OutputReport, QuotaStatus
 from orders.notification_tasks import owner_daily_reminders, quota_due_soon_alerts
 from orders.quotas import quota_offer
 from orders.receiving import ReceivedLine, delivery_confirm
@@ -62,6 +63,40 @@ def test_an_offered_quota_is_announced_to_the_owner_with_its_size_date_and_link(
     assert persian_number(250) in message.text and persian_date(due) in message.text
     assert absolute_url(reverse("quotas:detail", args=[quota.pk])) in message.text
     assert Notification.objects.get().event == "quota.offered"
+
+
+def allocation_world(orders: int) -> tuple:
+    """``orders`` funded Tehran orders of 100 units each and one workshop able to make them all."""
+    workshop = factories.WorkshopCapacityFactory(units_per_day=500).workshop
+    for _ in range(orders):
+        order = factories.OrderFactory(quantity=100, status=OrderStatus.OPEN)
+        factories.fund_order(order)
+    return workshop
+
+
+def test_an_allocation_run_announces_its_offer_to_the_owner(outbox, coordinator, django_capture_on_commit_callbacks):
+    workshop = allocation_world(orders=1)
+    with commit(django_capture_on_commit_callbacks):
+        result = allocation_commit(actor=coordinator, provinces=None)
+
+    (quota,) = result.quotas
+    (message,) = outbox
+    assert message.to == workshop.owner.mobile
+    assert absolute_url(reverse("quotas:detail", args=[quota.pk])) in message.text
+
+
+def test_an_owner_offered_several_quotas_by_one_run_gets_one_message_with_their_count(
+    outbox, coordinator, django_capture_on_commit_callbacks
+):
+    workshop = allocation_world(orders=3)
+    with commit(django_capture_on_commit_callbacks):
+        result = allocation_commit(actor=coordinator, provinces=None)
+
+    assert len(result.quotas) == 3
+    (message,) = outbox
+    assert message.to == workshop.owner.mobile
+    assert persian_number(3) in message.text
+    assert absolute_url(reverse("quotas:inbox")) in message.text
 
 
 def test_no_message_when_the_offer_is_rolled_back(outbox, coordinator, django_capture_on_commit_callbacks):

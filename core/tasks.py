@@ -67,7 +67,9 @@ def notification_send(self, notification_id: int) -> str:
 
 @shared_task(acks_late=True)
 def outbox_flush() -> dict[str, int]:
-    """Beat, every minute: send the background work that waited in the outbox while the broker was down."""
+    """Beat, every minute: queue again the work whose task died mid-way, then send what waited for the broker."""
     from .outbox import flush
+    from .task_claims import requeue_abandoned
 
-    return flush()
+    requeued = requeue_abandoned()
+    return {**flush(), "requeued": requeued}

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.outbox import enqueue
 from core.scoping import scope_by_province
+from core.task_claims import claim
 
 from .delivery_sheet import delivery_sheet_pdf
 from .models import Delivery, DeliveryStatus, SheetBatch, SheetBatchStatus
@@ -66,9 +67,7 @@ def batch_file_name(batch: SheetBatch) -> str:
 @shared_task(acks_late=True)
 def sheet_batch_render(batch_id: int) -> None:
     """Render a queued batch; a second delivery of the same task (or a finished batch) does nothing."""
-    claimed = SheetBatch.objects.filter(pk=batch_id, status=SheetBatchStatus.QUEUED).update(
-        status=SheetBatchStatus.RUNNING
-    )
+    claimed = claim(SheetBatch, batch_id, queued=SheetBatchStatus.QUEUED, running=SheetBatchStatus.RUNNING)
     if not claimed:
         return
     batch = SheetBatch.objects.select_related("created_by").get(pk=batch_id)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import Province
+from core.task_claims import claim
 
 # Celery's autodiscovery imports only ``<app>.tasks``: import the other task modules so workers register them.
 from . import notification_tasks, sheet_tasks  # noqa: F401
@@ -22,8 +23,8 @@ logger = logging.getLogger(__name__)
 @shared_task(acks_late=True)
 def run_allocation(run_id: int) -> None:
     """Run a queued allocation preview or commit; a second delivery of the same run does nothing."""
-    claimed = AllocationRun.objects.filter(pk=run_id, status=AllocationRunStatus.QUEUED).update(
-        status=AllocationRunStatus.RUNNING, progress=1
+    claimed = claim(
+        AllocationRun, run_id, queued=AllocationRunStatus.QUEUED, running=AllocationRunStatus.RUNNING, progress=1
     )
     if not claimed:
         return  # already running or finished (the broker delivered it twice)

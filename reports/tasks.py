@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core.jalali import format_long
 from core.models import Province
 from core.outbox import enqueue
+from core.task_claims import claim
 
 from .models import ThematicReport, ThematicReportStatus
 from .thematic import thematic_data
@@ -92,8 +93,13 @@ def _generate(report: ThematicReport) -> None:
 @shared_task(acks_late=True)
 def thematic_report_generate(report_id: int) -> None:
     """Make a queued report's files; a finished or already running report is left alone."""
-    claimed = ThematicReport.objects.filter(pk=report_id, status=ThematicReportStatus.QUEUED).update(
-        status=ThematicReportStatus.RUNNING, progress=5, message=""
+    claimed = claim(
+        ThematicReport,
+        report_id,
+        queued=ThematicReportStatus.QUEUED,
+        running=ThematicReportStatus.RUNNING,
+        progress=5,
+        message="",
     )
     if not claimed:
         return

@@ -30,6 +30,8 @@ class AllocationRun(models.Model):
     message = models.CharField(_("message"), max_length=400, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # When a task took the row (queued -> running); see core.task_claims for rows whose task died.
+    claimed_at = models.DateTimeField(_("claimed by a worker at"), null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -227,6 +227,8 @@ class SheetBatch(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When a task took the row (queued -> running); see core.task_claims for rows whose task died.
+    claimed_at = models.DateTimeField(_("claimed by a worker at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("sheet batch")

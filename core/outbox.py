@@ -61,25 +61,34 @@ def enqueue(task: Task, *args: int | str, obj: models.Model | None = None, robus
 
 def send(message_id: int) -> bool:
     """Hand one message to the broker; False (and the message left waiting) when the broker is unreachable."""
-    message = OutboxMessage.objects.filter(pk=message_id).first()
-    if message is None or message.sent_at is not None:
-        return True
-    task = task_named(message.task_name)
     if current_app.conf.task_always_eager:
-        _mark_sent(message.pk)
-        task.apply(args=message.args, throw=current_app.conf.task_eager_propagates)
+        message = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).first()
+        if message is not None:
+            _mark_sent(message.pk)
+            task_named(message.task_name).apply(args=message.args, throw=current_app.conf.task_eager_propagates)
         return True
-    try:
-        # A fresh connection per hand-over: a pooled one may point at a Redis that has restarted since.
-        with current_app.connection_for_write() as connection:
-            task.apply_async(args=message.args, connection=connection, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
-    except (BrokerError, OSError) as exc:
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            attempts=F("attempts") + 1, last_error=(str(exc) or exc.__class__.__name__)[:500]
+    with transaction.atomic():
+        # Locked while it is handed over: two sweeps at once (or a sweep and the request) send it once.
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, sent_at__isnull=True)
+            .first()
         )
-        logger.warning("broker unreachable, %s stays in the outbox: %s", message, exc)
-        return False
-    _mark_sent(message.pk)
+        if message is None:
+            return True  # sent already, or being sent by someone else right now
+        try:
+            # A fresh connection per hand-over: a pooled one may point at a Redis that has restarted since.
+            with current_app.connection_for_write() as connection:
+                task_named(message.task_name).apply_async(
+                    args=message.args, connection=connection, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+                )
+        except (BrokerError, OSError) as exc:
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                attempts=F("attempts") + 1, last_error=(str(exc) or exc.__class__.__name__)[:500]
+            )
+            logger.warning("broker unreachable, %s stays in the outbox: %s", message, exc)
+            return False
+        _mark_sent(message.pk)
     return True
 
 

@@ -19,7 +19,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Sum
 
 from core.audit import log_action
 from orders.models import Delivery, DeliveryLine, DeliveryStatus, Order, Quota, QuotaStatus
@@ -71,8 +71,29 @@ class _Queue:
         return taken
 
 
+# The last replay of this process and the ledger it read: (last id, entry count, rials moved).
+_last_replay: tuple[tuple[int, int, int], dict[int, PledgeMoney]] | None = None
+
+
 def attribute_ledger() -> dict[int, PledgeMoney]:
-    """Replay the whole ledger and return, per pledge, where its money is (see the module docstring)."""
+    """Per pledge, where its money is (see the module docstring); the result must be treated as read-only.
+
+    The ledger is append-only, so its last id, entry count and sum name its
+    content: a donor's page replays it only when an entry was added since the
+    last replay of this process. Inside a transaction (a payout batch being
+    paid, tests) it always replays: what it reads there may still roll back.
+    """
+    global _last_replay
+    if transaction.get_connection().in_atomic_block:
+        return _replay_ledger()
+    totals = LedgerEntry.objects.aggregate(last=Max("pk"), count=Count("pk"), rials=Sum("amount_rials"))
+    version = (totals["last"] or 0, totals["count"], totals["rials"] or 0)
+    if _last_replay is None or _last_replay[0] != version:
+        _last_replay = (version, _replay_ledger())
+    return _last_replay[1]
+
+
+def _replay_ledger() -> dict[int, PledgeMoney]:
     queues: dict[Account, _Queue] = defaultdict(_Queue)
     money: dict[int, PledgeMoney] = defaultdict(PledgeMoney)
 

@@ -113,3 +113,23 @@ def test_a_donor_without_received_money_sees_no_trace(client_for, order):
     pledge = factories.PledgeFactory(order=order, amount_rials=6_000_000)
     response = client_for(pledge.donor.user).get(reverse("giving:mine"))
     assert 'data-testid="trace"' not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_donors_page_shows_money_confirmed_after_her_last_visit(client):
+    """Outside a transaction the replay is kept between visits; a new ledger entry must still show at once."""
+    from core.persian import to_persian_digits
+
+    order = factories.OrderFactory(quantity=1000, status=OrderStatus.OPEN)
+    donor = factories.DonorFactory()
+    client.force_login(donor.user)
+    _confirm(factories.PledgeFactory(donor=donor, order=order, amount_rials=MASK_COST * 30))
+    first_visit = client.get(reverse("giving:mine")).content.decode()
+    assert to_persian_digits(f"{MASK_COST * 30:,}".replace(",", "٬")) in first_visit
+
+    _confirm(factories.PledgeFactory(donor=donor, order=order, amount_rials=MASK_COST * 7))
+    second_visit = client.get(reverse("giving:mine")).content.decode()
+
+    assert second_visit.count('data-testid="my-pledge"') == 2
+    assert second_visit.count('data-testid="trace-order"') == 2  # the new money is traced to the order too
+    assert attribute_ledger() is attribute_ledger()  # nothing changed between these two reads: no replay

@@ -187,11 +187,14 @@ def main() -> int:
             "queries_independent_of_rows": all(p["query_count_independent"] for p in pages),
             "p50_at_most_3x_floor": all(p["p50_within_target"] for p in pages),
             "all_pages_200": all(p["status"] == 200 for p in pages),
-            "missed": [
-                {"page": p["page"], "queries": not p["query_count_independent"], "latency": not p["p50_within_target"]}
+            "missed": {
+                p["page"]: [
+                    *(["query count grows with rows"] if not p["query_count_independent"] else []),
+                    *([f"p50 is {p['ratio_p50_to_floor']}x the floor"] if not p["p50_within_target"] else []),
+                ]
                 for p in pages
                 if not (p["query_count_independent"] and p["p50_within_target"])
-            ],
+            },
         },
         "integrity_check": {"passed": integrity_code == 0, "output": integrity_output[-2000:]},
         "ledger_check": {"passed": ledger_code == 0, "output": ledger_output[-2000:]},

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -54,13 +55,41 @@ class WorkCalendar:
         return not any(start <= day <= end for start, end in self.closed)
 
     def working_days(self, first: dt.date, last: dt.date) -> int:
-        """Working days from ``first`` to ``last``, both included (0 when last < first)."""
-        count = 0
-        day = first
-        while day <= last:
-            count += self.is_working_day(day)
-            day += dt.timedelta(days=1)
+        """Working days from ``first`` to ``last``, both included (0 when last < first).
+
+        Counted by arithmetic, not day by day: the dashboard asks this for
+        thousands of quotas spanning weeks on every request.
+        """
+        if last < first:
+            return 0
+        count = _weekdays_in(self.weekday_mask, first, last)
+        for start, end in _merged(self.closed):
+            overlap_first, overlap_last = max(start, first), min(end, last)
+            if overlap_first <= overlap_last:
+                count -= _weekdays_in(self.weekday_mask, overlap_first, overlap_last)
         return count
+
+
+def _weekdays_in(mask: int, first: dt.date, last: dt.date) -> int:
+    """Days from ``first`` to ``last`` (both included, last >= first) whose weekday is in ``mask``."""
+    weeks, rest = divmod((last - first).days + 1, 7)
+    count = weeks * (mask & 0x7F).bit_count()
+    start = first.weekday()
+    return count + sum(1 for offset in range(rest) if mask & (1 << ((start + offset) % 7)))
+
+
+@lru_cache(maxsize=4096)
+def _merged(ranges: tuple[tuple[dt.date, dt.date], ...]) -> tuple[tuple[dt.date, dt.date], ...]:
+    """Closed ranges sorted and joined where they overlap or touch, so no day is taken off twice."""
+    merged: list[list[dt.date]] = []
+    for start, end in sorted(ranges):
+        if end < start:
+            continue
+        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((start, end) for start, end in merged)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,9 @@
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from workshops.calendar import (
     DEFAULT_WEEKDAY_MASK,
     FRIDAY,
@@ -91,3 +94,25 @@ def test_at_risk_quotas_are_listed_earliest_due_first():
     late = Load("late", NEXT_SATURDAY, MASK, 1)
     early = Load("early", SUNDAY_AFTER, MASK, 1)
     assert at_risk([late, early], {GOWN: 10}) == ["early", "late"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    mask=st.integers(min_value=0, max_value=0x7F),
+    first=st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2027, 12, 31)),
+    span=st.integers(min_value=-3, max_value=120),
+    closed=st.lists(
+        st.tuples(
+            st.dates(min_value=dt.date(2025, 12, 1), max_value=dt.date(2028, 1, 31)),
+            st.integers(min_value=-2, max_value=40),
+        ),
+        max_size=4,
+    ),
+)
+def test_working_days_are_the_working_days_counted_one_by_one(mask, first, span, closed):
+    calendar = WorkCalendar(mask, tuple((start, start + dt.timedelta(days=length)) for start, length in closed))
+    last = first + dt.timedelta(days=span)
+    one_by_one = sum(
+        calendar.is_working_day(first + dt.timedelta(days=offset)) for offset in range((last - first).days + 1)
+    )
+    assert calendar.working_days(first, last) == one_by_one

@@ -110,9 +110,7 @@ class BoardView(FilterView):
         return board_orders()
 
     def get_context_data(self, **kwargs):
-        campaigns = list(active_campaigns())
-        for campaign in campaigns:
-            campaign.received = ledger.campaign_received(campaign.pk)
+        campaigns = list(active_campaigns().annotate(received=ledger.campaign_received_expression()))
         return super().get_context_data(campaigns=campaigns, **kwargs)
 
 

@@ -82,6 +82,18 @@ def campaign_received(campaign_id: int) -> int:
     return _sum(to_campaign_id=campaign_id)
 
 
+def campaign_received_expression() -> Coalesce:
+    """``campaign_received`` as an expression on ``Campaign`` rows: a list of campaigns in one query."""
+    totals = (
+        LedgerEntry.objects.filter(to_campaign=OuterRef("pk"))
+        .order_by()
+        .values("to_campaign")
+        .annotate(total=Sum("amount_rials"))
+        .values("total")
+    )
+    return Coalesce(Subquery(totals, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
+
+
 def campaign_balance(campaign_id: int) -> int:
     """Funds the campaign still holds: received − applied to orders − refunded."""
     return _sum(to_campaign_id=campaign_id) - _sum(from_campaign_id=campaign_id)

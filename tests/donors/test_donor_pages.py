@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Role, User
@@ -84,6 +86,34 @@ def test_anyone_can_browse_the_board_and_see_an_open_orders_gap_in_persian_digit
     assert fa(gap) in page
     assert fa(900) in page  # the units the gap pays for
     assert reverse("giving:pledge-order", args=[order.pk]) in page
+
+
+def test_the_board_shows_each_campaigns_money_and_costs_the_same_queries_for_one_campaign_as_for_four(
+    client, coordinator
+):
+    campaigns = [factories.CampaignFactory(name=f"پویش {n}") for n in range(4)]
+    for number, campaign in enumerate(campaigns, start=1):
+        pledge = factories.PledgeFactory(order=None, campaign=campaign, amount_rials=number * 1_000_000)
+        pledge_confirm(
+            pledge=pledge,
+            actor=coordinator,
+            amount_received_rials=pledge.amount_rials,
+            bank_reference=f"REF-C{number}",
+            received_on=dt.date(2026, 11, 28),
+        )
+
+    def queries_with(running: int) -> tuple[int, str]:
+        for campaign in campaigns[running:]:
+            campaign.starts_on = campaign.ends_on = dt.date(2020, 1, 1)  # over: not on the board
+            campaign.save(update_fields=["starts_on", "ends_on"])
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("giving:board")).content.decode()
+        return len(captured), page
+
+    four, page = queries_with(4)
+    assert all(fa(number * 1_000_000) in page for number in range(1, 5))
+    one, _ = queries_with(1)
+    assert one == four
 
 
 def test_the_board_gap_is_the_gap_pledging_enforces(coordinator, donor):

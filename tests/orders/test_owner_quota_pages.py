@@ -5,6 +5,8 @@ import re
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,6 +73,22 @@ def test_inbox_shows_accepted_quota_progress_with_a_progress_bar_and_behind_badg
     assert "Behind pace" in response.text
     assert "Working days left" in response.text
     assert 'style="' not in response.text
+
+
+def test_the_inbox_costs_the_same_queries_for_one_accepted_quota_as_for_five(client_for, workshop):
+    """A workshop with days off: each quota's progress reads the calendar, which must not cost a query each."""
+    today = timezone.localdate()
+    workshop.unavailable_ranges.create(start_date=today + dt.timedelta(days=3), end_date=today + dt.timedelta(days=5))
+    client = client_for(workshop.owner)
+
+    def queries_with(accepted: int) -> int:
+        while workshop.quotas.count() < accepted:
+            factories.QuotaFactory(workshop=workshop, responded_at=timezone.now() - dt.timedelta(days=2))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("quotas:inbox")).status_code == 200
+        return len(captured)
+
+    assert queries_with(1) == queries_with(5)
 
 
 def test_declined_quotas_are_listed_in_the_collapsed_history(client_for, workshop):

@@ -10,8 +10,8 @@ from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from core.models import User
-from workshops.calendar import Load, loads_at_risk
-from workshops.models import Workshop
+from workshops.calendar import Load, WorkCalendar, loads_at_risk
+from workshops.models import Workshop, WorkshopUnavailability
 
 from .models import Quota, QuotaStatus
 
@@ -45,30 +45,67 @@ class QuotaProgress:
 def quota_progress(quota: Quota, today: dt.date | None = None) -> QuotaProgress:
     """How an accepted quota is going, in working days of its workshop's calendar."""
     today = today or timezone.localdate()
-    calendar = quota.workshop.work_calendar()
-    started = timezone.localtime(quota.responded_at).date() if quota.responded_at else today
-    total_days = max(calendar.working_days(started, quota.due_date), 1)
+    return pace(
+        calendar=quota.workshop.work_calendar(),
+        started=timezone.localtime(quota.responded_at).date() if quota.responded_at else today,
+        due_date=quota.due_date,
+        target_units=quota.target_units,
+        produced_units=quota.produced_units,
+        today=today,
+    )
+
+
+def pace(
+    *,
+    calendar: WorkCalendar,
+    started: dt.date,
+    due_date: dt.date,
+    target_units: int,
+    produced_units: int,
+    today: dt.date,
+) -> QuotaProgress:
+    """``quota_progress`` on plain values, for lists of thousands of quotas read with ``values_list``."""
+    total_days = max(calendar.working_days(started, due_date), 1)
     elapsed = min(calendar.working_days(started, today), total_days)
-    left = calendar.working_days(today, quota.due_date)
-    target = max(quota.target_units, 1)
+    left = calendar.working_days(today, due_date)
+    target = max(target_units, 1)
     expected_pace = target / total_days
-    actual_pace = quota.produced_units / elapsed if elapsed else 0.0
+    actual_pace = produced_units / elapsed if elapsed else 0.0
     expected_by_now = min(target, math.floor(expected_pace * elapsed))
     # Judge "behind" on finished days only: on the day she accepts, nothing is late yet.
     finished_days = min(calendar.working_days(started, today - dt.timedelta(days=1)), total_days)
     expected_by_yesterday = min(target, math.floor(expected_pace * finished_days))
     return QuotaProgress(
-        produced=quota.produced_units,
-        remaining=quota.remaining_units,
-        percent=min(100, round(100 * quota.produced_units / target)),
+        produced=produced_units,
+        remaining=max(target_units - produced_units, 0),
+        percent=min(100, round(100 * produced_units / target)),
         working_days_total=total_days,
         working_days_elapsed=elapsed,
         working_days_left=left,
         expected_pace=round(expected_pace, 1),
         actual_pace=round(actual_pace, 1),
         expected_by_now=expected_by_now,
-        behind=quota.produced_units < expected_by_yesterday,
+        behind=produced_units < expected_by_yesterday,
     )
+
+
+def work_calendars(weekday_masks: dict[int, int], first: dt.date, last: dt.date) -> dict[int, WorkCalendar]:
+    """Calendars of many workshops (``{workshop id: weekday mask}``) for days between ``first`` and ``last``.
+
+    One query: the closed ranges that overlap the window (a short table), so
+    the thousands of workshop ids need not travel in an ``IN`` list.
+    """
+    closed: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    ranges = WorkshopUnavailability.objects.filter(start_date__lte=last, end_date__gte=first).values_list(
+        "workshop_id", "start_date", "end_date"
+    )
+    for workshop_id, start, end in ranges:
+        if workshop_id in weekday_masks:
+            closed.setdefault(workshop_id, []).append((start, end))
+    return {
+        workshop_id: WorkCalendar(mask, tuple(closed.get(workshop_id, ())))
+        for workshop_id, mask in weekday_masks.items()
+    }
 
 
 def quotas_at_risk(workshop: Workshop, today: dt.date | None = None) -> list[Quota]:

@@ -25,6 +25,7 @@ list page can be filtered to the same rows, a "see all" link to it.
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -43,7 +44,7 @@ from donors.models import Pledge, PledgeStatus
 from orders.funding import with_unit_totals
 from orders.models import Delivery, DeliveryStatus, Order, Quota, QuotaStatus
 from orders.models.orders import FINAL_STATUSES
-from orders.quota_selectors import quota_progress
+from orders.quota_selectors import pace, work_calendars
 from orders.selectors import stale_orders
 from workshops.models import Workshop, WorkshopStatus
 
@@ -131,50 +132,106 @@ def _stale_orders(user, province, today: dt.date) -> ActionList:
     return _capped("stale", _("Past their needed-by date"), orders, item, see_all)
 
 
-def _behind_quotas(queryset: QuerySet, today: dt.date) -> list[tuple[Quota, int]]:
-    """(quota, units expected by now) for accepted, unfinished quotas behind pace, earliest due first."""
-    quotas = (
-        queryset.filter(status=QuotaStatus.ACCEPTED, produced_units__lt=F("quantity") - F("released_units"))
-        .select_related("workshop", "order__health_center", "order__product")
-        .prefetch_related("workshop__unavailable_ranges")
-        .order_by("due_date", "pk")
+# Quotas behind pace, per query, for the duration of one ``action_lists`` call.
+_behind_cache: ContextVar[dict | None] = ContextVar("behind_quotas", default=None)
+
+
+@dataclass(frozen=True)
+class BehindQuota:
+    quota_id: int
+    order_id: int
+    needed_by: dt.date
+    expected_by_now: int
+
+
+def _behind_quotas(queryset: QuerySet, today: dt.date) -> list[BehindQuota]:
+    """Accepted, unfinished quotas behind pace, earliest due first (the same query twice is answered once).
+
+    Read as plain values with the workshops' calendars fetched once: a province
+    may have thousands of running quotas, and model instances for each of them
+    cost seconds on every dashboard view.
+    """
+    queryset = queryset.filter(status=QuotaStatus.ACCEPTED, produced_units__lt=F("quantity") - F("released_units"))
+    # Whole country or one province: both lists read the same quotas, so the page works them out once.
+    cache = _behind_cache.get()
+    if cache is None:
+        return _behind_quotas_uncached(queryset, today)
+    key = (str(queryset.query), today)
+    if key not in cache:
+        cache[key] = _behind_quotas_uncached(queryset, today)
+    return cache[key]
+
+
+def _behind_quotas_uncached(queryset: QuerySet, today: dt.date) -> list[BehindQuota]:
+    rows = list(
+        queryset.order_by("due_date", "pk").values_list(
+            "pk",
+            "order_id",
+            "order__needed_by",
+            "workshop_id",
+            "workshop__working_weekdays",
+            "responded_at",
+            "due_date",
+            "quantity",
+            "released_units",
+            "produced_units",
+        )
+    )
+    if not rows:
+        return []
+    started = {row[0]: timezone.localtime(row[5]).date() if row[5] else today for row in rows}
+    calendars = work_calendars(
+        {row[3]: row[4] for row in rows}, min(started.values()), max(max(row[6] for row in rows), today)
     )
     behind = []
-    for quota in quotas:
-        progress = quota_progress(quota, today)
+    for pk, order_id, needed_by, workshop_id, _mask, _responded, due_date, quantity, released, produced in rows:
+        progress = pace(
+            calendar=calendars[workshop_id],
+            started=started[pk],
+            due_date=due_date,
+            target_units=quantity - released,
+            produced_units=produced,
+            today=today,
+        )
         if progress.behind:
-            behind.append((quota, progress.expected_by_now))
+            behind.append(BehindQuota(pk, order_id, needed_by, progress.expected_by_now))
     return behind
 
 
 def _quotas_behind(user, province, today: dt.date) -> ActionList:
     behind = _behind_quotas(in_scope(Quota.objects.all(), user, "workshop__province", province), today)
-    items = [
-        ActionItem(
-            f"{quota.workshop.name} · {quota.order.number} · {quota.order.product}",
-            _("%(produced)s of %(expected)s units expected by now; due %(date)s")
-            % {
-                "produced": ui_number(quota.produced_units),
-                "expected": ui_number(expected),
-                "date": _date(quota.due_date),
-            },
-            reverse("supply:workshop-detail", args=[quota.workshop_id]),
+    shown = behind[:ACTION_LIMIT]
+    quotas = Quota.objects.select_related("workshop", "order__product").in_bulk([item.quota_id for item in shown])
+    items = []
+    for item in shown:
+        quota = quotas[item.quota_id]
+        items.append(
+            ActionItem(
+                f"{quota.workshop.name} · {quota.order.number} · {quota.order.product}",
+                _("%(produced)s of %(expected)s units expected by now; due %(date)s")
+                % {
+                    "produced": ui_number(quota.produced_units),
+                    "expected": ui_number(item.expected_by_now),
+                    "date": _date(quota.due_date),
+                },
+                reverse("supply:workshop-detail", args=[quota.workshop_id]),
+            )
         )
-        for quota, expected in behind[:ACTION_LIMIT]
-    ]
     return ActionList("quotas_behind", _("Quotas behind pace"), items, len(behind))
 
 
 def _orders_behind(user, province, today: dt.date) -> ActionList:
     behind = _behind_quotas(in_scope(Quota.objects.all(), user, "order__health_center__province", province), today)
-    by_order: dict[int, tuple[Order, int]] = {}
-    for quota, _expected in behind:
-        order, count = by_order.get(quota.order_id, (quota.order, 0))
-        by_order[quota.order_id] = (order, count + 1)
-    ordered = sorted(by_order.values(), key=lambda pair: (pair[0].needed_by, pair[0].pk))
+    counts: dict[int, int] = {}
+    needed_by: dict[int, dt.date] = {}
+    for item in behind:
+        counts[item.order_id] = counts.get(item.order_id, 0) + 1
+        needed_by[item.order_id] = item.needed_by
+    ordered = sorted(counts, key=lambda order_id: (needed_by[order_id], order_id))
+    orders = Order.objects.select_related("product", "health_center").in_bulk(ordered[:ACTION_LIMIT])
     items = [
-        _order_item(order, _("%(count)s quotas behind pace") % {"count": ui_number(count)})
-        for order, count in ordered[:ACTION_LIMIT]
+        _order_item(orders[order_id], _("%(count)s quotas behind pace") % {"count": ui_number(counts[order_id])})
+        for order_id in ordered[:ACTION_LIMIT]
     ]
     return ActionList("orders_behind", _("Allocated but behind pace"), items, len(ordered))
 
@@ -238,12 +295,16 @@ def _workshops_pending(user, province) -> ActionList:
 
 def action_lists(*, user, province: Province | None = None, today: dt.date | None = None) -> list[ActionList]:
     today = today or timezone.localdate()
-    return [
-        _unallocated_orders(user, province),
-        _orders_behind(user, province, today),
-        _stale_orders(user, province, today),
-        _quotas_behind(user, province, today),
-        _disputed_deliveries(user, province),
-        _pledges_waiting(user, province),
-        _workshops_pending(user, province),
-    ]
+    token = _behind_cache.set({})
+    try:
+        return [
+            _unallocated_orders(user, province),
+            _orders_behind(user, province, today),
+            _stale_orders(user, province, today),
+            _quotas_behind(user, province, today),
+            _disputed_deliveries(user, province),
+            _pledges_waiting(user, province),
+            _workshops_pending(user, province),
+        ]
+    finally:
+        _behind_cache.reset(token)

@@ -87,9 +87,7 @@ class RedisServer:
     def queued(self) -> list[dict]:
         """The task messages waiting in Celery's default queue: name and arguments of each."""
         messages = [json.loads(raw) for raw in self.client.lrange("celery", 0, -1)]
-        return [
-            {"task": m["headers"]["task"], "args": json.loads(base64.b64decode(m["body"]))[0]} for m in messages
-        ]
+        return [{"task": m["headers"]["task"], "args": json.loads(base64.b64decode(m["body"]))[0]} for m in messages]
 
 
 @pytest.fixture
@@ -135,9 +133,7 @@ def start_worker(broker_url: str) -> subprocess.Popen:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_with_redis_stopped_the_coordinator_still_works_and_the_report_is_made_once_redis_is_back(
-    client, redis_server
-):
+def test_with_redis_stopped_the_coordinator_still_works_and_the_report_is_made_once_redis_is_back(client, redis_server):
     coordinator = factories.CoordinatorFactory()
     client.force_login(coordinator)
     client.cookies["hamdeli_language"] = "en"

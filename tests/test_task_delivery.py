@@ -59,6 +59,7 @@ from reports.tasks import thematic_report_start
 from workshops.models import WorkshopCapacity, WorkshopStatus
 
 from . import factories
+from .brokers import broker_at
 
 PROJECT = Path(__file__).resolve().parents[1]
 EVERY_DAY = 0b1111111  # reminders must not depend on the weekday the suite runs on
@@ -133,12 +134,8 @@ class World:
     @contextmanager
     def broker_down(self):
         """Tasks go to a real (non-eager) broker that is not running, as in production with Redis stopped."""
-        saved = app.conf.task_always_eager, app.conf.broker_url
-        app.conf.task_always_eager, app.conf.broker_url = False, UNREACHABLE_BROKER
-        try:
+        with broker_at(UNREACHABLE_BROKER):
             yield
-        finally:
-            app.conf.task_always_eager, app.conf.broker_url = saved
 
 
 def sent_to(outbox) -> list[str]:

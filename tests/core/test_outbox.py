@@ -15,6 +15,7 @@ from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_generate, thematic_report_start
 
 from .. import factories
+from ..brokers import broker_at
 
 # Nothing listens on port 9 (discard) here: connecting is refused at once, like a stopped Redis.
 UNREACHABLE_BROKER = "redis://127.0.0.1:9/0"
@@ -23,11 +24,8 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:9/0"
 @pytest.fixture
 def broker_down():
     """Tasks go to a real (non-eager) broker that is not running, as in production with Redis stopped."""
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = UNREACHABLE_BROKER
-    yield
-    app.conf.task_always_eager, app.conf.broker_url = saved
+    with broker_at(UNREACHABLE_BROKER):
+        yield
 
 
 def request_report(user) -> ThematicReport:

@@ -25,10 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import OutboxMessage
-from hamdeli.celery import app
 from reports.models import ThematicReport, ThematicReportStatus
 
 from .. import factories
+from ..brokers import broker_at
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(
@@ -94,11 +94,8 @@ class RedisServer:
 def redis_server(tmp_path):
     server = RedisServer(tmp_path)
     server.start()
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager = False
-    app.conf.broker_url = server.url
-    yield server
-    app.conf.task_always_eager, app.conf.broker_url = saved
+    with broker_at(server.url):
+        yield server
     server.stop()
 
 

@@ -81,7 +81,10 @@ def owner_daily_reminders() -> int:
 
 @shared_task(acks_late=True)
 def quota_due_soon_alerts() -> int:
-    """Quotas due in two days and behind pace: the owner and the coordinators hear once per quota."""
+    """Quotas due in two days and behind pace: the owner and the coordinators hear once per quota.
+
+    Returns how many quotas are behind (a second run on the same day finds them again but sends nothing).
+    """
     today = timezone.localdate()
     quotas = (
         unfinished_quotas()

@@ -8,7 +8,6 @@ delivery disputed.
 
 import io
 import re
-import shutil
 import subprocess
 import uuid
 
@@ -24,15 +23,10 @@ from orders.models import Delivery, DeliveryStatus
 from orders.quotas import output_report
 
 from .. import factories
+from ..pdf_tools import poppler
 from .conftest import PHONE_LOCALE, PHONE_VIEWPORT
 
 LAPTOP = {"width": 1280, "height": 800}
-
-
-def poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    assert path, f"{tool} (poppler-utils) is needed to open the sheet"
-    return path
 
 
 def accepted_units(coordinator, units: int):

@@ -1,9 +1,7 @@
 """PDF receipts of confirmed pledges: number, Persian text, fonts, copies, access and the public check."""
 
 import datetime as dt
-import os
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -16,21 +14,13 @@ from donors.receipts import verify_token
 from donors.services import pledge_confirm
 
 from .. import factories
-
-
-def _poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} (poppler-utils) is required in CI")
-        pytest.skip(f"{tool} is not installed (apt install poppler-utils)")
-    return path
+from ..pdf_tools import poppler
 
 
 def _pdf_text(content: bytes, tmp_path) -> str:
     source = tmp_path / "receipt.pdf"
     source.write_bytes(content)
-    text = subprocess.run([_poppler("pdftotext"), str(source), "-"], capture_output=True, check=True, text=True).stdout
+    text = subprocess.run([poppler("pdftotext"), str(source), "-"], capture_output=True, check=True, text=True).stdout
     return re.sub("[\u202a-\u202e]", "", text)  # pdftotext wraps right-to-left runs in bidi embedding marks
 
 
@@ -81,7 +71,7 @@ def test_confirming_a_pledge_issues_a_numbered_receipt_with_a_stored_persian_pdf
 def test_the_receipt_pdf_embeds_vazirmatn(coordinator, django_capture_on_commit_callbacks, tmp_path):
     receipt = _confirmed(coordinator, django_capture_on_commit_callbacks)
     fonts = subprocess.run(
-        [_poppler("pdffonts"), receipt.pdf.path], capture_output=True, check=True, text=True
+        [poppler("pdffonts"), receipt.pdf.path], capture_output=True, check=True, text=True
     ).stdout.splitlines()[2:]
     assert fonts and all("Vazirmatn" in line for line in fonts)
     assert all(line.split()[-5] == "yes" for line in fonts)  # the "emb" column

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import http.server
 import io
-import os
 import re
-import shutil
 import subprocess
 import threading
 
@@ -20,34 +18,14 @@ from core.words import number_to_words
 from orders.delivery_sheet import delivery_sheet_pdf
 from orders.receiving_links import confirmation_url, delivery_from_token
 from tests import factories
+from tests.pdf_tools import page_count, poppler, squeezed_text
 
 pytestmark = pytest.mark.django_db
-
-# pdftotext wraps right-to-left runs in bidi control characters; they are not part of what a reader sees.
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def poppler(tool: str) -> str:
-    """The full path of a poppler-utils tool; skipped locally (failed in CI) when it is missing."""
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} (poppler-utils) is required in CI")
-        pytest.skip(f"{tool} is not installed (apt install poppler-utils)")
-    return path
-
-
-def page_count(pdf: bytes) -> int:
-    info = subprocess.run([poppler("pdfinfo"), "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
 
 
 def page_text(pdf: bytes, page: int) -> str:
     """The text of one page, without bidi marks and without any whitespace (RTL extraction spaces oddly)."""
-    out = subprocess.run(
-        [poppler("pdftotext"), "-f", str(page), "-l", str(page), "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return re.sub(r"\s+", "", BIDI_CONTROLS.sub("", out))
+    return squeezed_text(pdf, "-f", str(page), "-l", str(page))
 
 
 def pages_text(pdf: bytes) -> list[str]:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -16,28 +13,12 @@ from core.persian import to_persian_digits
 from orders.models import QuotaStatus
 from orders.pickup_sheet import pickup_route_pdf, pickup_route_stops
 from tests import factories
+from tests.pdf_tools import run_poppler
+from tests.pdf_tools import squeezed_text as pdf_text
 
 pytestmark = pytest.mark.django_db
 
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def poppler(tool: str) -> str:
-    """The full path of a poppler-utils tool; skipped locally (failed in CI) when it is missing."""
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} (poppler-utils) is required in CI")
-        pytest.skip(f"{tool} is not installed (apt install poppler-utils)")
-    return path
-
-
 DAY = dt.date(2026, 11, 28)  # ۷ آذر ۱۴۰۵
-
-
-def pdf_text(pdf: bytes) -> str:
-    out = subprocess.run([poppler("pdftotext"), "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    return re.sub(r"\s+", "", BIDI_CONTROLS.sub("", out))
 
 
 def squeeze(text: str) -> str:
@@ -98,7 +79,7 @@ def test_the_route_sheet_shows_address_phone_quotas_and_hand_fill_columns(tehran
     assert to_persian_digits(waiting.order.number).split("-")[-1] in text
     assert "آذر" in text and "۱۴۰۵" in text
     assert "کارگاه اصفهان".replace(" ", "") not in text
-    info = subprocess.run([poppler("pdfinfo"), "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    info = run_poppler("pdfinfo", pdf)
     assert "842 x 595" in info or "841.89 x 595.276" in info  # A4 landscape: room for the hand-fill columns
 
 

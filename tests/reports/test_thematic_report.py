@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import shutil
-import subprocess
 
 import openpyxl
 import pytest
@@ -28,6 +25,7 @@ from reports.tasks import thematic_report_generate, thematic_report_start
 from reports.thematic import thematic_data
 from reports.thematic_narrative import jalali_period, narrative_en, narrative_fa
 from tests import factories
+from tests.pdf_tools import run_poppler, without_marks
 
 pytestmark = pytest.mark.django_db
 
@@ -243,23 +241,9 @@ def make_report(user, *, province="tehran", language="fa", start=None, end=None)
     return report
 
 
-# pdftotext wraps right-to-left runs in bidi control characters; they are not part of what a reader sees.
-BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def poppler(tool: str) -> str:
-    """The full path of a poppler-utils tool; skipped locally (failed in CI) when it is missing."""
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} (poppler-utils) is required in CI")
-        pytest.skip(f"{tool} is not installed (apt install poppler-utils)")
-    return path
-
-
 def squeeze(text: str) -> str:
     """Without whitespace, bidi marks or zero-width non-joiners (the PDF draws the joins; it keeps no ZWNJ)."""
-    return re.sub(r"\s+", "", BIDI_CONTROLS.sub("", text).replace("\u200c", ""))
+    return re.sub(r"\s+", "", without_marks(text).replace("\u200c", ""))
 
 
 def shows(text: str, phrase: str) -> bool:
@@ -272,14 +256,13 @@ def pdf_text(report: ThematicReport) -> str:
     """The whole text without whitespace (right-to-left extraction spaces words oddly)."""
     with report.pdf.open("rb") as handle:
         pdf = handle.read()
-    out = subprocess.run([poppler("pdftotext"), "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    return squeeze(out.decode())
+    return squeeze(run_poppler("pdftotext", pdf))
 
 
 def pdf_fonts(report: ThematicReport) -> str:
     with report.pdf.open("rb") as handle:
         pdf = handle.read()
-    return subprocess.run([poppler("pdffonts"), "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return run_poppler("pdffonts", pdf)
 
 
 def workbook(report: ThematicReport):

@@ -20,80 +20,34 @@ from redis.exceptions import RedisError
 logger = logging.getLogger("hamdeli.cache")
 
 
+def _degrading(name: str, answer_when_down):
+    """``RedisCache.<name>`` that logs a Redis error and returns what an empty cache would."""
+    method = getattr(RedisCache, name)
+
+    def degrading(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RedisError as exc:
+            logger.warning("cache unavailable (%s): %s", name, exc)
+            return answer_when_down(*args, **kwargs)
+
+    degrading.__name__ = name
+    return degrading
+
+
+def _key_not_found(key, *args, **kwargs):
+    raise ValueError(f"Key {key!r} not found (the cache is unavailable).")
+
+
 class DegradingRedisCache(RedisCache):
-    def _unavailable(self, operation: str, exc: Exception) -> None:
-        logger.warning("cache unavailable (%s): %s", operation, exc)
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except RedisError as exc:
-            self._unavailable("get", exc)
-            return default
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except RedisError as exc:
-            self._unavailable("get_many", exc)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except RedisError as exc:
-            self._unavailable("has_key", exc)
-            return False
-
-    def add(self, key, value, timeout=None, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except RedisError as exc:
-            self._unavailable("add", exc)
-            return False
-
-    def set(self, key, value, timeout=None, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except RedisError as exc:
-            self._unavailable("set", exc)
-
-    def set_many(self, data, timeout=None, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except RedisError as exc:
-            self._unavailable("set_many", exc)
-            return list(data)
-
-    def touch(self, key, timeout=None, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except RedisError as exc:
-            self._unavailable("touch", exc)
-            return False
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except RedisError as exc:
-            self._unavailable("incr", exc)
-            raise ValueError(f"Key {key!r} not found (the cache is unavailable).") from exc
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except RedisError as exc:
-            self._unavailable("delete", exc)
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except RedisError as exc:
-            self._unavailable("delete_many", exc)
-
-    def clear(self):
-        try:
-            return super().clear()
-        except RedisError as exc:
-            self._unavailable("clear", exc)
+    get = _degrading("get", lambda key, default=None, version=None: default)
+    get_many = _degrading("get_many", lambda *args, **kwargs: {})
+    has_key = _degrading("has_key", lambda *args, **kwargs: False)
+    add = _degrading("add", lambda *args, **kwargs: False)
+    set = _degrading("set", lambda *args, **kwargs: None)
+    set_many = _degrading("set_many", lambda data, *args, **kwargs: list(data))
+    touch = _degrading("touch", lambda *args, **kwargs: False)
+    incr = _degrading("incr", _key_not_found)  # as for a missing counter: callers start it again
+    delete = _degrading("delete", lambda *args, **kwargs: False)
+    delete_many = _degrading("delete_many", lambda *args, **kwargs: None)
+    clear = _degrading("clear", lambda *args, **kwargs: None)

@@ -11,6 +11,8 @@ each page's SQL query count. Then it grows the same world to ``--scale``
 deliveries), and times every page over ``--requests`` requests (after a short
 warm-up) next to an empty Django view, the floor. Targets: every page's query
 count is the same on both worlds, and its median is at most 3x the floor's.
+A second reference, ``/bench/signed-in/`` (session, user and the site layout
+with nothing in it), shows how much of that any signed-in page pays anyway.
 Then ``integrity_check`` and ``ledger_check`` run on the built world.
 """
 
@@ -38,6 +40,8 @@ PAGES = [
     ("owner quota inbox", "quotas:inbox", "owner"),
 ]
 FLOOR_PATH = "/bench/empty/"
+# Not the target's floor, a diagnosis: what any signed-in page costs before it shows a row.
+SIGNED_IN_FLOOR_PATH = "/bench/signed-in/"
 P50_TARGET_RATIO = 3.0
 
 
@@ -142,12 +146,14 @@ def main() -> int:
         large_sizes = world_sizes()
 
         floor = measure(server.port, FLOOR_PATH, cookies["coordinator"], args.requests)
+        signed_in_floor = measure(server.port, SIGNED_IN_FLOOR_PATH, cookies["coordinator"], args.requests)
         pages = []
         for name, url_name, who in PAGES:
             path, cookie = paths[name]
             result = measure(server.port, path, cookie, args.requests)
             queries_large = query_counts(server.port, {name: (path, cookie)})[name]
             ratio = result["p50_ms"] / floor["p50_ms"] if floor["p50_ms"] else None
+            signed_in_ratio = result["p50_ms"] / signed_in_floor["p50_ms"] if signed_in_floor["p50_ms"] else None
             independent = queries_small[name] == queries_large and len(result["queries_seen"]) == 1
             pages.append(
                 {
@@ -160,6 +166,7 @@ def main() -> int:
                     "queries_large": queries_large,
                     "query_count_independent": independent,
                     "ratio_p50_to_floor": round(ratio, 2) if ratio else None,
+                    "ratio_p50_to_signed_in_floor": round(signed_in_ratio, 2) if signed_in_ratio else None,
                     "p50_within_target": bool(ratio and ratio <= P50_TARGET_RATIO),
                 }
             )
@@ -182,6 +189,7 @@ def main() -> int:
         },
         "floor": {"url": FLOOR_PATH, **floor},
         "floor_after_pages": {"p50_ms": floor_after["p50_ms"], "p95_ms": floor_after["p95_ms"]},
+        "signed_in_floor": {"url": SIGNED_IN_FLOOR_PATH, **signed_in_floor},
         "pages": pages,
         "targets": {
             "queries_independent_of_rows": all(p["query_count_independent"] for p in pages),

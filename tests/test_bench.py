@@ -46,3 +46,20 @@ def test_the_bench_empty_page_answers_ok_and_reports_its_query_count(client, set
     assert response.status_code == 200
     assert response.content == b"ok"
     assert response["X-Bench-Queries"] == "0"
+
+
+@pytest.mark.django_db
+def test_the_bench_signed_in_floor_shows_the_site_layout_to_a_signed_in_user_only(client, settings):
+    from tests.factories import CoordinatorFactory
+
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE]
+    assert client.get("/bench/signed-in/").status_code == 302
+    coordinator = CoordinatorFactory()
+    client.force_login(coordinator)
+    response = client.get("/bench/signed-in/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert coordinator.full_name in page
+    assert 'data-testid="site-menu"' in page
+    assert int(response["X-Bench-Queries"]) >= 2  # the session and the user

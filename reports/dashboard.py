@@ -42,9 +42,11 @@ The figures:
   ``Workshop.is_woman_head_of_household`` is set.
 - **income paid**: ``payout`` ledger entries to workshops dated in the period.
 
-Queries: each figure is one aggregate query grouped by province (or by
-product, or by order for the money); none is repeated per row, so the number
-of queries does not grow with the number of workshops, orders or reports.
+Queries: each source is read once, grouped by (province, product), and feeds
+both tables (money per order, output per quota, then added up in Python);
+none is repeated per row, so the number of queries does not grow with the
+number of workshops, orders or reports. Periods are bounds on the date-time
+columns themselves (``moment_range``), so PostgreSQL can estimate them.
 The headline is the total of the province rows (a workshop lies in one
 province, so its distinct counts add up too). Product rows add up to the
 headline too, except the workshop counts: a workshop that made two products
@@ -57,7 +59,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from django.db.models import Count, DateField, F, Q, QuerySet, Sum
+from django.db.models import DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -167,24 +169,6 @@ class Figures:
 FIGURE_NAMES = tuple(f.name for f in fields(Figures) if f.name not in ("key", "name"))
 
 
-@dataclass(frozen=True)
-class Grouping:
-    """How a row is keyed: the path from each source model to its province or product."""
-
-    name: str  # "province" or "product"
-
-    def order_side(self, prefix: str) -> str:
-        target = "health_center__province" if self.name == "province" else "product"
-        return f"{prefix}{target}"
-
-    def supply_side(self, workshop_path: str, order_path: str) -> str:
-        return f"{workshop_path}province" if self.name == "province" else f"{order_path}product"
-
-
-BY_PROVINCE = Grouping("province")
-BY_PRODUCT = Grouping("product")
-
-
 def left_on_expression() -> TruncDate:
     """The day a delivery line's delivery left for the health center; null while it is planned or cancelled."""
     return TruncDate(
@@ -201,111 +185,193 @@ def in_scope(queryset: QuerySet, user, province_path: str, province: Province | 
     return queryset
 
 
-def _grouped(queryset: QuerySet, key_path: str, **aggregates) -> Iterable[dict]:
-    return queryset.order_by().values(key_path).annotate(**aggregates).values(key_path, *aggregates)
+def _grouped(queryset: QuerySet, keys: tuple[str, ...], **aggregates) -> Iterable[tuple]:
+    """``(*keys, *aggregates)`` per group, as plain tuples (no model instances, no dicts)."""
+    return queryset.order_by().values(*keys).annotate(**aggregates).values_list(*keys, *aggregates)
 
 
-def _collect(rows: dict[int, Figures], records: Iterable[dict], key_path: str, **figures: str) -> None:
-    """Add each record's aggregates (``figure=aggregate name``) to the row of its key."""
-    for record in records:
-        row = rows.setdefault(record[key_path], Figures(key=record[key_path]))
-        for figure, aggregate in figures.items():
-            setattr(row, figure, getattr(row, figure) + int(record[aggregate] or 0))
+class _Rows:
+    """Province rows and product rows, filled side by side.
+
+    Every source is read once, grouped by (province, product): sums add up
+    along either key, so one grouped query feeds both tables.
+    """
+
+    def __init__(self) -> None:
+        self.by_province: dict[int | None, Figures] = {}
+        self.by_product: dict[int | None, Figures] = {}
+
+    @staticmethod
+    def row(rows: dict[int | None, Figures], key: int | None) -> Figures:
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = Figures(key=key)
+        return row
+
+    def add(self, province_key: int | None, product_key: int | None, figures: dict[str, int]) -> None:
+        for rows, key in ((self.by_province, province_key), (self.by_product, product_key)):
+            row = self.row(rows, key)
+            for figure, value in figures.items():
+                setattr(row, figure, getattr(row, figure) + value)
+
+    def collect(self, records: Iterable[tuple], *figures: str) -> None:
+        """Add records ``(province, product, *aggregates)``, the aggregates in the order of ``figures``."""
+        for province_key, product_key, *values in records:
+            self.add(province_key, product_key, {f: int(v or 0) for f, v in zip(figures, values, strict=True)})
 
 
 def _day_range(path: str, period: DashboardPeriod) -> dict:
     return {f"{path}__range": (period.start, period.end)}
 
 
-def _figure_rows(*, user, period: DashboardPeriod, province: Province | None, grouping: Grouping) -> dict[int, Figures]:
-    rows: dict[int, Figures] = {}
+def _midnight(day: dt.date) -> dt.datetime:
+    """The moment ``day`` begins in the current time zone (Tehran), the zone ``__date`` lookups use."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def moment_range(path: str, period: DashboardPeriod) -> Q:
+    """``path`` (a date-time) on a day of the period: the same rows as ``{path}__date__range``.
+
+    Written as bounds on the column itself rather than on its local date, so
+    PostgreSQL can estimate how many rows match (and use an index): on the
+    local-date expression it guesses a handful and picks nested loops over
+    thousands of rows.
+    """
+    return Q(**{f"{path}__gte": _midnight(period.start), f"{path}__lt": _midnight(period.end + dt.timedelta(days=1))})
+
+
+def left_in(period: DashboardPeriod, prefix: str = "delivery__") -> Q:
+    """Lines (``prefix`` leads to the delivery) whose ``left_on_expression`` falls in the period.
+
+    Spelled out column by column (dispatched, else delivered, else confirmed)
+    for the planner's sake, as ``moment_range``.
+    """
+    dispatched, delivered, confirmed = (f"{prefix}{name}" for name in ("dispatched_at", "delivered_at", "confirmed_at"))
+    return (
+        moment_range(dispatched, period)
+        | Q(**{f"{dispatched}__isnull": True}) & moment_range(delivered, period)
+        | Q(**{f"{dispatched}__isnull": True, f"{delivered}__isnull": True}) & moment_range(confirmed, period)
+    )
+
+
+def _figure_rows(
+    *, user, period: DashboardPeriod, province: Province | None
+) -> tuple[dict[int | None, Figures], dict[int | None, Figures]]:
+    """Rows by province and rows by product: one grouped query per source (plus the two for the money)."""
+    rows = _Rows()
 
     # Order side.
-    key = grouping.order_side("")
-    orders = Order.objects.exclude(status=OrderStatus.CANCELLED).filter(**_day_range("created_at__date", period))
+    orders = Order.objects.exclude(status=OrderStatus.CANCELLED).filter(moment_range("created_at", period))
     orders = in_scope(orders, user, "health_center__province", province)
-    _collect(rows, _grouped(orders, key, demand=Sum("quantity")), key, demand_units="demand")
+    rows.collect(_grouped(orders, ("health_center__province", "product"), demand=Sum("quantity")), "demand_units")
 
-    key = grouping.order_side("order__")
     quotas = in_scope(
-        Quota.objects.filter(**_day_range("offered_at__date", period)), user, "order__health_center__province", province
+        Quota.objects.filter(moment_range("offered_at", period)), user, "order__health_center__province", province
     )
-    _collect(rows, _grouped(quotas, key, allocated=Sum(committed_units_expression())), key, allocated_units="allocated")
+    keys = ("order__health_center__province", "order__product")
+    rows.collect(_grouped(quotas, keys, allocated=Sum(committed_units_expression())), "allocated_units")
 
-    key = grouping.order_side("quota__order__") if grouping is BY_PRODUCT else "delivery__health_center__province"
+    # Delivered and confirmed in one pass over the lines: each sum keeps to its own lines.
     lines = in_scope(DeliveryLine.objects.all(), user, "delivery__health_center__province", province)
-    dispatched = lines.annotate(left_on=left_on_expression()).filter(left_on__range=(period.start, period.end))
-    _collect(rows, _grouped(dispatched, key, delivered=Sum("units")), key, delivered_units="delivered")
-    answered = lines.filter(
-        delivery__status__in=ANSWERED_DELIVERY_STATUSES, **_day_range("delivery__confirmed_at__date", period)
+    left_in_period = left_in(period)
+    answered_in_period = Q(delivery__status__in=ANSWERED_DELIVERY_STATUSES) & moment_range(
+        "delivery__confirmed_at", period
     )
-    confirmed = Sum(F("received_units") - F("rejected_units"))
-    _collect(rows, _grouped(answered, key, confirmed=confirmed), key, confirmed_units="confirmed")
+    lines = lines.filter(left_in_period | answered_in_period)
+    keys = ("delivery__health_center__province", "quota__order__product")
+    delivered = Sum("units", filter=left_in_period)
+    confirmed = Sum(F("received_units") - F("rejected_units"), filter=answered_in_period)
+    rows.collect(_grouped(lines, keys, delivered=delivered, confirmed=confirmed), "delivered_units", "confirmed_units")
 
-    _collect_funding(rows, user=user, period=period, province=province, grouping=grouping)
+    _collect_funding(rows, user=user, period=period, province=province)
 
     # Supply side.
-    key = grouping.supply_side("quota__workshop__", "quota__order__")
-    reports = in_scope(
-        OutputReport.objects.filter(**_day_range("report_date", period)), user, "quota__workshop__province", province
-    )
-    woman_headed = Q(quota__workshop__is_woman_head_of_household=True)
-    _collect(
-        rows,
-        _grouped(
-            reports,
-            key,
-            produced=Sum("quantity"),
-            active=Count("quota__workshop", distinct=True),
-            woman_headed=Count("quota__workshop", distinct=True, filter=woman_headed),
-        ),
-        key,
-        produced_units="produced",
-        workshops_active="active",
-        woman_headed_workshops_active="woman_headed",
-    )
+    _collect_production(rows, user=user, period=period, province=province)
 
-    key = grouping.supply_side("pickup__workshop__", "quota__order__")
     pickups = PickupLine.objects.filter(**_day_range("pickup__pickup_date", period))
     pickups = in_scope(pickups, user, "pickup__workshop__province", province)
-    _collect(rows, _grouped(pickups, key, accepted=Sum("accepted_units")), key, accepted_units="accepted")
+    keys = ("pickup__workshop__province", "quota__order__product")
+    rows.collect(_grouped(pickups, keys, accepted=Sum("accepted_units")), "accepted_units")
 
-    key = grouping.supply_side("to_workshop__", "quota__order__")
     payouts = in_scope(
-        LedgerEntry.objects.filter(kind=EntryKind.PAYOUT, **_day_range("created_at__date", period)),
+        LedgerEntry.objects.filter(moment_range("created_at", period), kind=EntryKind.PAYOUT),
         user,
         "to_workshop__province",
         province,
     )
-    _collect(rows, _grouped(payouts, key, paid=Sum("amount_rials")), key, income_paid_rials="paid")
-    return rows
+    keys = ("to_workshop__province", "quota__order__product")
+    rows.collect(_grouped(payouts, keys, paid=Sum("amount_rials")), "income_paid_rials")
+    return rows.by_province, rows.by_product
 
 
-def _order_funds(queryset: QuerySet, side: str, period: DashboardPeriod) -> Iterable[dict]:
-    """Per order on ``side`` of the entries: its province, product, unit cost, quantity and money before/through."""
+def _collect_production(rows: _Rows, *, user, period: DashboardPeriod, province: Province | None) -> None:
+    """Produced units and active workshops: the period's output per quota, joined to the quotas in Python.
+
+    Two cheap queries instead of grouped joins: grouping the period's reports
+    by quota needs no join (the period holds about as many reports as the
+    whole output table of a month), while joining every report to its
+    quota, workshop and order before grouping costs several times more. The
+    workshops are counted in Python from the per-quota rows: a workshop lies
+    in one province but may make several products, so per-province distinct
+    counts cannot be summed from per-(province, product) ones.
+    """
+    reports = in_scope(
+        OutputReport.objects.filter(**_day_range("report_date", period)), user, "quota__workshop__province", province
+    )
+    produced_by_quota = dict(_grouped(reports, ("quota",), produced=Sum("quantity")))
+    if not produced_by_quota:
+        return
+    quotas = in_scope(Quota.objects.all(), user, "workshop__province", province).values_list(
+        "pk", "workshop__province", "order__product", "workshop", "workshop__is_woman_head_of_household"
+    )
+    produced: dict[tuple, int] = {}
+    active: dict[str, dict[int | None, set[int]]] = {"province": {}, "product": {}}
+    woman_headed: dict[str, dict[int | None, set[int]]] = {"province": {}, "product": {}}
+    for quota_id, province_key, product_key, workshop, is_woman_headed in quotas.order_by():
+        units = produced_by_quota.get(quota_id)
+        if units is None:
+            continue
+        produced[province_key, product_key] = produced.get((province_key, product_key), 0) + int(units)
+        for side, key in (("province", province_key), ("product", product_key)):
+            active[side].setdefault(key, set()).add(workshop)
+            if is_woman_headed:
+                woman_headed[side].setdefault(key, set()).add(workshop)
+    for (province_key, product_key), units in produced.items():
+        rows.add(province_key, product_key, {"produced_units": units})
+    for side, by_key in (("province", rows.by_province), ("product", rows.by_product)):
+        for key, workshops in active[side].items():
+            row = by_key[key]
+            row.workshops_active += len(workshops)
+            row.woman_headed_workshops_active += len(woman_headed[side].get(key, ()))
+
+
+def _order_funds(queryset: QuerySet, side: str, period: DashboardPeriod) -> Iterable[tuple]:
+    """Per order on ``side`` of the entries: the order, its province, product, unit cost, quantity,
+    and the money before and through the period."""
     return (
-        queryset.filter(created_at__date__lte=period.end)
+        queryset.filter(created_at__lt=_midnight(period.end + dt.timedelta(days=1)))
         .order_by()
         .values(side)
         .annotate(
-            before=Sum("amount_rials", filter=Q(created_at__date__lt=period.start)),
+            before=Sum("amount_rials", filter=Q(created_at__lt=_midnight(period.start))),
             through=Sum("amount_rials"),
         )
-        .values(
+        .values_list(
             side,
-            "before",
-            "through",
             f"{side}__health_center__province",
             f"{side}__product",
             f"{side}__unit_cost_rials",
             f"{side}__quantity",
+            "before",
+            "through",
         )
     )
 
 
-def _collect_funding(rows, *, user, period: DashboardPeriod, province, grouping: Grouping) -> None:
+def _collect_funding(rows: _Rows, *, user, period: DashboardPeriod, province: Province | None) -> None:
     """Funded rials and releasable units: per order from the ledger (two queries), then added up by row key."""
-    orders: dict[int, dict] = {}
+    # order id -> [province, product, unit cost, quantity, money before, money through]
+    orders: dict[int, list] = {}
     for side, kinds, sign in (("to_order", ORDER_INFLOW_KINDS, 1), ("from_order", ORDER_OUTFLOW_KINDS, -1)):
         entries = in_scope(
             LedgerEntry.objects.filter(kind__in=kinds, **{f"{side}__isnull": False}),
@@ -313,47 +379,48 @@ def _collect_funding(rows, *, user, period: DashboardPeriod, province, grouping:
             f"{side}__health_center__province",
             province,
         )
-        for record in _order_funds(entries, side, period):
-            order = orders.setdefault(
-                record[side],
-                {
-                    "province": record[f"{side}__health_center__province"],
-                    "product": record[f"{side}__product"],
-                    "unit_cost": record[f"{side}__unit_cost_rials"],
-                    "quantity": record[f"{side}__quantity"],
-                    "before": 0,
-                    "through": 0,
-                },
-            )
-            order["before"] += sign * int(record["before"] or 0)
-            order["through"] += sign * int(record["through"] or 0)
-    for order in orders.values():
-        row = rows.setdefault(order[grouping.name], Figures(key=order[grouping.name]))
-        row.funded_rials += order["through"] - order["before"]
-        row.releasable_units += _units_paid_for(order["through"], order) - _units_paid_for(order["before"], order)
+        for order_id, province_key, product_key, unit_cost, quantity, before, through in _order_funds(
+            entries, side, period
+        ):
+            order = orders.get(order_id)
+            if order is None:
+                order = orders[order_id] = [province_key, product_key, unit_cost, quantity, 0, 0]
+            order[4] += sign * int(before or 0)
+            order[5] += sign * int(through or 0)
+    for province_key, product_key, unit_cost, quantity, before, through in orders.values():
+        released = _units_paid_for(through, unit_cost, quantity) - _units_paid_for(before, unit_cost, quantity)
+        rows.add(province_key, product_key, {"funded_rials": through - before, "releasable_units": released})
 
 
-def _units_paid_for(rials: int, order: dict) -> int:
-    if not order["unit_cost"]:
+def _units_paid_for(rials: int, unit_cost: int, quantity: int) -> int:
+    if not unit_cost:
         return 0
-    return min(max(rials, 0) // order["unit_cost"], order["quantity"])
+    return min(max(rials, 0) // unit_cost, quantity)
 
 
-def _named(rows: dict[int, Figures], model) -> list[Figures]:
-    names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[key for key in rows if key is not None])}
+def _named(rows: dict[int | None, Figures], model) -> list[Figures]:
+    names = {pk: str(obj) for pk, obj in model.objects.in_bulk([key for key in rows if key is not None]).items()}
     for key, row in rows.items():
         row.name = names.get(key, "—")
     return sorted(rows.values(), key=lambda row: row.name)
 
 
+def figure_rows(
+    *, user, period: DashboardPeriod, province: Province | None = None
+) -> tuple[list[Figures], list[Figures]]:
+    """``province_rows`` and ``product_rows`` together, for the price of one of them."""
+    by_province, by_product = _figure_rows(user=user, period=period, province=province)
+    return _named(by_province, Province), _named(by_product, Product)
+
+
 def province_rows(*, user, period: DashboardPeriod, province: Province | None = None) -> list[Figures]:
     """One row per province with any figure in the period (the user's provinces only), by name."""
-    return _named(_figure_rows(user=user, period=period, province=province, grouping=BY_PROVINCE), Province)
+    return _named(_figure_rows(user=user, period=period, province=province)[0], Province)
 
 
 def product_rows(*, user, period: DashboardPeriod, province: Province | None = None) -> list[Figures]:
     """One row per product with any figure in the period, in the user's provinces (or ``province``)."""
-    return _named(_figure_rows(user=user, period=period, province=province, grouping=BY_PRODUCT), Product)
+    return _named(_figure_rows(user=user, period=period, province=province)[1], Product)
 
 
 def total_of(rows: Iterable[Figures]) -> Figures:
@@ -365,8 +432,8 @@ def total_of(rows: Iterable[Figures]) -> Figures:
 
 def dashboard_figures(*, user, period: DashboardPeriod, province: Province | None = None) -> Figures:
     """The headline: the province rows added up."""
-    rows = _figure_rows(user=user, period=period, province=province, grouping=BY_PROVINCE)
-    return total_of(rows.values())
+    by_province, _by_product = _figure_rows(user=user, period=period, province=province)
+    return total_of(by_province.values())
 
 
 def provinces_for(user) -> QuerySet[Province]:

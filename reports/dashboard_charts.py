@@ -29,7 +29,7 @@ from orders.models import DeliveryLine, Order, OutputReport, Quota, QuotaStatus
 from orders.models.orders import FINAL_STATUSES
 
 from . import charts
-from .dashboard import DashboardPeriod, in_scope, left_on_expression
+from .dashboard import DashboardPeriod, in_scope, left_in, left_on_expression, moment_range
 
 SATURDAY = 5  # Python's weekday number of the first day of the Iranian week
 
@@ -62,8 +62,8 @@ def weekly_produced_delivered(*, user, period: DashboardPeriod, province: Provin
     )
     lines = in_scope(DeliveryLine.objects.all(), user, "delivery__health_center__province", province)
     delivered = (
-        lines.annotate(day=left_on_expression())
-        .filter(day__range=(period.start, period.end))
+        lines.filter(left_in(period))
+        .annotate(day=left_on_expression())
         .order_by()
         .values("day")
         .annotate(total=Sum("units"))
@@ -114,7 +114,7 @@ def funding_gap_by_province(*, user, province: Province | None = None) -> list[P
 def quota_status_counts(*, user, period: DashboardPeriod, province: Province | None = None) -> list[tuple[str, int]]:
     """(status label, quotas) for every status, in the order of ``QuotaStatus``."""
     quotas = in_scope(
-        Quota.objects.filter(offered_at__date__range=(period.start, period.end)),
+        Quota.objects.filter(moment_range("offered_at", period)),
         user,
         "order__health_center__province",
         province,

@@ -14,7 +14,7 @@ from core.exports import SafeExportMixin
 from core.models import Role
 from core.scoping import RoleRequiredMixin
 
-from .dashboard import product_rows, province_rows, total_of
+from .dashboard import figure_rows, product_rows, province_rows, total_of
 from .dashboard_actions import action_lists
 from .dashboard_charts import (
     funding_gap_by_province,
@@ -62,8 +62,7 @@ class DashboardView(RoleRequiredMixin, SafeExportMixin, SingleTableMixin, Templa
     def get_context_data(self, **kwargs):
         user = self.request.user
         province, period = self.choices
-        provinces = province_rows(user=user, period=period, province=province)
-        products = product_rows(user=user, period=period, province=province)
+        provinces, products = figure_rows(user=user, period=period, province=province)
         province_table = ProvinceFiguresTable(provinces, prefix="province-")
         product_table = ProductFiguresTable(products, prefix="product-")
         RequestConfig(self.request, paginate=False).configure(province_table)

@@ -63,6 +63,8 @@ class WorkCalendar:
         if last < first:
             return 0
         count = _weekdays_in(self.weekday_mask, first, last)
+        if not self.closed:
+            return count
         for start, end in _merged(self.closed):
             overlap_first, overlap_last = max(start, first), min(end, last)
             if overlap_first <= overlap_last:
@@ -70,12 +72,22 @@ class WorkCalendar:
         return count
 
 
+# _PREFIX[mask][r]: how many of the weekdays 0 .. r-1 (Monday first) are in ``mask``.
+_PREFIX = tuple(tuple(sum(1 for day in range(rest) if mask & (1 << day)) for rest in range(8)) for mask in range(128))
+
+
 def _weekdays_in(mask: int, first: dt.date, last: dt.date) -> int:
-    """Days from ``first`` to ``last`` (both included, last >= first) whose weekday is in ``mask``."""
-    weeks, rest = divmod((last - first).days + 1, 7)
-    count = weeks * (mask & 0x7F).bit_count()
-    start = first.weekday()
-    return count + sum(1 for offset in range(rest) if mask & (1 << ((start + offset) % 7)))
+    """Days from ``first`` to ``last`` (both included, last >= first) whose weekday is in ``mask``.
+
+    The days of ``mask`` up to ``last`` minus those before ``first``, each by
+    table look-up: day 1 of the proleptic calendar was a Monday.
+    """
+    prefix = _PREFIX[mask & 0x7F]
+    per_week = prefix[7]
+    weeks, rest = divmod(last.toordinal(), 7)
+    through_last = weeks * per_week + prefix[rest]
+    weeks, rest = divmod(first.toordinal() - 1, 7)
+    return through_last - weeks * per_week - prefix[rest]
 
 
 @lru_cache(maxsize=4096)

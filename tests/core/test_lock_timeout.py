@@ -5,16 +5,14 @@ confirmation form; with a short ``lock_timeout`` the confirmation gives up, its
 transaction is rolled back, and the receiver sees a 409 page instead of a 500.
 """
 
-import threading
-
 import pytest
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from core.models import AuditLog
 from orders.models import Delivery, DeliveryStatus, OrderStatus
 from orders.receiving_links import confirmation_path
-from tests import factories
+from tests import factories, races
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="lock_timeout is PostgreSQL's; CI runs this on PostgreSQL"
@@ -52,34 +50,27 @@ def test_a_confirmation_blocked_by_someone_elses_lock_gets_the_busy_page_and_cha
     path = confirmation_path(delivery)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the sentence is checked in English
     status_before = delivery.status
-    locked, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
 
-    def hold_the_delivery():
-        try:
-            with transaction.atomic():
-                Delivery.objects.select_for_update().get(pk=delivery.pk)
-                locked.set()
-                release.wait(timeout=10)
-        except BaseException as exc:  # reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_the_delivery)
-    holder.start()
-    assert locked.wait(timeout=10)
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '200ms'")
-        response = client.post(path, answer)
+        with races.Race() as race:
+            holding = race.spot("the other transaction holding the delivery's row lock")
+
+            def hold_the_delivery():
+                with transaction.atomic():
+                    Delivery.objects.select_for_update().get(pk=delivery.pk)
+                    holding.arrive()
+
+            race.start("holder", hold_the_delivery)
+            holding.wait_until_reached()
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '200ms'")
+            response = client.post(path, answer)
+            holding.release()
     finally:
-        release.set()
-        holder.join(timeout=20)
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
 
-    assert errors == []
+    assert race.errors == {}
     assert response.status_code == 409
     page = response.content.decode()
     assert "Someone else is changing this right now. Nothing was saved; please try again in a moment." in page

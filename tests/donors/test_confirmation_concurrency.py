@@ -5,72 +5,41 @@ confirmations read "pledged" and both write a received entry.
 """
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from donors import services
 from donors.models import LedgerEntry, Pledge
 from orders.models import OrderStatus
 
-from .. import factories
+from .. import factories, races
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are PostgreSQL's; CI runs this on PostgreSQL"
 )
 
 
-def _someone_waits_for_a_lock() -> bool:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
-
-
 def _race(monkeypatch, coordinator, pledge, *, locking: bool) -> list[BaseException]:
-    first_read, release_first = threading.Event(), threading.Event()
-    original = services._lock_pledge
-    readers = []
-    errors: list[BaseException] = []
-
-    def parked_lock(p):
-        loaded = original(p)
-        readers.append(threading.current_thread().name)
-        if len(readers) == 1:
-            first_read.set()
-            release_first.wait(timeout=10)
-        else:
-            release_first.set()  # without the lock the second confirmation gets here too
-        return loaded
-
-    monkeypatch.setattr(services, "_lock_pledge", parked_lock)
-
     def confirm():
-        try:
-            services.pledge_confirm(
-                pledge=pledge,
-                actor=coordinator,
-                amount_received_rials=pledge.amount_rials,
-                bank_reference="REF-1",
-                received_on=dt.date(2026, 11, 28),
-            )
-        except BaseException as exc:  # reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        services.pledge_confirm(
+            pledge=pledge,
+            actor=coordinator,
+            amount_received_rials=pledge.amount_rials,
+            bank_reference="REF-1",
+            received_on=dt.date(2026, 11, 28),
+        )
 
-    first, second = threading.Thread(target=confirm), threading.Thread(target=confirm)
-    first.start()
-    assert first_read.wait(timeout=10)
-    second.start()
-    if locking:
-        ready = threading.Event()
-        while not _someone_waits_for_a_lock() and second.is_alive():
-            ready.wait(0.01)
-        release_first.set()
-    first.join(timeout=20)
-    second.join(timeout=20)
-    return errors
+    with races.Race() as race:
+        # Without the lock the second confirmation reads the pledge too, and lets the first go on.
+        read = race.park(monkeypatch, services, "_lock_pledge", later_arrivals_release=True)
+        race.start("first", confirm)
+        read.wait_until_reached()
+        second = race.start("second", confirm)
+        if locking:
+            race.wait_until_blocked(second)
+            read.release()
+    return list(race.errors.values())
 
 
 def _pledge():

@@ -5,16 +5,15 @@ locks; the second must wait for those locks, then finds nothing left to pay.
 """
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from donors import payouts
 from donors.models import PayoutBatch, PayoutLine
 
-from .. import factories
+from .. import factories, races
 from .test_payout_batches import fund, pick_up
 
 pytestmark = pytest.mark.skipif(
@@ -24,10 +23,8 @@ pytestmark = pytest.mark.skipif(
 START, END = dt.date(2026, 10, 23), dt.date(2026, 11, 21)
 
 
-def _someone_waits_for_a_lock() -> bool:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
+def _create(actor):
+    return lambda: payouts.payout_batch_create(period_start=START, period_end=END, actor=actor)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -38,42 +35,14 @@ def test_two_batches_created_at_once_never_include_the_same_units(monkeypatch, c
     fund(quota.order, 60_000_000, coordinator)
     pick_up(quota, 40, dt.date(2026, 11, 1), coordinator)
 
-    planned, release_first = threading.Event(), threading.Event()
-    original = payouts._plan_for
-    calls = []
-    errors: list[BaseException] = []
-
-    def parked_plan(quotas, period_end):
-        plan = original(quotas, period_end)
-        calls.append(threading.current_thread().name)
-        if len(calls) == 1:
-            planned.set()
-            release_first.wait(timeout=10)
-        return plan
-
-    monkeypatch.setattr(payouts, "_plan_for", parked_plan)
-
-    def create(actor):
-        try:
-            payouts.payout_batch_create(period_start=START, period_end=END, actor=actor)
-        except ValidationError as exc:
-            errors.append(exc)
-        except BaseException as exc:  # reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    first = threading.Thread(target=create, args=(coordinator,))
-    second = threading.Thread(target=create, args=(second_coordinator,))
-    first.start()
-    assert planned.wait(timeout=10)
-    second.start()
-    waiting = threading.Event()
-    while not _someone_waits_for_a_lock() and second.is_alive():
-        waiting.wait(0.01)
-    release_first.set()
-    first.join(timeout=20)
-    second.join(timeout=20)
+    with races.Race() as race:
+        planned = race.park(monkeypatch, payouts, "_plan_for")
+        race.start("first", _create(coordinator))
+        planned.wait_until_reached()
+        second = race.start("second", _create(second_coordinator))
+        race.wait_until_blocked(second)
+        planned.release()
+    errors = list(race.errors.values())
 
     assert PayoutBatch.objects.count() == 1
     assert sum(PayoutLine.objects.values_list("units", flat=True)) == 40
@@ -90,30 +59,11 @@ def test_without_the_row_locks_two_batches_include_the_same_units(monkeypatch, c
     fund(quota.order, 60_000_000, coordinator)
     pick_up(quota, 40, dt.date(2026, 11, 1), coordinator)
 
-    both_planned = threading.Barrier(2, timeout=10)
-    original = payouts._plan_for
-    errors: list[BaseException] = []
-
-    def plan_then_wait_for_the_other(quotas, period_end):
-        plan = original(quotas, period_end)
-        both_planned.wait()  # without the locks nothing keeps the second from planning alongside the first
-        return plan
-
-    monkeypatch.setattr(payouts, "_plan_for", plan_then_wait_for_the_other)
-
-    def create(actor):
-        try:
-            payouts.payout_batch_create(period_start=START, period_end=END, actor=actor)
-        except BaseException as exc:  # reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=create, args=(actor,)) for actor in (coordinator, second_coordinator)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    with races.Race() as race:
+        # Without the locks nothing keeps the second from planning alongside the first.
+        race.meet_after(monkeypatch, payouts, "_plan_for")
+        race.all_at_once(first=_create(coordinator), second=_create(second_coordinator))
+    errors = list(race.errors.values())
 
     assert errors == []
     assert PayoutBatch.objects.count() == 2

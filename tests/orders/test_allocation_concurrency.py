@@ -5,17 +5,16 @@ runs read the same free units and both offer them.
 """
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from orders.allocation_service import allocation_commit
 from orders.models import OrderStatus, Quota
 from workshops.models import WorkshopCapacity
 
-from .. import factories
+from .. import factories, races
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row and advisory locks are PostgreSQL's; CI runs this on PostgreSQL"
@@ -33,45 +32,21 @@ def _world():
     return order
 
 
-def _waiting_for_advisory_lock() -> bool:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-        return cursor.fetchone()[0] > 0
-
-
 def _race(coordinator, *, locking: bool) -> list[BaseException]:
-    first_planned, release_first = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
+    with races.Race() as race:
+        # Without locks the second run gets to this hook while the first still waits there, and lets it go.
+        planned = race.spot("allocation_commit's before_write", later_arrivals_release=True)
 
-    def first_hook():
-        first_planned.set()
-        release_first.wait(timeout=10)
+        def commit():
+            allocation_commit(actor=coordinator, provinces=None, before_write=planned.arrive)
 
-    def second_hook():
-        release_first.set()  # without locks the second run gets here while the first still waits
-
-    def commit(hook):
-        try:
-            allocation_commit(actor=coordinator, provinces=None, before_write=hook)
-        except BaseException as exc:  # reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    first = threading.Thread(target=commit, args=(first_hook,))
-    second = threading.Thread(target=commit, args=(second_hook,))
-    first.start()
-    assert first_planned.wait(timeout=10)
-    second.start()
-    if locking:
-        # The second run must be parked on the lock before the first one may write.
-        ready = threading.Event()
-        while not _waiting_for_advisory_lock() and second.is_alive():
-            ready.wait(0.01)
-        release_first.set()
-    first.join(timeout=20)
-    second.join(timeout=20)
-    return errors
+        race.start("first", commit)
+        planned.wait_until_reached()
+        second = race.start("second", commit)
+        if locking:
+            race.wait_until_blocked(second)  # the second run must be parked on the lock before the first may write
+            planned.release()
+    return list(race.errors.values())
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -1,12 +1,11 @@
 """Pickups with quality check, and the collectors coordinators appoint to record them (services, no HTTP)."""
 
 import datetime as dt
-import threading
 import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
 from core.models import AuditLog, Role, User
@@ -21,7 +20,7 @@ from orders.collection import (
 from orders.models import OutputReport, PickupLine, Quota, QuotaStatus, RejectReason
 from orders.quotas import output_correct
 
-from .. import factories
+from .. import factories, races
 
 
 def produced_quota(produced=100, collected=0, accepted=None, **kwargs) -> Quota:
@@ -192,24 +191,17 @@ def test_a_stale_quota_object_is_checked_against_the_locked_row(coordinator):
 def test_two_pickups_at_the_same_moment_never_collect_more_than_was_produced():
     coordinator = factories.CoordinatorFactory()
     quota = produced_quota(produced=100)
-    barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
     def attempt():
         try:
-            barrier.wait(timeout=5)
             record(quota, coordinator, 60)
             outcomes.append("ok")
         except ValidationError:
             outcomes.append("refused")
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    with races.Race() as race:
+        race.all_at_once(first=attempt, second=attempt)
     assert sorted(outcomes) == ["ok", "refused"]
     assert Quota.objects.get(pk=quota.pk).collected_units == 60
 

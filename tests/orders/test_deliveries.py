@@ -1,11 +1,10 @@
 """The rules of the delivery services: what may go on a delivery, the lifecycle, cancelling gives units back."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from core.jalali import jalali_year
@@ -20,7 +19,7 @@ from orders.deliveries import (
 from orders.delivery_selectors import deliverable_quotas, ready_health_centers
 from orders.models import Delivery, DeliveryStatus, Quota
 
-from .. import factories
+from .. import factories, races
 
 TOMORROW = timezone.localdate() + dt.timedelta(days=1)
 
@@ -289,51 +288,28 @@ def test_cancelling_needs_a_reason(coordinator):
 # --- Two coordinators at the same moment (PostgreSQL) -------------------------------------------------------
 
 
-def _waiting_for_a_row_lock() -> bool:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype IN ('transactionid', 'tuple') AND NOT granted")
-        return cursor.fetchone()[0] > 0
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's; CI runs this on PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_coordinators_saving_at_once_cannot_both_take_the_same_units(coordinator, national_coordinator):
     """The first save holds the quota's lock; the second waits, then reads 10 free units, not 40, and is refused."""
     quota = accepted_quota(40)
-    first_saved, release_first = threading.Event(), threading.Event()
-    errors: dict[str, BaseException] = {}
+    with races.Race(language="en") as race:  # refusals are read in English
+        saved = race.spot("the first save, before its commit")
 
-    def first():
-        translation.activate("en")  # threads do not inherit the test's language
-        try:
+        def first():
             with transaction.atomic():
                 create([(Quota.objects.get(pk=quota.pk), 30)], coordinator)
-                first_saved.set()
-                release_first.wait(timeout=10)
-        except BaseException as exc:  # reported by the test
-            errors["first"] = exc
-        finally:
-            connections.close_all()
+                saved.arrive()
 
-    def second():
-        translation.activate("en")
-        try:
+        def second():
             create([(Quota.objects.get(pk=quota.pk), 30)], national_coordinator)
-        except BaseException as exc:
-            errors["second"] = exc
-        finally:
-            connections.close_all()
 
-    first_thread, second_thread = threading.Thread(target=first), threading.Thread(target=second)
-    first_thread.start()
-    assert first_saved.wait(timeout=10)
-    second_thread.start()
-    parked = threading.Event()
-    while not _waiting_for_a_row_lock() and second_thread.is_alive():
-        parked.wait(0.01)
-    release_first.set()
-    first_thread.join(timeout=20)
-    second_thread.join(timeout=20)
+        race.start("first", first)
+        saved.wait_until_reached()
+        second_caller = race.start("second", second)
+        race.wait_until_blocked(second_caller)
+        saved.release()
+    errors = race.errors
     assert "first" not in errors
     assert isinstance(errors.get("second"), ValidationError)
     assert "Only 10 accepted units" in str(errors["second"])

@@ -8,20 +8,18 @@ turns the quota's row lock off and shows the race is real: a report parked
 after reading "accepted" is written onto the quota cancelled meanwhile.
 """
 
-import threading
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from core.models import AuditLog
 from orders import quotas
 from orders.models import OutputReport, Quota, QuotaStatus
 from workshops.models import WorkshopStatus
 
-from .. import factories
+from .. import factories, races
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are PostgreSQL's; CI runs this on PostgreSQL"
@@ -29,18 +27,6 @@ pytestmark = pytest.mark.skipif(
 
 ALREADY_MADE = 30
 REPORTED = 20
-
-
-def _someone_waits_for_a_lock() -> bool:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
-
-
-def _wait_until_parked_or_done(thread: threading.Thread) -> None:
-    waiting = threading.Event()
-    while not _someone_waits_for_a_lock() and thread.is_alive():
-        waiting.wait(0.01)
 
 
 def _cancel_the_quota(quota, coordinator):
@@ -59,37 +45,13 @@ CANCELLATIONS = [
 ]
 
 
-class _Race:
-    """The owner's report and the coordinator's cancellation, each in its own thread and connection."""
+def _report(quota):
+    owner = quota.workshop.owner
+    return lambda: quotas.output_report(quota=quota, owner=owner, quantity=REPORTED, idempotency_key=uuid.uuid4())
 
-    def __init__(self, quota, coordinator, cancel):
-        self.quota, self.coordinator, self.cancel = quota, coordinator, cancel
-        self.errors: dict[str, BaseException] = {}
 
-    def _run(self, name, work, before=None):
-        def target():
-            translation.activate("en")  # threads do not inherit the test's language; refusals are read in English
-            try:
-                if before is not None:
-                    before()
-                work()
-            except BaseException as exc:  # reported by the test
-                self.errors[name] = exc
-            finally:
-                connections.close_all()
-
-        return threading.Thread(target=target, name=name)
-
-    def report_thread(self, before=None):
-        owner = self.quota.workshop.owner
-
-        def report():
-            quotas.output_report(quota=self.quota, owner=owner, quantity=REPORTED, idempotency_key=uuid.uuid4())
-
-        return self._run("report", report, before)
-
-    def cancel_thread(self, before=None):
-        return self._run("cancel", lambda: self.cancel(self.quota, self.coordinator), before)
+def _cancellation(quota, coordinator, cancel):
+    return lambda: cancel(quota, coordinator)
 
 
 def _quota():
@@ -120,29 +82,14 @@ def _assert_consistent(quota: Quota, errors: dict[str, BaseException]) -> None:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_report_and_a_cancellation_sent_at_the_same_moment_leave_the_quota_consistent(cancel, coordinator):
     quota = _quota()
-    race = _Race(quota, coordinator, cancel)
-    start_together = threading.Barrier(2, timeout=10)
-    threads = [race.report_thread(start_together.wait), race.cancel_thread(start_together.wait)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
+    with races.Race(language="en") as race:  # refusals are read in English
+        race.all_at_once(report=_report(quota), cancel=_cancellation(quota, coordinator, cancel))
 
     _assert_consistent(quota, race.errors)
 
 
-def _park_the_report_after_reading_the_quota(monkeypatch) -> tuple[threading.Event, threading.Event]:
-    read, release = threading.Event(), threading.Event()
-    original = quotas._owned_quota_for_update
-
-    def parked(quota, owner):
-        loaded = original(quota, owner)
-        read.set()
-        release.wait(timeout=10)
-        return loaded
-
-    monkeypatch.setattr(quotas, "_owned_quota_for_update", parked)
-    return read, release
+def _park_the_report_after_reading_the_quota(race: races.Race, monkeypatch) -> races.Spot:
+    return race.park(monkeypatch, quotas, "_owned_quota_for_update")
 
 
 @pytest.mark.parametrize("cancel", CANCELLATIONS)
@@ -152,16 +99,13 @@ def test_a_report_that_got_the_quota_first_is_counted_and_the_cancellation_keeps
 ):
     settings.HAMDELI_QUOTA_LOCKING = True
     quota = _quota()
-    race = _Race(quota, coordinator, cancel)
-    read, release = _park_the_report_after_reading_the_quota(monkeypatch)
-    report, cancellation = race.report_thread(), race.cancel_thread()
-    report.start()
-    assert read.wait(timeout=10)
-    cancellation.start()
-    _wait_until_parked_or_done(cancellation)  # the cancellation waits for the report's lock
-    release.set()
-    report.join(timeout=20)
-    cancellation.join(timeout=20)
+    with races.Race(language="en") as race:
+        read = _park_the_report_after_reading_the_quota(race, monkeypatch)
+        race.start("report", _report(quota))
+        read.wait_until_reached()
+        cancellation = race.start("cancel", _cancellation(quota, coordinator, cancel))
+        race.wait_until_blocked(cancellation)  # the cancellation waits for the report's lock
+        read.release()
 
     _assert_consistent(quota, race.errors)
     assert quota.produced_units == ALREADY_MADE + REPORTED
@@ -174,26 +118,14 @@ def test_a_report_sent_while_the_quota_is_being_cancelled_is_refused_and_counts_
 ):
     settings.HAMDELI_QUOTA_LOCKING = True
     quota = _quota()
-    race = _Race(quota, coordinator, cancel)
-    written, release = threading.Event(), threading.Event()
-    original_log = quotas.log_action
-
-    def parked_log(**kwargs):
-        entry = original_log(**kwargs)
-        if kwargs["action"] == "quota.cancel":  # cancelled but not yet committed: the lock is still held
-            written.set()
-            release.wait(timeout=10)
-        return entry
-
-    monkeypatch.setattr(quotas, "log_action", parked_log)
-    report, cancellation = race.report_thread(), race.cancel_thread()
-    cancellation.start()
-    assert written.wait(timeout=10)
-    report.start()
-    _wait_until_parked_or_done(report)
-    release.set()
-    cancellation.join(timeout=20)
-    report.join(timeout=20)
+    with races.Race(language="en") as race:
+        # Cancelled but not yet committed: the cancellation still holds the quota's lock.
+        written = race.park(monkeypatch, quotas, "log_action", only_if=lambda **kw: kw["action"] == "quota.cancel")
+        race.start("cancel", _cancellation(quota, coordinator, cancel))
+        written.wait_until_reached()
+        report = race.start("report", _report(quota))
+        race.wait_until_blocked(report)
+        written.release()
 
     _assert_consistent(quota, race.errors)
     assert quota.produced_units == ALREADY_MADE
@@ -204,15 +136,13 @@ def test_a_report_sent_while_the_quota_is_being_cancelled_is_refused_and_counts_
 def test_without_the_row_lock_a_report_is_counted_on_a_quota_cancelled_meanwhile(monkeypatch, coordinator, settings):
     settings.HAMDELI_QUOTA_LOCKING = False
     quota = _quota()
-    race = _Race(quota, coordinator, _cancel_the_quota)
-    read, release = _park_the_report_after_reading_the_quota(monkeypatch)
-    report, cancellation = race.report_thread(), race.cancel_thread()
-    report.start()
-    assert read.wait(timeout=10)
-    cancellation.start()
-    cancellation.join(timeout=20)  # nothing makes it wait: it commits while the report still holds "accepted"
-    release.set()
-    report.join(timeout=20)
+    with races.Race(language="en") as race:
+        read = _park_the_report_after_reading_the_quota(race, monkeypatch)
+        race.start("report", _report(quota))
+        read.wait_until_reached()
+        cancellation = race.start("cancel", _cancellation(quota, coordinator, _cancel_the_quota))
+        race.finish(cancellation)  # nothing makes it wait: it commits while the report still holds "accepted"
+        read.release()
 
     assert race.errors == {}
     quota.refresh_from_db()

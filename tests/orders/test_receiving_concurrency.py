@@ -6,27 +6,19 @@ is refused politely. The control case turns the lock off and shows the race is
 real: both read "dispatched" and both write their answer and their audit entry.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from core.models import AuditLog
 from orders import receiving
 from orders.models import Delivery, DeliveryStatus, OrderStatus
 
-from .. import factories
+from .. import factories, races
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are PostgreSQL's; CI runs this on PostgreSQL"
 )
-
-
-def _someone_waits_for_a_lock() -> bool:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
 
 
 def _delivery() -> Delivery:
@@ -40,45 +32,21 @@ def _delivery() -> Delivery:
 
 
 def _race(monkeypatch, delivery: Delivery, *, locking: bool) -> dict[str, BaseException]:
-    first_read, release_first = threading.Event(), threading.Event()
-    original = receiving._delivery_for_update
-    readers: list[str] = []
-    errors: dict[str, BaseException] = {}
-
-    def parked_read(d):
-        loaded = original(d)
-        readers.append(threading.current_thread().name)
-        if len(readers) == 1:
-            first_read.set()
-            release_first.wait(timeout=10)
-        else:
-            release_first.set()  # without the lock the second confirmation gets here too
-        return loaded
-
-    monkeypatch.setattr(receiving, "_delivery_for_update", parked_read)
     lines = {line.pk: receiving.ReceivedLine(line.units) for line in delivery.lines.all()}
 
     def confirm(receiver_name):
-        try:
-            receiving.delivery_confirm(delivery=delivery, lines=lines, receiver_name=receiver_name)
-        except BaseException as exc:  # reported by the test
-            errors[receiver_name] = exc
-        finally:
-            connections.close_all()
+        return lambda: receiving.delivery_confirm(delivery=delivery, lines=lines, receiver_name=receiver_name)
 
-    first = threading.Thread(target=confirm, args=("مریم احمدی",), name="first")
-    second = threading.Thread(target=confirm, args=("سارا رضایی",), name="second")
-    first.start()
-    assert first_read.wait(timeout=10)
-    second.start()
-    if locking:
-        waiting = threading.Event()
-        while not _someone_waits_for_a_lock() and second.is_alive():
-            waiting.wait(0.01)
-        release_first.set()
-    first.join(timeout=20)
-    second.join(timeout=20)
-    return errors
+    with races.Race() as race:
+        # Without the lock the second confirmation reads the delivery too, and lets the first go on.
+        read = race.park(monkeypatch, receiving, "_delivery_for_update", later_arrivals_release=True)
+        race.start("مریم احمدی", confirm("مریم احمدی"))
+        read.wait_until_reached()
+        second = race.start("سارا رضایی", confirm("سارا رضایی"))
+        if locking:
+            race.wait_until_blocked(second)
+            read.release()
+    return race.errors
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import django_filters
-from django.db.models import BigIntegerField, Case, F, IntegerField, OuterRef, Subquery, Sum, Value, When
+import django_filters.fields
+from django.db.models import BigIntegerField, Case, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +14,7 @@ from core.forms import LocalizedIntegerField
 from core.models import Product, Province
 from orders.models import Order, OrderPriority, OrderStatus
 
+from .donor_forms import QuickSelect
 from .ledger import order_applied_funds_expression
 from .models import Pledge, PledgeStatus
 
@@ -19,10 +23,11 @@ PRIORITY_RANK = {OrderPriority.URGENT: 0, OrderPriority.HIGH: 1, OrderPriority.N
 
 
 def with_open_gap(queryset):
-    """Annotate ``gap`` and ``gap_units``: the SQL twin of ``donors.services.order_open_gap_rials``.
+    """Annotate ``gap``: the SQL twin of ``donors.services.order_open_gap_rials``.
 
     budget − funds in the ledger − pledges not yet received, never below zero; the
-    board therefore offers exactly what ``pledge_create`` will accept.
+    board therefore offers exactly what ``pledge_create`` will accept. The units a
+    gap pays for are ``gap_units`` below, worked out on the rows shown only.
     """
     waiting = (
         Pledge.objects.filter(order=OuterRef("pk"), status=PledgeStatus.PLEDGED)
@@ -39,11 +44,19 @@ def with_open_gap(queryset):
         gap=Greatest(
             budget - order_applied_funds_expression() - waiting_total, Value(0), output_field=BigIntegerField()
         )
-    ).annotate(gap_units=F("gap") / F("unit_cost_rials"))
+    )
 
 
-def board_orders():
-    """Open and funded orders with money still missing, most urgent first."""
+def gap_units(order: Order) -> int:
+    """Whole units the order's ``gap`` pays for (what ``gap / unit cost`` truncated gave in SQL; the gap is ≥ 0)."""
+    return order.gap // order.unit_cost_rials
+
+
+@functools.cache
+def _board_orders() -> QuerySet[Order]:
+    # Resolving the gap's three subqueries and the priority rank costs about as much as running
+    # the query, so it is done once per process; callers get a fresh clone each time (like a view's
+    # class-level ``queryset``). Nothing here depends on the request or the day.
     rank = Case(
         *(When(priority=priority, then=Value(value)) for priority, value in PRIORITY_RANK.items()),
         default=Value(9),
@@ -51,9 +64,7 @@ def board_orders():
     )
     return (
         with_open_gap(
-            Order.objects.filter(status__in=BOARD_STATUSES).select_related(
-                "product", "health_center__province", "health_center__city"
-            )
+            Order.objects.filter(status__in=BOARD_STATUSES).select_related("product", "health_center__province")
         )
         .filter(gap__gt=0)
         .annotate(priority_rank=rank)
@@ -61,21 +72,54 @@ def board_orders():
     )
 
 
+def board_orders() -> QuerySet[Order]:
+    """Open and funded orders with money still missing, most urgent first."""
+    return _board_orders().all()
+
+
 class RialFilter(django_filters.NumberFilter):
     field_class = LocalizedIntegerField
 
 
+class ListedModelChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """The choices of a short list (provinces, products) read with one ordinary query.
+
+    Django reads them with ``QuerySet.iterator()``, which on PostgreSQL opens a
+    server-side cursor: DECLARE, FETCH and CLOSE, three round trips for 31 rows.
+    The order of the choices is unchanged: empty label, null label, then the rows.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = ListedModelChoiceIterator
+
+
+class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedModelChoiceField
+
+
 class BoardFilter(django_filters.FilterSet):
-    province = django_filters.ModelChoiceFilter(
+    province = ListedModelChoiceFilter(
         label=_("Province"),
         field_name="health_center__province",
         queryset=Province.objects.all(),
         empty_label=_("All"),
+        widget=QuickSelect,
     )
-    product = django_filters.ModelChoiceFilter(
-        label=_("Product"), queryset=Product.objects.filter(is_active=True), empty_label=_("All")
+    product = ListedModelChoiceFilter(
+        label=_("Product"), queryset=Product.objects.filter(is_active=True), empty_label=_("All"), widget=QuickSelect
     )
-    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=OrderPriority.choices, empty_label=_("All"))
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=OrderPriority.choices, empty_label=_("All"), widget=QuickSelect
+    )
     gap_min = RialFilter(label=_("Missing at least (rials)"), field_name="gap", lookup_expr="gte")
     gap_max = RialFilter(label=_("Missing at most (rials)"), field_name="gap", lookup_expr="lte")
 

@@ -1,6 +1,9 @@
-"""Tables of core pages, and the columns every list page shares."""
+"""Tables of core pages, and the columns and view helpers every list page shares."""
+
+from functools import partial
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from .models import HealthCenter
@@ -15,6 +18,38 @@ class NumberColumn(tables.Column):
 
     def value(self, value):
         return value
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told how many rows there are, so it does not count them again."""
+
+    def __init__(self, object_list, per_page, *args, count: int, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.count = count  # sets the cached_property
+
+
+class CountOnceMixin:
+    """For ``SingleTableMixin`` + ``FilterView`` lists with ``paginate_by``: one COUNT query, not two.
+
+    ``MultipleObjectMixin`` paginates the filtered rows first (that is what
+    answers 404 for a page past the end), then the table paginates the same
+    rows again and would count them a second time. The count is the same
+    (sorting does not change it), so the table's paginator is given it.
+    Must come before ``SingleTableMixin`` in the bases.
+    """
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        self._row_count = paginator.count
+        return paginator, page, object_list, is_paginated
+
+    def get_table_pagination(self, table):
+        paginate = super().get_table_pagination(table)
+        count = getattr(self, "_row_count", None)
+        # Only in place of Django's plain Paginator (MultipleObjectMixin.paginator_class), never of a custom one.
+        if isinstance(paginate, dict) and count is not None and paginate.get("paginator_class", Paginator) is Paginator:
+            paginate["paginator_class"] = partial(KnownCountPaginator, count=count)
+        return paginate
 
 
 class HealthCenterTable(tables.Table):

@@ -31,6 +31,7 @@ from core.forms import add_service_errors
 from core.models import HealthCenter, Role
 from core.persian import ui_number
 from core.scoping import RoleRequiredMixin
+from core.tables import CountOnceMixin
 from core.templatetags.persian import digits
 
 from . import deliveries
@@ -71,7 +72,7 @@ def sheet_url(delivery: Delivery) -> str | None:
 # --- List and "ready to deliver" ----------------------------------------------------------------------------
 
 
-class DeliveryListView(CoordinatorMixin, SafeExportMixin, SingleTableMixin, FilterView):
+class DeliveryListView(CoordinatorMixin, SafeExportMixin, CountOnceMixin, SingleTableMixin, FilterView):
     table_class = DeliveryTable
     filterset_class = DeliveryFilter
     template_name = "orders/delivery/list.html"

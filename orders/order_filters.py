@@ -5,11 +5,12 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters_base import ActiveCountMixin
+from core.filters_base import ActiveCountMixin, ModelChoiceFilter
 from core.forms import JalaliDateField
 from core.models import HealthCenter, Product, Province
 from core.persian import normalize_text, to_latin_digits
 from core.scoping import scope_by_province
+from core.widgets import FastSelect
 
 from .models import Order, OrderPriority, OrderStatus
 from .selectors import is_health_center_staff, stale_condition
@@ -21,24 +22,30 @@ class JalaliDateFilter(django_filters.DateFilter):
 
 class OrderFilter(ActiveCountMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Order number"), method="filter_number")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=OrderStatus.choices, empty_label=_("All"))
-    priority = django_filters.ChoiceFilter(label=_("Priority"), choices=OrderPriority.choices, empty_label=_("All"))
-    product = django_filters.ModelChoiceFilter(
-        label=_("Product"), queryset=Product.objects.none(), empty_label=_("All")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=OrderStatus.choices, empty_label=_("All"), widget=FastSelect
     )
-    province = django_filters.ModelChoiceFilter(
+    priority = django_filters.ChoiceFilter(
+        label=_("Priority"), choices=OrderPriority.choices, empty_label=_("All"), widget=FastSelect
+    )
+    product = ModelChoiceFilter(
+        label=_("Product"), queryset=Product.objects.none(), empty_label=_("All"), widget=FastSelect
+    )
+    province = ModelChoiceFilter(
         label=_("Province"),
         field_name="health_center__province",
         queryset=Province.objects.none(),
         empty_label=_("All"),
+        widget=FastSelect,
     )
-    health_center = django_filters.ModelChoiceFilter(
-        label=_("Health center"), queryset=HealthCenter.objects.none(), empty_label=_("All")
+    health_center = ModelChoiceFilter(
+        label=_("Health center"), queryset=HealthCenter.objects.none(), empty_label=_("All"), widget=FastSelect
     )
     stale = django_filters.ChoiceFilter(
         label=_("Stale"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
         empty_label=_("All"),
+        widget=FastSelect,
         method="filter_stale",
     )
     needed_from = JalaliDateFilter(label=_("Needed by, from"), field_name="needed_by", lookup_expr="gte")
@@ -58,9 +65,9 @@ class OrderFilter(ActiveCountMixin, django_filters.FilterSet):
             del self.filters["health_center"]
         else:
             self.filters["province"].queryset = scope_by_province(Province.objects.all(), user, field="pk")
-            self.filters["health_center"].queryset = scope_by_province(
-                HealthCenter.objects.select_related("province"), user
-            ).order_by("province__name_fa", "name")
+            self.filters["health_center"].queryset = scope_by_province(HealthCenter.objects.all(), user).order_by(
+                "province__name_fa", "name"
+            )
         self.form.fields["needed_from"].widget.attrs["placeholder"] = "۱۴۰۵/۰۱/۰۱"
         self.form.fields["needed_to"].widget.attrs["placeholder"] = "۱۴۰۵/۱۲/۲۹"
 

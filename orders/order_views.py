@@ -28,6 +28,7 @@ from core.exports import SafeExportMixin
 from core.forms import add_service_errors
 from core.models import Role
 from core.scoping import RoleRequiredMixin
+from core.tables import CountOnceMixin
 from core.templatetags.persian import digits
 from core.templatetags.persian import jalali as jalali_filter
 
@@ -61,7 +62,7 @@ class CoordinatorOnlyMixin(RoleRequiredMixin):
 # --- List ---------------------------------------------------------------------------------------------------
 
 
-class OrderListView(OrderPagesMixin, SafeExportMixin, SingleTableMixin, FilterView):
+class OrderListView(OrderPagesMixin, SafeExportMixin, CountOnceMixin, SingleTableMixin, FilterView):
     table_class = OrderTable
     filterset_class = OrderFilter
     template_name = "orders/order/list.html"

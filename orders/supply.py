@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from core.models import Product, Province
@@ -47,10 +48,20 @@ def window(today: dt.date | None = None, days: int = SUPPLY_WINDOW_DAYS) -> tupl
     return today + dt.timedelta(days=1), today + dt.timedelta(days=days)
 
 
-def workshop_loads(workshops: QuerySet[Workshop], today: dt.date | None = None) -> dict[int, WorkshopLoad]:
-    """Committed days and units per workshop over the next ``SUPPLY_WINDOW_DAYS`` days."""
+def workshop_loads(
+    workshops: QuerySet[Workshop] | Sequence[Workshop], today: dt.date | None = None
+) -> dict[int, WorkshopLoad]:
+    """Committed days and units per workshop over the next ``SUPPLY_WINDOW_DAYS`` days.
+
+    ``workshops`` may be workshops already loaded (a list page's rows): their
+    closures and capacities are then fetched only if not prefetched yet.
+    """
     first, last = window(today)
-    workshops = list(workshops.prefetch_related("unavailable_ranges", "capacities"))
+    if isinstance(workshops, QuerySet):
+        workshops = list(workshops.prefetch_related("unavailable_ranges", "capacities"))
+    else:
+        workshops = list(workshops)
+        prefetch_related_objects(workshops, "unavailable_ranges", "capacities")
     calendars = {w.pk: w.work_calendar() for w in workshops}
     rates = {w.pk: {c.product_id: c.units_per_day for c in w.capacities.all()} for w in workshops}
     loads = {w.pk: WorkshopLoad(working_days=calendars[w.pk].working_days(first, last)) for w in workshops}

@@ -22,11 +22,12 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from core.filters_base import ActiveCountMixin
+from core.filters_base import ActiveCountMixin, ModelChoiceFilter
 from core.forms import LocalizedIntegerField
 from core.models import City, Product, Province
 from core.persian import normalize_text, to_latin_digits
 from core.scoping import scope_by_province
+from core.widgets import FastSelect
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
 
 from .supply import workshop_loads
@@ -41,18 +42,25 @@ class IntegerFilter(django_filters.Filter):
 
 class WorkshopFilter(ActiveCountMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or mobile"), method="filter_search")
-    province = django_filters.ModelChoiceFilter(
-        label=_("Province"), queryset=Province.objects.none(), empty_label=_("All")
+    province = ModelChoiceFilter(
+        label=_("Province"), queryset=Province.objects.none(), empty_label=_("All"), widget=FastSelect
     )
-    city = django_filters.ModelChoiceFilter(label=_("City"), queryset=City.objects.none(), empty_label=_("All"))
-    product = django_filters.ModelChoiceFilter(
-        label=_("Makes product"), queryset=Product.objects.all(), empty_label=_("All"), method="filter_product"
+    city = ModelChoiceFilter(label=_("City"), queryset=City.objects.none(), empty_label=_("All"), widget=FastSelect)
+    product = ModelChoiceFilter(
+        label=_("Makes product"),
+        queryset=Product.objects.all(),
+        empty_label=_("All"),
+        widget=FastSelect,
+        method="filter_product",
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=WorkshopStatus.choices, empty_label=_("All"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=WorkshopStatus.choices, empty_label=_("All"), widget=FastSelect
+    )
     head_of_household = django_filters.ChoiceFilter(
         label=_("Woman head of household"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
         empty_label=_("All"),
+        widget=FastSelect,
         method="filter_head_of_household",
     )
     capacity_min = IntegerFilter(label=_("Daily capacity from"), method="filter_later", min_value=0)
@@ -71,7 +79,7 @@ class WorkshopFilter(ActiveCountMixin, django_filters.FilterSet):
         self.filters["province"].queryset = provinces
         # Only cities where her workshops are: a short list on a phone.
         cities = City.objects.filter(pk__in=self.queryset.values("city")) if self.queryset is not None else City.objects
-        self.filters["city"].queryset = cities.select_related("province").order_by("province__name_fa", "name_fa")
+        self.filters["city"].queryset = cities.order_by("province__name_fa", "name_fa")
         self.filters["product"].queryset = Product.objects.filter(is_active=True)
         self.loads = None
         self.form.fields["capacity_min"].help_text = _(

@@ -91,9 +91,10 @@ class WorkshopTable(tables.Table):
 
     def load_of(self, workshop: Workshop) -> WorkshopLoad | None:
         if workshop.pk not in self._loads:
-            page_pks = [record.pk for record in self._page_records()]
-            if workshop.pk in page_pks:
-                self._loads.update(workshop_loads(Workshop.objects.filter(pk__in=page_pks)))
+            page_records = self._page_records()
+            if any(record.pk == workshop.pk for record in page_records):
+                # The page's rows are loaded already, with their capacities: not fetched again.
+                self._loads.update(workshop_loads(page_records))
             else:  # export, or no pagination: every row will be asked for
                 self._loads.update(workshop_loads(self.data.data))
         return self._loads.get(workshop.pk)

@@ -23,6 +23,7 @@ from core.forms import add_service_errors
 from core.models import Role
 from core.persian import ui_number
 from core.scoping import RoleRequiredMixin, scope_by_province
+from core.tables import CountOnceMixin
 from workshops.models import Workshop
 from workshops.services import STATUS_TRANSITIONS, note_add
 
@@ -53,7 +54,7 @@ class CoordinatorOnlyMixin(RoleRequiredMixin):
     allowed_roles = (Role.COORDINATOR,)
 
 
-class WorkshopListView(CoordinatorOnlyMixin, SafeExportMixin, SingleTableMixin, FilterView):
+class WorkshopListView(CoordinatorOnlyMixin, SafeExportMixin, CountOnceMixin, SingleTableMixin, FilterView):
     table_class = WorkshopTable
     filterset_class = WorkshopFilter
     template_name = "orders/supply/workshop_list.html"

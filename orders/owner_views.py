@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from core.forms import add_service_errors
 from core.models import Role
 from core.persian import ui_number
 from core.scoping import RoleRequiredMixin
-from workshops.models import Workshop
+from workshops.models import Workshop, WorkshopCapacity
 from workshops.selectors import workshop_of_owner
 
 from .models import OutputReport, Quota, QuotaStatus
@@ -54,8 +55,17 @@ def inbox_workshop(user) -> Workshop | None:
     ``workshop_of_owner`` also loads the capacities' products, province and city,
     which the inbox never shows; the at-risk check and every quota's progress
     need only ``daily_rates()`` and ``work_calendar()``, both served from here.
+    The capacities come unordered: their default order (by product name) joins the
+    product table, and ``daily_rates()`` is a dict.
     """
-    return Workshop.objects.prefetch_related("capacities", "unavailable_ranges").filter(owner=user).order_by().first()
+    return (
+        Workshop.objects.prefetch_related(
+            Prefetch("capacities", queryset=WorkshopCapacity.objects.order_by()), "unavailable_ranges"
+        )
+        .filter(owner=user)
+        .order_by()
+        .first()
+    )
 
 
 def newest_answer_first(quotas: list[Quota]) -> list[Quota]:

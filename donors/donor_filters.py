@@ -5,16 +5,16 @@ from __future__ import annotations
 import functools
 
 import django_filters
-import django_filters.fields
 from django.db.models import BigIntegerField, Case, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
+from core.filters_base import ModelChoiceFilter
 from core.forms import LocalizedIntegerField
 from core.models import Product, Province
+from core.widgets import FastSelect
 from orders.models import Order, OrderPriority, OrderStatus
 
-from .donor_forms import QuickSelect
 from .ledger import order_applied_funds_expression
 from .models import Pledge, PledgeStatus
 
@@ -81,44 +81,19 @@ class RialFilter(django_filters.NumberFilter):
     field_class = LocalizedIntegerField
 
 
-class ListedModelChoiceIterator(django_filters.fields.ModelChoiceIterator):
-    """The choices of a short list (provinces, products) read with one ordinary query.
-
-    Django reads them with ``QuerySet.iterator()``, which on PostgreSQL opens a
-    server-side cursor: DECLARE, FETCH and CLOSE, three round trips for 31 rows.
-    The order of the choices is unchanged: empty label, null label, then the rows.
-    """
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if self.field.null_label is not None:
-            yield (self.field.null_value, self.field.null_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
-
-
-class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
-    iterator = ListedModelChoiceIterator
-
-
-class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = ListedModelChoiceField
-
-
 class BoardFilter(django_filters.FilterSet):
-    province = ListedModelChoiceFilter(
+    province = ModelChoiceFilter(
         label=_("Province"),
         field_name="health_center__province",
         queryset=Province.objects.all(),
         empty_label=_("All"),
-        widget=QuickSelect,
+        widget=FastSelect,
     )
-    product = ListedModelChoiceFilter(
-        label=_("Product"), queryset=Product.objects.filter(is_active=True), empty_label=_("All"), widget=QuickSelect
+    product = ModelChoiceFilter(
+        label=_("Product"), queryset=Product.objects.filter(is_active=True), empty_label=_("All"), widget=FastSelect
     )
     priority = django_filters.ChoiceFilter(
-        label=_("Priority"), choices=OrderPriority.choices, empty_label=_("All"), widget=QuickSelect
+        label=_("Priority"), choices=OrderPriority.choices, empty_label=_("All"), widget=FastSelect
     )
     gap_min = RialFilter(label=_("Missing at least (rials)"), field_name="gap", lookup_expr="gte")
     gap_max = RialFilter(label=_("Missing at most (rials)"), field_name="gap", lookup_expr="lte")

@@ -1,5 +1,5 @@
 """The funding board's speed-ups show the same thing as before: one query for a page and its count,
-``gap_units`` worked out in Python, and a ``<select>`` written without templates."""
+``gap_units`` worked out in Python, and the filter's ``<select>``s written without templates."""
 
 import pytest
 from django import forms
@@ -7,40 +7,21 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from core.models import Province
 from core.persian import group_thousands
+from core.widgets import FastSelect
 from donors.donor_filters import BoardFilter, board_orders, gap_units
-from donors.donor_forms import QuickSelect
 from donors.donor_views import BOARD_PAGE_SIZE, PageAndCountPaginator
 
 from .. import factories
 
-# --- QuickSelect ----------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("choices", "value", "attrs"),
-    [
-        ([("", "All"), (1, "A<b>"), (2, "B")], 1, {"id": "id_province"}),
-        ([("", "All"), (1, "A"), (2, "B")], None, None),
-        (
-            [("G&", [(1, "x"), (2, "y")]), (3, "z"), ('a"b', mark_safe("<i>safe</i>"))],
-            'a"b',
-            {"id": "id_p", "required": True, "disabled": False, "data-x": '<"'},
-        ),
-        ([], "", {}),
-    ],
-)
-def test_quick_select_writes_what_djangos_select_template_writes(choices, value, attrs):
-    expected = forms.Select(choices=choices).render("p", value, attrs)
-    assert QuickSelect(choices=choices).render("p", value, attrs) == expected
+# --- The filter form ----------------------------------------------------------------------------------------
 
 
 def _with_template_selects(filterset: BoardFilter) -> BoardFilter:
     for field in filterset.form.fields.values():
-        if isinstance(field.widget, QuickSelect):
+        if isinstance(field.widget, FastSelect):
             template_select = forms.Select(attrs=field.widget.attrs)
             template_select.choices = field.widget.choices
             field.widget = template_select

@@ -70,10 +70,9 @@ class DeliveryTable(tables.Table):
             '<span class="order-date">{}</span>', jalali.format_short(record.planned_date, persian=not english_ui())
         )
 
-    def render_status(self, record):
-        return format_html(
-            '<span class="badge {}">{}</span>', STATUS_BADGES.get(record.status, ""), record.get_status_display()
-        )
+    def render_status(self, record, value):
+        # value is record.get_status_display() already: django-tables2 shows a choice field's label
+        return format_html('<span class="badge {}">{}</span>', STATUS_BADGES.get(record.status, ""), value)
 
     # --- CSV / XLSX -------------------------------------------------------------------------------------
 

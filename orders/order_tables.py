@@ -102,15 +102,13 @@ class OrderTable(tables.Table):
             )
         return format_html('<span class="order-date">{}</span>', date)
 
-    def render_priority(self, record):
-        return format_html(
-            '<span class="badge {}">{}</span>', PRIORITY_BADGES.get(record.priority, ""), record.get_priority_display()
-        )
+    def render_priority(self, record, value):
+        # value is record.get_priority_display() already: django-tables2 shows a choice field's label
+        return format_html('<span class="badge {}">{}</span>', PRIORITY_BADGES.get(record.priority, ""), value)
 
-    def render_status(self, record):
-        return format_html(
-            '<span class="badge {}">{}</span>', STATUS_BADGES.get(record.status, ""), record.get_status_display()
-        )
+    def render_status(self, record, value):
+        # value is record.get_status_display() already: django-tables2 shows a choice field's label
+        return format_html('<span class="badge {}">{}</span>', STATUS_BADGES.get(record.status, ""), value)
 
     def render_funded(self, record):
         return percent_text(funded_percent(record))

@@ -130,10 +130,9 @@ class WorkshopTable(tables.Table):
     def render_city(self, record):
         return record.city.name
 
-    def render_status(self, record):
-        return format_html(
-            '<span class="badge {}">{}</span>', STATUS_BADGES.get(record.status, ""), record.get_status_display()
-        )
+    def render_status(self, record, value):
+        # value is record.get_status_display() already: django-tables2 shows a choice field's label
+        return format_html('<span class="badge {}">{}</span>', STATUS_BADGES.get(record.status, ""), value)
 
     def render_is_woman_head_of_household(self, value):
         return gettext("Yes") if value else gettext("No")

@@ -19,7 +19,8 @@ from django.db.models import F, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from core.models import Product, Province
-from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
+from workshops.calendar import WorkCalendar
+from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, WorkshopUnavailability
 
 from .models import Quota, QuotaStatus
 
@@ -48,6 +49,31 @@ def window(today: dt.date | None = None, days: int = SUPPLY_WINDOW_DAYS) -> tupl
     return today + dt.timedelta(days=1), today + dt.timedelta(days=days)
 
 
+def _calendars_and_rates(
+    workshops: QuerySet[Workshop],
+) -> tuple[dict[int, WorkCalendar], dict[int, dict[int, int]], QuerySet]:
+    """Calendars and daily rates read as plain values, no model instances.
+
+    Sorting or filtering the list by utilisation asks this for every workshop
+    of the coordinator (10,000 on the bench world); building the workshops,
+    owners, provinces, cities and capacities as objects was most of that time.
+    """
+    if not workshops.query.is_sliced:
+        workshops = workshops.order_by()  # the list's ordering joins tables for nothing here
+    pks = workshops.values("pk")
+    closed: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    closures = WorkshopUnavailability.objects.filter(workshop__in=pks).order_by("workshop", "start_date")
+    for workshop_id, start, end in closures.values_list("workshop_id", "start_date", "end_date"):
+        closed[workshop_id].append((start, end))
+    rates: dict[int, dict[int, int]] = defaultdict(dict)
+    capacities = WorkshopCapacity.objects.filter(workshop__in=pks).order_by()
+    for workshop_id, product_id, units in capacities.values_list("workshop_id", "product_id", "units_per_day"):
+        rates[workshop_id][product_id] = units
+    masks = workshops.values_list("pk", "working_weekdays")
+    calendars = {pk: WorkCalendar(mask, tuple(closed.get(pk, ()))) for pk, mask in masks}
+    return calendars, {pk: rates.get(pk, {}) for pk in calendars}, pks
+
+
 def workshop_loads(
     workshops: QuerySet[Workshop] | Sequence[Workshop], today: dt.date | None = None
 ) -> dict[int, WorkshopLoad]:
@@ -58,15 +84,16 @@ def workshop_loads(
     """
     first, last = window(today)
     if isinstance(workshops, QuerySet):
-        workshops = list(workshops.prefetch_related("unavailable_ranges", "capacities"))
+        calendars, rates, chosen = _calendars_and_rates(workshops)
     else:
         workshops = list(workshops)
         prefetch_related_objects(workshops, "unavailable_ranges", "capacities")
-    calendars = {w.pk: w.work_calendar() for w in workshops}
-    rates = {w.pk: {c.product_id: c.units_per_day for c in w.capacities.all()} for w in workshops}
-    loads = {w.pk: WorkshopLoad(working_days=calendars[w.pk].working_days(first, last)) for w in workshops}
+        calendars = {w.pk: w.work_calendar() for w in workshops}
+        rates = {w.pk: w.daily_rates() for w in workshops}
+        chosen = list(calendars)
+    loads = {pk: WorkshopLoad(working_days=calendar.working_days(first, last)) for pk, calendar in calendars.items()}
     quotas = Quota.objects.filter(
-        workshop__in=loads.keys(),
+        workshop__in=chosen,
         status__in=ACTIVE_QUOTA_STATUSES,
         produced_units__lt=F("quantity") - F("released_units"),
         due_date__gte=first,

@@ -1,10 +1,17 @@
 """The coordinator's three big lists count their rows once, keep the 404 past the last page, and the delivery
 list's per-delivery totals (correlated subqueries) are right, sorting by them included."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+
+from orders.supply import workshop_loads
+from orders.supply_selectors import workshops_for_coordinator
+from workshops.models import WorkshopUnavailability
 
 from .. import factories
 
@@ -69,3 +76,26 @@ def test_workshop_list_does_not_load_the_page_workshops_twice_for_utilisation(cl
         assert client_for(coordinator).get(reverse("supply:workshop-list")).status_code == 200
     workshop_rows = [query for query in captured if query["sql"].startswith('SELECT "workshops_workshop"."id"')]
     assert len(workshop_rows) == 1
+
+
+def test_workshop_loads_are_the_same_from_a_queryset_and_from_loaded_workshops(db):
+    """The queryset path reads plain values (for thousands of workshops); the page path uses loaded rows."""
+    today = timezone.localdate()
+    busy = factories.QuotaFactory(quantity=300, due_date=today + dt.timedelta(days=10)).workshop
+    factories.QuotaFactory(workshop=busy, quantity=90, due_date=today + dt.timedelta(days=30), capacity=45)
+    WorkshopUnavailability.objects.create(
+        workshop=busy, start_date=today + dt.timedelta(days=3), end_date=today + dt.timedelta(days=5)
+    )
+    WorkshopUnavailability.objects.create(
+        workshop=busy, start_date=today + dt.timedelta(days=1), end_date=today + dt.timedelta(days=4)
+    )
+    idle = factories.WorkshopCapacityFactory().workshop
+    bare = factories.WorkshopFactory()
+    listed = workshops_for_coordinator(factories.CoordinatorFactory())
+
+    from_queryset = workshop_loads(listed)
+    from_rows = workshop_loads(list(listed))
+    assert set(from_queryset) == {busy.pk, idle.pk, bare.pk}
+    assert from_queryset == from_rows
+    assert from_queryset[busy.pk].committed_days > 0
+    assert from_queryset[busy.pk].working_days < from_queryset[idle.pk].working_days  # closed days count

@@ -10,6 +10,9 @@ cell as ``{{ cell }}`` would print it, the empty text row) but looks each
 render method's signature up once per table, and builds only the ``td``
 attributes of a cell. Cells still go through django-tables2's own
 accessor/choices/empty-value/link logic (``BoundRow._get_and_render_with``).
+That and ``_optional_cell_arguments`` are private to django-tables2 (3.0):
+tests/core/test_tables_render.py compares this markup with the stock
+template's, so an upgrade that changes them shows up there.
 """
 
 from __future__ import annotations

@@ -17,8 +17,6 @@ import inspect
 import os
 import subprocess
 import sys
-import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -29,7 +27,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,7 +56,7 @@ from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_start
 from workshops.models import WorkshopCapacity, WorkshopStatus
 
-from . import factories
+from . import factories, races
 from .brokers import broker_at
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -414,50 +412,23 @@ def test_a_second_delivery_while_the_first_is_still_running_does_nothing(name, w
 # Tasks that lock their row instead of claiming it: the twin waits for the lock, then finds the work done.
 
 
-def someone_waits_for_a_lock() -> bool:
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
-
-
-def deliver_twins_at_once(monkeypatch, name: str, ids: list, *, park: tuple[object, str]) -> tuple[list, list]:
+def deliver_twins_at_once(monkeypatch, name: str, ids: list, *, park: tuple[object, str]) -> tuple[list, int]:
     """Two deliveries of ``name(*ids)`` in two threads; the first is parked inside ``park`` (module, function)
     until the second waits for a lock (or has finished). Returns the results and how often ``park`` ran."""
     module, function = park
-    real = getattr(module, function)
-    inside, release = threading.Event(), threading.Event()
-    calls: list[int] = []
-    results: list = []
-    errors: list[BaseException] = []
-
-    def parked(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            inside.set()
-            release.wait(timeout=10)
-        return real(*args, **kwargs)
 
     def deliver():
-        try:
-            results.append(app.tasks[name].apply(args=ids, throw=True).get())
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        return app.tasks[name].apply(args=ids, throw=True).get()
 
-    monkeypatch.setattr(module, function, parked)
-    first, second = threading.Thread(target=deliver), threading.Thread(target=deliver)
-    first.start()
-    assert inside.wait(timeout=10)
-    second.start()
-    deadline, tick = time.monotonic() + 10, threading.Event()
-    while second.is_alive() and not someone_waits_for_a_lock() and time.monotonic() < deadline:
-        tick.wait(0.01)
-    release.set()
-    first.join(timeout=30)
-    second.join(timeout=30)
-    assert not errors, errors
-    return results, calls
+    with races.Race() as race:
+        spot = race.park(monkeypatch, module, function, after=False)
+        first = race.start("first delivery", deliver)
+        spot.wait_until_reached()
+        second = race.start("second delivery", deliver)
+        race.wait_until_blocked(second)
+        spot.release()
+    assert not race.errors, race.errors
+    return [first.result, second.result], spot.arrivals
 
 
 postgresql_only = pytest.mark.skipif(
@@ -484,7 +455,7 @@ def test_a_notification_delivered_twice_at_the_same_moment_is_sent_once(monkeypa
     )
 
     assert sorted(results) == sorted([NotificationStatus.SENT, "skipped"])
-    assert len(sends) == 1
+    assert sends == 1
     assert [message.to for message in backends.outbox] == [user.mobile]
     backends.outbox.clear()
 
@@ -509,7 +480,7 @@ def test_a_receipt_delivered_twice_at_the_same_moment_is_rendered_once(monkeypat
     )
 
     assert results == [None, None]
-    assert len(renders) == 1
+    assert renders == 1
     receipt.refresh_from_db()
     assert list(media_files()) == [receipt.pdf.name]
 

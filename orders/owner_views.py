@@ -113,8 +113,8 @@ class QuotaInboxView(OwnerPageMixin, TemplateView):
         offered, accepted, closed = [], [], []
         at_risk: set[int] = set()
         if workshop:
-            at_risk = {quota.pk for quota in quotas_at_risk(workshop)}
             offered, accepted, closed = inbox_quotas(workshop)
+            at_risk = {quota.pk for quota in quotas_at_risk(workshop, accepted=accepted)}
         today = timezone.localdate()
         context.update(
             workshop=workshop,

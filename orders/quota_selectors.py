@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, QuerySet, Sum
@@ -132,14 +133,23 @@ def work_calendars(weekday_masks: dict[int, int], first: dt.date, last: dt.date)
     }
 
 
-def quotas_at_risk(workshop: Workshop, today: dt.date | None = None) -> list[Quota]:
-    """Accepted quotas that no longer fit the workshop's capacity and calendar, earliest due first."""
+def quotas_at_risk(
+    workshop: Workshop, today: dt.date | None = None, *, accepted: Iterable[Quota] | None = None
+) -> list[Quota]:
+    """Accepted quotas that no longer fit the workshop's capacity and calendar, earliest due first.
+
+    ``accepted``: the workshop's accepted quotas when the caller has them loaded already (with their
+    order), so the owner's inbox does not read them twice; otherwise they are read here.
+    """
     today = today or timezone.localdate()
-    quotas = {
-        quota.pk: quota
-        for quota in Quota.objects.select_related("order__product").filter(
+    if accepted is None:
+        accepted = Quota.objects.select_related("order__product").filter(
             workshop=workshop, status=QuotaStatus.ACCEPTED, produced_units__lt=F("quantity") - F("released_units")
         )
+    quotas = {
+        quota.pk: quota
+        for quota in accepted
+        if quota.status == QuotaStatus.ACCEPTED and quota.produced_units < quota.quantity - quota.released_units
     }
     loads = [Load(pk, q.due_date, q.order.product_id, q.remaining_units) for pk, q in quotas.items()]
     keys = loads_at_risk(calendar=workshop.work_calendar(), rates=workshop.daily_rates(), loads=loads, today=today)

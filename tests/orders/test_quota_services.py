@@ -340,6 +340,24 @@ def test_quota_is_at_risk_when_the_product_capacity_is_removed(db):
     assert quotas_at_risk(quota.workshop) == [quota]
 
 
+def test_quotas_at_risk_from_quotas_already_loaded_are_the_ones_it_reads_itself(db, django_assert_num_queries):
+    behind = factories.QuotaFactory(quantity=100, capacity=20)
+    workshop = behind.workshop
+    fine = factories.QuotaFactory(workshop=workshop, order__product=behind.order.product, quantity=10, capacity=20)
+    finished = factories.QuotaFactory(workshop=workshop, quantity=10, produced_units=10)
+    offered = offered_quota(workshop=workshop, order__product=behind.order.product, quantity=500)
+    capacity_set(workshop=workshop, product=behind.order.product, units_per_day=2, actor=workshop.owner)
+    workshop.refresh_from_db()
+    loaded = list(workshop.quotas.select_related("order__product"))
+    assert {fine, finished, offered} < set(loaded)
+
+    read_itself = quotas_at_risk(workshop)
+    assert behind in read_itself
+    assert finished not in read_itself and offered not in read_itself
+    with django_assert_num_queries(2):  # the workshop's capacities and closed days, not its quotas again
+        assert quotas_at_risk(workshop, accepted=loaded) == read_itself
+
+
 def test_earnings_are_accepted_units_times_piece_rate_split_into_paid_and_unpaid(db):
     first = factories.QuotaFactory(piece_rate_rials=50_000, produced_units=100, accepted_units=80, paid_units=50)
     factories.QuotaFactory(workshop=first.workshop, piece_rate_rials=40_000, produced_units=30)

@@ -10,6 +10,7 @@ workshops could still make if they spent all their free days on it".
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -134,11 +135,22 @@ class _Totals:
 
     @property
     def committed(self) -> Fraction:
-        return sum((Fraction(part, denominator) for denominator, part in self.committed_parts.items()), Fraction(0))
+        return _exact_sum(self.committed_parts)
 
     @property
     def free(self) -> Fraction:
-        return sum((Fraction(part, denominator) for denominator, part in self.free_parts.items()), Fraction(0))
+        return _exact_sum(self.free_parts)
+
+
+def _exact_sum(parts: dict[int, int]) -> Fraction:
+    """The sum of ``numerator / denominator`` over ``{denominator: numerator}``, over one common denominator.
+
+    Adding Fractions one by one reduces every partial sum; a summary row has thousands of terms.
+    """
+    if not parts:
+        return Fraction(0)
+    common = math.lcm(*parts)
+    return Fraction(sum(part * (common // denominator) for denominator, part in parts.items()), common)
 
 
 @dataclass(frozen=True)
@@ -159,67 +171,100 @@ def supply_summary(workshops: QuerySet[Workshop], today: dt.date | None = None) 
     committed units are 0 and their free days are their weekdays in the
     window, which depend on the weekday mask only. Those are added up by the
     database per province, product and mask; only the busy ones (about a third
-    on the bench world) are worked out one by one with ``workshop_loads``.
-    Loading every capacity with its product and province as objects took ~1 s.
+    on the bench world) are worked out one by one, with the arithmetic of
+    ``workshop_loads`` on plain values (tests/orders/test_supply_summary_speed.py
+    checks both give the same rows). Loading every capacity with its product
+    and province as objects took ~1.2 s on the bench world.
     """
     first, last = window(today)
     verified = workshops.filter(status=WorkshopStatus.VERIFIED).order_by()
-    busy = verified.filter(
-        Q(pk__in=_active_quotas(first).values("workshop"))
-        | Q(pk__in=WorkshopUnavailability.objects.filter(start_date__lte=last, end_date__gte=first).values("workshop"))
-    )
+    closures = WorkshopUnavailability.objects.filter(start_date__lte=last, end_date__gte=first)
+    quotas = _active_quotas(first).filter(workshop__in=verified.values("pk"))
+    is_busy = Q(pk__in=_active_quotas(first).values("workshop")) | Q(pk__in=closures.values("workshop"))
+    busy = verified.filter(is_busy)
     totals: dict[tuple[int, int], _Totals] = defaultdict(_Totals)
 
-    # Busy workshops: the arithmetic of ``workshop_loads``, with the exact fractions added up per
-    # denominator as integers (one Fraction per row and denominator at the end, not one per addition).
-    calendars, rates, chosen = _calendars_and_rates(busy)
-    committed_days: dict[int, Fraction] = defaultdict(Fraction)
+    # Busy workshops one by one: the arithmetic of ``workshop_loads`` on plain values. Exact fractions are
+    # kept as integer numerators per denominator and become one Fraction per row at the end.
+    workshop_rows: dict[int, tuple[int, int, dict[int, int]]] = {}  # workshop: province, weekday mask, rates
+    for workshop_id, province_id, mask, product_id, units in busy.values_list(
+        "pk", "province_id", "working_weekdays", "capacities__product_id", "capacities__units_per_day"
+    ):
+        if product_id is None:  # no capacity declared: the workshop is in no row
+            continue
+        workshop_rows.setdefault(workshop_id, (province_id, mask, {}))[2][product_id] = units
+    closed: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    # Closures ending before the window take no day from it or from any quota's days until due.
+    later_closures = WorkshopUnavailability.objects.filter(workshop__in=busy.values("pk"), end_date__gte=first)
+    for workshop_id, start, end in later_closures.order_by().values_list("workshop_id", "start_date", "end_date"):
+        closed[workshop_id].append((start, end))
+    # Most busy workshops have no closure: they share one calendar per weekday mask, and its day counts.
+    by_mask: dict[int, WorkCalendar] = {}
+    calendars = {
+        workshop_id: WorkCalendar(mask, tuple(closed[workshop_id]))
+        if workshop_id in closed
+        else by_mask.setdefault(mask, WorkCalendar(mask))
+        for workshop_id, (_, mask, _) in workshop_rows.items()
+    }
+    day_counts: dict[tuple[int, dt.date], int] = {}
+
+    def working_days(calendar: WorkCalendar, until: dt.date) -> int:
+        key = (id(calendar), until)  # the calendars live until the end: ids are not reused meanwhile
+        if key not in day_counts:
+            day_counts[key] = calendar.working_days(first, until)
+        return day_counts[key]
+
+    # Workshop days committed, as an unreduced numerator and denominator (a Fraction per quota was slow).
+    committed_days: dict[int, tuple[int, int]] = {}
     committed: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))  # workshop, product
-    quotas = (
-        _active_quotas(first)
-        .filter(workshop__in=chosen)
-        .values_list("workshop_id", "order__product_id", "quantity", "released_units", "produced_units", "due_date")
-    )
-    for workshop_id, product_id, quantity, released, produced, due in quotas:
-        calendar = calendars[workshop_id]
-        days_until_due = calendar.working_days(first, due)
+    for workshop_id, product_id, quantity, released, produced, due in quotas.order_by().values_list(
+        "workshop_id", "order__product_id", "quantity", "released_units", "produced_units", "due_date"
+    ):
+        calendar = calendars.get(workshop_id)
+        if calendar is None:  # no capacity declared: the workshop is in no row
+            continue
+        days_until_due = working_days(calendar, due)
         if not days_until_due:
             continue
-        # units committed in the window: remaining × window days / days until due
-        units = (quantity - released - produced) * calendar.working_days(first, min(due, last))
+        # Units committed in the window: remaining × working days in the window / working days until due.
+        units = (quantity - released - produced) * working_days(calendar, min(due, last))
         committed[(workshop_id, product_id)][days_until_due] += units
-        rate = rates[workshop_id].get(product_id)
+        rate = workshop_rows[workshop_id][2].get(product_id)
         if rate:
-            committed_days[workshop_id] += Fraction(units, days_until_due * rate)
-    for workshop_id, province_id in busy.values_list("pk", "province_id"):
-        working_days = calendars[workshop_id].working_days(first, last)
-        free_days = max(working_days - committed_days.get(workshop_id, 0), 0)
-        free_days = free_days if isinstance(free_days, Fraction) else Fraction(free_days)
-        for product_id, units in rates[workshop_id].items():
+            numerator, denominator = committed_days.get(workshop_id, (0, 1))
+            committed_days[workshop_id] = (
+                numerator * days_until_due * rate + units * denominator,
+                denominator * days_until_due * rate,
+            )
+    for workshop_id, (province_id, _, rates) in workshop_rows.items():
+        window_days = working_days(calendars[workshop_id], last)
+        numerator, denominator = committed_days.get(workshop_id, (0, 1))
+        free_numerator = max(window_days * denominator - numerator, 0)  # free days × denominator
+        for product_id, units in rates.items():
             row = totals[(province_id, product_id)]
             row.workshops += 1
             row.daily += units
-            row.window += units * working_days
+            row.window += units * window_days
             for days_until_due, units_times_days in committed.get((workshop_id, product_id), {}).items():
                 row.committed_parts[days_until_due] += units_times_days
-            row.free_parts[free_days.denominator] += free_days.numerator * units
+            row.free_parts[denominator] += free_numerator * units
 
     idle = (
-        WorkshopCapacity.objects.filter(workshop__in=verified.values("pk"))
-        .exclude(workshop__in=busy.values("pk"))
-        .order_by()
-        .values_list("workshop__province_id", "product_id", "workshop__working_weekdays")
-        .annotate(count=Count("pk"), daily=Sum("units_per_day"))
+        verified.exclude(is_busy)
+        .values_list("province_id", "capacities__product_id", "working_weekdays")
+        .annotate(count=Count("capacities"), daily=Sum("capacities__units_per_day"))
     )
-    working_days: dict[int, int] = {}
+    mask_days: dict[int, int] = {}
     for province_id, product_id, mask, count, daily in idle:
-        if mask not in working_days:
-            working_days[mask] = WorkCalendar(mask).working_days(first, last)
+        if product_id is None:  # workshops without a declared capacity
+            continue
+        if mask not in mask_days:
+            mask_days[mask] = WorkCalendar(mask).working_days(first, last)
         row = totals[(province_id, product_id)]
         row.workshops += count
         row.daily += daily
-        row.window += daily * working_days[mask]
-        row.free_parts[1] += daily * working_days[mask]  # nothing committed: every working day is free
+        row.window += daily * mask_days[mask]
+        row.free_parts[1] += daily * mask_days[mask]  # nothing committed: every working day is free
 
     provinces = Province.objects.in_bulk({province_id for province_id, _ in totals})
     products = Product.objects.in_bulk({product_id for _, product_id in totals})

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from core import jalali
-from core.persian import to_persian_digits
+from core.persian import group_thousands, to_persian_digits
 from orders.quotas import output_report
 
 from .. import factories
@@ -91,3 +91,32 @@ def test_coordinator_filters_the_dashboard_on_laptop_and_phone_and_downloads_the
         phone.screenshot(path=str(artifacts_dir / "dashboard-phone.png"), full_page=True)
     finally:
         phone_context.close()
+
+
+@pytest.mark.browser
+def test_headline_figures_in_billions_of_rials_stay_inside_their_cards_on_a_phone(page: Page, browser, live_server):
+    province = factories.province("tehran")
+    order = factories.OrderFactory(health_center=factories.HealthCenterFactory(province=province), quantity=2_000_000)
+    order = factories.fund_order(order)
+    assert order.budget_rials >= 10**11  # twelve digits and more, with their separators
+    coordinator = factories.CoordinatorFactory(provinces=[province])
+
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE_VIEWPORT, locale=PHONE_LOCALE)
+    try:
+        phone = context.new_page()
+        log_in(phone, coordinator.mobile)
+        phone.goto("/coordinator/reports/")
+        funded = phone.locator("[data-figure=funded]")
+        expect(funded).to_have_text(group_thousands(order.budget_rials, persian=True))
+        spilling = phone.evaluate(
+            """() => [...document.querySelectorAll('[data-testid=headline] .card *')]
+                .filter(e => {
+                    const card = e.closest('.card').getBoundingClientRect(), box = e.getBoundingClientRect();
+                    return e.scrollWidth > e.clientWidth + 1 || box.left < card.left || box.right > card.right;
+                })
+                .map(e => e.textContent.trim())"""
+        )
+        assert spilling == []
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
+    finally:
+        context.close()

@@ -70,6 +70,16 @@ class PersianCharField(forms.CharField):
         return normalize_text(value) if value else value
 
 
+def required_reason_field() -> PersianCharField:
+    """The reason a coordinator must give to reject, cancel, extend or refund; the record's history keeps it."""
+    return PersianCharField(
+        label=_("Reason"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Please give a reason.")},
+    )
+
+
 class MobileNumberField(forms.CharField):
     default_validators = [validate_mobile]
     widget = forms.TextInput(

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField
+from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField, required_reason_field
 from core.scoping import scope_by_province
 from core.templatetags.persian import num
 from orders.models import Order
@@ -52,12 +52,7 @@ class ConfirmForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = PersianCharField(
-        label=_("Reason"),
-        max_length=400,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Please give a reason.")},
-    )
+    reason = required_reason_field()
 
     def __init__(self, *args, pledge=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,12 +65,7 @@ class RefundForm(forms.Form):
         help_text=AMOUNT_HELP,
         error_messages={"required": _("Enter the amount to refund, in rials.")},
     )
-    reason = PersianCharField(
-        label=_("Reason"),
-        max_length=400,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Please give a reason.")},
-    )
+    reason = required_reason_field()
 
     def __init__(self, *args, pledge=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,12 +159,7 @@ class FundsMoveForm(forms.Form):
         help_text=AMOUNT_HELP,
         error_messages={"required": _("Enter the amount, in rials.")},
     )
-    reason = PersianCharField(
-        label=_("Reason"),
-        max_length=400,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Please give a reason.")},
-    )
+    reason = required_reason_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

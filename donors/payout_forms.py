@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField, PersianCharField
+from core.forms import JalaliDateField, required_reason_field
 from core.jalali import from_jalali, to_jalali
 from core.models import Province
 from core.scoping import scope_by_province
@@ -87,9 +87,4 @@ class MarkPaidForm(forms.Form):
 
 
 class CancelBatchForm(forms.Form):
-    reason = PersianCharField(
-        label=_("Reason"),
-        max_length=400,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Please give a reason.")},
-    )
+    reason = required_reason_field()

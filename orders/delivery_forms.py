@@ -14,7 +14,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField, LocalizedIntegerField, MobileNumberField, PersianCharField
+from core.forms import (
+    JalaliDateField,
+    LocalizedIntegerField,
+    MobileNumberField,
+    PersianCharField,
+    required_reason_field,
+)
 
 from .models import Quota
 
@@ -102,9 +108,4 @@ class ConfirmForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = PersianCharField(
-        label=_("Reason"),
-        max_length=400,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Please give a reason.")},
-    )
+    reason = required_reason_field()

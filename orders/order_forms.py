@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField
+from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField, required_reason_field
 from core.models import HealthCenter, Product, Role
 from core.scoping import scope_by_province
 
@@ -85,12 +85,7 @@ class OrderForm(forms.Form):
 class ReasonForm(forms.Form):
     """Reject or cancel: the reason is required and kept in the order's history."""
 
-    reason = PersianCharField(
-        label=_("Reason"),
-        max_length=400,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Please give a reason.")},
-    )
+    reason = required_reason_field()
 
 
 class CloseForm(forms.Form):
@@ -103,9 +98,4 @@ class ExtendForm(forms.Form):
         help_text=_("Jalali date, e.g. 1405/09/07."),
         error_messages={"required": _("Enter the new date.")},
     )
-    reason = PersianCharField(
-        label=_("Reason"),
-        max_length=400,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Please give a reason.")},
-    )
+    reason = required_reason_field()

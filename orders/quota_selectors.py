@@ -56,6 +56,43 @@ def quota_progress(quota: Quota, today: dt.date | None = None) -> QuotaProgress:
     )
 
 
+@dataclass(frozen=True)
+class _Schedule:
+    """A quota's even pace: ``target`` units over ``total_days`` working days from the day she accepted."""
+
+    target: int
+    total_days: int
+    finished_days: int  # working days before today, at most total_days
+    elapsed_days: int  # finished_days plus today when today is a working day, at most total_days
+
+    @property
+    def expected_pace(self) -> float:
+        return self.target / self.total_days
+
+    def expected_after(self, days: int) -> int:
+        return min(self.target, math.floor(self.expected_pace * days))
+
+    @property
+    def expected_by_yesterday(self) -> int:
+        # Judge "behind" on finished days only: on the day she accepts, nothing is late yet.
+        return self.expected_after(self.finished_days)
+
+
+def _schedule(
+    calendar: WorkCalendar, started: dt.date, due_date: dt.date, target_units: int, today: dt.date
+) -> _Schedule:
+    """Two calendar counts: the dashboard asks this for thousands of quotas per request."""
+    total_days = max(calendar.working_days(started, due_date), 1)
+    finished = calendar.working_days(started, today - dt.timedelta(days=1))
+    elapsed = finished + 1 if today >= started and calendar.is_working_day(today) else finished
+    return _Schedule(
+        target=max(target_units, 1),
+        total_days=total_days,
+        finished_days=min(finished, total_days),
+        elapsed_days=min(elapsed, total_days),
+    )
+
+
 def pace(
     *,
     calendar: WorkCalendar,
@@ -66,27 +103,19 @@ def pace(
     today: dt.date,
 ) -> QuotaProgress:
     """``quota_progress`` on plain values, for lists of thousands of quotas read with ``values_list``."""
-    total_days = max(calendar.working_days(started, due_date), 1)
-    elapsed = min(calendar.working_days(started, today), total_days)
-    left = calendar.working_days(today, due_date)
-    target = max(target_units, 1)
-    expected_pace = target / total_days
-    actual_pace = produced_units / elapsed if elapsed else 0.0
-    expected_by_now = min(target, math.floor(expected_pace * elapsed))
-    # Judge "behind" on finished days only: on the day she accepts, nothing is late yet.
-    finished_days = min(calendar.working_days(started, today - dt.timedelta(days=1)), total_days)
-    expected_by_yesterday = min(target, math.floor(expected_pace * finished_days))
+    schedule = _schedule(calendar, started, due_date, target_units, today)
+    elapsed = schedule.elapsed_days
     return QuotaProgress(
         produced=produced_units,
         remaining=max(target_units - produced_units, 0),
-        percent=min(100, round(100 * produced_units / target)),
-        working_days_total=total_days,
+        percent=min(100, round(100 * produced_units / schedule.target)),
+        working_days_total=schedule.total_days,
         working_days_elapsed=elapsed,
-        working_days_left=left,
-        expected_pace=round(expected_pace, 1),
-        actual_pace=round(actual_pace, 1),
-        expected_by_now=expected_by_now,
-        behind=produced_units < expected_by_yesterday,
+        working_days_left=calendar.working_days(today, due_date),
+        expected_pace=round(schedule.expected_pace, 1),
+        actual_pace=round(produced_units / elapsed, 1) if elapsed else 0.0,
+        expected_by_now=schedule.expected_after(elapsed),
+        behind=produced_units < schedule.expected_by_yesterday,
     )
 
 
@@ -99,19 +128,11 @@ def behind_by(
     produced_units: int,
     today: dt.date,
 ) -> int | None:
-    """``pace(...).expected_by_now`` when ``pace(...).behind``, else None.
-
-    The same arithmetic as ``pace`` without the rest of its answer, for lists
-    of thousands of quotas: two calendar counts instead of four, no result object.
-    """
-    total_days = max(calendar.working_days(started, due_date), 1)
-    finished = calendar.working_days(started, today - dt.timedelta(days=1))
-    target = max(target_units, 1)
-    expected_pace = target / total_days
-    if produced_units >= min(target, math.floor(expected_pace * min(finished, total_days))):
+    """``pace(...).expected_by_now`` when ``pace(...).behind``, else None: the same schedule, without the rest."""
+    schedule = _schedule(calendar, started, due_date, target_units, today)
+    if produced_units >= schedule.expected_by_yesterday:
         return None
-    elapsed = finished + 1 if today >= started and calendar.is_working_day(today) else finished
-    return min(target, math.floor(expected_pace * min(elapsed, total_days)))
+    return schedule.expected_after(schedule.elapsed_days)
 
 
 def work_calendars(weekday_masks: dict[int, int], first: dt.date, last: dt.date) -> dict[int, WorkCalendar]:

@@ -10,9 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet, Window
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from django_filters.views import FilterView
 
 from core.forms import add_service_errors
 from core.models import Role, User
+from core.pagination import PageAndCountPaginator
 from core.scoping import RoleRequiredMixin
 from core.services import user_create
 
@@ -98,39 +97,6 @@ class SignupView(FormView):
         login(self.request, user, backend=LOGIN_BACKEND)
         messages.success(self.request, _("Welcome! Choose an order or a campaign to give to."))
         return redirect("giving:board")
-
-
-class PageAndCountPaginator(Paginator):
-    """Reads a page of rows and the number of all rows in one query (``COUNT(*) OVER ()``) instead of two.
-
-    The board's rows cost three subqueries each to filter, and a separate count ran
-    them all a second time. When the requested page holds no row (nothing matches,
-    or a page past the end), it falls back to ``Paginator``: same pages, same 404s.
-    So does a ``DISTINCT`` or combined query, whose rows a window count would miscount.
-    """
-
-    TOTAL = "page_and_count_total"
-
-    def _counts_in_one_query(self, number) -> bool:
-        rows = self.object_list
-        return (
-            "count" not in self.__dict__
-            and not self.orphans
-            and isinstance(number, int)
-            and number >= 1
-            and isinstance(rows, QuerySet)
-            and not rows.query.distinct
-            and not rows.query.combinator
-        )
-
-    def page(self, number):
-        if self._counts_in_one_query(number):
-            bottom = (number - 1) * self.per_page
-            rows = list(self.object_list.annotate(**{self.TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page])
-            if rows:
-                self.__dict__["count"] = getattr(rows[0], self.TOTAL)  # fills the cached_property
-                return self._get_page(rows, number, self)
-        return super().page(number)
 
 
 class BoardView(FilterView):

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,12 +23,18 @@ from core.forms import add_service_errors
 from core.models import Role
 from core.persian import ui_number
 from core.scoping import RoleRequiredMixin
-from workshops.models import Workshop, WorkshopCapacity
 from workshops.selectors import workshop_of_owner
 
 from .models import OutputReport, Quota, QuotaStatus
 from .owner_forms import OutputCorrectForm, OutputReportForm, QuotaDeclineForm
-from .quota_selectors import earnings_of_workshop, quota_progress, quotas_at_risk, quotas_of_owner
+from .quota_selectors import (
+    earnings_of_workshop,
+    inbox_quotas,
+    inbox_workshop,
+    quota_progress,
+    quotas_at_risk,
+    quotas_of_owner,
+)
 from .quotas import output_correct, output_report, quota_accept, quota_decline
 
 
@@ -44,62 +48,6 @@ class OwnerPageMixin(RoleRequiredMixin):
 
     def get_quota(self) -> Quota:
         return get_object_or_404(quotas_of_owner(self.request.user), pk=self.kwargs["pk"])
-
-
-INBOX_CLOSED_STATUSES = (QuotaStatus.DECLINED, QuotaStatus.CANCELLED)
-
-
-def inbox_workshop(user) -> Workshop | None:
-    """The owner's workshop with what the inbox reads of it: daily capacities and closed days (3 queries).
-
-    ``workshop_of_owner`` also loads the capacities' products, province and city,
-    which the inbox never shows; the at-risk check and every quota's progress
-    need only ``daily_rates()`` and ``work_calendar()``, both served from here.
-    The capacities come unordered: their default order (by product name) joins the
-    product table, and ``daily_rates()`` is a dict.
-    """
-    return (
-        Workshop.objects.prefetch_related(
-            Prefetch("capacities", queryset=WorkshopCapacity.objects.order_by()), "unavailable_ranges"
-        )
-        .filter(owner=user)
-        .order_by()
-        .first()
-    )
-
-
-def newest_answer_first(quotas: list[Quota]) -> list[Quota]:
-    """``quotas`` as ``order_by("-responded_at", "-pk")`` would return them, on the database in use.
-
-    A quota cancelled before it was answered has no ``responded_at``: PostgreSQL
-    puts such rows first in a descending order, SQLite last (``nulls_order_largest``).
-    """
-    unanswered_first = connection.features.nulls_order_largest
-    answered = sorted((q for q in quotas if q.responded_at), key=lambda q: (q.responded_at, q.pk), reverse=True)
-    unanswered = sorted((q for q in quotas if not q.responded_at), key=lambda q: q.pk, reverse=True)
-    return unanswered + answered if unanswered_first else answered + unanswered
-
-
-def inbox_quotas(workshop: Workshop) -> tuple[list[Quota], list[Quota], list[Quota]]:
-    """The workshop's offered, accepted and closed quotas, read in one query instead of one per list.
-
-    Offered and accepted quotas keep the model's order (due date, id); closed ones
-    come newest answer first. Each quota gets ``workshop`` itself (its closed days
-    already loaded) for its progress, instead of a join and a prefetch per list.
-    """
-    rows = Quota.objects.select_related("order__product", "order__health_center__province").filter(
-        workshop=workshop, status__in=[QuotaStatus.OFFERED, QuotaStatus.ACCEPTED, *INBOX_CLOSED_STATUSES]
-    )
-    offered, accepted, closed = [], [], []
-    for quota in rows:
-        quota.workshop = workshop
-        if quota.status == QuotaStatus.OFFERED:
-            offered.append(quota)
-        elif quota.status == QuotaStatus.ACCEPTED:
-            accepted.append(quota)
-        else:
-            closed.append(quota)
-    return offered, accepted, newest_answer_first(closed)
 
 
 class QuotaInboxView(OwnerPageMixin, TemplateView):

@@ -7,12 +7,13 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet, Sum
+from django.db import connection
+from django.db.models import F, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from core.models import User
 from workshops.calendar import Load, WorkCalendar, loads_at_risk
-from workshops.models import Workshop, WorkshopUnavailability
+from workshops.models import Workshop, WorkshopCapacity, WorkshopUnavailability
 
 from .models import Quota, QuotaStatus
 
@@ -152,6 +153,64 @@ def work_calendars(weekday_masks: dict[int, int], first: dt.date, last: dt.date)
         workshop_id: WorkCalendar(mask, tuple(closed.get(workshop_id, ())))
         for workshop_id, mask in weekday_masks.items()
     }
+
+
+# --- The owner's quota inbox ---------------------------------------------------------------------------------
+
+INBOX_CLOSED_STATUSES = (QuotaStatus.DECLINED, QuotaStatus.CANCELLED)
+
+
+def inbox_workshop(user) -> Workshop | None:
+    """The owner's workshop with what the inbox reads of it: daily capacities and closed days (3 queries).
+
+    ``workshop_of_owner`` also loads the capacities' products, province and city,
+    which the inbox never shows; the at-risk check and every quota's progress
+    need only ``daily_rates()`` and ``work_calendar()``, both served from here.
+    The capacities come unordered: their default order (by product name) joins the
+    product table, and ``daily_rates()`` is a dict.
+    """
+    return (
+        Workshop.objects.prefetch_related(
+            Prefetch("capacities", queryset=WorkshopCapacity.objects.order_by()), "unavailable_ranges"
+        )
+        .filter(owner=user)
+        .order_by()
+        .first()
+    )
+
+
+def newest_answer_first(quotas: list[Quota]) -> list[Quota]:
+    """``quotas`` as ``order_by("-responded_at", "-pk")`` would return them, on the database in use.
+
+    A quota cancelled before it was answered has no ``responded_at``: PostgreSQL
+    puts such rows first in a descending order, SQLite last (``nulls_order_largest``).
+    """
+    unanswered_first = connection.features.nulls_order_largest
+    answered = sorted((q for q in quotas if q.responded_at), key=lambda q: (q.responded_at, q.pk), reverse=True)
+    unanswered = sorted((q for q in quotas if not q.responded_at), key=lambda q: q.pk, reverse=True)
+    return unanswered + answered if unanswered_first else answered + unanswered
+
+
+def inbox_quotas(workshop: Workshop) -> tuple[list[Quota], list[Quota], list[Quota]]:
+    """The workshop's offered, accepted and closed quotas, read in one query instead of one per list.
+
+    Offered and accepted quotas keep the model's order (due date, id); closed ones
+    come newest answer first. Each quota gets ``workshop`` itself (its closed days
+    already loaded) for its progress, instead of a join and a prefetch per list.
+    """
+    rows = Quota.objects.select_related("order__product", "order__health_center__province").filter(
+        workshop=workshop, status__in=[QuotaStatus.OFFERED, QuotaStatus.ACCEPTED, *INBOX_CLOSED_STATUSES]
+    )
+    offered, accepted, closed = [], [], []
+    for quota in rows:
+        quota.workshop = workshop
+        if quota.status == QuotaStatus.OFFERED:
+            offered.append(quota)
+        elif quota.status == QuotaStatus.ACCEPTED:
+            accepted.append(quota)
+        else:
+            closed.append(quota)
+    return offered, accepted, newest_answer_first(closed)
 
 
 def quotas_at_risk(

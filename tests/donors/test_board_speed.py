@@ -9,10 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Province
+from core.pagination import PageAndCountPaginator
 from core.persian import group_thousands
 from core.widgets import FastSelect
 from donors.donor_filters import BoardFilter, board_orders, gap_units
-from donors.donor_views import BOARD_PAGE_SIZE, PageAndCountPaginator
+from donors.donor_views import BOARD_PAGE_SIZE
 
 from .. import factories
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import QuotaStatus
-from orders.owner_views import inbox_quotas, inbox_workshop, newest_answer_first
-from orders.quota_selectors import quotas_of_owner
+from orders.quota_selectors import inbox_quotas, inbox_workshop, newest_answer_first, quotas_of_owner
 
 from .. import factories
 

@@ -26,6 +26,7 @@ from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, Worksho
 from .models import Quota, QuotaStatus
 
 SUPPLY_WINDOW_DAYS = 14
+ZERO = Fraction(0)
 ACTIVE_QUOTA_STATUSES = (QuotaStatus.OFFERED, QuotaStatus.ACCEPTED)
 
 
@@ -133,6 +134,13 @@ class _Totals:
     committed_parts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     free_parts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
+    def add(self, *, units_per_day: int, working_days: int, committed: Fraction, free: Fraction) -> None:
+        self.workshops += 1
+        self.daily += units_per_day
+        self.window += units_per_day * working_days
+        self.committed_parts[committed.denominator] += committed.numerator
+        self.free_parts[free.denominator] += free.numerator
+
     @property
     def committed(self) -> Fraction:
         return _exact_sum(self.committed_parts)
@@ -171,83 +179,30 @@ def supply_summary(workshops: QuerySet[Workshop], today: dt.date | None = None) 
     committed units are 0 and their free days are their weekdays in the
     window, which depend on the weekday mask only. Those are added up by the
     database per province, product and mask; only the busy ones (about a third
-    on the bench world) are worked out one by one, with the arithmetic of
-    ``workshop_loads`` on plain values (tests/orders/test_supply_summary_speed.py
-    checks both give the same rows). Loading every capacity with its product
-    and province as objects took ~1.2 s on the bench world.
+    on the bench world) go through ``workshop_loads``. Loading every capacity
+    with its product and province as objects took ~1.2 s on the bench world.
     """
     first, last = window(today)
     verified = workshops.filter(status=WorkshopStatus.VERIFIED).order_by()
     closures = WorkshopUnavailability.objects.filter(start_date__lte=last, end_date__gte=first)
-    quotas = _active_quotas(first).filter(workshop__in=verified.values("pk"))
     is_busy = Q(pk__in=_active_quotas(first).values("workshop")) | Q(pk__in=closures.values("workshop"))
     busy = verified.filter(is_busy)
     totals: dict[tuple[int, int], _Totals] = defaultdict(_Totals)
 
-    # Busy workshops one by one: the arithmetic of ``workshop_loads`` on plain values. Exact fractions are
-    # kept as integer numerators per denominator and become one Fraction per row at the end.
-    workshop_rows: dict[int, tuple[int, int, dict[int, int]]] = {}  # workshop: province, weekday mask, rates
-    for workshop_id, province_id, mask, product_id, units in busy.values_list(
-        "pk", "province_id", "working_weekdays", "capacities__product_id", "capacities__units_per_day"
+    loads = workshop_loads(busy, today)
+    free_days = {workshop_id: load.free_days for workshop_id, load in loads.items()}
+    for workshop_id, province_id, product_id, units in busy.values_list(
+        "pk", "province_id", "capacities__product_id", "capacities__units_per_day"
     ):
         if product_id is None:  # no capacity declared: the workshop is in no row
             continue
-        workshop_rows.setdefault(workshop_id, (province_id, mask, {}))[2][product_id] = units
-    closed: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    # Closures ending before the window take no day from it or from any quota's days until due.
-    later_closures = WorkshopUnavailability.objects.filter(workshop__in=busy.values("pk"), end_date__gte=first)
-    for workshop_id, start, end in later_closures.order_by().values_list("workshop_id", "start_date", "end_date"):
-        closed[workshop_id].append((start, end))
-    # Most busy workshops have no closure: they share one calendar per weekday mask, and its day counts.
-    by_mask: dict[int, WorkCalendar] = {}
-    calendars = {
-        workshop_id: WorkCalendar(mask, tuple(closed[workshop_id]))
-        if workshop_id in closed
-        else by_mask.setdefault(mask, WorkCalendar(mask))
-        for workshop_id, (_, mask, _) in workshop_rows.items()
-    }
-    day_counts: dict[tuple[int, dt.date], int] = {}
-
-    def working_days(calendar: WorkCalendar, until: dt.date) -> int:
-        key = (id(calendar), until)  # the calendars live until the end: ids are not reused meanwhile
-        if key not in day_counts:
-            day_counts[key] = calendar.working_days(first, until)
-        return day_counts[key]
-
-    # Workshop days committed, as an unreduced numerator and denominator (a Fraction per quota was slow).
-    committed_days: dict[int, tuple[int, int]] = {}
-    committed: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))  # workshop, product
-    for workshop_id, product_id, quantity, released, produced, due in quotas.order_by().values_list(
-        "workshop_id", "order__product_id", "quantity", "released_units", "produced_units", "due_date"
-    ):
-        calendar = calendars.get(workshop_id)
-        if calendar is None:  # no capacity declared: the workshop is in no row
-            continue
-        days_until_due = working_days(calendar, due)
-        if not days_until_due:
-            continue
-        # Units committed in the window: remaining × working days in the window / working days until due.
-        units = (quantity - released - produced) * working_days(calendar, min(due, last))
-        committed[(workshop_id, product_id)][days_until_due] += units
-        rate = workshop_rows[workshop_id][2].get(product_id)
-        if rate:
-            numerator, denominator = committed_days.get(workshop_id, (0, 1))
-            committed_days[workshop_id] = (
-                numerator * days_until_due * rate + units * denominator,
-                denominator * days_until_due * rate,
-            )
-    for workshop_id, (province_id, _, rates) in workshop_rows.items():
-        window_days = working_days(calendars[workshop_id], last)
-        numerator, denominator = committed_days.get(workshop_id, (0, 1))
-        free_numerator = max(window_days * denominator - numerator, 0)  # free days × denominator
-        for product_id, units in rates.items():
-            row = totals[(province_id, product_id)]
-            row.workshops += 1
-            row.daily += units
-            row.window += units * window_days
-            for days_until_due, units_times_days in committed.get((workshop_id, product_id), {}).items():
-                row.committed_parts[days_until_due] += units_times_days
-            row.free_parts[denominator] += free_numerator * units
+        load = loads[workshop_id]
+        totals[(province_id, product_id)].add(
+            units_per_day=units,
+            working_days=load.working_days,
+            committed=load.committed_units.get(product_id, ZERO),
+            free=free_days[workshop_id] * units,
+        )
 
     idle = (
         verified.exclude(is_busy)

@@ -1,4 +1,4 @@
-from .accounts import Role, User
+from .accounts import PasswordResetCode, Role, User
 from .audit import AuditLog
 from .catalogue import Product, ProductKind
 from .geography import City, Province
@@ -17,6 +17,7 @@ __all__ = [
     "NotificationStatus",
     "NumberSequence",
     "OutboxMessage",
+    "PasswordResetCode",
     "Product",
     "ProductKind",
     "Province",

@@ -83,6 +83,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     reminders_opt_out = models.BooleanField(
         _("no daily reminders"), default=False, help_text=_("Stop the daily reminder and digest messages.")
     )
+    # Set when a coordinator or an admin chose the password (core.middleware.ForcePasswordChangeMiddleware
+    # keeps her on the change page until she picks her own); cleared by every change or reset.
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Someone else set this password: ask for a new one at the next login."),
+    )
 
     objects = UserManager()
 
@@ -133,3 +140,37 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_collector(self) -> bool:
         return self.role == Role.COLLECTOR
+
+
+class PasswordResetCode(models.Model):
+    """A one-time SMS code that lets a user who forgot her password choose a new one.
+
+    Only a hash of the six digits is kept, so a database dump does not hand out
+    resets. A code is good until ``expires_at`` and for ``PASSWORD_RESET_MAX_ATTEMPTS``
+    wrong tries; asking for a new code retires the older ones (``used_at``), and a
+    successful reset retires it too. Rows are per user: a number with no account
+    gets no row and no SMS, yet the same answer on the page.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_reset_codes", verbose_name=_("user")
+    )
+    code_hash = models.CharField(_("code hash"), max_length=128)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset code")
+        verbose_name_plural = _("password reset codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Only live codes are ever looked up: keep that index small.
+            models.Index(
+                fields=["user", "-created_at"], condition=models.Q(used_at__isnull=True), name="reset_code_live_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,14 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat migrate seed messages clean
+.PHONY: run test lint format worker beat migrate seed messages clean system-packages-run system-packages-test
+
+# System libraries (deploy/system-packages.txt): installed when run as root, otherwise the exact apt-get line.
+system-packages-run:
+	@sh deploy/system_packages.sh run $(PYTHON)
+
+system-packages-test:
+	@sh deploy/system_packages.sh test $(PYTHON)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +34,10 @@ migrate: $(VENV)/.runtime-installed
 seed: migrate
 	$(PY) manage.py seed_demo
 
-run: seed
+run: system-packages-run seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev-installed
+test: system-packages-test $(VENV)/.dev-installed
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev-installed

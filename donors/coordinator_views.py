@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BigIntegerField, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
@@ -28,7 +28,7 @@ from django_tables2 import SingleTableMixin
 from core.exports import SafeExportMixin
 from core.forms import add_service_errors
 from core.models import Role
-from core.scoping import RoleRequiredMixin, sees_all_provinces
+from core.scoping import RoleRequiredMixin
 from core.templatetags.persian import num
 
 from . import ledger, services
@@ -36,20 +36,15 @@ from .coordinator_filters import DonorFilter, PledgeFilter
 from .coordinator_forms import ApplyForm, CampaignForm, CancelForm, ConfirmForm, FundsMoveForm, RefundForm
 from .coordinator_tables import STATUS_BADGES, DonorTable, PledgeTable
 from .models import Campaign, Donor, LedgerEntry, Pledge, PledgeStatus
+from .selectors import pledges_in_scope
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):
     allowed_roles = (Role.COORDINATOR,)
 
 
-def pledges_for_coordinator(user) -> QuerySet[Pledge]:
-    """Pledges to orders of the coordinator's provinces, and all campaign pledges."""
-    pledges = Pledge.objects.select_related("donor__user", "order__health_center__province", "campaign")
-    if sees_all_provinces(user):
-        return pledges
-    if user.role != Role.COORDINATOR:
-        return pledges.none()
-    return pledges.filter(Q(order__health_center__province__in=user.provinces.values("pk")) | Q(campaign__isnull=False))
+# The coordinator's scope of pledges is the selector's: the list, the counts and every action agree.
+pledges_for_coordinator = pledges_in_scope
 
 
 # --- Pledge list ----------------------------------------------------------------------------------------------

@@ -21,9 +21,8 @@ from orders.quota_selectors import quota_progress
 from workshops.models import WorkshopStatus
 from workshops.selectors import workshops_in_scope
 
-from .models import PledgeStatus
 from .notifications import notify_coordinator_digest
-from .selectors import pledges_in_scope
+from .selectors import pledges_waiting
 
 SCHEDULES = (
     DailySchedule(
@@ -44,7 +43,7 @@ def coordinator_action_counts(coordinator: User, today: dt.date) -> dict[str, in
     )
     return {
         "workshops": workshops_in_scope(coordinator).filter(status=WorkshopStatus.PENDING).count(),
-        "pledges": pledges_in_scope(coordinator).filter(status=PledgeStatus.PLEDGED).count(),
+        "pledges": pledges_waiting(coordinator).count(),
         "disputed": deliveries_in_scope(coordinator).filter(status=DeliveryStatus.DISPUTED).count(),
         "behind": sum(1 for quota in quotas if quota_progress(quota, today).behind),
     }

@@ -9,8 +9,7 @@ from django.views.generic import TemplateView
 
 from core.models import HealthCenter, Product, Role
 from core.scoping import scope_by_province
-from donors.models import PledgeStatus
-from donors.selectors import pledges_in_scope, pledges_of_user
+from donors.selectors import pledges_of_user, pledges_waiting
 from orders.delivery_selectors import deliveries_in_scope, ready_health_centers
 from orders.models import Delivery, DeliveryStatus, OrderStatus, QuotaStatus
 from orders.pickup_selectors import workshops_to_collect_from
@@ -69,7 +68,7 @@ class HomeView(TemplateView):
             "orders_requested": orders.filter(status=OrderStatus.REQUESTED).count(),
             "orders_open": orders.filter(status=OrderStatus.OPEN).count(),
             "orders_active": orders.filter(status__in=[OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION]).count(),
-            "pledges_waiting": pledges_in_scope(user).filter(status=PledgeStatus.PLEDGED).count(),
+            "pledges_waiting": pledges_waiting(user).count(),
             "recent_orders": orders[:10],
             "health_centers": scope_by_province(HealthCenter.objects.all(), user).count(),
             "workshops_to_collect": workshops_to_collect_from(user).count(),

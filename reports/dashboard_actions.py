@@ -29,7 +29,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Window
+from django.db.models import BigIntegerField, Count, F, QuerySet, Window
 from django.db.models.functions import Least, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -39,14 +39,16 @@ from core import jalali
 from core.models import Province
 from core.models.base import english_ui
 from core.persian import ui_number
-from core.scoping import sees_all_provinces
-from donors.models import Pledge, PledgeStatus
+from donors.models import PledgeStatus
+from donors.selectors import pledges_waiting
+from orders.delivery_selectors import disputed_deliveries
 from orders.funding import with_unit_totals
-from orders.models import Delivery, DeliveryStatus, Order, Quota, QuotaStatus
+from orders.models import DeliveryStatus, Order, Quota, QuotaStatus
 from orders.models.orders import FINAL_STATUSES
 from orders.quota_selectors import behind_by, work_calendars
 from orders.selectors import stale_orders
-from workshops.models import Workshop, WorkshopStatus
+from workshops.models import WorkshopStatus
+from workshops.selectors import workshops_waiting_for_verification
 
 from .dashboard import in_scope
 
@@ -240,12 +242,7 @@ def _orders_behind(user, province, today: dt.date) -> ActionList:
 
 
 def _disputed_deliveries(user, province) -> ActionList:
-    deliveries = in_scope(
-        Delivery.objects.select_related("health_center").filter(status=DeliveryStatus.DISPUTED),
-        user,
-        "health_center__province",
-        province,
-    ).order_by("confirmed_at", "pk")
+    deliveries = disputed_deliveries(user, province).order_by("confirmed_at", "pk")
 
     def item(delivery):
         return ActionItem(
@@ -259,14 +256,7 @@ def _disputed_deliveries(user, province) -> ActionList:
 
 
 def _pledges_waiting(user, province) -> ActionList:
-    pledges = Pledge.objects.select_related("donor__user", "order", "campaign").filter(status=PledgeStatus.PLEDGED)
-    if province is not None:
-        pledges = in_scope(pledges, user, "order__health_center__province", province)
-    elif not sees_all_provinces(user):
-        pledges = pledges.filter(
-            Q(order__health_center__province__in=user.provinces.values("pk")) | Q(campaign__isnull=False)
-        )
-    pledges = pledges.order_by("created_at", "pk")
+    pledges = pledges_waiting(user, province).order_by("created_at", "pk")
 
     def item(pledge):
         return ActionItem(
@@ -281,9 +271,7 @@ def _pledges_waiting(user, province) -> ActionList:
 
 
 def _workshops_pending(user, province) -> ActionList:
-    workshops = in_scope(
-        Workshop.objects.select_related("city").filter(status=WorkshopStatus.PENDING), user, "province", province
-    ).order_by("created_at", "pk")
+    workshops = workshops_waiting_for_verification(user, province).order_by("created_at", "pk")
 
     def item(workshop):
         return ActionItem(

@@ -33,10 +33,12 @@ from .delivery_progress import delivered_units_of
 from .models import Delivery, DeliveryLine, DeliveryStatus, Order, OrderStatus
 from .notifications import notify_delivery_disputed
 
-# The courier may arrive before anyone recorded the dispatch, so the receiver may answer from any of these.
-CONFIRMABLE_STATUSES = (DeliveryStatus.PLANNED, DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED)
+# Sheets (with their QR link and short code) are printed the day before, while the delivery is still planned:
+# only once the coordinator has marked it dispatched may the receiver answer, so nobody confirms goods that never left.
+CONFIRMABLE_STATUSES = (DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED)
 
 ALREADY_ANSWERED = "already_answered"
+NOT_DISPATCHED = "not_dispatched"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,16 @@ def already_answered_message(delivery: Delivery) -> str:
             % values
         )
     return _("This delivery was already confirmed on %(date)s by %(name)s; nothing was changed.") % values
+
+
+def not_dispatched_message(delivery: Delivery) -> str:
+    """The refusal for a planned delivery: when it can be confirmed (once dispatched, planned for a date)."""
+    persian = not (get_language() or "fa").startswith("en")
+    when = jalali.format_long(delivery.planned_date, persian=persian)
+    return _(
+        "This delivery has not been dispatched yet, so it cannot be confirmed or disputed. It is planned for "
+        "%(date)s: you can answer once the coordinator has sent it on its way; nothing was changed."
+    ) % {"date": when}
 
 
 def _check_actor(delivery: Delivery, actor: User | None) -> None:
@@ -132,10 +144,13 @@ def delivery_confirm(
 
     Confirmed when every line arrived complete and nothing was rejected;
     disputed otherwise. Refuses (``ValidationError`` with code
-    ``already_answered``) a delivery already confirmed, disputed or cancelled.
+    ``already_answered``) a delivery already confirmed, disputed or cancelled,
+    and (code ``not_dispatched``) one still planned.
     """
     delivery = _delivery_for_update(delivery)
     _check_actor(delivery, actor)
+    if delivery.status == DeliveryStatus.PLANNED:
+        raise ValidationError(not_dispatched_message(delivery), code=NOT_DISPATCHED)
     if delivery.status not in CONFIRMABLE_STATUSES:
         raise ValidationError(already_answered_message(delivery), code=ALREADY_ANSWERED)
 

@@ -33,7 +33,14 @@ from core.models import Role
 from core.scoping import RoleRequiredMixin
 
 from .models import Delivery, DeliveryStatus
-from .receiving import ALREADY_ANSWERED, already_answered_message, delivery_confirm, line_shortfalls
+from .receiving import (
+    ALREADY_ANSWERED,
+    NOT_DISPATCHED,
+    already_answered_message,
+    delivery_confirm,
+    line_shortfalls,
+    not_dispatched_message,
+)
 from .receiving_forms import ConfirmationForm, ShortCodeForm
 from .receiving_links import CONFIRMATION_LINK_DAYS, LinkExpired, confirmation_path, delivery_from_token
 
@@ -67,6 +74,9 @@ class ConfirmationPageMixin:
 
     def render_page(self, delivery: Delivery, form: ConfirmationForm | None = None, *, notice: str = ""):
         context = {"delivery": delivery, "in_app": self.in_app, "notice": notice}
+        if delivery.status == DeliveryStatus.PLANNED:  # the sheet is printed before the courier leaves
+            context["notice"] = notice or not_dispatched_message(delivery)
+            return TemplateResponse(self.request, "orders/receiving/not_dispatched.html", context)
         if delivery.is_read_only:
             template = "orders/receiving/summary.html"
             context["rows"] = line_shortfalls(delivery)
@@ -95,7 +105,7 @@ class ConfirmationPageMixin:
                     actor=self.actor(),
                 )
             except ValidationError as error:
-                if getattr(error, "code", None) == ALREADY_ANSWERED:  # answered meanwhile (a double tap)
+                if getattr(error, "code", None) in (ALREADY_ANSWERED, NOT_DISPATCHED):  # e.g. a double tap
                     delivery.refresh_from_db()
                     return self.render_page(delivery, notice=error.messages[0])
                 add_service_errors(form, error)

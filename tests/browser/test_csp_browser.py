@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from orders.models import OrderStatus
+from orders.models import DeliveryStatus, OrderStatus
 from orders.receiving_links import confirmation_path
 from tests import factories
 
@@ -28,7 +28,7 @@ def collect_csp_reports(page: Page) -> list[str]:
 @pytest.mark.browser
 def test_home_receiving_and_dashboard_pages_render_without_a_policy_violation(page: Page):
     order = factories.OrderFactory(status=OrderStatus.IN_PRODUCTION, quantity=100, product=factories.product())
-    delivery = factories.DeliveryFactory(health_center=order.health_center)
+    delivery = factories.DeliveryFactory(health_center=order.health_center, status=DeliveryStatus.DISPATCHED)
     factories.DeliveryLineFactory(delivery=delivery, units=30)
     coordinator = factories.CoordinatorFactory()
     reports = collect_csp_reports(page)

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from core.persian import to_latin_digits, to_persian_digits
 from donors.models import Pledge, PledgeStatus
 from orders.collection import PickupLineInput, pickup_record
-from orders.deliveries import delivery_create
+from orders.deliveries import delivery_create, delivery_dispatch
 from orders.models import OrderStatus
 from orders.quotas import output_report
 from orders.receiving import ReceivedLine, delivery_confirm
@@ -61,6 +61,7 @@ def goods_reach_the_health_center(order, coordinator) -> str:
         actor=coordinator,
         courier_name="رضا پیک",
     )
+    delivery_dispatch(delivery=delivery, actor=coordinator)
     line = delivery.lines.get()
     delivery_confirm(
         delivery=delivery,

@@ -65,7 +65,7 @@ def test_the_busy_page_is_a_right_to_left_persian_page_for_persian_users(rf: Req
 @pytest.mark.django_db
 def test_a_page_whose_service_times_out_on_a_lock_answers_409_and_saves_nothing(client):
     order = factories.OrderFactory(status=OrderStatus.IN_PRODUCTION, quantity=100, product=factories.product())
-    delivery = factories.DeliveryFactory(health_center=order.health_center)
+    delivery = factories.DeliveryFactory(health_center=order.health_center, status=DeliveryStatus.DISPATCHED)
     quota = factories.QuotaFactory(
         order=order, produced_units=60, collected_units=60, accepted_units=60, delivered_units=60
     )

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(
 
 def _delivery() -> tuple[Delivery, dict]:
     order = factories.OrderFactory(status=OrderStatus.IN_PRODUCTION, quantity=100, product=factories.product())
-    delivery = factories.DeliveryFactory(health_center=order.health_center)
+    delivery = factories.DeliveryFactory(health_center=order.health_center, status=DeliveryStatus.DISPATCHED)
     quota = factories.QuotaFactory(
         order=order, produced_units=60, collected_units=60, accepted_units=60, delivered_units=60
     )

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import Role
 from core.security import ADMIN_HEADER, STRICT_HEADER
-from orders.models import OrderStatus
+from orders.models import DeliveryStatus, OrderStatus
 from orders.receiving_links import confirmation_path
 from tests import factories
 
@@ -56,7 +56,7 @@ def parameterless_paths() -> list[str]:
 @pytest.fixture
 def world(coordinator):
     order = factories.OrderFactory(status=OrderStatus.IN_PRODUCTION, quantity=100, product=factories.product())
-    delivery = factories.DeliveryFactory(health_center=order.health_center)
+    delivery = factories.DeliveryFactory(health_center=order.health_center, status=DeliveryStatus.DISPATCHED)
     quota = factories.QuotaFactory(
         order=order, produced_units=30, collected_units=30, accepted_units=30, delivered_units=30
     )

@@ -177,6 +177,7 @@ def test_a_disputed_delivery_alerts_the_coordinators_of_its_province_only(
     outbox, coordinator, other_coordinator, django_capture_on_commit_callbacks
 ):
     delivery = planned_delivery(20)
+    delivery_dispatch(delivery=delivery, actor=coordinator)  # only a dispatched delivery is answered
     line = delivery.lines.get()
     with commit(django_capture_on_commit_callbacks):
         delivery_confirm(delivery=delivery, lines={line.pk: ReceivedLine(18)}, receiver_name="مریم احمدی")
@@ -193,6 +194,7 @@ def test_a_disputed_delivery_alerts_the_coordinators_of_its_province_only(
 
 def test_a_delivery_confirmed_in_full_alerts_nobody(outbox, coordinator, django_capture_on_commit_callbacks):
     delivery = planned_delivery(20)
+    delivery_dispatch(delivery=delivery, actor=coordinator)  # only a dispatched delivery is answered
     line = delivery.lines.get()
     with commit(django_capture_on_commit_callbacks):
         delivery_confirm(delivery=delivery, lines={line.pk: ReceivedLine(20)}, receiver_name="مریم احمدی")

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def delivery_for(order: Order, *units: int, **kwargs) -> Delivery:
     """A delivery to the order's center with one line per ``units``, each from its own quota of the order."""
+    kwargs.setdefault("status", DeliveryStatus.DISPATCHED)  # only a dispatched delivery can be answered
     delivery = factories.DeliveryFactory(health_center=order.health_center, **kwargs)
     for amount in units:
         quota = factories.QuotaFactory(
@@ -84,7 +85,7 @@ def test_the_confirmation_is_audited_without_an_actor_and_with_the_receivers_nam
     entry = AuditLog.objects.get(action="delivery.confirmed", object_id=str(delivery.pk))
     assert entry.actor is None
     assert entry.changes["receiver_name"] == ["", "مریم احمدی"]
-    assert entry.changes["status"] == ["planned", "confirmed"]
+    assert entry.changes["status"] == ["dispatched", "confirmed"]
 
 
 @pytest.mark.parametrize(
@@ -104,7 +105,7 @@ def test_impossible_counts_are_refused_with_the_numbers(order, answer, field, wo
 
     assert words in refused.value.message_dict[f"{field}_{line.pk}"][0]
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.PLANNED
+    assert delivery.status == DeliveryStatus.DISPATCHED
 
 
 def test_every_line_must_be_answered_and_the_receiver_named(order):
@@ -154,8 +155,8 @@ def test_a_cancelled_delivery_cannot_be_confirmed(order):
         delivery_confirm(delivery=delivery, lines=all_received(delivery), receiver_name="مریم")
 
 
-@pytest.mark.parametrize("status", [DeliveryStatus.PLANNED, DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED])
-def test_the_receiver_may_answer_before_anyone_marked_the_delivery_dispatched(order, status):
+@pytest.mark.parametrize("status", [DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED])
+def test_the_receiver_may_answer_once_the_delivery_is_dispatched_even_before_it_is_marked_delivered(order, status):
     delivery = delivery_for(order, 60, status=status)
 
     assert delivery_confirm(delivery=delivery, lines=all_received(delivery), receiver_name="مریم").status == (

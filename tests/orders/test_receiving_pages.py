@@ -30,6 +30,7 @@ def order():
 
 
 def delivery_for(order, *units, **kwargs) -> Delivery:
+    kwargs.setdefault("status", DeliveryStatus.DISPATCHED)  # only a dispatched delivery can be answered
     delivery = factories.DeliveryFactory(health_center=order.health_center, **kwargs)
     for amount in units:
         quota = factories.QuotaFactory(
@@ -103,7 +104,7 @@ def test_a_link_older_than_30_days_is_gone_with_a_page_saying_whom_to_call(clien
     assert "coordinator" in response.content.decode()
     assert posted.status_code == 410
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.PLANNED
+    assert delivery.status == DeliveryStatus.DISPATCHED
 
 
 def test_a_link_29_days_old_still_works(client, order):
@@ -171,7 +172,7 @@ def test_impossible_numbers_come_back_as_form_errors_keeping_what_was_typed(clie
     assert 'role="alert"' in page
     assert 'value="۷۰"' in page
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.PLANNED
+    assert delivery.status == DeliveryStatus.DISPATCHED
 
 
 def test_a_confirmed_delivery_is_read_only_and_a_second_submission_is_refused_politely(client, order):
@@ -292,7 +293,7 @@ def test_another_centers_delivery_is_404_for_staff(client_for, order):
     assert client.get(url).status_code == 404
     assert client.post(url, answer(delivery)).status_code == 404
     delivery.refresh_from_db()
-    assert delivery.status == DeliveryStatus.PLANNED
+    assert delivery.status == DeliveryStatus.DISPATCHED
 
 
 def test_the_center_pages_need_a_login_and_the_staff_role(client, client_for, coordinator):

@@ -129,8 +129,8 @@ def world(coordinator, db):
     disputed = delivery_create(
         health_center=hc_tehran, planned_date=days_ago(0), lines=[(q_other, 25)], actor=coordinator, courier_name="علی"
     )
+    delivery_dispatch(delivery=disputed, actor=coordinator)  # the receiver can answer only once it is dispatched
     line = disputed.lines.get()
-    # The receiver answers before anyone recorded the dispatch: it still left in the period.
     delivery_confirm(
         delivery=disputed,
         lines={line.pk: ReceivedLine(24, rejected_units=3, reject_reason="پاره")},

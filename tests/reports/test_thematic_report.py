@@ -17,7 +17,7 @@ from core.persian import to_persian_digits
 from donors.services import campaign_apply, pledge_confirm
 from orders.collection import PickupLineInput, pickup_record
 from orders.deliveries import delivery_create
-from orders.models import DeliveryStatus, Order, OrderStatus, RejectReason
+from orders.models import Delivery, DeliveryStatus, Order, OrderStatus, RejectReason
 from orders.receiving import ReceivedLine, delivery_confirm
 from reports import tasks
 from reports.models import ThematicReport, ThematicReportStatus
@@ -58,6 +58,8 @@ def deliver(center, coordinator, lines):
 def confirm(delivery, answers=None):
     answers = answers or {}
     lines = {line.pk: answers.get(line.quota_id, ReceivedLine(line.units, 0, "")) for line in delivery.lines.all()}
+    # The receiver can answer only once the delivery is dispatched (the courier's name is not needed here).
+    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PLANNED).update(status=DeliveryStatus.DISPATCHED)
     return delivery_confirm(delivery=delivery, lines=lines, receiver_name="مریم احمدی")
 
 

@@ -85,13 +85,16 @@ class PayoutBatch(models.Model):
 
 
 class PayoutLine(models.Model):
-    """Units of one quota paid to its workshop in a batch, at the quota's piece rate (kept as it was)."""
+    """Units of one quota paid to its workshop in a batch, at the quota's piece rate and Sheba (kept as they were)."""
 
     batch = models.ForeignKey(PayoutBatch, on_delete=models.CASCADE, related_name="lines", verbose_name=_("batch"))
     quota = models.ForeignKey(Quota, on_delete=models.PROTECT, related_name="payout_lines", verbose_name=_("quota"))
     workshop = models.ForeignKey(
         Workshop, on_delete=models.PROTECT, related_name="payout_lines", verbose_name=_("workshop")
     )
+    # The account the bank is told to pay, as it was when the batch was made: the workshop may change her
+    # Sheba later, and a paid batch's bank list must still say where the money went.
+    sheba = models.CharField(_("Sheba paid to"), max_length=26, blank=True, editable=False)
     units = models.PositiveIntegerField(_("units"))
     piece_rate_rials = RialField(_("piece rate (rials)"))
     amount_rials = RialField(_("amount (rials)"))

@@ -99,12 +99,14 @@ class PayoutBatchCreateView(CoordinatorOnlyMixin, TemplateView):
 
 
 def workshop_groups(batch: PayoutBatch) -> list[dict]:
-    """The batch's lines per workshop (one bank transfer each): name, Sheba, units, rials and the lines."""
+    """The batch's lines per workshop (one bank transfer each): name, the Sheba kept on the lines, units, rials."""
     groups: OrderedDict[int, dict] = OrderedDict()
     lines = batch.lines.select_related("workshop__owner", "quota__order__product").order_by("workshop__name", "pk")
     for line in lines:
         group = groups.setdefault(
-            line.workshop_id, {"workshop": line.workshop, "lines": [], "units": 0, "amount_rials": 0}
+            line.workshop_id,
+            # One batch snapshots one Sheba per workshop (all her lines are made together).
+            {"workshop": line.workshop, "sheba": line.sheba, "lines": [], "units": 0, "amount_rials": 0},
         )
         group["lines"].append(line)
         group["units"] += line.units
@@ -184,7 +186,10 @@ BANK_CSV_HEADERS = (
 
 
 class PayoutBatchBankCsvView(CoordinatorOnlyMixin, View):
-    """One row per workshop for the bank's bulk transfer: Sheba, owner, amount, and the batch number as description."""
+    """One row per workshop for the bank's bulk transfer: Sheba, owner, amount, and the batch number as description.
+
+    The Sheba is the one kept on the batch's lines, so a paid batch's list still says where the money went.
+    """
 
     def get(self, request, pk: int):
         batch = self.get_batch()
@@ -198,7 +203,7 @@ class PayoutBatchBankCsvView(CoordinatorOnlyMixin, View):
         for group in workshop_groups(batch):
             workshop = group["workshop"]
             row = [
-                workshop.sheba,
+                group["sheba"],
                 workshop.owner.full_name,
                 workshop.name,
                 group["amount_rials"],

@@ -280,6 +280,7 @@ def payout_batch_create(*, period_start: dt.date, period_end: dt.date, actor: Us
             batch=batch,
             quota=line.quota,
             workshop_id=line.quota.workshop_id,
+            sheba=line.quota.workshop.sheba,
             units=line.units,
             piece_rate_rials=line.quota.piece_rate_rials,
             amount_rials=line.amount_rials,

@@ -2,16 +2,19 @@
 
 import csv
 import datetime as dt
+import importlib
 import io
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core.jalali import format_short
 from core.persian import to_persian_digits
-from donors.models import EntryKind, LedgerEntry, PayoutBatch, PayoutBatchStatus
+from core.validators import sheba_with_check_digits
+from donors.models import EntryKind, LedgerEntry, PayoutBatch, PayoutBatchStatus, PayoutLine
 from donors.payout_forms import last_jalali_month
 from donors.payouts import payout_batch_create, payout_batch_mark_paid
 
@@ -218,3 +221,43 @@ def test_paying_a_cancelled_batch_says_why_nothing_happened(client_for, coordina
     with translation.override("fa"):
         assert gettext("A cancelled payout batch cannot be marked paid.") in response.text
     assert not LedgerEntry.objects.filter(kind=EntryKind.PAYOUT).exists()
+
+
+# --- The Sheba a batch paid ---------------------------------------------------------------------------------
+
+NEW_SHEBA = sheba_with_check_digits("0540102680020817900001")
+
+
+def bank_rows(client, batch) -> list[list[str]]:
+    response = client.get(reverse("payouts:bank-csv", args=[batch.pk]))
+    assert response.content.startswith("\ufeff".encode())  # Excel reads Persian names only with the BOM
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_bank_csv_of_a_paid_batch_shows_the_sheba_that_was_paid_after_the_workshop_changes_it(
+    client_for, coordinator, batch
+):
+    payout_batch_mark_paid(batch=batch, bank_reference="BANK-1", paid_on=timezone.localdate(), actor=coordinator)
+    workshop = batch.lines.get().workshop
+    workshop.sheba = NEW_SHEBA
+    workshop.save(update_fields=["sheba"])
+    client = client_for(coordinator)
+    assert bank_rows(client, batch)[1][0] == SHEBA
+    page = client.get(reverse("payouts:detail", args=[batch.pk])).content.decode()
+    assert NEW_SHEBA not in page
+
+
+def test_a_draft_batch_warns_when_a_workshop_changed_its_sheba_since_the_batch_was_made(client_for, coordinator, batch):
+    workshop = batch.lines.get().workshop
+    workshop.sheba = NEW_SHEBA
+    workshop.save(update_fields=["sheba"])
+    page = client_for(coordinator).get(reverse("payouts:detail", args=[batch.pk])).content.decode()
+    assert 'data-testid="sheba-changed"' in page
+
+
+def test_the_data_migration_fills_existing_lines_with_the_workshops_current_sheba(coordinator, quota, period):
+    batch = payout_batch_create(period_start=period[0], period_end=period[1], actor=coordinator)
+    PayoutLine.objects.filter(batch=batch).update(sheba="")
+    migration = importlib.import_module("donors.migrations.0008_payoutline_sheba")
+    migration.fill_sheba_from_workshops(apps, None)
+    assert batch.lines.get().sheba == SHEBA

@@ -4,7 +4,19 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
-from .models import AuditLog, City, HealthCenter, Notification, NumberSequence, OutboxMessage, Product, Province, User
+from .models import (
+    AuditLog,
+    City,
+    HealthCenter,
+    Notification,
+    NumberSequence,
+    OutboxMessage,
+    PasswordResetCode,
+    Product,
+    Province,
+    User,
+)
+from .password_reset import password_set_by_other
 from .roles import user_set_role_group
 
 
@@ -97,6 +109,14 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user_set_role_group(form.instance)
+        if not change and form.instance.has_usable_password():
+            password_set_by_other(actor=request.user, user=form.instance)  # the admin knows it: she picks her own
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:  # the password was set
+            password_set_by_other(actor=request.user, user=self.get_object(request, id))
+        return response
 
     def has_module_permission(self, request):
         return request.user.is_superuser
@@ -114,6 +134,17 @@ class AuditLogAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor_repr", "action"]
     readonly_fields = [f.name for f in AuditLog._meta.fields]
+
+
+@admin.register(PasswordResetCode)
+class PasswordResetCodeAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """Codes asked for and their fate; only a keyed hash of each code is stored, never shown."""
+
+    list_display = ["created_at", "user", "expires_at", "attempts", "used_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__mobile", "user__full_name"]
+    exclude = ["code_hash"]
+    readonly_fields = ["user", "created_at", "expires_at", "attempts", "used_at"]
 
 
 @admin.register(NumberSequence)

@@ -20,6 +20,7 @@ from django_filters.views import FilterView
 from core.forms import add_service_errors
 from core.models import Role, User
 from core.pagination import PageAndCountPaginator
+from core.rate_limit import signup_throttle
 from core.scoping import RoleRequiredMixin
 from core.services import user_create
 
@@ -67,6 +68,7 @@ class DonorPageMixin(RoleRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+@signup_throttle  # each post says whether a number is registered: limited per address
 class SignupView(FormView):
     template_name = "donors/donor/signup.html"
     form_class = DonorSignupForm

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.auth.ForcePasswordChangeMiddleware",  # a password someone else chose: change it before anything else
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.busy.BusyMiddleware",  # innermost: turns a view's lock timeout into a polite 409
 ]
@@ -153,12 +154,25 @@ LOGOUT_REDIRECT_URL = "home"
 # address within LOGIN_LOCKOUT_MINUTES lock that pair for LOGIN_LOCKOUT_MINUTES.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# ... and this many wrong passwords from one address, whatever the numbers, lock the address.
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20, minimum=1)
+# Password reset by SMS code (core.password_reset): the code's life and wrong tries, and how many
+# codes one number and one address may ask for within PASSWORD_RESET_WINDOW_MINUTES.
+PASSWORD_RESET_CODE_MINUTES = env_int("PASSWORD_RESET_CODE_MINUTES", 10, minimum=1)
+PASSWORD_RESET_MAX_ATTEMPTS = env_int("PASSWORD_RESET_MAX_ATTEMPTS", 5, minimum=1)
+PASSWORD_RESET_MAX_PER_NUMBER = env_int("PASSWORD_RESET_MAX_PER_NUMBER", 3, minimum=1)
+PASSWORD_RESET_MAX_PER_ADDRESS = env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 10, minimum=1)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1)
+# Sign-up posts (workshop and donor together) per address within SIGNUP_WINDOW_MINUTES (core.rate_limit):
+# each answers whether a number is registered.
+SIGNUP_MAX_PER_ADDRESS = env_int("SIGNUP_MAX_PER_ADDRESS", 20, minimum=1)
+SIGNUP_WINDOW_MINUTES = env_int("SIGNUP_WINDOW_MINUTES", 60, minimum=1)
 # How many reverse proxies of ours stand in front of Django (core.client_ip): 0 means the
 # client's address is REMOTE_ADDR and X-Forwarded-For, which anyone can send, is ignored.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "core.password_validation.MinimumLengthValidator"},  # Django's, with the length in Persian digits
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -3,14 +3,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from core import views as core_views
+from core.forms_auth import AdminMobileLoginForm
 
 from .views import HomeView
 
 admin.site.site_header = _("Hamdeli administration")
 admin.site.site_title = _("Hamdeli")
 admin.site.index_title = _("Administration")
+# The admin's login takes the number as the main login does; both reach the lockout through core.auth.
+admin.site.login_form = AdminMobileLoginForm
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -18,6 +22,11 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/change/", core_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/reset/", core_views.PasswordResetRequestView.as_view(), name="password_reset"),
+    path("accounts/password/reset/code/", core_views.PasswordResetCodeView.as_view(), name="password_reset_code"),
+    # One change page for everyone: the admin's own checks the current password outside the lockout.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("core.urls")),

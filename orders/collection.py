@@ -254,7 +254,10 @@ def collector_appoint(*, actor: User, mobile: str, full_name: str, provinces: It
     temporary_password = None
     if user is None:
         temporary_password = _temporary_password()
-        user = User.objects.create_user(mobile, temporary_password, full_name=full_name, role=Role.COLLECTOR)
+        # must_change_password: the coordinator knows this password, so the collector picks her own at first login.
+        user = User.objects.create_user(
+            mobile, temporary_password, full_name=full_name, role=Role.COLLECTOR, must_change_password=True
+        )
         user_set_role_group(user)
         action, before_provinces = "collector.appoint", []
     elif user.role != Role.COLLECTOR:
@@ -270,10 +273,11 @@ def collector_appoint(*, actor: User, mobile: str, full_name: str, provinces: It
         if not user.is_active:
             temporary_password = _temporary_password()
             user.set_password(temporary_password)
+            user.must_change_password = True
             user.is_active = True
             if full_name:
                 user.full_name = full_name
-            user.save(update_fields=["password", "is_active", "full_name"])
+            user.save(update_fields=["password", "must_change_password", "is_active", "full_name"])
             action = "collector.reactivate"
     user.provinces.add(*provinces)
     after_provinces = sorted(user.provinces.values_list("pk", flat=True))

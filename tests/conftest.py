@@ -1,10 +1,19 @@
 """Cross-cutting fixtures only: a persona per role and a logged-in client for each."""
 
 import pytest
+from django.core.cache import cache
 
 from core.models import Role
 
 from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Lockouts and rate limits (login, sign-up, reset codes) count in the cache, per address: the test
+    client is always 127.0.0.1, so without this one test's attempts would count against the next."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

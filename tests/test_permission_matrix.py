@@ -213,6 +213,9 @@ MATRIX: dict[str, Entry] = {
     "login": Entry(public()),
     # Django's LogoutView is POST-only; logging out is allowed to anyone (a visitor is simply sent on).
     "logout": Entry(answers(OK), post_only=True),
+    "password_change": Entry(members()),
+    "password_reset": Entry(public()),
+    "password_reset_code": Entry(public()),
     "core:product-list": Entry(public()),
     "workshops:signup": Entry(public()),
     "giving:board": Entry(public()),

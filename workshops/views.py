@@ -22,6 +22,7 @@ from django.views.generic import FormView
 
 from core.forms import add_service_errors
 from core.models import Role
+from core.rate_limit import signup_throttle
 from core.scoping import RoleRequiredMixin
 
 from .forms import (
@@ -76,6 +77,7 @@ class OwnerPageMixin(RoleRequiredMixin, _LoadOwnWorkshop):
         return context
 
 
+@signup_throttle  # each post says whether a number is registered: limited per address
 class SignupView(FormView):
     """Step 1: a new owner creates her account and is logged in."""
 

@@ -1,8 +1,11 @@
+import json
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .admin_audit import audit_entries_in_scope, mask_private
 from .admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 from .models import (
     AuditLog,
@@ -130,10 +133,33 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """The audit trail, read-only: a coordinator sees entries about objects of her provinces only.
+
+    Shebas and IP addresses are shown in full to superusers only; everyone else sees them masked
+    (``IR******1234``), since a coordinator needs to know that a Sheba changed, not the account.
+    """
+
     list_display = ["created_at", "actor_repr", "action", "content_type", "object_repr"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor_repr", "action"]
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+    readonly_fields = [f.name for f in AuditLog._meta.fields] + ["masked_changes", "masked_note"]
+
+    def get_queryset(self, request):
+        return audit_entries_in_scope(super().get_queryset(request), request.user)
+
+    def get_fields(self, request, obj=None):
+        fields = [f.name for f in AuditLog._meta.fields if f.name != "id"]
+        if request.user.is_superuser:
+            return fields
+        return [{"changes": "masked_changes", "note": "masked_note"}.get(name, name) for name in fields]
+
+    @admin.display(description=_("changes"))
+    def masked_changes(self, obj):
+        return json.dumps(mask_private(obj.changes), ensure_ascii=False)
+
+    @admin.display(description=_("note"))
+    def masked_note(self, obj):
+        return mask_private(obj.note)
 
 
 @admin.register(PasswordResetCode)

@@ -10,16 +10,13 @@ from django.views.generic import TemplateView
 from core.models import HealthCenter, Product, Role
 from core.scoping import scope_by_province
 from donors.selectors import pledges_of_user, pledges_waiting
-from orders.delivery_selectors import deliveries_in_scope, ready_health_centers
-from orders.models import Delivery, DeliveryStatus, OrderStatus, QuotaStatus
+from orders.delivery_selectors import deliveries_to_confirm, disputed_deliveries, ready_health_centers
+from orders.models import OrderStatus, QuotaStatus
 from orders.pickup_selectors import workshops_to_collect_from
-from orders.quota_selectors import quota_progress, quotas_at_risk, quotas_of_owner
+from orders.quota_selectors import offers_waiting, quota_progress, quotas_at_risk, quotas_of_owner
 from orders.selectors import orders_in_scope, orders_of_health_center
 from workshops.models import WorkshopStatus
-from workshops.selectors import workshop_of_owner, workshops_in_scope
-
-# Deliveries the health center may still confirm (the courier can arrive before anyone marks it dispatched).
-AWAITING_RECEIVER = (DeliveryStatus.PLANNED, DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED)
+from workshops.selectors import workshop_of_owner, workshops_in_scope, workshops_waiting_for_verification
 
 
 class HomeView(TemplateView):
@@ -42,9 +39,7 @@ class HomeView(TemplateView):
         elif user.role == Role.HEALTH_CENTER_STAFF:
             context["center"] = user.health_center
             context["center_orders"] = orders_of_health_center(user.health_center_id)[:20]
-            context["center_deliveries_waiting"] = Delivery.objects.filter(
-                health_center_id=user.health_center_id, status__in=AWAITING_RECEIVER
-            ).count()
+            context["center_deliveries_waiting"] = deliveries_to_confirm(user.health_center_id).count()
         elif user.role == Role.COLLECTOR:
             context["collector_workshops"] = workshops_to_collect_from(user).count()
         return context
@@ -52,7 +47,7 @@ class HomeView(TemplateView):
     def _owner_panel(self, user, workshop) -> dict:
         quotas = quotas_of_owner(user)
         return {
-            "offered_count": quotas.filter(status=QuotaStatus.OFFERED).count(),
+            "offered_count": offers_waiting(user).count(),
             "accepted": [(quota, quota_progress(quota)) for quota in quotas.filter(status=QuotaStatus.ACCEPTED)],
             "at_risk": quotas_at_risk(workshop),
         }
@@ -63,7 +58,7 @@ class HomeView(TemplateView):
         return {
             "provinces": "all" if user.is_superuser or user.is_national else list(user.provinces.all()),
             "workshops_total": workshops.count(),
-            "workshops_pending": workshops.filter(status=WorkshopStatus.PENDING).count(),
+            "workshops_pending": workshops_waiting_for_verification(user).count(),
             "workshops_verified": workshops.filter(status=WorkshopStatus.VERIFIED).count(),
             "orders_requested": orders.filter(status=OrderStatus.REQUESTED).count(),
             "orders_open": orders.filter(status=OrderStatus.OPEN).count(),
@@ -73,5 +68,5 @@ class HomeView(TemplateView):
             "health_centers": scope_by_province(HealthCenter.objects.all(), user).count(),
             "workshops_to_collect": workshops_to_collect_from(user).count(),
             "centers_ready": ready_health_centers(user).count(),
-            "deliveries_disputed": deliveries_in_scope(user).filter(status=DeliveryStatus.DISPUTED).count(),
+            "deliveries_disputed": disputed_deliveries(user).count(),
         }

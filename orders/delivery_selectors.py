@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
 from core.audit import HistoryEntry, audit_history, field_labeller, value_reader
-from core.models import HealthCenter
+from core.models import HealthCenter, Province
 from core.scoping import scope_by_province
 
 from .models import Delivery, DeliveryLine, DeliveryStatus, Quota
@@ -59,6 +59,33 @@ def deliveries_in_scope(user) -> QuerySet[Delivery]:
         user,
         field="health_center__province",
     )
+
+
+def disputed_deliveries(user, province: Province | None = None) -> QuerySet[Delivery]:
+    """Deliveries the receiver disputed, waiting for the coordinator: the one definition behind every count of them.
+
+    The home card, the dashboard's action list, the 08:00 digest and the delivery list filtered to "disputed"
+    (what the card's link opens) all show these rows. ``province``: the dashboard's province filter.
+    """
+    deliveries = deliveries_in_scope(user).filter(status=DeliveryStatus.DISPUTED)
+    if province is not None:
+        deliveries = deliveries.filter(health_center__province=province)
+    return deliveries
+
+
+# A health center can answer a delivery once it is on its way: a planned one (its sheet printed the day before)
+# has not left yet, and ``orders.receiving`` refuses to confirm it.
+CENTER_CAN_CONFIRM_STATUSES = (DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED)
+
+
+def deliveries_to_confirm(health_center_id: int | None) -> QuerySet[Delivery]:
+    """Deliveries waiting for the health center's confirmation: those its staff can confirm *now*.
+
+    Dispatched or marked delivered, not yet answered. Planned deliveries are not in it (the staff cannot
+    act on them until they leave), nor confirmed, disputed or cancelled ones. The staff's home card counts
+    these, and each of them is a delivery the receiving pages let her confirm.
+    """
+    return Delivery.objects.filter(health_center_id=health_center_id, status__in=CENTER_CAN_CONFIRM_STATUSES)
 
 
 def _per_delivery(aggregate) -> Coalesce:

@@ -29,7 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 
 from .models import Order, Quota, QuotaStatus
 
@@ -164,6 +164,16 @@ def with_unit_totals(queryset):
         allocated=_quota_sum(committed_units_expression()),
         produced=_quota_sum("produced_units"),
         confirmed_funds=confirmed_funds_expression(),
+    )
+
+
+def with_unallocated_units(queryset):
+    """``with_unit_totals`` plus ``paid_for`` (``releasable_units``) and ``unallocated``
+    (``unallocated_releasable_units``, here it may be negative when more was allocated than paid for):
+    the SQL twins, so a list of orders and the order page count the same paid-for units no workshop has."""
+    return with_unit_totals(queryset).annotate(
+        paid_for=Least(F("confirmed_funds") / F("unit_cost_rials"), F("quantity"), output_field=BigIntegerField()),
+        unallocated=ExpressionWrapper(F("paid_for") - F("allocated"), output_field=BigIntegerField()),
     )
 
 

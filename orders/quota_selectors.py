@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import F, Prefetch, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.models import User
@@ -155,7 +156,80 @@ def work_calendars(weekday_masks: dict[int, int], first: dt.date, last: dt.date)
     }
 
 
+# Accepted quotas with units still to make: the only ones that can be behind pace.
+def unfinished_accepted(queryset: QuerySet[Quota]) -> QuerySet[Quota]:
+    return queryset.filter(status=QuotaStatus.ACCEPTED, produced_units__lt=F("quantity") - F("released_units"))
+
+
+@dataclass(frozen=True)
+class BehindQuota:
+    quota_id: int
+    order_id: int
+    needed_by: dt.date
+    expected_by_now: int
+
+
+def quotas_behind_pace(queryset: QuerySet[Quota], today: dt.date) -> list[BehindQuota]:
+    """The quotas of ``queryset`` behind pace, earliest due first: the one definition of "behind pace".
+
+    Accepted quotas with units still to make whose output is below what their working days before today
+    called for (``quota_progress(...).behind``, worked out by ``behind_by`` on the same schedule). The
+    dashboard's two lists (quotas, orders), the 08:00 digest and the owner's "Behind pace" badges count
+    these. Read as plain values with the workshops' calendars fetched once: a province may have thousands
+    of running quotas, and model instances for each of them cost seconds on every dashboard view.
+    """
+    rows = list(
+        unfinished_accepted(queryset)
+        .order_by("due_date", "pk")
+        .values_list(
+            "pk",
+            "order_id",
+            "order__needed_by",
+            "workshop_id",
+            "workshop__working_weekdays",
+            # The local day she accepted, worked out by the database rather than per row in Python.
+            TruncDate("responded_at"),
+            "due_date",
+            "quantity",
+            "released_units",
+            "produced_units",
+        )
+    )
+    if not rows:
+        return []
+    first = min((row[5] for row in rows if row[5] is not None), default=today)
+    calendars = work_calendars(
+        {row[3]: row[4] for row in rows}, min(first, today), max(max(row[6] for row in rows), today)
+    )
+    behind = []
+    for pk, order_id, needed_by, workshop_id, _mask, responded_on, due_date, quantity, released, produced in rows:
+        expected_by_now = behind_by(
+            calendar=calendars[workshop_id],
+            started=responded_on or today,
+            due_date=due_date,
+            target_units=quantity - released,
+            produced_units=produced,
+            today=today,
+        )
+        if expected_by_now is not None:
+            behind.append(BehindQuota(pk, order_id, needed_by, expected_by_now))
+    return behind
+
+
 # --- The owner's quota inbox ---------------------------------------------------------------------------------
+
+# Offers the owner still has to answer: ``quota_accept`` and ``quota_decline`` take only these.
+OFFER_WAITING_STATUS = QuotaStatus.OFFERED
+
+
+def offers_waiting(user: User) -> QuerySet[Quota]:
+    """Quotas offered to the owner's workshop and not yet accepted, declined or cancelled.
+
+    The one definition of "new offers": the home card counts these rows and the inbox's "New offers"
+    section (the card's link) lists them (``inbox_quotas`` splits on the same status).
+    """
+    return quotas_of_owner(user).filter(status=OFFER_WAITING_STATUS)
+
 
 INBOX_CLOSED_STATUSES = (QuotaStatus.DECLINED, QuotaStatus.CANCELLED)
 
@@ -204,7 +278,7 @@ def inbox_quotas(workshop: Workshop) -> tuple[list[Quota], list[Quota], list[Quo
     offered, accepted, closed = [], [], []
     for quota in rows:
         quota.workshop = workshop
-        if quota.status == QuotaStatus.OFFERED:
+        if quota.status == OFFER_WAITING_STATUS:
             offered.append(quota)
         elif quota.status == QuotaStatus.ACCEPTED:
             accepted.append(quota)

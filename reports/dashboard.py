@@ -254,6 +254,24 @@ def left_in(period: DashboardPeriod, prefix: str = "delivery__") -> Q:
     )
 
 
+def answered_in(period: DashboardPeriod, prefix: str = "delivery__") -> Q:
+    """Lines (``prefix`` leads to the delivery) of deliveries the receiver answered (confirmed or disputed) in the
+    period: the rows of the "confirmed" figure, here and in the thematic report."""
+    return Q(**{f"{prefix}status__in": ANSWERED_DELIVERY_STATUSES}) & moment_range(f"{prefix}confirmed_at", period)
+
+
+def demand_orders(user, period: DashboardPeriod, province: Province | None) -> QuerySet[Order]:
+    """Orders created in the period, except cancelled ones: the rows of "demand" (and the report's order count)."""
+    orders = Order.objects.exclude(status=OrderStatus.CANCELLED).filter(moment_range("created_at", period))
+    return in_scope(orders, user, "health_center__province", province)
+
+
+def pickup_lines_in(user, period: DashboardPeriod, province: Province | None) -> QuerySet[PickupLine]:
+    """Lines of pickups dated in the period, at workshops of the province: the rows of "accepted" (and rejected)."""
+    lines = PickupLine.objects.filter(**_day_range("pickup__pickup_date", period))
+    return in_scope(lines, user, "pickup__workshop__province", province)
+
+
 def _figure_rows(
     *, user, period: DashboardPeriod, province: Province | None
 ) -> tuple[dict[int | None, Figures], dict[int | None, Figures]]:
@@ -261,8 +279,7 @@ def _figure_rows(
     rows = _Rows()
 
     # Order side.
-    orders = Order.objects.exclude(status=OrderStatus.CANCELLED).filter(moment_range("created_at", period))
-    orders = in_scope(orders, user, "health_center__province", province)
+    orders = demand_orders(user, period, province)
     rows.collect(_grouped(orders, ("health_center__province", "product"), demand=Sum("quantity")), "demand_units")
 
     quotas = in_scope(
@@ -274,9 +291,7 @@ def _figure_rows(
     # Delivered and confirmed in one pass over the lines: each sum keeps to its own lines.
     lines = in_scope(DeliveryLine.objects.all(), user, "delivery__health_center__province", province)
     left_in_period = left_in(period)
-    answered_in_period = Q(delivery__status__in=ANSWERED_DELIVERY_STATUSES) & moment_range(
-        "delivery__confirmed_at", period
-    )
+    answered_in_period = answered_in(period)
     lines = lines.filter(left_in_period | answered_in_period)
     keys = ("delivery__health_center__province", "quota__order__product")
     delivered = Sum("units", filter=left_in_period)
@@ -288,8 +303,7 @@ def _figure_rows(
     # Supply side.
     _collect_production(rows, user=user, period=period, province=province)
 
-    pickups = PickupLine.objects.filter(**_day_range("pickup__pickup_date", period))
-    pickups = in_scope(pickups, user, "pickup__workshop__province", province)
+    pickups = pickup_lines_in(user, period, province)
     keys = ("pickup__workshop__province", "quota__order__product")
     rows.collect(_grouped(pickups, keys, accepted=Sum("accepted_units")), "accepted_units")
 

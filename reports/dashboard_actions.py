@@ -10,7 +10,7 @@ provinces, or in the chosen province:
 - **orders past their needed-by date** (``orders.selectors.stale_orders``);
 - **quotas behind pace**: accepted quotas with units still to make whose
   output is below what their working days so far called for
-  (``orders.quota_selectors.quota_progress(...).behind``), by the workshop's
+  (``orders.quota_selectors.quotas_behind_pace``), by the workshop's
   province -> the workshop's page;
 - **disputed deliveries** -> the delivery;
 - **pledges waiting for confirmation** (pledged, not yet received): pledges to
@@ -29,8 +29,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import BigIntegerField, Count, F, QuerySet, Window
-from django.db.models.functions import Least, TruncDate
+from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,10 +41,10 @@ from core.persian import ui_number
 from donors.models import PledgeStatus
 from donors.selectors import pledges_waiting
 from orders.delivery_selectors import disputed_deliveries
-from orders.funding import with_unit_totals
-from orders.models import DeliveryStatus, Order, Quota, QuotaStatus
+from orders.funding import with_unallocated_units
+from orders.models import DeliveryStatus, Order, Quota
 from orders.models.orders import FINAL_STATUSES
-from orders.quota_selectors import behind_by, work_calendars
+from orders.quota_selectors import BehindQuota, quotas_behind_pace
 from orders.selectors import stale_orders
 from workshops.models import WorkshopStatus
 from workshops.selectors import workshops_waiting_for_verification
@@ -107,17 +106,10 @@ def _unallocated_orders(user, province) -> ActionList:
         "health_center__province",
         province,
     )
-    orders = (
-        with_unit_totals(orders)
-        .annotate(
-            paid_for=Least(F("confirmed_funds") / F("unit_cost_rials"), F("quantity"), output_field=BigIntegerField())
-        )
-        .filter(paid_for__gt=F("allocated"))
-        .order_by("needed_by", "pk")
-    )
+    orders = with_unallocated_units(orders).filter(unallocated__gt=0).order_by("needed_by", "pk")
 
     def item(order):
-        units = ui_number(order.paid_for - order.allocated)
+        units = ui_number(order.unallocated)
         return _order_item(order, _("%(units)s paid-for units not given to any workshop") % {"units": units})
 
     return _capped("unallocated", _("Funded but not allocated"), orders, item, reverse("orders:allocation"))
@@ -140,67 +132,16 @@ def _stale_orders(user, province, today: dt.date) -> ActionList:
 _behind_cache: ContextVar[dict | None] = ContextVar("behind_quotas", default=None)
 
 
-@dataclass(frozen=True)
-class BehindQuota:
-    quota_id: int
-    order_id: int
-    needed_by: dt.date
-    expected_by_now: int
-
-
 def _behind_quotas(queryset: QuerySet, today: dt.date) -> list[BehindQuota]:
-    """Accepted, unfinished quotas behind pace, earliest due first (the same query twice is answered once).
-
-    Read as plain values with the workshops' calendars fetched once: a province
-    may have thousands of running quotas, and model instances for each of them
-    cost seconds on every dashboard view.
-    """
-    queryset = queryset.filter(status=QuotaStatus.ACCEPTED, produced_units__lt=F("quantity") - F("released_units"))
+    """``quotas_behind_pace`` of ``queryset``; the same query twice in one ``action_lists`` call is answered once."""
     # Whole country or one province: both lists read the same quotas, so the page works them out once.
     cache = _behind_cache.get()
     if cache is None:
-        return _behind_quotas_uncached(queryset, today)
+        return quotas_behind_pace(queryset, today)
     key = (str(queryset.query), today)
     if key not in cache:
-        cache[key] = _behind_quotas_uncached(queryset, today)
+        cache[key] = quotas_behind_pace(queryset, today)
     return cache[key]
-
-
-def _behind_quotas_uncached(queryset: QuerySet, today: dt.date) -> list[BehindQuota]:
-    rows = list(
-        queryset.order_by("due_date", "pk").values_list(
-            "pk",
-            "order_id",
-            "order__needed_by",
-            "workshop_id",
-            "workshop__working_weekdays",
-            # The local day she accepted, worked out by the database rather than per row in Python.
-            TruncDate("responded_at"),
-            "due_date",
-            "quantity",
-            "released_units",
-            "produced_units",
-        )
-    )
-    if not rows:
-        return []
-    first = min((row[5] for row in rows if row[5] is not None), default=today)
-    calendars = work_calendars(
-        {row[3]: row[4] for row in rows}, min(first, today), max(max(row[6] for row in rows), today)
-    )
-    behind = []
-    for pk, order_id, needed_by, workshop_id, _mask, responded_on, due_date, quantity, released, produced in rows:
-        expected_by_now = behind_by(
-            calendar=calendars[workshop_id],
-            started=responded_on or today,
-            due_date=due_date,
-            target_units=quantity - released,
-            produced_units=produced,
-            today=today,
-        )
-        if expected_by_now is not None:
-            behind.append(BehindQuota(pk, order_id, needed_by, expected_by_now))
-    return behind
 
 
 def _quotas_behind(user, province, today: dt.date) -> ActionList:

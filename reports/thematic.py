@@ -29,16 +29,19 @@ from django.db.models import Count, F, QuerySet, Sum
 
 from core.models import HealthCenter, Product, Province
 from donors.models import Campaign, EntryKind, LedgerEntry
-from orders.models import Delivery, DeliveryLine, DeliveryStatus, Order, OrderStatus, PickupLine, RejectReason
+from orders.models import Delivery, DeliveryLine, DeliveryStatus, Order, PickupLine, RejectReason
 from workshops.models import Workshop
 
 from .dashboard import (
-    ANSWERED_DELIVERY_STATUSES,
     DashboardPeriod,
     Figures,
+    answered_in,
     dashboard_figures,
+    demand_orders,
     in_scope,
-    left_on_expression,
+    left_in,
+    moment_range,
+    pickup_lines_in,
     product_rows,
     province_rows,
 )
@@ -172,15 +175,11 @@ def _int(value) -> int:
 
 
 def period_orders(user, province, period: DashboardPeriod) -> QuerySet[Order]:
-    orders = Order.objects.exclude(status=OrderStatus.CANCELLED).filter(
-        created_at__date__range=(period.start, period.end)
-    )
-    return in_scope(orders, user, "health_center__province", province)
+    return demand_orders(user, period, province)
 
 
 def period_pickup_lines(user, province, period: DashboardPeriod) -> QuerySet[PickupLine]:
-    lines = PickupLine.objects.filter(pickup__pickup_date__range=(period.start, period.end))
-    return in_scope(lines, user, "pickup__workshop__province", province)
+    return pickup_lines_in(user, period, province)
 
 
 def _delivery_lines(user, province) -> QuerySet[DeliveryLine]:
@@ -188,18 +187,13 @@ def _delivery_lines(user, province) -> QuerySet[DeliveryLine]:
 
 
 def lines_that_left(user, province, period: DashboardPeriod) -> QuerySet[DeliveryLine]:
-    return (
-        _delivery_lines(user, province)
-        .annotate(left_on=left_on_expression())
-        .filter(left_on__range=(period.start, period.end))
-    )
+    """The rows of the dashboard's "delivered" (``left_in``), so the center table adds up to the headline."""
+    return _delivery_lines(user, province).filter(left_in(period))
 
 
 def lines_answered(user, province, period: DashboardPeriod) -> QuerySet[DeliveryLine]:
-    return _delivery_lines(user, province).filter(
-        delivery__status__in=ANSWERED_DELIVERY_STATUSES,
-        delivery__confirmed_at__date__range=(period.start, period.end),
-    )
+    """The rows of the dashboard's "confirmed" (``answered_in``)."""
+    return _delivery_lines(user, province).filter(answered_in(period))
 
 
 # --- Tables ---------------------------------------------------------------------------------------------------
@@ -275,7 +269,7 @@ def _sum_by(field_name: str, entries: QuerySet[LedgerEntry]) -> dict[int, int]:
 
 def campaign_rows(user, province, period: DashboardPeriod) -> list[CampaignRow]:
     """Per campaign: received in the period, applied to the report's orders in the period, balance at its end."""
-    in_period = LedgerEntry.objects.filter(created_at__date__range=(period.start, period.end))
+    in_period = LedgerEntry.objects.filter(moment_range("created_at", period))
     received = _sum_by("to_campaign", in_period.filter(kind=EntryKind.RECEIVED))
     applied_entries = in_scope(
         in_period.filter(kind=EntryKind.APPLIED), user, "to_order__health_center__province", province

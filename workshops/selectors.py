@@ -1,8 +1,11 @@
+from __future__ import annotations
+
 from django.db.models import QuerySet
 
+from core.models import Province
 from core.scoping import scope_by_province
 
-from .models import Workshop
+from .models import Workshop, WorkshopStatus
 
 
 def workshop_of_owner(user) -> Workshop | None:
@@ -17,3 +20,16 @@ def workshop_of_owner(user) -> Workshop | None:
 
 def workshops_in_scope(user) -> QuerySet[Workshop]:
     return scope_by_province(Workshop.objects.select_related("province", "city"), user)
+
+
+def workshops_waiting_for_verification(user, province: Province | None = None) -> QuerySet[Workshop]:
+    """Registered workshops a coordinator has not verified yet (status pending), in her provinces.
+
+    The one definition behind every count of them: the home card, the dashboard's action list, the 08:00
+    digest and the workshop list filtered to "pending" all show these rows. Suspended workshops are not
+    waiting for verification (they were verified, then stopped). ``province``: the dashboard's filter.
+    """
+    workshops = workshops_in_scope(user).filter(status=WorkshopStatus.PENDING)
+    if province is not None:
+        workshops = workshops.filter(province=province)
+    return workshops

@@ -1,0 +1,279 @@
+"""A figure shown in several places is one number: the home card, the list its link opens, the dashboard, the digest.
+
+Each test builds a world where two different definitions would disagree (a cancelled, declined or suspended
+row, a planned delivery, another province, a campaign, money that came before the period) and reads the figure
+from every place that shows it, as the user sees it.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.persian import ui_number
+from donors.notification_tasks import coordinator_action_counts
+from orders.deliveries import delivery_create, delivery_dispatch
+from orders.funding import funding_of
+from orders.models import DeliveryStatus, OrderStatus, QuotaStatus
+from orders.quota_selectors import quota_progress
+from orders.receiving import CONFIRMABLE_STATUSES, ReceivedLine, delivery_confirm
+from reports.dashboard import DashboardPeriod, dashboard_figures
+from reports.thematic import thematic_data
+from tests import factories
+from workshops.models import WorkshopStatus
+
+
+def home(client_for, user):
+    response = client_for(user).get(reverse("home"))
+    assert response.status_code == 200
+    return response.context
+
+
+def dashboard_list(client_for, user, key: str):
+    response = client_for(user).get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    return {action.key: action for action in response.context["action_lists"]}[key]
+
+
+def rows_of(client_for, user, url: str) -> int:
+    """How many rows the list at ``url`` has (all pages)."""
+    response = client_for(user).get(url)
+    assert response.status_code == 200
+    return response.context["paginator"].count
+
+
+def at_days_ago(days: int) -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=days)
+
+
+def delivery(health_center=None, status=DeliveryStatus.PLANNED, **extra):
+    """A delivery in ``status`` with the stamps that status carries (answered: when; cancelled: why)."""
+    if status in (DeliveryStatus.CONFIRMED, DeliveryStatus.DISPUTED):
+        extra.setdefault("confirmed_at", timezone.now())
+    if status == DeliveryStatus.CANCELLED:
+        extra.setdefault("cancel_reason", "پیک نیامد")
+    if health_center is not None:
+        extra["health_center"] = health_center
+    return factories.DeliveryFactory(status=status, **extra)
+
+
+def every_status_with_a_line(health_center) -> None:
+    for status in DeliveryStatus.values:
+        factories.DeliveryLineFactory(delivery=delivery(health_center, status))
+
+
+# --- Coordinator: disputed deliveries ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def deliveries_world(coordinator):
+    tehran_center = factories.HealthCenterFactory()
+    isfahan_center = factories.HealthCenterFactory(province=factories.province("isfahan"))
+    every_status_with_a_line(tehran_center)
+    delivery(tehran_center, DeliveryStatus.DISPUTED)
+    delivery(isfahan_center, DeliveryStatus.DISPUTED)
+    return tehran_center
+
+
+def test_disputed_deliveries_are_one_number_on_the_home_card_the_list_the_dashboard_and_the_digest(
+    deliveries_world, coordinator, national_coordinator, client_for
+):
+    for user, expected in ((coordinator, 2), (national_coordinator, 3)):
+        card = home(client_for, user)["coordinator"]["deliveries_disputed"]
+        listed = rows_of(client_for, user, reverse("deliveries:list") + "?status=disputed")
+        action = dashboard_list(client_for, user, "disputed")
+        digest = coordinator_action_counts(user, timezone.localdate())["disputed"]
+        assert (card, listed, action.total, digest) == (expected,) * 4
+        assert rows_of(client_for, user, action.see_all_url) == expected
+
+
+# --- Coordinator: workshops waiting for verification -------------------------------------------------------------
+
+
+def test_workshops_waiting_for_verification_are_one_number_on_the_home_card_the_list_the_dashboard_and_the_digest(
+    coordinator, national_coordinator, client_for
+):
+    factories.WorkshopFactory(status=WorkshopStatus.PENDING)
+    factories.WorkshopFactory(status=WorkshopStatus.PENDING)
+    factories.WorkshopFactory(status=WorkshopStatus.PENDING, province=factories.province("isfahan"))
+    factories.WorkshopFactory(status=WorkshopStatus.SUSPENDED, status_reason="کیفیت")
+    factories.WorkshopFactory(status=WorkshopStatus.VERIFIED)
+
+    for user, expected in ((coordinator, 2), (national_coordinator, 3)):
+        card = home(client_for, user)["coordinator"]["workshops_pending"]
+        listed = rows_of(client_for, user, reverse("supply:workshop-list") + "?status=pending")
+        action = dashboard_list(client_for, user, "workshops")
+        digest = coordinator_action_counts(user, timezone.localdate())["workshops"]
+        assert (card, listed, action.total, digest) == (expected,) * 4
+        assert rows_of(client_for, user, action.see_all_url) == expected
+
+
+# --- Health-center staff: deliveries waiting for her confirmation ------------------------------------------------
+
+
+def test_the_health_centers_waiting_card_counts_only_the_deliveries_she_can_confirm_now(client_for, db):
+    staff = factories.HealthCenterStaffFactory()
+    center = staff.health_center
+    every_status_with_a_line(center)
+    delivery(status=DeliveryStatus.DISPATCHED)  # another center's
+
+    card = home(client_for, staff)["center_deliveries_waiting"]
+    listed = client_for(staff).get(reverse("receiving:center-list")).context["deliveries"]
+    can_confirm = [delivery for delivery in listed if delivery.status in CONFIRMABLE_STATUSES]
+
+    # A planned delivery has not left: the receiving pages refuse to confirm it, so it is not "waiting for her".
+    assert card == len(can_confirm) == 2
+    assert {delivery.status for delivery in can_confirm} == {DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED}
+
+
+def test_the_health_center_list_offers_confirm_receipt_exactly_on_the_deliveries_the_card_counts(client_for, db):
+    staff = factories.HealthCenterStaffFactory()
+    every_status_with_a_line(staff.health_center)
+
+    card = home(client_for, staff)["center_deliveries_waiting"]
+    html = client_for(staff).get(reverse("receiving:center-list")).content.decode()
+
+    assert html.count('class="button secondary" href="/receive/center/') == card == 2
+
+
+# --- Workshop owner: new offers -----------------------------------------------------------------------------------
+
+
+def test_the_owners_new_offers_card_equals_the_offers_her_inbox_lists(owner, client_for):
+    workshop = factories.WorkshopFactory(owner=owner)
+    offered = {"status": QuotaStatus.OFFERED, "responded_at": None}
+    factories.QuotaFactory(workshop=workshop, **offered)
+    factories.QuotaFactory(workshop=workshop, **offered)
+    factories.QuotaFactory(workshop=workshop)  # accepted
+    factories.QuotaFactory(workshop=workshop, status=QuotaStatus.DECLINED, decline_reason="سرم شلوغ است")
+    factories.QuotaFactory(
+        workshop=workshop, status=QuotaStatus.CANCELLED, cancel_reason="لغو سفارش", responded_at=None
+    )
+    factories.QuotaFactory(**offered)  # another workshop's offer
+
+    card = home(client_for, owner)["owner_panel"]["offered_count"]
+    inbox = client_for(owner).get(reverse("quotas:inbox"))
+
+    assert card == len(inbox.context["offered"]) == 2
+    heading = re.search(r'<h2 id="offers">[^<]*', inbox.content.decode()).group(0)
+    assert "۲" in heading
+
+
+# --- Quotas behind pace ---------------------------------------------------------------------------------------------
+
+
+def test_quotas_behind_pace_are_one_number_on_the_dashboard_the_digest_and_the_owners_badges(
+    coordinator, client_for, db
+):
+    started = at_days_ago(30)
+    tehran_workshop = factories.WorkshopFactory()
+    behind = factories.QuotaFactory(
+        workshop=tehran_workshop, quantity=300, responded_at=started, due_date=timezone.localdate() + dt.timedelta(10)
+    )
+    # Nearly all of it released for re-allocation and what is left is made: not behind, whatever its quantity.
+    factories.QuotaFactory(
+        workshop=tehran_workshop, quantity=300, released_units=290, produced_units=10, responded_at=started
+    )
+    factories.QuotaFactory(workshop=tehran_workshop, responded_at=timezone.now())  # accepted today: nothing late
+    factories.QuotaFactory(
+        workshop=tehran_workshop, status=QuotaStatus.CANCELLED, cancel_reason="لغو", responded_at=started
+    )
+    factories.QuotaFactory(workshop=tehran_workshop, status=QuotaStatus.OFFERED, responded_at=None)
+    # A Tehran hospital's order sewn in Isfahan: behind, but in Isfahan's supply.
+    factories.QuotaFactory(
+        workshop=factories.WorkshopFactory(province=factories.province("isfahan")), responded_at=started
+    )
+
+    dashboard = dashboard_list(client_for, coordinator, "quotas_behind")
+    digest = coordinator_action_counts(coordinator, timezone.localdate())["behind"]
+    panel = home(client_for, tehran_workshop.owner)["owner_panel"]["accepted"]
+    badges = [quota.pk for quota, progress in panel if progress.behind]
+
+    assert dashboard.total == digest == len(badges) == 1
+    assert badges == [behind.pk]
+    assert all(quota_progress(quota).behind == (quota.pk == behind.pk) for quota, _ in panel)
+
+
+# --- Paid-for units no workshop has --------------------------------------------------------------------------------
+
+
+def test_the_dashboards_funded_but_not_allocated_units_equal_each_order_pages_figure(coordinator, client_for, db):
+    center = factories.HealthCenterFactory()
+    busy = factories.fund_order(factories.OrderFactory(health_center=center, quantity=1000, status=OrderStatus.FUNDED))
+    factories.QuotaFactory(order=busy, quantity=300)
+    factories.QuotaFactory(order=busy, quantity=100, released_units=20)
+    factories.QuotaFactory(order=busy, quantity=200, status=QuotaStatus.CANCELLED, produced_units=50, cancel_reason="x")
+    factories.QuotaFactory(order=busy, quantity=100, status=QuotaStatus.DECLINED, decline_reason="سرم شلوغ است")
+    partly = factories.OrderFactory(health_center=center, quantity=500, status=OrderStatus.FUNDED)
+    factories.fund_order(partly, 120 * partly.unit_cost_rials + 9)
+    full = factories.fund_order(factories.OrderFactory(health_center=center, quantity=100, status=OrderStatus.FUNDED))
+    factories.QuotaFactory(order=full, quantity=100)
+    cancelled = factories.fund_order(factories.OrderFactory(health_center=center, quantity=100))
+    cancelled.status = OrderStatus.CANCELLED
+    cancelled.save(update_fields=["status"])
+
+    action = dashboard_list(client_for, coordinator, "unallocated")
+    shown = {item.url: item.detail for item in action.items}
+
+    pages = {}
+    for order in (busy, partly, full):
+        page = client_for(coordinator).get(reverse("orders:detail", args=[order.pk]))
+        pages[order.pk] = page.context["funding"].unallocated_releasable_units
+    assert pages == {busy.pk: 1000 - 300 - 80 - 50, partly.pk: 120, full.pk: 0}
+    assert funding_of(cancelled).unallocated_releasable_units == 100  # money, but the order is over: no action
+
+    assert action.total == 2
+    for order in (busy, partly):
+        assert shown[reverse("orders:detail", args=[order.pk])].startswith(ui_number(pages[order.pk]) + " ")
+
+
+# --- Units delivered and confirmed: dashboard headline vs the thematic report ----------------------------------------
+
+
+def test_the_thematic_reports_center_table_adds_up_to_the_dashboards_delivered_and_confirmed_units(coordinator, db):
+    center, other = factories.HealthCenterFactory(), factories.HealthCenterFactory()
+
+    def quota_for(health_center, units):
+        return factories.QuotaFactory(
+            order__health_center=health_center, produced_units=units, collected_units=units, accepted_units=units
+        )
+
+    def sent(health_center, units):
+        delivery = delivery_create(
+            health_center=health_center,
+            planned_date=timezone.localdate(),
+            lines=[(quota_for(health_center, units), units)],
+            actor=coordinator,
+            courier_name="علی",
+        )
+        return delivery_dispatch(delivery=delivery, actor=coordinator)
+
+    confirmed = sent(center, 30)
+    delivery_confirm(delivery=confirmed, lines={confirmed.lines.get().pk: ReceivedLine(30)}, receiver_name="پرستار")
+    disputed = sent(other, 40)
+    delivery_confirm(
+        delivery=disputed,
+        lines={disputed.lines.get().pk: ReceivedLine(35, rejected_units=5, reject_reason="پاره")},
+        receiver_name="پرستار",
+    )
+    sent(center, 12)  # on its way, not answered
+    delivery_create(  # planned only: has not left
+        health_center=center,
+        planned_date=timezone.localdate(),
+        lines=[(quota_for(center, 9), 9)],
+        actor=coordinator,
+        courier_name="علی",
+    )
+
+    period = DashboardPeriod.default()
+    headline = dashboard_figures(user=coordinator, period=period)
+    report = thematic_data(user_or_scope=coordinator, province=None, start=period.start, end=period.end)
+
+    assert headline.delivered_units == report.summary.delivered_units == 30 + 40 + 12
+    assert sum(row.delivered_units for row in report.health_centers) == headline.delivered_units
+    assert headline.confirmed_units == report.summary.confirmed_units == 30 + 30
+    assert sum(row.confirmed_units for row in report.health_centers) == headline.confirmed_units
+    assert report.summary.deliveries == 3
+    assert sum(units for _fa, _en, units in report.product_names) == headline.demand_units

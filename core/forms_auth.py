@@ -46,6 +46,13 @@ class MobileLoginForm(auth_forms.AuthenticationForm):
         "locked": LOCKED_MESSAGE,
     }
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Django caps the box at the model's 11 characters, cutting "۰۹۱۲ ۳۴۵ ۶۷۸۹" or "+98 ..." short on a phone.
+        field = self.fields["username"]
+        field.max_length = MobileNumberField().max_length
+        field.widget.attrs["maxlength"] = field.max_length
+
     def clean(self):
         # Already normalized by MobileNumberField; missing when the number itself is invalid.
         mobile = self.cleaned_data.get("username")

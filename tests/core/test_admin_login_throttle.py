@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -101,3 +103,11 @@ def test_the_address_lock_is_shown_in_persian_with_persian_digits(client, coordi
     main_login(client, "wrong-password", mobile="09120000002")
     response = main_login(client, factories.TEST_PASSWORD)
     assert "به دلیل تلاش‌های ناموفق زیاد از شبکهٔ شما، ورود برای ۱۵ دقیقه بسته شد." in response.text
+
+
+@pytest.mark.parametrize("url_name", ["login", "admin:login"])
+def test_the_number_box_takes_a_number_typed_with_spaces_and_a_country_code(client, db, url_name):
+    # Django's login form caps the box at the model's 11 characters: a phone then cut "۰۹۱۲ ۳۴۵ ۶۷۸۹" short.
+    response = client.get(reverse(url_name))
+    maxlength = int(re.search(r'name="username"[^>]*maxlength="(\d+)"', response.text).group(1))
+    assert maxlength >= len("+98 912 345 6789")

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Role
 from core.persian import ui_number
 from donors.notification_tasks import coordinator_action_counts
 from orders.deliveries import delivery_create, delivery_dispatch
@@ -277,3 +278,25 @@ def test_the_thematic_reports_center_table_adds_up_to_the_dashboards_delivered_a
     assert sum(row.confirmed_units for row in report.health_centers) == headline.confirmed_units
     assert report.summary.deliveries == 3
     assert sum(units for _fa, _en, units in report.product_names) == headline.demand_units
+
+
+# --- Workshops to collect from, health centers ready to deliver to ----------------------------------------------
+
+
+def test_the_collect_and_ready_cards_equal_the_rows_of_the_lists_they_open(coordinator, client_for, db):
+    collector = factories.UserFactory(role=Role.COLLECTOR, provinces=[factories.province("tehran")])
+    center = factories.HealthCenterFactory()
+    made = {"produced_units": 40, "collected_units": 10, "accepted_units": 8}
+    factories.QuotaFactory(order__health_center=center, **made)  # 30 to collect, 8 ready to deliver
+    factories.QuotaFactory(status=QuotaStatus.CANCELLED, cancel_reason="لغو", **made)  # what she made still counts
+    factories.QuotaFactory(produced_units=10, collected_units=10, accepted_units=7)  # 3 refused at the check
+    factories.QuotaFactory(status=QuotaStatus.DECLINED, decline_reason="سرم شلوغ است")
+    # Sewn in Isfahan for a Tehran hospital: not hers to collect, but hers to deliver.
+    factories.QuotaFactory(workshop=factories.WorkshopFactory(province=factories.province("isfahan")), **made)
+
+    panel = home(client_for, coordinator)["coordinator"]
+    to_collect = rows_of(client_for, coordinator, reverse("pickups:workshops"))
+    ready = client_for(coordinator).get(reverse("deliveries:ready")).context["centers"]
+
+    assert panel["workshops_to_collect"] == to_collect == home(client_for, collector)["collector_workshops"] == 2
+    assert panel["centers_ready"] == len(ready) == 4

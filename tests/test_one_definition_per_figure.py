@@ -300,3 +300,43 @@ def test_the_collect_and_ready_cards_equal_the_rows_of_the_lists_they_open(coord
 
     assert panel["workshops_to_collect"] == to_collect == home(client_for, collector)["collector_workshops"] == 2
     assert panel["centers_ready"] == len(ready) == 4
+
+
+# --- Coordinator: orders and workshops by status ----------------------------------------------------------------
+
+
+def test_the_order_and_workshop_cards_equal_the_rows_of_the_filtered_lists(coordinator, client_for, db):
+    tehran, isfahan = (
+        factories.HealthCenterFactory(),
+        factories.HealthCenterFactory(province=factories.province("isfahan")),
+    )
+    for status, count in (
+        (OrderStatus.REQUESTED, 2),
+        (OrderStatus.OPEN, 3),
+        (OrderStatus.FUNDED, 1),
+        (OrderStatus.IN_PRODUCTION, 2),
+        (OrderStatus.DELIVERED, 1),
+        (OrderStatus.CLOSED, 1),
+    ):
+        for _ in range(count):
+            factories.OrderFactory(health_center=tehran, status=status)
+        factories.OrderFactory(health_center=isfahan, status=status)
+    factories.OrderFactory(health_center=tehran, status=OrderStatus.CANCELLED)
+    for status in (WorkshopStatus.PENDING, WorkshopStatus.VERIFIED, WorkshopStatus.VERIFIED):
+        factories.WorkshopFactory(status=status)
+    factories.WorkshopFactory(status=WorkshopStatus.SUSPENDED, status_reason="کیفیت")
+    factories.WorkshopFactory(province=factories.province("isfahan"))
+
+    panel = home(client_for, coordinator)["coordinator"]
+
+    def orders(status: str) -> int:
+        return rows_of(client_for, coordinator, reverse("orders:list") + f"?status={status}")
+
+    def workshops(query: str = "") -> int:
+        return rows_of(client_for, coordinator, reverse("supply:workshop-list") + query)
+
+    assert panel["orders_requested"] == orders("requested") == 2
+    assert panel["orders_open"] == orders("open") == 3
+    assert panel["orders_active"] == orders("funded") + orders("in_production") == 3
+    assert panel["workshops_total"] == workshops() == 4
+    assert panel["workshops_verified"] == workshops("?status=verified") == 2

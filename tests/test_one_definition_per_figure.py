@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from core.models import Role
 from core.persian import ui_number
+from donors import ledger
 from donors.notification_tasks import coordinator_action_counts
+from donors.payouts import payout_batch_create, payout_batch_mark_paid
 from orders.deliveries import delivery_create, delivery_dispatch
 from orders.funding import funding_of
-from orders.models import DeliveryStatus, OrderStatus, QuotaStatus
+from orders.models import DeliveryStatus, OrderStatus, Pickup, PickupLine, QuotaStatus
 from orders.quota_selectors import quota_progress
 from orders.receiving import CONFIRMABLE_STATUSES, ReceivedLine, delivery_confirm
 from reports.dashboard import DashboardPeriod, dashboard_figures
@@ -158,6 +160,8 @@ def test_the_owners_new_offers_card_equals_the_offers_her_inbox_lists(owner, cli
     inbox = client_for(owner).get(reverse("quotas:inbox"))
 
     assert card == len(inbox.context["offered"]) == 2
+    in_progress = [quota.pk for quota, _progress in home(client_for, owner)["owner_panel"]["accepted"]]
+    assert in_progress == [quota.pk for quota, _progress, _at_risk in inbox.context["accepted"]]
     heading = re.search(r'<h2 id="offers">[^<]*', inbox.content.decode()).group(0)
     assert "۲" in heading
 
@@ -340,3 +344,37 @@ def test_the_order_and_workshop_cards_equal_the_rows_of_the_filtered_lists(coord
     assert panel["orders_active"] == orders("funded") + orders("in_production") == 3
     assert panel["workshops_total"] == workshops() == 4
     assert panel["workshops_verified"] == workshops("?status=verified") == 2
+
+
+# --- Workshop owner: what she was paid -----------------------------------------------------------------------------
+
+
+def test_the_owners_paid_figure_is_the_same_on_her_earnings_her_payouts_and_in_the_ledger(coordinator, client_for):
+    quota = factories.QuotaFactory(quantity=100)
+    factories.fund_order(quota.order)
+    today = timezone.localdate()
+
+    def accepted(units: int, on: dt.date) -> None:
+        pickup = Pickup.objects.create(workshop=quota.workshop, pickup_date=on, recorded_by=coordinator)
+        PickupLine.objects.create(pickup=pickup, quota=quota, collected_units=units, accepted_units=units)
+        for counter in ("produced_units", "collected_units", "accepted_units"):
+            setattr(quota, counter, getattr(quota, counter) + units)
+        quota.save(update_fields=["produced_units", "collected_units", "accepted_units"])
+
+    accepted(30, today - dt.timedelta(days=20))
+    paid = payout_batch_create(
+        period_start=today - dt.timedelta(days=25), period_end=today - dt.timedelta(days=15), actor=coordinator
+    )
+    payout_batch_mark_paid(batch=paid, bank_reference="BANK-1", paid_on=today, actor=coordinator)
+    accepted(12, today - dt.timedelta(days=5))
+    payout_batch_create(period_start=today - dt.timedelta(days=14), period_end=today, actor=coordinator)  # a draft
+    accepted(5, today)  # in no batch yet
+
+    owner = quota.workshop.owner
+    earnings = client_for(owner).get(reverse("quotas:history")).context["earnings"]
+    payouts = client_for(owner).get(reverse("my-payouts:list")).context
+    rate = quota.piece_rate_rials
+
+    assert earnings.paid_rials == payouts["paid_rials"] == ledger.workshop_paid(quota.workshop_id) == 30 * rate
+    # "Not yet paid" is every accepted unit not paid; "waiting for payment" only those already in a draft batch.
+    assert (earnings.unpaid_rials, payouts["waiting_rials"]) == (17 * rate, 12 * rate)

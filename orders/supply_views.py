@@ -24,6 +24,7 @@ from core.models import Role
 from core.persian import ui_number
 from core.scoping import RoleRequiredMixin, scope_by_province
 from core.tables import CountOnceMixin
+from workshops.change_requests import pending_change_of
 from workshops.models import Workshop
 from workshops.services import STATUS_TRANSITIONS, note_add
 
@@ -120,6 +121,7 @@ class WorkshopPageMixin(CoordinatorOnlyMixin):
             "note_form": note_form or NoteForm(),
             "status_actions": status_actions(workshop, status_form),
             "history": workshop_history(workshop),
+            "pending_change": pending_change_of(workshop),
             "today": today,
         }
 

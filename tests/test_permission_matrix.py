@@ -43,7 +43,7 @@ from orders.models.allocation_runs import AllocationRun, AllocationRunStatus
 from orders.models.deliveries import DeliveryLine, DeliveryStatus, Pickup, PickupLine, SheetBatch, SheetBatchStatus
 from orders.receiving_links import confirmation_url
 from reports.models import ThematicReport, ThematicReportStatus
-from workshops.models import WorkshopUnavailability
+from workshops.models import WorkshopChangeRequest, WorkshopUnavailability
 
 from . import factories
 
@@ -80,6 +80,9 @@ def build_world(media_root) -> SimpleNamespace:
     w.center = factories.HealthCenterFactory()
     w.staff = factories.HealthCenterStaffFactory(health_center=w.center)
     w.workshop = factories.WorkshopFactory()
+    w.change_request = WorkshopChangeRequest.objects.create(
+        workshop=w.workshop, new_city=factories.capital("fars"), requested_by=w.workshop.owner
+    )
     w.owner = w.workshop.owner
     w.other_owner = factories.WorkshopFactory(province=factories.province("isfahan")).owner
     w.donor = factories.DonorFactory().user
@@ -260,6 +263,8 @@ MATRIX: dict[str, Entry] = {
     ),
     "supply:workshop-note": Entry(coordinators_object(), kwargs=pk("workshop"), post_only=True),
     "supply:summary": Entry(coordinators_list()),
+    "workshops:change-requests": Entry(coordinators_list()),
+    "workshops:change-request-decide": Entry(coordinators_object(), kwargs=pk("change_request"), post_only=True),
     # Coordinator: donations.
     "donations:pledge-list": Entry(coordinators_list()),
     "donations:pledge-detail": Entry(coordinators_object(), kwargs=pk("pledge")),

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin
+from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 
-from .models import Workshop, WorkshopCapacity, WorkshopNote, WorkshopUnavailability
+from .models import Workshop, WorkshopCapacity, WorkshopChangeRequest, WorkshopNote, WorkshopUnavailability
 
 
 class WorkshopCapacityInline(admin.TabularInline):
@@ -48,3 +48,13 @@ class WorkshopNoteAdmin(ProvinceScopedAdminMixin, HamdeliModelAdmin):
     list_display = ["workshop", "author", "created_at", "text"]
     list_select_related = ["workshop", "author"]
     readonly_fields = ["author", "created_at"]
+
+
+@admin.register(WorkshopChangeRequest)
+class WorkshopChangeRequestAdmin(ProvinceScopedAdminMixin, ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """Read-only: requests are decided on the coordinator's page, which applies and audits the change."""
+
+    province_field = "workshop__province"
+    list_display = ["workshop", "new_city", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["workshop", "new_city", "decided_by"]

@@ -138,3 +138,68 @@ class WorkshopNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class WorkshopChangeRequest(models.Model):
+    """A verified workshop's move to another province or new Sheba, waiting for her coordinator's approval.
+
+    Once a coordinator has verified a workshop, its province decides who
+    coordinates it and its Sheba where its money goes; the owner may not change
+    either alone. The request is decided by a coordinator of the workshop's
+    *current* province; until it is approved the workshop keeps its province
+    and payouts keep using the old Sheba. At most one request per workshop is
+    pending (a new submission updates it).
+    """
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="change_requests", verbose_name=_("workshop")
+    )
+    new_city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("new city")
+    )
+    new_sheba = ShebaField(_("new Sheba"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    decision_reason = models.CharField(_("reason for the decision"), max_length=400, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("workshop change request")
+        verbose_name_plural = _("workshop change requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop"],
+                condition=models.Q(status="pending"),
+                name="change_request_one_pending_per_workshop",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ChangeRequestStatus.values), name="change_request_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(new_city__isnull=False) | ~models.Q(new_sheba=""),
+                name="change_request_changes_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop}: {self.get_status_display()}"

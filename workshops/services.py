@@ -21,6 +21,7 @@ from core.scoping import scope_by_province
 from core.services import user_create
 
 from .calendar import mask_from_weekdays
+from .change_requests import change_request_submit, needs_approval
 from .models import Workshop, WorkshopCapacity, WorkshopNote, WorkshopStatus, WorkshopUnavailability
 from .notifications import notify_workshop_status
 
@@ -84,11 +85,25 @@ def workshop_register(
 
 @transaction.atomic
 def workshop_update_profile(*, workshop: Workshop, actor: User, **values) -> Workshop:
-    """Change profile fields (not status or capacity); the province follows the city."""
+    """Change profile fields (not status or capacity); the province follows the city.
+
+    Once the workshop is verified, a city in another province and a new Sheba
+    are not applied: they become a change request for her coordinator
+    (``workshops.change_requests``), and the rest of the form is saved.
+    """
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if needs_approval(workshop) and ("city" in values or "sheba" in values):
+        city = values.get("city")
+        moves = city is not None and city.province_id != workshop.province_id
+        change_request_submit(
+            workshop=workshop,
+            actor=actor,
+            new_city=values.pop("city") if moves else None,
+            new_sheba=values.pop("sheba", workshop.sheba) or "",
+        )
     before = snapshot(workshop, PROFILE_FIELDS)
     for field, value in values.items():
         setattr(workshop, field, value)

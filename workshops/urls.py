@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import change_views, views
 
 app_name = "workshops"
 
@@ -15,5 +15,12 @@ urlpatterns = [
         "workshop/availability/<int:pk>/remove/",
         views.AvailabilityRemoveView.as_view(),
         name="availability-remove",
+    ),
+    # Coordinator: changes of province or Sheba that verified workshops asked for.
+    path("coordinator/workshop-changes/", change_views.PendingChangesView.as_view(), name="change-requests"),
+    path(
+        "coordinator/workshop-changes/<int:pk>/",
+        change_views.DecideChangeView.as_view(),
+        name="change-request-decide",
     ),
 ]

@@ -25,6 +25,7 @@ from core.models import Role
 from core.rate_limit import signup_throttle
 from core.scoping import RoleRequiredMixin
 
+from .change_requests import last_rejected_change_of, pending_change_of
 from .forms import (
     BankForm,
     CapacityForm,
@@ -174,13 +175,24 @@ class ProfileView(OwnerPageMixin, FormView):
         # The form works on its own copy: a rejected form must not alter the status panel's object.
         return {**super().get_form_kwargs(), "instance": workshop_of_owner(self.request.user)}
 
+    def get_context_data(self, **kwargs):
+        pending = pending_change_of(self.workshop)
+        rejected = None if pending else last_rejected_change_of(self.workshop)
+        return super().get_context_data(pending_change=pending, rejected_change=rejected, **kwargs)
+
     def form_valid(self, form):
         try:
             workshop_update_profile(workshop=self.workshop, actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Your workshop's details are saved."))
+        if pending_change_of(self.workshop):
+            messages.info(
+                self.request,
+                _("Your details are saved. The change of province or Sheba waits for your coordinator's approval."),
+            )
+        else:
+            messages.success(self.request, _("Your workshop's details are saved."))
         return redirect("workshops:profile")
 
 

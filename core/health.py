@@ -17,13 +17,15 @@ def database_status() -> str:
 
 
 def broker_status(timeout: float = 1.0) -> str:
-    """``eager`` with no broker configured, else whether the broker accepts a connection."""
+    """``eager`` with no broker configured, else whether the broker answers within ``timeout`` seconds."""
     if not settings.CELERY_BROKER_URL:
         return "eager"
     from hamdeli.celery import app
 
+    # Its own read timeout too: a stopped (not dead) Redis accepts the connection and then never answers.
+    limits = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
     try:
-        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL, transport_options=limits) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
     except Exception:  # kombu raises transport-specific errors
         return "down"

@@ -67,9 +67,10 @@ def notification_send(self, notification_id: int) -> str:
 
 @shared_task(acks_late=True)
 def outbox_flush() -> dict[str, int]:
-    """Beat, every minute: queue again the work whose task died mid-way, then send what waited for the broker."""
+    """Beat, every minute: queue again work whose worker died or that the broker lost, then send what waited."""
     from .outbox import flush
-    from .task_claims import requeue_abandoned
+    from .task_claims import requeue_abandoned, resend_lost
 
     requeued = requeue_abandoned()
-    return {**flush(), "requeued": requeued}
+    resent = resend_lost()
+    return {**flush(), "requeued": requeued, "resent": resent}

@@ -223,6 +223,15 @@ if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIM
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT.")
 # A web request that queues work must not hang on a broker outage: fail fast, the outbox keeps the message.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2, minimum=1)
+# A hung Redis (stopped, not dead) still accepts connections and then never answers: without a read timeout a
+# publish or a health check waits until gunicorn kills the worker. kombu hands both options to redis-py.
+CELERY_BROKER_SOCKET_TIMEOUT = env_int("CELERY_BROKER_SOCKET_TIMEOUT", 3, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"] = CELERY_BROKER_SOCKET_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = CELERY_BROKER_CONNECTION_TIMEOUT
+# Work handed to the broker but not started within this many seconds is sent again (Redis may have lost it);
+# a running task that has not touched its heartbeat for this many seconds is taken to be dead and queued again.
+HAMDELI_TASK_START_DEADLINE = env_int("HAMDELI_TASK_START_DEADLINE", 300, minimum=60)
+HAMDELI_TASK_HEARTBEAT_TIMEOUT = env_int("HAMDELI_TASK_HEARTBEAT_TIMEOUT", 180, minimum=30)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core.outbox import enqueue
 from core.scoping import scope_by_province
-from core.task_claims import claim
+from core.task_claims import ClaimLost, claim, heartbeat
 
 from .delivery_sheet import delivery_sheet_pdf
 from .models import Delivery, DeliveryStatus, SheetBatch, SheetBatchStatus
@@ -83,7 +83,12 @@ def sheet_batch_render(batch_id: int) -> None:
         except Exception as exc:  # one bad sheet must not cost the others
             logger.exception("sheet %s of batch %s failed", delivery.code, batch_id)
             failures.append({"code": delivery.code, "error": str(exc)[:300] or exc.__class__.__name__})
-        SheetBatch.objects.filter(pk=batch_id).update(done=len(rendered), failures=failures)
+        try:
+            # Each sheet is also a heartbeat: a batch that stops beating is queued again by the sweep.
+            heartbeat(SheetBatch, batch_id, claimed_at=claimed, done=len(rendered), failures=failures)
+        except ClaimLost:
+            logger.warning("sheet batch %s was queued again while this worker was silent; stopping", batch_id)
+            return
     batch.refresh_from_db()
     if rendered:
         batch.file.save(batch_file_name(batch), ContentFile(merge_pdfs(rendered)), save=False)

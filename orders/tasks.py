@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import Province
-from core.task_claims import claim
+from core.task_claims import ClaimLost, claim, heartbeat
 
 # Celery's autodiscovery imports only ``<app>.tasks``: import the other task modules so workers register them.
 from . import notification_tasks, sheet_tasks  # noqa: F401
@@ -32,13 +32,17 @@ def run_allocation(run_id: int) -> None:
     provinces = list(Province.objects.filter(code__in=run.province_codes)) if run.province_codes else None
 
     def progress(percent: int, message: str) -> None:
-        AllocationRun.objects.filter(pk=run_id).update(progress=percent, message=message)
+        # Every step is also a heartbeat: a run that stops beating is queued again by the sweep.
+        heartbeat(AllocationRun, run_id, claimed_at=claimed, progress=percent, message=message)
 
     try:
         if run.dry_run:
             result = allocation_preview(provinces=provinces, progress=progress)
         else:
             result = allocation_commit(actor=run.created_by, provinces=provinces, progress=progress)
+    except ClaimLost:
+        logger.warning("allocation run %s was queued again while this worker was silent; stopping", run_id)
+        return  # the commit rolled back; the new delivery does the run
     except Exception as exc:
         logger.exception("allocation run %s failed", run_id)
         AllocationRun.objects.filter(pk=run_id).update(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core.jalali import format_long
 from core.models import Province
 from core.outbox import enqueue
-from core.task_claims import claim
+from core.task_claims import ClaimLost, claim, heartbeat
 
 from .models import ThematicReport, ThematicReportStatus
 from .thematic import thematic_data
@@ -29,19 +29,44 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
+def thematic_report_request(
+    *, user, province: Province | None, period_start, period_end, language: str = "fa"
+) -> tuple[ThematicReport, bool]:
+    """Record the request and queue its generation once the row is committed (the worker must see it).
+
+    The same request while the same person's identical report is still queued
+    or running returns that report (``created`` False) instead of a second one:
+    a request retried after a slow or failed answer must not make the work twice.
+    """
+    wanted = {
+        "created_by": user,
+        "province": province,
+        "period_start": period_start,
+        "period_end": period_end,
+        "language": language,
+    }
+    in_progress = (ThematicReportStatus.QUEUED, ThematicReportStatus.RUNNING)
+    existing = ThematicReport.objects.filter(status__in=in_progress, **wanted).order_by("pk").first()
+    if existing is not None:
+        return existing, False
+    report = ThematicReport.objects.create(**wanted)
+    enqueue(thematic_report_generate, report.pk, obj=report)
+    return report, True
+
+
 def thematic_report_start(
     *, user, province: Province | None, period_start, period_end, language: str = "fa"
 ) -> ThematicReport:
-    """Record the request and queue its generation once the row is committed (the worker must see it)."""
-    report = ThematicReport.objects.create(
-        created_by=user, province=province, period_start=period_start, period_end=period_end, language=language
+    """``thematic_report_request`` for callers that only need the report."""
+    report, _created = thematic_report_request(
+        user=user, province=province, period_start=period_start, period_end=period_end, language=language
     )
-    enqueue(thematic_report_generate, report.pk, obj=report)
     return report
 
 
-def _progress(report_id: int, percent: int) -> None:
-    ThematicReport.objects.filter(pk=report_id).update(progress=percent)
+def _progress(report: ThematicReport, percent: int) -> None:
+    # Every step is also a heartbeat: a report that stops beating is queued again by the sweep.
+    heartbeat(ThematicReport, report.pk, claimed_at=report.claimed_at, progress=percent)
 
 
 def report_title() -> str:
@@ -73,7 +98,7 @@ def _generate(report: ThematicReport) -> None:
         data = thematic_data(
             user_or_scope=report.created_by, province=report.province, start=report.period_start, end=report.period_end
         )
-        _progress(report.pk, 30)
+        _progress(report, 30)
         text = narrative(data, report.language)
         meta = report_meta(report, persian=persian)
         xlsx = thematic_xlsx(
@@ -83,9 +108,9 @@ def _generate(report: ThematicReport) -> None:
             meta=[(_("Report"), report_title()), *meta],
             rtl=persian,
         )
-        _progress(report.pk, 50)
+        _progress(report, 50)
         pdf = thematic_pdf(data, report_tables(data), title=report_title(), meta=meta, narrative=text, persian=persian)
-        _progress(report.pk, 90)
+        _progress(report, 90)
     report.xlsx.save(file_name(report, "xlsx"), ContentFile(xlsx), save=False)
     report.pdf.save(file_name(report, "pdf"), ContentFile(pdf), save=False)
 
@@ -106,6 +131,9 @@ def thematic_report_generate(report_id: int) -> None:
     report = ThematicReport.objects.select_related("province", "created_by").get(pk=report_id)
     try:
         _generate(report)
+    except ClaimLost:
+        logger.warning("thematic report %s was queued again while this worker was silent; stopping", report_id)
+        return
     except Exception as exc:
         logger.exception("thematic report %s failed", report_id)
         ThematicReport.objects.filter(pk=report_id).update(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -14,7 +16,7 @@ from core.models import Role
 from core.scoping import RoleRequiredMixin
 
 from .models import ThematicReport, ThematicReportStatus
-from .tasks import thematic_report_start
+from .tasks import thematic_report_request
 from .thematic_forms import ThematicReportForm
 
 CONTENT_TYPES = {
@@ -57,13 +59,15 @@ class ThematicReportCreateView(RoleRequiredMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         with transaction.atomic():
-            report = thematic_report_start(
+            report, created = thematic_report_request(
                 user=request.user,
                 province=form.cleaned_data["province"],
                 period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
                 language=form.cleaned_data["language"],
             )
+        if not created:
+            messages.info(request, _("The same report is already being prepared: here it is."))
         return redirect("reports:thematic-detail", pk=report.pk)
 
 

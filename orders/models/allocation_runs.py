@@ -32,6 +32,9 @@ class AllocationRun(models.Model):
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     # When a task took the row (queued -> running); see core.task_claims for rows whose task died.
     claimed_at = models.DateTimeField(_("claimed by a worker at"), null=True, blank=True, editable=False)
+    # Touched by the running task after every step: a stale one means its worker died (core.task_claims).
+    heartbeat_at = models.DateTimeField(_("last sign of life from its worker"), null=True, blank=True, editable=False)
+    restarts = models.PositiveSmallIntegerField(_("restarts after a worker stopped"), default=0, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -11,10 +11,13 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import OutboxMessage
+from core.tasks import outbox_flush
 from reports.models import ThematicReport, ThematicReportStatus
 
 from .. import factories
@@ -77,8 +81,25 @@ class RedisServer:
         self.process = subprocess.Popen([*command, "--dir", str(self.dir)], stdout=subprocess.DEVNULL)
         wait_for(self.answers, seconds=10, what="redis-server to start")
 
+    @contextmanager
+    def hung(self, *, at_most: float = 20):
+        """Redis stopped with SIGSTOP, as a hung server: it accepts connections and never answers.
+
+        It is woken after ``at_most`` seconds whatever happens, so code that
+        waits on it without a timeout makes the test fail (too slow) instead of hanging.
+        """
+        self.process.send_signal(signal.SIGSTOP)
+        watchdog = threading.Timer(at_most, self.process.send_signal, args=[signal.SIGCONT])
+        watchdog.start()
+        try:
+            yield
+        finally:
+            watchdog.cancel()
+            self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)  # a stopped process would keep SIGTERM pending
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
@@ -99,17 +120,18 @@ def redis_server(tmp_path):
     server.stop()
 
 
-def request_report(client) -> ThematicReport:
+def report_form(*, language: str = "en") -> dict:
     today = timezone.localdate()
-    response = client.post(
-        reverse("reports:thematic-create"),
-        {
-            "province": factories.province("tehran").pk,
-            "period_start": (today - dt.timedelta(days=30)).isoformat(),
-            "period_end": today.isoformat(),
-            "language": "en",
-        },
-    )
+    return {
+        "province": factories.province("tehran").pk,
+        "period_start": (today - dt.timedelta(days=30)).isoformat(),
+        "period_end": today.isoformat(),
+        "language": language,
+    }
+
+
+def request_report(client, *, language: str = "en") -> ThematicReport:
+    response = client.post(reverse("reports:thematic-create"), report_form(language=language))
     assert response.status_code == 302, response.content.decode()[:500]
     return ThematicReport.objects.latest("pk")
 
@@ -135,8 +157,8 @@ def test_with_redis_stopped_the_coordinator_still_works_and_the_report_is_made_o
     client.force_login(coordinator)
     client.cookies["hamdeli_language"] = "en"
 
-    # Redis up: the request's task reaches the queue at once.
-    request_report(client)
+    # Redis up: the request's task reaches the queue at once (a Persian report, so the next one is not its twin).
+    request_report(client, language="fa")
     assert [m["task"] for m in redis_server.queued()] == ["reports.tasks.thematic_report_generate"]
     redis_server.client.delete("celery")
 
@@ -210,3 +232,79 @@ def test_with_the_cache_redis_stopped_owners_can_still_log_in_and_wrong_password
     assert accepted.status_code == 302
     assert client.get(reverse("home")).status_code == 200
     assert client.get(reverse("receiving:enter-code")).status_code == 200
+
+
+# A page that takes longer than this on a hung Redis is a page the user gives up on (gunicorn kills it at 60 s).
+PROMPT_SECONDS = 10
+
+
+def test_with_redis_hung_healthz_answers_within_seconds_and_says_the_broker_is_down(client, redis_server, settings, db):
+    settings.CELERY_BROKER_URL = redis_server.url
+    assert client.get("/healthz").json()["broker"] == "ok"
+
+    with redis_server.hung():
+        started = time.monotonic()
+        response = client.get("/healthz")
+        elapsed = time.monotonic() - started
+
+    assert elapsed < PROMPT_SECONDS
+    assert (response.status_code, response.json()) == (200, {"db": "ok", "broker": "down"})
+
+
+def test_with_redis_hung_a_report_request_answers_within_seconds_and_a_retry_does_not_make_a_second_report(
+    client, redis_server, django_capture_on_commit_callbacks, db
+):
+    client.force_login(factories.CoordinatorFactory())
+    client.cookies["hamdeli_language"] = "en"
+
+    with redis_server.hung():
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            report = request_report(client)
+        elapsed = time.monotonic() - started
+        page = client.get(reverse("reports:thematic-detail", args=[report.pk])).content.decode()
+        # The coordinator did not see the page in time and sends the form again.
+        with django_capture_on_commit_callbacks(execute=True):
+            retried = client.post(reverse("reports:thematic-create"), report_form(), follow=True)
+
+    assert elapsed < PROMPT_SECONDS
+    assert "Background work is delayed." in page
+    assert ThematicReport.objects.count() == 1
+    assert retried.redirect_chain[-1][0] == reverse("reports:thematic-detail", args=[report.pk])
+    assert "The same report is already being prepared" in retried.content.decode()
+    assert OutboxMessage.objects.get(sent_at__isnull=True).args == [report.pk]
+
+    call_command("outbox_flush")  # Redis answers again: what beat runs every minute
+
+    assert redis_server.queued() == [{"task": "reports.tasks.thematic_report_generate", "args": [report.pk]}]
+    call_command("outbox_flush")
+    assert len(redis_server.queued()) == 1  # sent exactly once
+
+
+def test_a_report_lost_by_a_redis_restart_is_sent_again_after_the_deadline_and_its_page_says_delayed(
+    client, redis_server, settings, django_capture_on_commit_callbacks, db
+):
+    client.force_login(factories.CoordinatorFactory())
+    client.cookies["hamdeli_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        report = request_report(client)
+    assert OutboxMessage.objects.get().sent_at is not None
+    redis_server.client.flushall()  # Redis restarted without its last writes: the task is gone
+    page_url = reverse("reports:thematic-detail", args=[report.pk])
+
+    outbox_flush()  # what beat runs every minute
+    assert redis_server.queued() == []  # still inside the deadline: it may only be waiting for a worker
+    assert "Background work is delayed." not in client.get(page_url).content.decode()
+
+    handed_over = timezone.now() - dt.timedelta(seconds=settings.HAMDELI_TASK_START_DEADLINE + 60)
+    OutboxMessage.objects.update(created_at=handed_over, sent_at=handed_over)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_flush()
+
+    assert redis_server.queued() == [{"task": "reports.tasks.thematic_report_generate", "args": [report.pk]}]
+    page = client.get(page_url).content.decode()
+    assert "Background work is delayed." in page
+    assert "It is being sent again" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_flush()
+    assert len(redis_server.queued()) == 1  # not again at the next sweep: the new message is fresh

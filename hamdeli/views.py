@@ -15,6 +15,8 @@ from orders.models import OrderStatus, QuotaStatus
 from orders.pickup_selectors import workshops_to_collect_from
 from orders.quota_selectors import offers_waiting, quota_progress, quotas_at_risk, quotas_of_owner
 from orders.selectors import orders_in_scope, orders_of_health_center
+from orders.supply_idle import without_offers
+from workshops.change_requests import pending_changes_in_scope
 from workshops.models import WorkshopStatus
 from workshops.selectors import workshop_of_owner, workshops_in_scope, workshops_waiting_for_verification
 
@@ -47,6 +49,8 @@ class HomeView(TemplateView):
     def _owner_panel(self, user, workshop) -> dict:
         quotas = quotas_of_owner(user)
         return {
+            # Verified but never offered anything: the page says why and what comes next, not just "0".
+            "never_offered": workshop.status == WorkshopStatus.VERIFIED and not quotas.exists(),
             "offered_count": offers_waiting(user).count(),
             "accepted": [(quota, quota_progress(quota)) for quota in quotas.filter(status=QuotaStatus.ACCEPTED)],
             "at_risk": quotas_at_risk(workshop),
@@ -69,4 +73,6 @@ class HomeView(TemplateView):
             "workshops_to_collect": workshops_to_collect_from(user).count(),
             "centers_ready": ready_health_centers(user).count(),
             "deliveries_disputed": disputed_deliveries(user).count(),
+            "workshops_without_offers": without_offers(workshops).count(),
+            "workshop_changes": pending_changes_in_scope(user).count(),
         }

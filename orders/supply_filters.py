@@ -31,6 +31,7 @@ from core.widgets import FastSelect
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
 
 from .supply import workshop_loads
+from .supply_idle import without_offers
 from .supply_selectors import utilisation_percent
 
 
@@ -63,6 +64,13 @@ class WorkshopFilter(ActiveCountMixin, django_filters.FilterSet):
         widget=FastSelect,
         method="filter_head_of_household",
     )
+    no_offer = django_filters.ChoiceFilter(
+        label=_("No offer for two weeks"),
+        choices=[("yes", _("Yes"))],
+        empty_label=_("All"),
+        widget=FastSelect,
+        method="filter_no_offer",
+    )
     capacity_min = IntegerFilter(label=_("Daily capacity from"), method="filter_later", min_value=0)
     capacity_max = IntegerFilter(label=_("Daily capacity to"), method="filter_later", min_value=0)
     utilisation_min = IntegerFilter(label=_("Utilisation (%) from"), method="filter_later", min_value=0)
@@ -70,7 +78,7 @@ class WorkshopFilter(ActiveCountMixin, django_filters.FilterSet):
 
     class Meta:
         model = Workshop
-        fields = ["q", "province", "city", "product", "status", "head_of_household"]
+        fields = ["q", "province", "city", "product", "status", "head_of_household", "no_offer"]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -106,6 +114,9 @@ class WorkshopFilter(ActiveCountMixin, django_filters.FilterSet):
 
     def filter_head_of_household(self, queryset, name, value):
         return queryset.filter(is_woman_head_of_household=(value == "yes"))
+
+    def filter_no_offer(self, queryset, name, value):
+        return without_offers(queryset) if value == "yes" else queryset
 
     def filter_later(self, queryset, name, value):
         return queryset  # applied in filter_queryset, which knows the chosen product

@@ -39,12 +39,30 @@ def batch_deliveries(*, user, planned_date, province_code: str = "") -> QuerySet
 
 
 @transaction.atomic
-def sheet_batch_start(*, user, planned_date, province_code: str = "", language: str = "fa") -> SheetBatch:
-    """Record a batch and queue its rendering once the row is committed (the worker must be able to read it)."""
-    batch = SheetBatch.objects.create(
-        created_by=user, planned_date=planned_date, province_code=province_code, language=language
-    )
+def sheet_batch_request(
+    *, user, planned_date, province_code: str = "", language: str = "fa"
+) -> tuple[SheetBatch, bool]:
+    """Record a batch and queue its rendering once the row is committed (the worker must be able to read it).
+
+    The same request while the same person's identical batch is still queued or
+    running returns that batch (``created`` False): a request retried after a
+    slow answer (the broker hung) must not render the day twice.
+    """
+    wanted = {"created_by": user, "planned_date": planned_date, "province_code": province_code, "language": language}
+    in_progress = (SheetBatchStatus.QUEUED, SheetBatchStatus.RUNNING)
+    existing = SheetBatch.objects.filter(status__in=in_progress, **wanted).order_by("pk").first()
+    if existing is not None:
+        return existing, False
+    batch = SheetBatch.objects.create(**wanted)
     enqueue(sheet_batch_render, batch.pk, obj=batch)
+    return batch, True
+
+
+def sheet_batch_start(*, user, planned_date, province_code: str = "", language: str = "fa") -> SheetBatch:
+    """``sheet_batch_request`` for callers that only need the batch."""
+    batch, _created = sheet_batch_request(
+        user=user, planned_date=planned_date, province_code=province_code, language=language
+    )
     return batch
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -17,7 +19,7 @@ from .delivery_sheet import delivery_sheet_pdf
 from .models import Delivery, SheetBatch, SheetBatchStatus
 from .pickup_sheet import pickup_route_pdf
 from .sheet_forms import PickupSheetForm, SheetBatchForm
-from .sheet_tasks import sheet_batch_start
+from .sheet_tasks import sheet_batch_request
 
 
 def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
@@ -108,12 +110,14 @@ class SheetBatchCreateView(RoleRequiredMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         with transaction.atomic():
-            batch = sheet_batch_start(
+            batch, created = sheet_batch_request(
                 user=request.user,
                 planned_date=form.cleaned_data["planned_date"],
                 province_code=form.province_code,
                 language=current_language(),
             )
+        if not created:
+            messages.info(request, _("The same sheets are already being prepared: here they are."))
         return redirect("sheets:batch-detail", pk=batch.pk)
 
 

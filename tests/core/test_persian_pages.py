@@ -1,0 +1,68 @@
+"""What the Persian pages say: digits, signs and separators of the language, figures that never break,
+and scroll boxes a keyboard can reach (core/templatetags/persian.py, django_tables2/hamdeli.html)."""
+
+import re
+
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from .. import factories
+
+PAGE = 25  # rows per page of the health-center list
+
+
+def render(text: str, language: str = "fa", **context) -> str:
+    with translation.override(language):
+        return Template(text).render(Context(context))
+
+
+def test_the_table_pager_shows_persian_page_numbers_and_arrows_that_point_the_way_the_page_reads(
+    client_for, coordinator
+):
+    for _ in range(PAGE * 2 + 1):
+        factories.HealthCenterFactory()
+    html = client_for(coordinator).get(reverse("core:healthcenter-list"), {"page": 2}).content.decode()
+    pager = html[html.index('class="pagination') :]
+    numbers = re.findall(r'class="page-link"[^>]*>\s*([^<\s]+)\s*<', pager)
+    assert numbers and all(not re.search(r"[0-9]", number) for number in numbers), numbers
+    assert "۲" in numbers
+    # RTL: "previous" sits on the right, so its arrow points right; "next" points left.
+    assert re.search(r"&rarr;</span>\s*قبلی", pager) and re.search(r"بعدی\s*<span aria-hidden=\"true\">&larr;", pager)
+
+
+def test_the_english_pager_keeps_latin_digits_and_left_pointing_previous(client_for, coordinator):
+    for _ in range(PAGE * 2 + 1):
+        factories.HealthCenterFactory()
+    client = client_for(coordinator)
+    client.cookies["hamdeli_language"] = "en"
+    html = client.get(reverse("core:healthcenter-list"), {"page": 2}).content.decode()
+    pager = html[html.index('class="pagination') :]
+    assert re.search(r'class="page-link"[^>]*>\s*2\s*<', pager)
+    assert re.search(r"&larr;</span>\s*previous", pager) and re.search(r"next\s*<span aria-hidden=\"true\">&rarr;", pager)
+
+
+def test_table_scroll_boxes_can_be_reached_and_named_for_keyboard_users(client_for, coordinator):
+    factories.HealthCenterFactory()
+    html = client_for(coordinator).get(reverse("core:healthcenter-list")).content.decode()
+    assert re.search(r'class="table-container table-scroll" tabindex="0" role="region" aria-label="[^"]+"', html)
+
+
+def test_percent_uses_the_persian_percent_sign_in_persian():
+    assert render("{{ n|percent }}", n=45) == '<span class="num">۴۵٪</span>'
+    assert render("{{ n|percent }}", "en", n=45) == '<span class="num">45%</span>'
+
+
+def test_places_are_joined_with_the_persian_comma_in_persian():
+    assert render("{% places a b %}", a="تهران", b="تهران") == "تهران، تهران"
+    assert render("{% places a b %}", "en", a="Tehran", b="Tehran") == "Tehran, Tehran"
+
+
+def test_codes_are_latin_in_a_left_to_right_isolate_in_both_languages():
+    expected = '<bdi class="code" dir="ltr">ORD-1405-000123</bdi>'
+    assert render("{{ c|code }}", c="ORD-۱۴۰۵-000123") == expected
+    assert render("{{ c|code }}", "en", c="ORD-1405-000123") == expected
+
+
+def test_the_separator_between_items_is_never_a_middle_dot_beside_persian_digits():
+    assert render("{{ a|num }}{% sep %}{{ b|num }}", a=11, b=2) == "۱۱، ۲"

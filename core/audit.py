@@ -7,6 +7,7 @@ audit entry commit or roll back together.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
 
 from .models import AuditLog
 
@@ -110,6 +112,95 @@ class HistoryEntry:
     note: str
 
 
+# --- How a history names keys and values -------------------------------------------------------------------
+# The log keeps internal keys and values; every history page goes through audit_history, which shows them
+# through this registry, so a key a page's labeller does not know never reaches the page raw.
+
+SYSTEM_ACTOR = gettext_lazy("System")
+GENERIC_LABEL = gettext_lazy("Other detail")
+
+FIELD_LABELS: dict[str, Any] = {
+    "confirmed_through": gettext_lazy("Confirmed through"),
+    "units": gettext_lazy("Units"),
+    "quota.produced_units": gettext_lazy("Produced in all"),
+    "login_locked": gettext_lazy("Login locked"),
+    "provinces": gettext_lazy("Provinces"),
+}
+
+VALUE_LABELS: dict[str, dict[Any, Any]] = {
+    "confirmed_through": {
+        "link": gettext_lazy("The link sent to the receiver"),
+        "app": gettext_lazy("The receiver's account"),
+    },
+}
+
+# Keys that carry a database id (``line_17_received``): shown with the line's place in the entry instead.
+LINE_KEY = re.compile(r"^line_(\d+)_(received|rejected)$")
+LINE_LABELS = {
+    "received": gettext_lazy("Line {n}: units received"),
+    "rejected": gettext_lazy("Line {n}: units rejected"),
+}
+
+
+def register_history_labels(labels: dict[str, Any], values: dict[str, dict[Any, Any]] | None = None) -> None:
+    """Let an app name its own non-field keys (and their values) in every history."""
+    FIELD_LABELS.update(labels)
+    for key, mapping in (values or {}).items():
+        VALUE_LABELS.setdefault(key, {}).update(mapping)
+
+
+def _line_numbers(keys: Iterable[str]) -> dict[str, int]:
+    ids = sorted({int(match.group(1)) for key in keys if (match := LINE_KEY.match(key))})
+    return {str(pk): place for place, pk in enumerate(ids, start=1)}
+
+
+def _label(key: str, label: Callable[[str], str], lines: dict[str, int]) -> str:
+    from .persian import ui_number
+
+    if match := LINE_KEY.match(key):
+        return str(LINE_LABELS[match.group(2)]).format(n=ui_number(lines[match.group(1)]))
+    text = str(label(key))
+    if text and text != key:
+        return text
+    return str(FIELD_LABELS.get(key, GENERIC_LABEL))
+
+
+def _value(key: str, value: Any, readable: Callable[[str, Any], Any]) -> Any:
+    from .persian import ui_number
+
+    if value is None or value == "":
+        return None
+    mapping = VALUE_LABELS.get(key)
+    if mapping is not None:
+        try:
+            if value in mapping:
+                return str(mapping[value])
+        except TypeError:  # an unhashable value (a list) is never a mapped one
+            pass
+    value = readable(key, value)
+    if isinstance(value, bool):
+        return str(gettext_lazy("Yes") if value else gettext_lazy("No"))
+    if isinstance(value, (int, Decimal)):
+        return ui_number(value)
+    if isinstance(value, list):
+        return list_separator().join(str(_value(key, item, readable) or "—") for item in value)
+    return value
+
+
+def list_separator() -> str:
+    """``، `` between the items of a Persian list (``تهران، تهران``), ``, `` in English."""
+    from .models.base import english_ui
+
+    return ", " if english_ui() else "، "
+
+
+def actor_name(entry: AuditLog) -> str:
+    """Who did it, as a person reads it: the user's name, or "System" (translated) for automatic work."""
+    if entry.actor:
+        return entry.actor.full_name
+    return str(SYSTEM_ACTOR) if entry.actor_repr in ("", "system") else entry.actor_repr
+
+
 def audit_history(
     obj: models.Model,
     *,
@@ -121,7 +212,8 @@ def audit_history(
     """``obj``'s audit entries, newest first, in words a person reads.
 
     Each page says how to name its fields (``label``) and show their values
-    (``readable``); the walk over the log is the same everywhere.
+    (``readable``); the walk over the log, and the names of keys no page
+    knows (``FIELD_LABELS``, line keys, a generic label), are the same everywhere.
     """
     entries = AuditLog.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
@@ -129,19 +221,25 @@ def audit_history(
     history = []
     for entry in entries:
         changes = []
+        lines = _line_numbers(entry.changes or {})
         for key, pair in (entry.changes or {}).items():
             before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
-            changes.append(Change(str(label(key)), readable(key, before), readable(key, after)))
+            changes.append(
+                Change(_label(key, label, lines), _value(key, before, readable), _value(key, after, readable))
+            )
         history.append(
             HistoryEntry(
                 when=entry.created_at,
-                who=entry.actor.full_name if entry.actor else entry.actor_repr,
-                what=str(action_labels.get(entry.action, entry.action)),
+                who=actor_name(entry),
+                what=str(action_labels.get(entry.action, GENERIC_ACTION)),
                 changes=changes,
                 note=entry.note,
             )
         )
     return history
+
+
+GENERIC_ACTION = gettext_lazy("Changed")
 
 
 def field_labeller(model: type[models.Model], extra_labels: dict[str, Any] | None = None) -> Callable[[str], str]:

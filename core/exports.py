@@ -3,6 +3,9 @@
 A cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return is
 run as a formula by Excel and LibreOffice (CSV injection); such text gets a
 leading apostrophe. Every export in the project goes through ``SafeTableExport``.
+
+A CSV starts with a UTF-8 byte order mark: without it Excel reads the file in the
+computer's ANSI code page and shows the Persian as mojibake.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from django_tables2.export import ExportMixin, TableExport
 from tablib import Dataset
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+UTF8_BOM = "\ufeff"
 
 
 def escape_formula(value):
@@ -27,6 +31,14 @@ class SafeTableExport(TableExport):
         for row in self.dataset:
             safe.append([escape_formula(cell) for cell in row])
         self.dataset = safe
+
+    def content_type(self):
+        content_type = super().content_type()
+        return f"{content_type}; charset=utf-8" if self.format == "csv" else content_type
+
+    def export(self):
+        data = super().export()
+        return UTF8_BOM + data if self.format == "csv" and isinstance(data, str) else data
 
 
 class SafeExportMixin(ExportMixin):

@@ -11,7 +11,17 @@ from .templatetags.persian import num
 
 
 class NumberColumn(tables.Column):
-    """A whole number: thousands-grouped with Persian digits on the page, plain in exports."""
+    """A whole number: thousands-grouped with Persian digits on the page, plain in exports.
+
+    Its cells have the class ``num``, which app.css keeps on one line: a figure never breaks mid-number.
+    """
+
+    def __init__(self, *args, attrs=None, **kwargs):
+        attrs = dict(attrs or {})
+        td = dict(attrs.get("td", {}))
+        td["class"] = " ".join(filter(None, [td.get("class", ""), "num"]))
+        attrs["td"] = td
+        super().__init__(*args, attrs=attrs, **kwargs)
 
     def render(self, value):
         return num(value)

@@ -13,10 +13,13 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .. import jalali as jalali_dates
-from ..persian import group_thousands, to_persian_digits
+from ..persian import group_thousands, to_latin_digits, to_persian_digits
 
 register = template.Library()
 
@@ -59,12 +62,64 @@ def jalali_datetime(value):
 
 @register.filter
 def num(value):
-    """Thousands-grouped number, Persian digits in the Persian UI: ``۱۲٬۵۰۰``."""
+    """Thousands-grouped number, Persian digits in the Persian UI: ``۱۲٬۵۰۰``.
+
+    Plain text (sentences and tests read it as such); where a figure stands alone in a box that may be
+    narrow (table cells, dashboard figures) ``num_html`` or the ``.figure`` class keeps it on one line.
+    """
     if isinstance(value, bool) or value is None or value == "":
         return value
     if isinstance(value, (int, float, Decimal)):
         return group_thousands(value, persian=_persian())
     return digits(value)
+
+
+def num_html(value):
+    """``num`` in a ``<span class="num">``, which app.css keeps on one line: a figure never breaks mid-number."""
+    text = num(value)
+    if text is None or text == "":
+        return text
+    return format_html('<span class="num">{}</span>', text)
+
+
+@register.filter
+def percent(value):
+    """A whole percent with the language's sign: ``۴۵٪`` (Persian percent sign) or ``45%``."""
+    if value is None or value == "":
+        return ""
+    return format_html('<span class="num">{}{}</span>', num(value), "٪" if _persian() else "%")
+
+
+@register.filter
+def code(value) -> SafeString | str:
+    """A document code (``ORD-1405-000123``) as people type and quote it: Latin, in a left-to-right isolate.
+
+    One rule for codes on every page, PDF and SMS: Latin characters and digits, never Persian digits.
+    """
+    if value is None or value == "":
+        return ""
+    return format_html('<bdi class="code" dir="ltr">{}</bdi>', to_latin_digits(str(value)))
+
+
+@register.filter
+def bdi(value) -> SafeString | str:
+    """``value`` in its own bidi isolate, so a code or number never swaps places with the words around it."""
+    if value is None or value == "":
+        return value
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag
+def sep() -> str:
+    """Between two items on one line: a Persian comma in Persian (``·`` beside Persian digits reads as zero)."""
+    return "، " if _persian() else " · "
+
+
+@register.simple_tag
+def places(*parts) -> str:
+    """``{% places city province %}``: joined with the language's comma, ``تهران، تهران``."""
+    items = [str(item) for item in parts if item not in (None, "")]
+    return ("، " if _persian() else ", ").join(items)
 
 
 @register.filter
@@ -73,3 +128,13 @@ def digits(value):
     if value is None:
         return ""
     return to_persian_digits(value) if _persian() else str(value)
+
+
+@register.simple_tag
+def scrollable(label: str = "") -> SafeString:
+    """Attributes of a sideways-scrolling box (table, chart): reachable and named for keyboard users.
+
+    ``<div class="table-wrap" {% scrollable %}>``; a box that scrolls but cannot take focus cannot be
+    scrolled without a mouse (axe-core: scrollable-region-focusable).
+    """
+    return format_html('tabindex="0" role="region" aria-label="{}"', label or _("Scrollable table"))

@@ -271,7 +271,7 @@ def test_csv_export_escapes_formulas_and_xlsx_has_the_rows(client_for, coordinat
     client = english(client_for(coordinator))
     response = client.get(LIST, {"_export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0]["Health center"] == '\'=HYPERLINK("http://x")'
     assert rows[0]["Courier"] == "'-علی"
     assert rows[0]["Units"] == "7"

@@ -141,7 +141,7 @@ def test_list_shows_funding_and_production_figures(client_for, coordinator):
     factories.QuotaFactory(order=order, quantity=100, produced_units=30)
     factories.QuotaFactory(order=order, quantity=40, status=QuotaStatus.DECLINED, decline_reason="x")
     response = english(client_for(coordinator)).get(LIST, {"_export": "csv"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0]["Funded"] == "25"
     assert rows[0]["Releasable units"] == "250"
     assert rows[0]["Allocated"] == "100"
@@ -212,7 +212,7 @@ def test_csv_export_escapes_formulas(client_for, coordinator):
     factories.OrderFactory(health_center__name='=HYPERLINK("http://x")')
     response = english(client_for(coordinator)).get(LIST, {"_export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Order number", "Health center", "Product"]
     assert rows[1][1] == '\'=HYPERLINK("http://x")'
 

@@ -241,7 +241,7 @@ def test_csv_export_contains_the_filtered_rows_with_formulas_escaped(client_for,
     )
     response = english(client_for(coordinator)).get(URL, {"head_of_household": "yes", "_export": "csv"})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Workshop", "Owner", "Mobile"]
     assert len(rows) == 2  # header + the one Tehran head-of-household workshop
     assert rows[1][0] == '\'=HYPERLINK("http://evil")'

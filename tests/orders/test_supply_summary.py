@@ -92,7 +92,7 @@ def test_summary_numbers_use_persian_digits_in_the_persian_page(client_for, coor
 def test_summary_csv_export_has_plain_numbers(client_for, coordinator):
     factories.WorkshopCapacityFactory(units_per_day=1500)
     response = english(client_for(coordinator)).get(URL, {"_export": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Province", "Product", "Verified workshops", "Daily capacity"]
     assert rows[1][:4] == ["Tehran", factories.product().name_en, "1", "1500"]
 

@@ -4,30 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0011_delivery_planned_date_index'),
+        ("orders", "0011_delivery_planned_date_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='allocationrun',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last sign of life from its worker'),
+            model_name="allocationrun",
+            name="heartbeat_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="last sign of life from its worker"
+            ),
         ),
         migrations.AddField(
-            model_name='allocationrun',
-            name='restarts',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='restarts after a worker stopped'),
+            model_name="allocationrun",
+            name="restarts",
+            field=models.PositiveSmallIntegerField(
+                default=0, editable=False, verbose_name="restarts after a worker stopped"
+            ),
         ),
         migrations.AddField(
-            model_name='sheetbatch',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last sign of life from its worker'),
+            model_name="sheetbatch",
+            name="heartbeat_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="last sign of life from its worker"
+            ),
         ),
         migrations.AddField(
-            model_name='sheetbatch',
-            name='restarts',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='restarts after a worker stopped'),
+            model_name="sheetbatch",
+            name="restarts",
+            field=models.PositiveSmallIntegerField(
+                default=0, editable=False, verbose_name="restarts after a worker stopped"
+            ),
         ),
     ]

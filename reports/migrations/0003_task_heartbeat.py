@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_task_claimed_at'),
+        ("reports", "0002_task_claimed_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='thematicreport',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last sign of life from its worker'),
+            model_name="thematicreport",
+            name="heartbeat_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="last sign of life from its worker"
+            ),
         ),
         migrations.AddField(
-            model_name='thematicreport',
-            name='restarts',
-            field=models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='restarts after a worker stopped'),
+            model_name="thematicreport",
+            name="restarts",
+            field=models.PositiveSmallIntegerField(
+                default=0, editable=False, verbose_name="restarts after a worker stopped"
+            ),
         ),
     ]

@@ -149,3 +149,10 @@ def test_an_admin_who_adds_a_user_or_sets_her_password_makes_her_choose_her_own(
     added.refresh_from_db()
     assert added.must_change_password
     assert AuditLog.objects.filter(action="password.set_by_other", object_id=str(added.pk)).count() == 2
+
+
+@pytest.mark.parametrize("url_name", ["workshops:signup", "giving:signup", "password_reset_code"])
+def test_sign_up_and_reset_pages_state_the_length_rule_with_persian_digits(client, db, url_name):
+    response = client.get(reverse(url_name))
+    assert "گذرواژه باید دست‌کم ۸ نویسه داشته باشد." in response.text
+    assert "دست‌کم 8" not in response.text

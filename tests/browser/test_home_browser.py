@@ -99,3 +99,18 @@ def test_demo_coordinator_logs_in_with_persian_digits_and_her_desk_fits_a_360px_
     page.screenshot(path=artifacts_dir / "home-360.png")
     page.screenshot(path=artifacts_dir / "home-360-full.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.browser
+def test_a_visitor_on_a_phone_sees_the_three_doors_with_nothing_cut_off_and_can_enter_a_code(page: Page, artifacts_dir):
+    page.goto("/")
+
+    doors = [page.get_by_test_id(name) for name in ("door-workshop", "door-give", "door-received")]
+    for door in doors:
+        expect(door).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts_dir / "home-doors-360.png"), full_page=True)
+
+    doors[2].click()
+
+    expect(page.locator("[name=code]")).to_be_visible()  # the page where the sheet's code is typed

@@ -1,8 +1,9 @@
 from django.contrib import admin
 
 from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
+from core.scoping import sees_all_provinces
 
-from .models import Campaign, Donor, LedgerEntry, PayoutBatch, PayoutLine, Pledge, Receipt
+from .models import Campaign, Donor, LedgerEntry, PaymentAccount, PayoutBatch, PayoutLine, Pledge, Receipt
 
 
 @admin.register(Donor)
@@ -80,3 +81,21 @@ class PayoutLineAdmin(ProvinceScopedAdminMixin, ReadOnlyAdminMixin, HamdeliModel
     list_filter = ["batch__status"]
     search_fields = ["batch__number", "workshop__name"]
     list_select_related = ["batch", "workshop", "quota__order", "ledger_entry"]
+
+
+@admin.register(PaymentAccount)
+class PaymentAccountAdmin(AuditedAdminMixin, HamdeliModelAdmin):
+    """Where donors pay: every coordinator may read it (donors ask her), only a national one changes it."""
+
+    list_display = ["__str__", "province", "sheba", "card_number", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    list_select_related = ["province"]
+
+    def has_add_permission(self, request):
+        return sees_all_provinces(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return sees_all_provinces(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return sees_all_provinces(request.user)

@@ -22,6 +22,7 @@ class AmountFilter(django_filters.NumberFilter):
 
 class PledgeFilter(ActiveCountMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PledgeStatus.choices, empty_label=_("All"))
+    reference = django_filters.CharFilter(label=_("Pledge reference"), method="filter_reference")
     order = django_filters.CharFilter(label=_("Order number"), method="filter_order")
     campaign = django_filters.ModelChoiceFilter(
         label=_("Campaign"), queryset=Campaign.objects.none(), empty_label=_("All")
@@ -36,13 +37,18 @@ class PledgeFilter(ActiveCountMixin, django_filters.FilterSet):
 
     class Meta:
         model = Pledge
-        fields = ["status", "order", "campaign", "kind"]
+        fields = ["status", "reference", "order", "campaign", "kind"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["campaign"].queryset = Campaign.objects.order_by("-starts_on", "-id")
         self.form.fields["pledged_from"].widget.attrs["placeholder"] = "۱۴۰۵/۰۱/۰۱"
         self.form.fields["pledged_to"].widget.attrs["placeholder"] = "۱۴۰۵/۱۲/۲۹"
+
+    def filter_reference(self, queryset, name, value):
+        # Read out or typed from the donor's bank slip: Persian or Latin digits, perhaps with spaces.
+        text = "".join(ch for ch in to_latin_digits(value) if ch.isdigit())
+        return queryset.filter(reference__startswith=text) if text else queryset
 
     def filter_order(self, queryset, name, value):
         text = normalize_text(to_latin_digits(value.strip())).upper()

@@ -32,6 +32,7 @@ class PledgeTable(tables.Table):
         order_by=("donor__user__full_name", "pk"),
         linkify=("donations:pledge-detail", {"pk": tables.A("pk")}),
     )
+    reference = tables.Column(verbose_name=_("Reference"))
     destination = tables.Column(
         verbose_name=_("Order or campaign"), accessor="pk", order_by=("order__number", "campaign__name", "pk")
     )
@@ -43,14 +44,28 @@ class PledgeTable(tables.Table):
     class Meta:
         model = Pledge
         fields = []
-        sequence = ["donor", "destination", "amount_rials", "status", "created_at", "received_amount_rials"]
+        sequence = [
+            "donor",
+            "reference",
+            "destination",
+            "amount_rials",
+            "status",
+            "created_at",
+            "received_amount_rials",
+        ]
         attrs = {"class": "table pledge-table"}
         empty_text = _("No pledge matches these filters.")
         order_by = ("-created_at",)
 
+    def render_reference(self, value):
+        return format_html('<span class="ltr">{}</span>', digits(value))
+
+    def value_reference(self, value):
+        return value
+
     def render_destination(self, record):
         if record.order_id is not None:
-            return format_html('<span class="ltr">{}</span>', digits(record.order.number))
+            return format_html('<bdi class="doc-code" dir="ltr">{}</bdi>', record.order.number)
         return record.campaign.name
 
     def render_status(self, record):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import donor_views as views
+from .payment_views import PledgePayView
 
 app_name = "giving"
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("pledge/order/<int:pk>/", views.OrderPledgeView.as_view(), name="pledge-order"),
     path("pledge/campaign/<int:pk>/", views.CampaignPledgeView.as_view(), name="pledge-campaign"),
     path("mine/", views.MyGivingView.as_view(), name="mine"),
+    path("mine/<int:pk>/pay/", PledgePayView.as_view(), name="pledge-pay"),
 ]

@@ -146,14 +146,14 @@ class _PledgeView(DonorPageMixin, FormView):
     def form_valid(self, form):
         self.tried_amount = form.cleaned_data["amount_rials"]  # a refusal removes it from cleaned_data
         try:
-            pledge_create(donor=donor_of(self.request.user), **self.pledge_kwargs(), **form.cleaned_data)
+            pledge = pledge_create(donor=donor_of(self.request.user), **self.pledge_kwargs(), **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, _("Thank you! Your pledge is recorded. Pay it and a coordinator will confirm it.")
         )
-        return redirect("giving:mine")
+        return redirect("giving:pledge-pay", pk=pledge.pk)
 
 
 class OrderPledgeView(_PledgeView):

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,8 +70,31 @@ class PledgeStatus(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
+REFERENCE_DIGITS = 6  # random digits; a Luhn check digit follows, so a mistyped reference finds nothing
+
+
+def new_pledge_reference() -> str:
+    """A short reference a donor can read out on the phone and type in her bank's "description": 7 digits.
+
+    Digits only, so it is typed the same on a Persian or a Latin keyboard; the last
+    digit checks the others (one wrong or two swapped digits never name another pledge).
+    """
+    from .payment_models import luhn_valid
+
+    while True:
+        body = "".join(secrets.choice("0123456789") for _ in range(REFERENCE_DIGITS))
+        body = str(secrets.randbelow(9) + 1) + body[1:]  # no leading zero: spreadsheets would drop it
+        check = next(d for d in "0123456789" if luhn_valid(body + d))
+        reference = body + check
+        if not Pledge.objects.filter(reference=reference).exists():
+            return reference
+
+
 class Pledge(models.Model):
-    """A donor's promise of money to an order or a campaign; confirmed into the ledger once received."""
+    """A donor's promise of money to an order or a campaign; confirmed into the ledger once received.
+
+    ``reference`` is the short code the donor quotes with her payment and the coordinator searches by.
+    """
 
     donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="pledges", verbose_name=_("donor"))
     order = models.ForeignKey(
@@ -77,6 +102,9 @@ class Pledge(models.Model):
     )
     campaign = models.ForeignKey(
         Campaign, on_delete=models.PROTECT, related_name="pledges", null=True, blank=True, verbose_name=_("campaign")
+    )
+    reference = models.CharField(
+        _("pledge reference"), max_length=12, unique=True, default=new_pledge_reference, editable=False
     )
     amount_rials = RialField(_("amount (rials)"))
     status = models.CharField(_("status"), max_length=20, choices=PledgeStatus.choices, default=PledgeStatus.PLEDGED)
@@ -262,4 +290,5 @@ class Receipt(models.Model):
         return self.number
 
 
+from .payment_models import PaymentAccount  # noqa: E402, F401  (registers the model)
 from .payout_models import PayoutBatch, PayoutBatchStatus, PayoutLine  # noqa: E402, F401  (registers the models)

@@ -270,6 +270,18 @@ HAMDELI_REBALANCE_MAX_TIME_LEFT_PERCENT = env_int("HAMDELI_REBALANCE_MAX_TIME_LE
 HAMDELI_SITE_URL = (
     env_str("HAMDELI_SITE_URL") or (CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "http://127.0.0.1:8000")
 ).rstrip("/")
+# Where donors pay when no payment account is set in the admin (donors.PaymentAccount); all empty: the
+# donor is told a coordinator will contact her.
+HAMDELI_PAYMENT_HOLDER = env_str("HAMDELI_PAYMENT_HOLDER", "")
+HAMDELI_PAYMENT_BANK = env_str("HAMDELI_PAYMENT_BANK", "")
+HAMDELI_PAYMENT_ACCOUNT = env_str("HAMDELI_PAYMENT_ACCOUNT", "")
+HAMDELI_PAYMENT_SHEBA = env_str("HAMDELI_PAYMENT_SHEBA", "")
+HAMDELI_PAYMENT_CARD = env_str("HAMDELI_PAYMENT_CARD", "")
+# The organisation that issues donation receipts, printed on every receipt.
+HAMDELI_ORG_NAME = env_str("HAMDELI_ORG_NAME", "همدلی")
+HAMDELI_ORG_REGISTRATION = env_str("HAMDELI_ORG_REGISTRATION", "")
+HAMDELI_ORG_ADDRESS = env_str("HAMDELI_ORG_ADDRESS", "")
+HAMDELI_ORG_PHONE = env_str("HAMDELI_ORG_PHONE", "")
 # Off only in the concurrency tests' control case, to show that the race exists without the locks.
 HAMDELI_ALLOCATION_LOCKING = True
 HAMDELI_LEDGER_LOCKING = True

@@ -200,8 +200,8 @@ def test_a_pledge_typed_with_persian_digits_and_separators_is_recorded(client_fo
         {"amount_rials": "۵۰٬۰۰۰٬۰۰۰", "is_anonymous": "on", "message": "برای بچه‌ها"},
     )
     assert response.status_code == 302
-    assert response.url == reverse("giving:mine")
     pledge = Pledge.objects.get()
+    assert response.url == reverse("giving:pledge-pay", args=[pledge.pk])  # she is told how to pay
     assert (pledge.donor, pledge.order, pledge.amount_rials, pledge.is_anonymous, pledge.message) == (
         donor,
         order,

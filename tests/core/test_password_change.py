@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.password_validation import password_validators_help_text_html
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
 from core import login_throttle
+from core.auth import ForcePasswordChangeMiddleware
 from core.models import AuditLog, Role, User
 from core.password_reset import CHANGE_ACTION
 from orders.collection import collector_appoint
@@ -114,10 +116,13 @@ def test_a_new_collector_must_choose_her_own_password_at_first_login(client, coo
 
 def test_a_user_who_must_change_her_password_may_still_log_out_and_load_static_files(client, db):
     user = factories.UserFactory(role=Role.DONOR, must_change_password=True)
+    # The middleware itself: fetching a static file through the test client closes its database connection.
+    middleware = ForcePasswordChangeMiddleware(lambda request: HttpResponse("served"))
+    request = RequestFactory().get("/static/css/app.css")
+    request.user = user
+    assert middleware(request).content == b"served"
     client.force_login(user)
-    stylesheet = client.get("/static/css/app.css")
-    stylesheet.close()  # a streamed file
-    assert stylesheet.status_code == 200
+    assert client.get(reverse("home"))["Location"] == reverse("password_change")
     client.post(reverse("logout"))
     assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
 

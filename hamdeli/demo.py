@@ -23,7 +23,7 @@ from core.models import City, HealthCenter, HealthCenterKind, Product, Province,
 from core.persian import to_persian_digits
 from core.services import user_create
 from core.validators import national_id_with_check_digit, sheba_with_check_digits
-from donors.models import Donor, DonorKind, Pledge
+from donors.models import Donor, DonorKind, PaymentAccount, Pledge
 from donors.services import donor_register, order_open_gap_rials, pledge_confirm, pledge_create
 from orders.models import Order, OrderPriority, OrderStatus, Quota
 from orders.quotas import output_report, quota_accept, quota_decline, quota_offer
@@ -429,6 +429,20 @@ def _donors(rng: random.Random) -> None:
                 )
 
 
+def _payment_account() -> None:
+    """The national account donors are told to pay into (editable in the admin by the national coordinator)."""
+    PaymentAccount.objects.get_or_create(
+        province=None,
+        defaults={
+            "holder_name": "انجمن نیکوکاری همدلی (نمونه)",
+            "bank_name": "بانک ملی ایران",
+            "account_number": "0101405140501",
+            "sheba": sheba_with_check_digits("0170000000101405140501"),
+            "card_number": "6037991405140504",
+        },
+    )
+
+
 @transaction.atomic
 def seed_demo() -> list[DemoLogin]:
     """Create (or complete) the demo world and return the logins to print."""
@@ -439,6 +453,7 @@ def seed_demo() -> list[DemoLogin]:
     _workshops(rng, coordinator)
     _orders(rng, centers, coordinator)
     _quotas(coordinator)
+    _payment_account()
     _donors(rng)
     seed_fulfilment(coordinator)
     return [

@@ -139,3 +139,15 @@ def test_only_the_national_coordinator_may_change_payment_accounts_in_the_admin(
     assert not admin.has_change_permission(request, national_account)
     request.user = national_coordinator
     assert admin.has_change_permission(request, national_account)
+
+
+def test_the_demo_world_tells_its_donors_where_to_pay(settings):
+    from django.core.management import call_command
+
+    from donors.payment_instructions import instructions_for
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    pledge = Pledge.objects.filter(status="pledged").first()
+    instructions = instructions_for(pledge)
+    assert instructions is not None and instructions.sheba and luhn_valid(instructions.card_number)

@@ -84,7 +84,7 @@ def test_the_workshop_list_filters_verified_workshops_with_no_offer_for_two_week
     for hidden in (busy, new, pending, fars):
         assert hidden.name not in page
     home = client_for(coordinator).get(reverse("home")).content.decode()
-    assert f'{reverse("supply:workshop-list")}?no_offer=yes' in home
+    assert f"{reverse('supply:workshop-list')}?no_offer=yes" in home
     assert response.context["table"].paginator.count == 2
 
 
@@ -95,8 +95,8 @@ def test_the_coordinators_home_cards_link_to_the_lists_they_count_and_order_numb
 
     page = client_for(coordinator).get(reverse("home")).content.decode()
 
-    assert f'{reverse("orders:list")}?status=requested' in page
-    assert f'{reverse("orders:list")}?status=open' in page
-    assert f'{reverse("supply:workshop-list")}?status=pending' in page
-    assert f'{reverse("donations:pledge-list")}?status=pledged' in page
+    assert f"{reverse('orders:list')}?status=requested" in page
+    assert f"{reverse('orders:list')}?status=open" in page
+    assert f"{reverse('supply:workshop-list')}?status=pending" in page
+    assert f"{reverse('donations:pledge-list')}?status=pledged" in page
     assert f'href="{reverse("orders:detail", args=[order.pk])}"' in page

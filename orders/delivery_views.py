@@ -32,7 +32,7 @@ from core.models import HealthCenter, Role
 from core.persian import ui_number
 from core.scoping import RoleRequiredMixin
 from core.tables import CountOnceMixin
-from core.templatetags.persian import digits
+from core.templatetags.persian import code_text
 
 from . import deliveries
 from .delivery_filters import DeliveryFilter
@@ -122,7 +122,8 @@ class DeliveryCreateView(CoordinatorMixin, FormView):
         key = request.POST.get("submission_key", "")
         earlier = Delivery.objects.filter(submission_key=key).first() if _is_uuid(key) else None
         if earlier is not None:
-            messages.info(request, _("This delivery was already planned: %(code)s.") % {"code": digits(earlier.code)})
+            message = _("This delivery was already planned: %(code)s.") % {"code": code_text(earlier.code)}
+            messages.info(request, message)
             return redirect("deliveries:detail", pk=earlier.pk)
         return super().post(request, *args, **kwargs)
 
@@ -154,7 +155,7 @@ class DeliveryCreateView(CoordinatorMixin, FormView):
         messages.success(
             self.request,
             _("Delivery %(code)s is planned: %(units)s units.")
-            % {"code": digits(delivery.code), "units": ui_number(sum(units for _quota, units in form.lines()))},
+            % {"code": code_text(delivery.code), "units": ui_number(sum(units for _quota, units in form.lines()))},
         )
         return redirect("deliveries:detail", pk=delivery.pk)
 
@@ -257,7 +258,7 @@ class DeliveryActionView(DeliveryPageMixin, TemplateView):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, ACTIONS[action].done % {"code": digits(delivery.code)})
+                messages.success(request, ACTIONS[action].done % {"code": code_text(delivery.code)})
                 return redirect("deliveries:detail", pk=delivery.pk)
         delivery = self.get_delivery()
         context = self.page_context(delivery, bound=(action, form))
@@ -299,5 +300,5 @@ class DeliveryEditView(DeliveryPageMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Delivery %(code)s is updated.") % {"code": digits(self.delivery.code)})
+        messages.success(self.request, _("Delivery %(code)s is updated.") % {"code": code_text(self.delivery.code)})
         return redirect("deliveries:detail", pk=self.delivery.pk)

@@ -29,7 +29,7 @@ from core.forms import add_service_errors
 from core.models import Role
 from core.scoping import RoleRequiredMixin
 from core.tables import CountOnceMixin
-from core.templatetags.persian import digits
+from core.templatetags.persian import code_text
 from core.templatetags.persian import jalali as jalali_filter
 
 from . import services
@@ -207,7 +207,7 @@ class OrderActionView(CoordinatorOnlyMixin, OrderPageMixin, TemplateView):
                 add_service_errors(form, error)
             else:
                 date = jalali_filter(order.needed_by)
-                messages.success(request, ACTIONS[action].done % {"number": digits(order.number), "date": date})
+                messages.success(request, ACTIONS[action].done % {"number": code_text(order.number), "date": date})
                 return redirect("orders:detail", pk=order.pk)
         order = self.get_order()
         context = self.page_context(order, bound=(action, form))
@@ -256,10 +256,11 @@ class OrderCreateView(OrderPagesMixin, FormView):
         if order.status == OrderStatus.REQUESTED:
             messages.success(
                 self.request,
-                _("Request %(number)s is sent. A coordinator will review it.") % {"number": digits(order.number)},
+                _("Request %(number)s is sent. A coordinator will review it.") % {"number": code_text(order.number)},
             )
         else:
             messages.success(
-                self.request, _("Order %(number)s is created and open for funding.") % {"number": digits(order.number)}
+                self.request,
+                _("Order %(number)s is created and open for funding.") % {"number": code_text(order.number)},
             )
         return redirect("orders:detail", pk=order.pk)

@@ -98,7 +98,12 @@ def code(value) -> SafeString | str:
     """
     if value is None or value == "":
         return ""
-    return format_html('<bdi class="code" dir="ltr">{}</bdi>', to_latin_digits(str(value)))
+    return format_html('<bdi class="doc-code" dir="ltr">{}</bdi>', to_latin_digits(str(value)))
+
+
+def code_text(value) -> str:
+    """A code in plain text (messages, SMS): Latin, between Unicode LTR-isolate marks so it keeps its order."""
+    return "\u2066" + to_latin_digits(str(value)) + "\u2069"
 
 
 @register.filter

@@ -59,7 +59,7 @@ def test_places_are_joined_with_the_persian_comma_in_persian():
 
 
 def test_codes_are_latin_in_a_left_to_right_isolate_in_both_languages():
-    expected = '<bdi class="code" dir="ltr">ORD-1405-000123</bdi>'
+    expected = '<bdi class="doc-code" dir="ltr">ORD-1405-000123</bdi>'
     assert render("{{ c|code }}", c="ORD-۱۴۰۵-000123") == expected
     assert render("{{ c|code }}", "en", c="ORD-1405-000123") == expected
 

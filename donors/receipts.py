@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -67,7 +68,11 @@ def verify_url(receipt: Receipt) -> str:
 
 
 def receipt_pdf(receipt: Receipt, *, copy: bool = False) -> bytes:
-    """The receipt as A5 Persian PDF bytes (``copy=True`` adds the «رونوشت» mark)."""
+    """The receipt as A5 Persian PDF bytes (``copy=True`` adds the «رونوشت» mark).
+
+    It carries what a donor needs for her records: the bank's reference and date of the payment, and the
+    issuing organisation's name, registration number, address and phone (``HAMDELI_ORG_*`` settings).
+    """
     pledge = Pledge.objects.select_related("donor__user", "order__product", "order__health_center", "campaign").get(
         pk=receipt.pledge_id
     )
@@ -84,6 +89,15 @@ def receipt_pdf(receipt: Receipt, *, copy: bool = False) -> bytes:
             "issued_on": format_long(receipt.issued_on),
             "amount": group_thousands(receipt.amount_rials, persian=True),
             "amount_words": number_to_words(receipt.amount_rials),
+            "bank_reference": pledge.bank_reference,
+            "received_on": format_long(pledge.received_on) if pledge.received_on else "",
+            "pledge_reference": pledge.reference,
+            "org": {
+                "name": settings.HAMDELI_ORG_NAME,
+                "registration": settings.HAMDELI_ORG_REGISTRATION,
+                "address": settings.HAMDELI_ORG_ADDRESS,
+                "phone": settings.HAMDELI_ORG_PHONE,
+            },
             "verify_url": url,
             "qr": qr_svg_data_uri(url),
         }

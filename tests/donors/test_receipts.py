@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.jalali import format_long, jalali_year
+from core.persian import to_persian_digits
 from donors.models import Receipt
 from donors.receipts import verify_token
 from donors.services import pledge_confirm
@@ -154,3 +155,21 @@ def test_a_forged_check_token_is_not_found(client, coordinator, django_capture_o
     receipt = _confirmed(coordinator, django_capture_on_commit_callbacks)
     assert client.get(reverse("receipts:verify", args=[str(receipt.pk)])).status_code == 404
     assert client.get(reverse("receipts:verify", args=[verify_token(receipt) + "x"])).status_code == 404
+
+
+def test_the_receipt_shows_the_banks_reference_and_the_issuing_organisations_registration_details(
+    coordinator, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    settings.HAMDELI_ORG_NAME = "انجمن نیکوکاری همدلی"
+    settings.HAMDELI_ORG_REGISTRATION = "14005678901"
+    settings.HAMDELI_ORG_ADDRESS = "تهران، خیابان ولیعصر، شماره ۱۲"
+    settings.HAMDELI_ORG_PHONE = "02166001234"
+    receipt = _confirmed(coordinator, django_capture_on_commit_callbacks)
+    text = "".join(_pdf_text(_stored(receipt), tmp_path).split())
+    assert "REF-1" in text  # as the bank printed it, so she can match it to her statement
+    assert "".join(format_long(dt.date(2026, 11, 28)).split()) in text  # the day the money arrived
+    assert "انجمننیکوکاریهمدلی" in text
+    assert "14005678901" in text  # an ID typed into forms: Latin digits, like every code on paper
+    assert "۰۲۱۶۶۰۰۱۲۳۴" in text
+    assert "تهران،خیابانولیعصر،شماره۱۲" in text
+    assert to_persian_digits(receipt.pledge.reference) in text

@@ -78,8 +78,15 @@ def merge_pdfs(documents: list[bytes]) -> bytes:
     return output.getvalue()
 
 
+def jalali_file_date(day) -> str:
+    """``1405-09-10``: the Jalali date people planned the day by, in Latin digits (safe in any file name)."""
+    from core.jalali import format_short
+
+    return format_short(day, persian=False).replace("/", "-")
+
+
 def batch_file_name(batch: SheetBatch) -> str:
-    return f"sheets-{batch.planned_date:%Y%m%d}-{batch.province_code or 'all'}-{batch.pk}.pdf"
+    return f"sheets-{jalali_file_date(batch.planned_date)}-{batch.province_code or 'all'}-{batch.pk}.pdf"
 
 
 @shared_task(acks_late=True)

@@ -39,7 +39,8 @@ def test_the_english_pager_keeps_latin_digits_and_left_pointing_previous(client_
     html = client.get(reverse("core:healthcenter-list"), {"page": 2}).content.decode()
     pager = html[html.index('class="pagination') :]
     assert re.search(r'class="page-link"[^>]*>\s*2\s*<', pager)
-    assert re.search(r"&larr;</span>\s*previous", pager) and re.search(r"next\s*<span aria-hidden=\"true\">&rarr;", pager)
+    assert re.search(r"&larr;</span>\s*previous", pager)
+    assert re.search(r"next\s*<span aria-hidden=\"true\">&rarr;", pager)
 
 
 def test_table_scroll_boxes_can_be_reached_and_named_for_keyboard_users(client_for, coordinator):
@@ -66,3 +67,18 @@ def test_codes_are_latin_in_a_left_to_right_isolate_in_both_languages():
 
 def test_the_separator_between_items_is_never_a_middle_dot_beside_persian_digits():
     assert render("{{ a|num }}{% sep %}{{ b|num }}", a=11, b=2) == "۱۱، ۲"
+
+
+def test_a_sheet_batch_downloads_under_the_jalali_date_people_planned_it_for(client_for, coordinator):
+    import datetime as dt
+
+    from orders.sheet_tasks import batch_file_name, sheet_batch_render, sheet_batch_start
+
+    day = dt.date(2026, 12, 1)  # 10 Azar 1405
+    factories.DeliveryLineFactory(delivery__planned_date=day, delivery__created_by=coordinator)
+    batch = sheet_batch_start(user=coordinator, planned_date=day)
+    sheet_batch_render(batch.pk)
+    response = client_for(coordinator).get(reverse("sheets:batch-download", args=[batch.pk]))
+    response.close()
+    assert 'filename="sheets-1405-09-10-' in response["Content-Disposition"]
+    assert batch_file_name(batch).startswith("sheets-1405-09-10-")

@@ -431,7 +431,7 @@ def test_a_report_still_running_refreshes_its_page(client_for, coordinator):
     page = client_for(coordinator).get(reverse("reports:thematic-detail", args=[report.pk])).content.decode()
 
     assert 'http-equiv="refresh"' in page
-    assert "۴۰%" in page
+    assert "۴۰٪" in page  # the Persian percent sign beside Persian digits
     assert client_for(coordinator).get(reverse("reports:thematic-download", args=[report.pk, "pdf"])).status_code == 404
 
 

@@ -1,13 +1,42 @@
-from django.contrib import admin
+"""The donors admin: every list of money is scoped like the coordinator's own pages.
 
+A coordinator sees pledges (and their donors, ledger entries and receipts) of her
+provinces' orders plus campaign pledges (``donors.selectors.pledges_in_scope``), and
+payout batches she covers entirely (``donors.payouts.batches_for``); national
+coordinators and superusers see everything. Shebas of paid lines are masked here:
+the coordinator who pays reads them on the batch page and its bank CSV.
+"""
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.admin_audit import mask_private
 from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 from core.scoping import sees_all_provinces
 
 from .models import Campaign, Donor, LedgerEntry, PaymentAccount, PayoutBatch, PayoutLine, Pledge, Receipt
+from .payouts import batches_for
+from .selectors import pledges_in_scope
+
+
+class PledgeScopedAdminMixin:
+    """Rows whose pledge (through ``pledge_path``) is in the user's scope of pledges."""
+
+    pledge_path = "pledge"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_all_provinces(request.user):
+            return queryset
+        return queryset.filter(**{f"{self.pledge_path}__in": pledges_in_scope(request.user).values("pk")}).distinct()
 
 
 @admin.register(Donor)
-class DonorAdmin(HamdeliModelAdmin):
+class DonorAdmin(PledgeScopedAdminMixin, HamdeliModelAdmin):
+    """Donors who gave to the coordinator's provinces (or to a campaign)."""
+
+    pledge_path = "pledges"
     list_display = ["__str__", "kind", "registration_number"]
     list_filter = ["kind"]
     search_fields = ["user__full_name", "user__mobile", "registration_number"]
@@ -15,9 +44,10 @@ class DonorAdmin(HamdeliModelAdmin):
 
 
 @admin.register(Pledge)
-class PledgeAdmin(ProvinceScopedAdminMixin, AuditedAdminMixin, HamdeliModelAdmin):
-    province_field = "order__health_center__province"
-    list_display = ["donor", "order", "campaign", "amount_rials", "status", "is_anonymous", "created_at"]
+class PledgeAdmin(PledgeScopedAdminMixin, AuditedAdminMixin, HamdeliModelAdmin):
+    pledge_path = "pk"
+    search_fields = ["reference", "donor__user__full_name", "order__number", "bank_reference"]
+    list_display = ["reference", "donor", "order", "campaign", "amount_rials", "status", "is_anonymous", "created_at"]
     list_filter = ["status", "is_anonymous"]
     list_select_related = ["donor__user", "order", "campaign"]
     raw_id_fields = ["donor", "order", "campaign"]
@@ -39,9 +69,24 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     list_select_related = ["pledge", "quota__order", "quota__workshop", "created_by"]
     date_hierarchy = "created_at"
 
+    def get_queryset(self, request):
+        # An entry about an order is seen by the coordinators of that order's province (both, for a move
+        # between provinces); one between a donor and a campaign only, by every coordinator, like campaign pledges.
+        entries = super().get_queryset(request)
+        if sees_all_provinces(request.user):
+            return entries
+        if not request.user.provinces.exists():
+            return entries.none()
+        provinces = request.user.provinces.values("pk")
+        return entries.filter(
+            Q(from_order__health_center__province__in=provinces)
+            | Q(to_order__health_center__province__in=provinces)
+            | (Q(from_order__isnull=True) & Q(to_order__isnull=True))
+        )
+
 
 @admin.register(Receipt)
-class ReceiptAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+class ReceiptAdmin(PledgeScopedAdminMixin, ReadOnlyAdminMixin, HamdeliModelAdmin):
     """Receipts are issued by pledge_confirm and rendered by a task: the admin only shows them."""
 
     list_display = ["number", "issued_on", "amount_rials", "pledge", "download_count", "created_at"]
@@ -49,9 +94,16 @@ class ReceiptAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     list_select_related = ["pledge__donor__user", "pledge__order", "pledge__campaign"]
 
 
+def paid_sheba(line: PayoutLine) -> str:
+    return mask_private(line.sheba) if line.sheba else "—"
+
+
+paid_sheba.short_description = _("Sheba paid to")
+
+
 class PayoutLineInline(admin.TabularInline):
     model = PayoutLine
-    fields = ["workshop", "quota", "units", "piece_rate_rials", "amount_rials", "ledger_entry"]
+    fields = ["workshop", paid_sheba, "quota", "units", "piece_rate_rials", "amount_rials", "ledger_entry"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -73,11 +125,21 @@ class PayoutBatchAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     list_select_related = ["created_by"]
     inlines = [PayoutLineInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request) & batches_for(request.user)
+
 
 @admin.register(PayoutLine)
 class PayoutLineAdmin(ProvinceScopedAdminMixin, ReadOnlyAdminMixin, HamdeliModelAdmin):
     province_field = "quota__order__health_center__province"
-    list_display = ["batch", "workshop", "quota", "units", "amount_rials", "ledger_entry"]
+    list_display = ["batch", "workshop", "paid_sheba", "quota", "units", "amount_rials", "ledger_entry"]
+    exclude = ["sheba"]
+    readonly_fields = ["paid_sheba"]
+
+    @admin.display(description=_("Sheba paid to"))
+    def paid_sheba(self, line: PayoutLine) -> str:
+        return paid_sheba(line)
+
     list_filter = ["batch__status"]
     search_fields = ["batch__number", "workshop__name"]
     list_select_related = ["batch", "workshop", "quota__order", "ledger_entry"]

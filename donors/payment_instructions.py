@@ -27,7 +27,16 @@ class PaymentInstructions:
     @property
     def card_groups(self) -> str:
         """``6037 9912 3456 7890``: read the way it is printed on the card."""
-        return " ".join(self.card_number[i : i + 4] for i in range(0, len(self.card_number), 4))
+        return _in_fours(self.card_number)
+
+    @property
+    def sheba_groups(self) -> str:
+        """``IR82 0540 1026 …``: the printed form of an IBAN, which also wraps on a 360 px phone."""
+        return _in_fours(self.sheba)
+
+
+def _in_fours(text: str) -> str:
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def _from_account(account: PaymentAccount) -> PaymentInstructions:

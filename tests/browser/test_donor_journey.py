@@ -1,7 +1,8 @@
 """A donor's whole journey on a phone, with the coordinator on a laptop.
 
-She signs up from the home page, pledges to an order typing Persian digits, the
-coordinator confirms the payment, she downloads her receipt (a real PDF with
+She signs up from the home page, pledges to an order typing Persian digits, is
+told where to pay and the short reference to quote, the coordinator finds the
+pledge by that reference and confirms the payment, she downloads her receipt (a real PDF with
 its number), and once the goods made with her money reach the health center
 she sees the trace down to the delivery sheet number.
 """
@@ -15,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from core.persian import to_latin_digits, to_persian_digits
-from donors.models import Pledge, PledgeStatus
+from donors.models import PaymentAccount, Pledge, PledgeStatus
 from orders.collection import PickupLineInput, pickup_record
 from orders.deliveries import delivery_create, delivery_dispatch
 from orders.models import OrderStatus
@@ -27,6 +28,7 @@ from .. import factories
 DONOR_MOBILE_FA = "۰۹۱۹۸۷۶۵۴۳۲"
 DONOR_PASSWORD = "Hamdeli-give-1405"
 LAPTOP = {"width": 1280, "height": 800}
+SHEBA = "IR820540102680020817909002"
 
 
 def submit(page: Page) -> None:
@@ -77,6 +79,9 @@ def test_donor_pledges_coordinator_confirms_donor_downloads_the_receipt_and_trac
     page: Page, browser, live_server, artifacts_dir, tmp_path
 ):
     coordinator = factories.CoordinatorFactory(full_name="هماهنگ‌کننده تهران")
+    PaymentAccount.objects.create(
+        holder_name="انجمن همدلی", bank_name="بانک ملی", sheba=SHEBA, card_number="6037991234567893"
+    )
     order = factories.OrderFactory(quantity=1000, status=OrderStatus.OPEN)  # 60,000,000 rials of masks
 
     # 1. Sign up from the home page, on a phone; Persian digits in the mobile number.
@@ -95,10 +100,23 @@ def test_donor_pledges_coordinator_confirms_donor_downloads_the_receipt_and_trac
     page.get_by_test_id("board-order").first.get_by_role("link").last.click()
     page.fill("#id_amount_rials", "۵۰٬۰۰۰٬۰۰۰")
     submit(page)
-    expect(page).to_have_url(f"{live_server.url}/giving/mine/")
-    expect(page.get_by_test_id("my-pledge")).to_contain_text("۵۰٬۰۰۰٬۰۰۰")
     pledge = Pledge.objects.get(donor__user__mobile="09198765432")
     assert pledge.amount_rials == 50_000_000
+
+    # 2b. She is told where to pay and the short reference to quote, in Persian digits, on her phone.
+    expect(page).to_have_url(f"{live_server.url}/giving/mine/{pledge.pk}/pay/")
+    expect(page.get_by_test_id("pledge-reference")).to_have_text(to_persian_digits(pledge.reference))
+    expect(page.get_by_test_id("payment-sheba")).to_have_text(to_persian_digits("IR82 0540 1026 8002 0817 9090 02"))
+    expect(page.get_by_test_id("payment-card")).to_have_text(to_persian_digits("6037 9912 3456 7893"))
+    expect(page.get_by_test_id("pay-amount")).to_contain_text("۵۰٬۰۰۰٬۰۰۰")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing to scroll sideways at 360 px
+    page.screenshot(path=str(artifacts_dir / "donor-journey-how-to-pay.png"), full_page=True)
+    # ... and finds the instructions again later from "My giving".
+    page.goto("/giving/mine/")
+    expect(page.get_by_test_id("my-pledge")).to_contain_text("۵۰٬۰۰۰٬۰۰۰")
+    page.get_by_test_id("how-to-pay").click()
+    expect(page.get_by_test_id("pledge-reference")).to_have_text(to_persian_digits(pledge.reference))
+    page.goto("/giving/mine/")
 
     # 3. The coordinator confirms the payment from the donations desk on her laptop.
     context = browser.new_context(base_url=live_server.url, viewport=LAPTOP, locale="fa-IR")
@@ -106,7 +124,13 @@ def test_donor_pledges_coordinator_confirms_donor_downloads_the_receipt_and_trac
         desk = context.new_page()
         log_in(desk, to_persian_digits(coordinator.mobile), factories.TEST_PASSWORD)
         desk.locator("header a[href='/coordinator/donations/']").click()
+        # She finds the pledge by the reference the donor quoted, typed in Persian digits.
+        desk.locator("details.order-filter-panel summary").click()
+        desk.fill("#id_reference", to_persian_digits(pledge.reference))
+        desk.locator("#id_reference").press("Enter")
+        expect(desk.locator("table.pledge-table tbody tr")).to_have_count(1)
         desk.locator(f"a[href='/coordinator/donations/{pledge.pk}/']").first.click()
+        expect(desk.get_by_test_id("pledge-reference")).to_have_text(to_persian_digits(pledge.reference))
         desk.fill("#id_confirm-bank_reference", "۷۷۱۲۳")
         desk.get_by_test_id("action-confirm").click()
         expect(desk.get_by_test_id("ledger-entry")).to_have_count(1)
@@ -129,6 +153,7 @@ def test_donor_pledges_coordinator_confirms_donor_downloads_the_receipt_and_trac
     assert pdftotext, "pdftotext (poppler-utils) is needed to read the receipt"
     text = subprocess.run([pdftotext, str(receipt_path), "-"], capture_output=True, text=True, check=True).stdout
     assert pledge.receipt.number in to_latin_digits(text)
+    assert "77123" in to_latin_digits(text)  # the bank's reference of her payment
 
     # 5. Later: the goods are made, collected, delivered and confirmed; her trace reaches the sheet number.
     code = goods_reach_the_health_center(order, coordinator)

@@ -82,3 +82,24 @@ def test_a_sheet_batch_downloads_under_the_jalali_date_people_planned_it_for(cli
     response.close()
     assert 'filename="sheets-1405-09-10-' in response["Content-Disposition"]
     assert batch_file_name(batch).startswith("sheets-1405-09-10-")
+
+
+def test_the_receivers_form_isolates_the_order_code_and_separates_the_quantity_with_a_persian_comma(client_for, db):
+    from orders.models import DeliveryStatus
+
+    line = factories.DeliveryLineFactory(units=165, delivery__status=DeliveryStatus.DISPATCHED)
+    staff = factories.HealthCenterStaffFactory(health_center=line.delivery.health_center)
+    html = client_for(staff).get(reverse("receiving:center-confirm", args=[line.delivery.pk])).content.decode()
+    number = line.quota.order.number
+    # In a right-to-left sentence a bare ORD-1405-… pulls the quantity to the word "order"; in its own
+    # isolate it cannot, and "·" beside Persian digits reads as a zero.
+    assert f'سفارش <bdi class="doc-code" dir="ltr">{number}</bdi>، ۱۶۵ عدد ارسال‌شده' in html
+    assert "·" not in html.split("<main", 1)[1]
+
+
+def test_a_delivery_shows_its_place_as_city_and_province_joined_with_the_persian_comma(client_for, coordinator):
+    line = factories.DeliveryLineFactory(delivery__health_center__province=coordinator.provinces.first())
+    center = line.delivery.health_center
+    html = client_for(coordinator).get(reverse("deliveries:detail", args=[line.delivery.pk])).content.decode()
+    assert f"{center.city.name}، {center.province.name}" in html
+    assert f"{center.city.name}, {center.province.name}" not in html

@@ -10,16 +10,20 @@ from core.models import User
 from core.notifications import notify
 from core.notifications.texts import persian_gettext as _
 from core.notifications.texts import persian_number
+from core.persian import to_persian_digits
 from core.site import absolute_url
 
 from .models import Pledge
 
 
 def notify_pledge_confirmed(pledge: Pledge) -> None:
-    """The donor's money arrived: thank her and link to My giving, where the receipt is."""
-    # fa: همدلی: کمک %(amount)s ریالی شما رسید. سپاس! رسید: %(link)s
-    text = _("Hamdeli: your gift of %(amount)s rials arrived. Thank you! Receipt: %(link)s") % {
+    """The donor's money arrived: thank her, name the reference she quoted, and link to My giving (the receipt)."""
+    # fa: همدلی: کمک %(amount)s ریالی شما (کد %(reference)s) رسید. سپاس! رسید: %(link)s
+    text = _(
+        "Hamdeli: your gift of %(amount)s rials (reference %(reference)s) arrived. Thank you! Receipt: %(link)s"
+    ) % {
         "amount": persian_number(pledge.received_amount_rials),
+        "reference": to_persian_digits(pledge.reference),
         "link": absolute_url(reverse("giving:mine")),
     }
     notify(

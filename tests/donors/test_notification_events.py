@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.models import Notification
 from core.notifications import backends
 from core.notifications.texts import persian_number
+from core.persian import to_persian_digits
 from core.site import absolute_url
 from donors.models import PledgeStatus
 from donors.notification_tasks import coordinator_action_counts, coordinator_daily_digest
@@ -52,6 +53,16 @@ def test_a_confirmed_pledge_thanks_the_donor_with_the_amount_and_a_link_to_the_r
     assert message.to == pledge.donor.user.mobile
     assert persian_number(25_000_000) in message.text
     assert absolute_url(reverse("giving:mine")) in message.text
+
+
+def test_the_thanks_names_the_pledge_reference_she_quoted_when_paying(
+    outbox, coordinator, django_capture_on_commit_callbacks
+):
+    pledge = factories.PledgeFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(pledge, coordinator)
+    (message,) = outbox
+    assert to_persian_digits(pledge.reference) in message.text
 
 
 def test_confirming_twice_thanks_once(outbox, coordinator, django_capture_on_commit_callbacks):

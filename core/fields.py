@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from . import bounds
 from . import forms as core_forms
 from .persian import normalize_text, to_latin_digits
 from .validators import (
@@ -50,17 +51,29 @@ class MobileNumberField(models.CharField):
 
 
 class RialField(models.PositiveBigIntegerField):
-    """An amount of money in whole rials (no fractions exist in practice)."""
+    """An amount of money in whole rials (no fractions exist in practice), at most ``bounds.MAX_RIALS``.
+
+    The bound is a default validator (not a field argument) so it reaches every
+    service's ``full_clean`` without a migration.
+    """
+
+    default_validators = bounds.rials_validators()
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": core_forms.LocalizedIntegerField, **kwargs})
+        return super().formfield(
+            **{"form_class": core_forms.LocalizedIntegerField, "max_value": bounds.MAX_RIALS, **kwargs}
+        )
 
 
 class QuantityField(models.PositiveIntegerField):
-    """A count of units; accepts Persian digits and thousands separators in forms."""
+    """A count of units, at most ``bounds.MAX_UNITS``; accepts Persian digits and thousands separators in forms."""
+
+    default_validators = bounds.units_validators()
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": core_forms.LocalizedIntegerField, **kwargs})
+        return super().formfield(
+            **{"form_class": core_forms.LocalizedIntegerField, "max_value": bounds.MAX_UNITS, **kwargs}
+        )
 
 
 class PhoneField(models.CharField):

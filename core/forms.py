@@ -8,14 +8,24 @@ normalisation happens here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import jalali
-from .persian import normalize_text, strip_thousands, to_latin_digits
+from . import bounds, jalali
+from .persian import (
+    NumberFormatError,
+    normalize_text,
+    parse_decimal_text,
+    parse_integer,
+    strip_bidi_controls,
+    to_latin_digits,
+    to_persian_digits,
+)
 from .validators import (
     normalize_mobile,
     normalize_national_id,
@@ -31,18 +41,67 @@ def _persian_ui() -> bool:
 
 
 class NumericTextInput(forms.TextInput):
+    """A text box for numbers that shows its value in Persian digits on the Persian site.
+
+    The parsers below read Persian digits and the Persian decimal mark back, so
+    a pre-filled ``۱۲۰۰`` round-trips; text that is not a plain number (what
+    someone typed wrongly) is shown as typed.
+    """
+
     def __init__(self, attrs=None):
         super().__init__({"inputmode": "numeric", "autocomplete": "off", "dir": "ltr", **(attrs or {})})
 
+    def format_value(self, value):
+        text = super().format_value(value)
+        if text is not None and _persian_ui() and _PLAIN_NUMBER.fullmatch(text):
+            return to_persian_digits(text).replace(".", "٫")
+        return text
+
+
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _localized_bounds(validators: list) -> list:
+    """Django's min/max validators swapped for ours, whose messages show the limit in the page's digits."""
+    swapped = []
+    for validator in validators:
+        if type(validator) is MaxValueValidator:
+            validator = bounds.LocalizedMaxValueValidator(validator.limit_value)
+        elif type(validator) is MinValueValidator:
+            validator = bounds.LocalizedMinValueValidator(validator.limit_value)
+        swapped.append(validator)
+    return swapped
+
 
 class LocalizedIntegerField(forms.IntegerField):
-    """Integer input accepting Persian/Arabic digits and thousands separators (``۵۰٬۰۰۰``)."""
+    """The one parser for whole numbers people type: Persian/Arabic digits, thousands separators (``۵۰٬۰۰۰``).
+
+    A decimal mark is refused rather than dropped (``۱۲٫۵`` is not 125), separators
+    must group thousands, and every field has a maximum: ``max_value`` if given,
+    otherwise ``core.bounds.MAX_RIALS``, the largest number anyone types here.
+    """
 
     widget = NumericTextInput
+    default_error_messages = {
+        "decimal": _("Enter a whole number, without a decimal mark."),
+        "grouping": _("Separators may only group thousands, as in 12,500."),
+    }
+
+    def __init__(self, *, max_value=None, min_value=None, **kwargs):
+        super().__init__(max_value=bounds.MAX_RIALS if max_value is None else max_value, min_value=min_value, **kwargs)
+        self.validators = _localized_bounds(self.validators)
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = strip_thousands(value)
+            if value.strip() in self.empty_values:
+                return None
+            try:
+                return parse_integer(value)
+            except NumberFormatError as error:
+                if error.code == "too_large":
+                    bounds.LocalizedMaxValueValidator(self.max_value)(self.max_value + 1)
+                code = error.code if error.code in self.error_messages else "invalid"
+                raise ValidationError(self.error_messages[code], code=code) from None
         return super().to_python(value)
 
     def widget_attrs(self, widget):
@@ -51,20 +110,42 @@ class LocalizedIntegerField(forms.IntegerField):
 
 
 class LocalizedDecimalField(forms.DecimalField):
-    """Decimal input accepting Persian/Arabic digits and the Persian decimal mark (``۱٫۵``)."""
+    """Decimal input accepting Persian/Arabic digits, the Persian decimal mark (``۱٫۵``) and grouped thousands."""
 
     widget = NumericTextInput
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = _localized_bounds(self.validators)
+
     def to_python(self, value):
         if isinstance(value, str):
-            value = to_latin_digits(value.strip()).replace("٫", ".").replace("/", ".")
+            try:
+                value = parse_decimal_text(value)
+            except NumberFormatError:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
 
     def widget_attrs(self, widget):
         return forms.Field.widget_attrs(self, widget)
 
 
-class PersianCharField(forms.CharField):
+class PlainTextField(forms.CharField):
+    """Text kept as typed (codes, bank references) except for invisible direction controls.
+
+    A U+202E typed into a vehicle number prints "flow" as "wolf" on a delivery
+    sheet; every text field in the project strips them (tests/core/test_text_input.py
+    walks all forms to hold that). ZWNJ stays: Persian needs it.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return strip_bidi_controls(value).strip() if value else value
+
+
+class PersianCharField(PlainTextField):
+    """Names and free text: ی/ک for Arabic ي/ك, single spaces, no direction controls."""
+
     def to_python(self, value):
         value = super().to_python(value)
         return normalize_text(value) if value else value
@@ -124,8 +205,29 @@ class JalaliDateField(forms.DateField):
             return value
         try:
             return jalali.parse_jalali(to_latin_digits(str(value)))
-        except jalali.JalaliDateError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        except jalali.JalaliDateError as error:
+            hint = ValidationError(self.error_messages["invalid"], code="invalid")
+            if error.days is None:
+                raise hint from None
+            raise ValidationError([_month_length_error(error), hint]) from None
+
+
+def _month_length_error(error: jalali.JalaliDateError) -> ValidationError:
+    """ "Mehr has 30 days." (Esfand names its year, since its length depends on it.)"""
+    persian = _persian_ui()
+    month = (jalali.MONTHS_FA if persian else jalali.MONTHS_EN)[error.month - 1]
+    days = to_persian_digits(error.days) if persian else str(error.days)
+    if error.month < 12:
+        return ValidationError(
+            _("%(month)s has %(days)s days."), code="no_such_day", params={"month": month, "days": days}
+        )
+    year = to_persian_digits(error.year) if persian else str(error.year)
+    message = (
+        _("Esfand %(year)s has %(days)s days (a leap year).")
+        if error.days == 30
+        else _("Esfand %(year)s has %(days)s days; only a leap year's has 30.")
+    )
+    return ValidationError(message, code="no_such_day", params={"year": year, "days": days})
 
 
 class NationalIdField(forms.CharField):

@@ -48,7 +48,25 @@ _DATE_PATTERN = re.compile(r"^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2
 
 
 class JalaliDateError(ValueError):
-    """Raised for text that is not a valid Jalali date."""
+    """Raised for text that is not a valid Jalali date.
+
+    ``year``, ``month`` and ``days`` are set when the text had the right shape but
+    the day does not exist (``days`` is then the length of that month), so the form
+    can say "Mehr has 30 days" instead of only repeating the expected format.
+    """
+
+    def __init__(self, text: str, *, year: int | None = None, month: int | None = None, days: int | None = None):
+        super().__init__(text)
+        self.year, self.month, self.days = year, month, days
+
+
+def days_in_month(year: int, month: int) -> int:
+    """31 days in months 1-6, 30 in 7-11; Esfand has 29, or 30 in a leap year."""
+    if month <= 6:
+        return 31
+    if month <= 11:
+        return 30
+    return 30 if jdatetime.date(year, 1, 1).isleap() else 29
 
 
 def to_jalali(value: dt.date) -> jdatetime.date:
@@ -61,7 +79,13 @@ def from_jalali(year: int, month: int, day: int) -> dt.date:
     try:
         return jdatetime.date(year, month, day).togregorian()
     except ValueError as exc:
-        raise JalaliDateError(f"{year}/{month}/{day} is not a Jalali date") from exc
+        known_month = 1 <= month <= 12 and 1 <= year <= jdatetime.MAXYEAR
+        raise JalaliDateError(
+            f"{year}/{month}/{day} is not a Jalali date",
+            year=year if known_month else None,
+            month=month if known_month else None,
+            days=days_in_month(year, month) if known_month and day > 0 else None,
+        ) from exc
 
 
 def parse_jalali(text: str) -> dt.date:

@@ -7,19 +7,26 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .persian import to_latin_digits
+from .persian import strip_bidi_controls, to_latin_digits
 
 MOBILE_RE = re.compile(r"^09\d{9}$")
+# What people put between the digits of a phone number; anything else is a typing mistake.
+_NOT_PHONE_TYPING = re.compile(r"[^0-9+\s\-().\u2010-\u2015]")
 
 
 def normalize_mobile(value: str) -> str:
     """Canonical ``09xxxxxxxxx`` from the ways people write an Iranian mobile number.
 
     Accepts Persian/Arabic digits, spaces, dashes and brackets, and the
-    ``+98`` / ``0098`` / ``98`` prefixes. Returns the cleaned text even when it
-    is not a valid number, so the validator can report it.
+    ``+98`` / ``0098`` / ``98`` prefixes. Text with anything else in it (letters)
+    is returned as typed, and anything not valid is returned cleaned, so the
+    validator can report it.
     """
-    digits = "".join(ch for ch in to_latin_digits(str(value)) if ch.isdigit() or ch == "+")
+    text = to_latin_digits(strip_bidi_controls(str(value)))
+    if _NOT_PHONE_TYPING.search(text):
+        # Letters (``0912abc1234567``) mean a mistyped number: dropping them would store someone else's.
+        return text.strip()
+    digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
     digits = digits.lstrip("+")
     if not digits:
         return str(value).strip()  # nothing number-like: keep it so the validator can say what is wrong

@@ -13,7 +13,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField, required_reason_field
+from core.forms import (
+    JalaliDateField,
+    LocalizedIntegerField,
+    PersianCharField,
+    PlainTextField,
+    required_reason_field,
+)
 from core.scoping import scope_by_province
 from core.templatetags.persian import num
 from orders.models import Order
@@ -27,7 +33,7 @@ DATE_HELP = _("Jalali date, e.g. 1405/09/07.")
 
 
 class ConfirmForm(forms.Form):
-    bank_reference = forms.CharField(
+    bank_reference = PlainTextField(
         label=_("Bank reference"),
         max_length=100,
         error_messages={"required": _("Enter the bank's reference for this payment.")},

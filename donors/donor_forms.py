@@ -6,13 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LocalizedIntegerField, PersianCharField
+from core.bounds import MAX_RIALS, MIN_PLEDGE_RIALS
+from core.forms import LocalizedIntegerField, PersianCharField, PlainTextField
 from core.persian import to_latin_digits
 from workshops.forms import SignupForm
 
 from .models import DonorKind
 
-MAX_PLEDGE_RIALS = 10**15
+MAX_PLEDGE_RIALS = MAX_RIALS
 
 
 class DonorSignupForm(SignupForm):
@@ -24,7 +25,7 @@ class DonorSignupForm(SignupForm):
         initial=DonorKind.INDIVIDUAL,
         widget=forms.RadioSelect,
     )
-    registration_number = forms.CharField(
+    registration_number = PlainTextField(
         label=_("National ID or registration number"),
         required=False,
         max_length=20,
@@ -44,8 +45,9 @@ class PledgeForm(forms.Form):
 
     amount_rials = LocalizedIntegerField(
         label=_("Amount (rials)"),
-        min_value=1,
+        min_value=MIN_PLEDGE_RIALS,
         max_value=MAX_PLEDGE_RIALS,
+        error_messages={"min_value": _("The smallest pledge is %(limit_value)s rials.")},
         help_text=_("For example ۵۰٬۰۰۰٬۰۰۰. Persian digits and thousands separators are fine."),
     )
     is_anonymous = forms.BooleanField(

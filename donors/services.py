@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
+from core.bounds import MIN_PLEDGE_RIALS
 from core.models import Role, User
 from core.outbox import enqueue
 from core.persian import ui_number
@@ -169,6 +170,9 @@ def pledge_create(
             raise _refuse_above_gap(gap)
     elif campaign.ends_on < timezone.localdate():
         raise ValidationError(_("This campaign has ended."))
+    if amount_rials < MIN_PLEDGE_RIALS:
+        message = _("The smallest pledge is %(limit_value)s rials.") % {"limit_value": ui_number(MIN_PLEDGE_RIALS)}
+        raise ValidationError({"amount_rials": message})
     pledge = Pledge(
         donor=donor,
         order=order,

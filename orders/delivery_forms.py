@@ -14,6 +14,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import MAX_UNITS
 from core.forms import (
     JalaliDateField,
     LocalizedIntegerField,
@@ -71,6 +72,7 @@ class DeliveryCreateForm(DeliveryDetailsForm):
             self.initial.setdefault("planned_date", timezone.localdate())  # most deliveries leave the same day
         for quota in quotas:
             self.fields[units_field_name(quota)] = LocalizedIntegerField(
+                max_value=MAX_UNITS,
                 label=_("Units to deliver"),
                 required=False,
                 min_value=1,

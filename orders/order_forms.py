@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import MAX_UNITS
 from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField, required_reason_field
 from core.models import HealthCenter, Product, Role
 from core.scoping import scope_by_province
@@ -44,6 +45,7 @@ class OrderForm(forms.Form):
         error_messages={"required": _("Choose the product needed.")},
     )
     quantity = LocalizedIntegerField(
+        max_value=MAX_UNITS,
         label=_("Quantity (units)"),
         min_value=1,
         error_messages={"required": _("Enter how many units are needed.")},

@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import MAX_UNITS
 from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField
 
 
@@ -30,6 +31,7 @@ class OutputReportForm(forms.Form):
     """Units made on one day. ``idempotency_key`` makes a double-submitted form count once."""
 
     quantity = LocalizedIntegerField(
+        max_value=MAX_UNITS,
         label=_("Units made"),
         error_messages={"required": _("Enter the number of units made: at least 1.")},
     )
@@ -66,6 +68,7 @@ class OutputCorrectForm(forms.Form):
     """Same-day correction of one report (quantity and note)."""
 
     quantity = LocalizedIntegerField(
+        max_value=MAX_UNITS,
         label=_("Correct number of units"),
         error_messages={"required": _("Enter the number of units made: at least 1.")},
     )

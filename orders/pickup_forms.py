@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import MAX_UNITS
 from core.forms import JalaliDateField, LocalizedIntegerField, MobileNumberField, PersianCharField
 from core.models import Province
 
@@ -25,9 +26,9 @@ class PickupHeaderForm(forms.Form):
 class PickupRowForm(forms.Form):
     """One quota's row. Left empty, the row is skipped; accepted left empty means collected less rejected."""
 
-    collected_units = LocalizedIntegerField(label=_("Collected"), required=False, min_value=0)
-    accepted_units = LocalizedIntegerField(label=_("Accepted"), required=False, min_value=0)
-    rejected_units = LocalizedIntegerField(label=_("Rejected"), required=False, min_value=0)
+    collected_units = LocalizedIntegerField(max_value=MAX_UNITS, label=_("Collected"), required=False, min_value=0)
+    accepted_units = LocalizedIntegerField(max_value=MAX_UNITS, label=_("Accepted"), required=False, min_value=0)
+    rejected_units = LocalizedIntegerField(max_value=MAX_UNITS, label=_("Rejected"), required=False, min_value=0)
     reject_reason = forms.ChoiceField(
         label=_("Reason for rejection"), choices=[("", "—"), *RejectReason.choices], required=False
     )

@@ -7,7 +7,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LocalizedIntegerField, NumericTextInput, PersianCharField
+from core.bounds import MAX_UNITS
+from core.forms import LocalizedIntegerField, NumericTextInput, PersianCharField, PlainTextField
 from core.persian import to_latin_digits
 
 from .models import DeliveryLine
@@ -38,12 +39,14 @@ class ConfirmationForm(forms.Form):
         line_fields = {}
         for line in lines:
             line_fields[received_key(line)] = LocalizedIntegerField(
+                max_value=MAX_UNITS,
                 label=_("Received"),
                 min_value=0,
                 initial=line.units,
                 widget=NumericTextInput(attrs=_NUMBER_ATTRS),
             )
             line_fields[rejected_key(line)] = LocalizedIntegerField(
+                max_value=MAX_UNITS,
                 label=_("Rejected"),
                 min_value=0,
                 required=False,
@@ -86,7 +89,7 @@ def normalize_short_code(text: str) -> str:
 
 
 class ShortCodeForm(forms.Form):
-    code = forms.CharField(
+    code = PlainTextField(
         label=_("Code printed on the delivery sheet"),
         max_length=40,
         help_text=_("Eight letters and digits, next to the QR code."),

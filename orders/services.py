@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
+from core.bounds import check_order_value
 from core.models import HealthCenter, Product, Role, User
 from core.scoping import scope_by_province
 from core.sequences import next_number
@@ -147,6 +148,7 @@ def order_create(
         unit_cost_rials=product.unit_cost_rials,
     )
     order.full_clean(exclude=["number"])
+    check_order_value(quantity=quantity, unit_cost_rials=product.unit_cost_rials)
     order.number = next_number("ORD")
     order.save()
     log_action(

@@ -14,14 +14,12 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField, LocalizedIntegerField, MobileNumberField, PersianCharField
+from core.bounds import MAX_DAILY_UNITS, MAX_PEOPLE_OR_MACHINES
+from core.forms import JalaliDateField, LocalizedIntegerField, MobileNumberField, NumericTextInput, PersianCharField
 from core.models import City, Product, User
 
 from .calendar import WEEK_ORDER, WEEKDAY_NAMES, weekdays_from_mask
 from .models import Workshop, WorkshopUnavailability
-
-MAX_DAILY_UNITS = 100_000
-MAX_PEOPLE_OR_MACHINES = 1_000
 
 
 class CityChoiceIterator(forms.models.ModelChoiceIterator):
@@ -129,14 +127,21 @@ class BankForm(forms.ModelForm):
     """Step 3: where the money goes and how big the workshop is."""
 
     sewing_machines = LocalizedIntegerField(
-        label=_model_label("sewing_machines"), min_value=0, max_value=MAX_PEOPLE_OR_MACHINES
+        label=_model_label("sewing_machines"),
+        min_value=0,
+        max_value=MAX_PEOPLE_OR_MACHINES,
+        widget=NumericTextInput(attrs={"placeholder": _("e.g. 3")}),
     )
     workers = LocalizedIntegerField(
         label=_model_label("workers"),
         min_value=1,
         max_value=MAX_PEOPLE_OR_MACHINES,
         help_text=_("People who sew, including yourself."),
+        widget=NumericTextInput(attrs={"placeholder": _("e.g. 3")}),
     )
+    # In the sign-up the boxes start empty: the model's default 1 was never typed by her, and a
+    # pre-filled "1" turns a typed ۳ into ۱۳ or ۳۱. The profile page shows what she saved.
+    prefill_size = False
 
     class Meta:
         model = Workshop
@@ -148,9 +153,17 @@ class BankForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.prefill_size:
+            for name in ("sewing_machines", "workers"):
+                self.initial.pop(name, None)
+
 
 class ProfileForm(WorkshopRegisterForm, BankForm):
     """Every profile field on one page, for later changes."""
+
+    prefill_size = True
 
     class Meta:
         model = Workshop

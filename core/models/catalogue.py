@@ -1,6 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .. import bounds
 from ..fields import PersianCharField, RialField
 from .base import BilingualNameMixin
 
@@ -46,3 +48,19 @@ class Product(BilingualNameMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # A bound per unit (not only per amount) keeps quantity × price inside bigint in every report.
+        super().clean()
+        errors = {}
+        for name in ("unit_cost_rials", "piece_rate_rials"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            for validator in bounds.unit_price_validators():
+                try:
+                    validator(value)
+                except ValidationError as error:
+                    errors[name] = error
+        if errors:
+            raise ValidationError(errors)

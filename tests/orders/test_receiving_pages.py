@@ -68,7 +68,7 @@ def test_the_link_opens_the_form_without_login_with_sent_units_prefilled(client,
     assert delivery.health_center.name in page
     assert order.product.name in page
     assert 'inputmode="numeric"' in page
-    assert f'name="received_units_{line.pk}" value="60"' in page
+    assert f'name="received_units_{line.pk}" value="۶۰"' in page  # the pre-filled number in the page's digits
     assert "csrfmiddlewaretoken" in page
 
 

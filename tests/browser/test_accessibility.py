@@ -13,6 +13,7 @@ import pytest
 
 from hamdeli.demo import seed_demo
 
+from .. import factories
 from .conftest import PHONE_VIEWPORT
 from .test_phone_crawl import SKIPPED_PATHS, kind_of, local_link
 
@@ -74,3 +75,45 @@ def test_no_persian_page_has_a_scroll_box_the_keyboard_cannot_reach(
         report[login.role] = problems
     assert seen > 10  # the walk reached list pages with tables, the dashboard with its charts
     assert report == {role: [] for role in report}
+
+
+def _log_in(page, user) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", user.mobile)
+    page.fill("#id_password", factories.TEST_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/")
+
+
+@pytest.mark.browser
+def test_long_unbroken_user_text_wraps_on_a_phone_and_leaves_every_button_tappable(page, browser, live_server):
+    import datetime as dt
+
+    from workshops.models import WorkshopUnavailability
+
+    workshop = factories.WorkshopFactory(name="کارگاه" + "ب" * 144)
+    start = dt.date.today() + dt.timedelta(days=10)
+    WorkshopUnavailability.objects.create(
+        workshop=workshop, start_date=start, end_date=start + dt.timedelta(days=3), reason="x" * 200
+    )
+    _log_in(page, workshop.owner)
+    page.goto("/workshop/availability/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
+    remove = page.locator("main form button[type=submit]").first
+    box = remove.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_VIEWPORT["width"]
+
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE_VIEWPORT, locale="fa-IR")
+    try:
+        coordinator_page = context.new_page()
+        _log_in(coordinator_page, factories.CoordinatorFactory())
+        coordinator_page.goto("/coordinator/workshops/")
+        assert coordinator_page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
+        # The name wraps inside its cell instead of making its column (and the table) 150 characters wide.
+        name_cell_width = coordinator_page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('table.table td')]"
+            ".filter(td => td.textContent.includes('ببببب')).map(td => td.getBoundingClientRect().width))"
+        )
+        assert 0 < name_cell_width <= PHONE_VIEWPORT["width"]
+    finally:
+        context.close()

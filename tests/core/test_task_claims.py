@@ -1,8 +1,10 @@
 """Work whose worker died mid-task is not left "running" forever: the sweep queues it again after the time limit."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,3 +207,17 @@ def test_work_handed_over_a_minute_ago_is_left_to_wait_for_a_worker(
     report.refresh_from_db()
     assert (counts["resent"], report.status) == (0, ThematicReportStatus.QUEUED)
     assert "Background work is delayed." not in report_page(client_for, coordinator, report)
+
+
+def test_the_outbox_flush_command_also_queues_again_a_batch_whose_worker_stopped_beating(
+    client_for, coordinator, settings, django_capture_on_commit_callbacks
+):
+    batch = a_batch_running(coordinator, heartbeat_ago=settings.HAMDELI_TASK_HEARTBEAT_TIMEOUT + 30)
+    output = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("outbox_flush", stdout=output)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.restarts) == (SheetBatchStatus.DONE, 1)
+    assert "queued again after a dead worker 1" in output.getvalue()

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.db import models, transaction
 
 from .audit import diff, log_action, snapshot
-from .forms import JalaliDateField, LocalizedDecimalField, LocalizedIntegerField
+from .forms import JalaliDateField, LocalizedDecimalField, LocalizedIntegerField, PlainTextField
 from .scoping import scope_by_province
 
 
@@ -25,6 +25,13 @@ class HamdeliModelAdmin(admin.ModelAdmin):
         models.PositiveSmallIntegerField: {"form_class": LocalizedIntegerField},
         models.PositiveBigIntegerField: {"form_class": LocalizedIntegerField},
     }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Plain text columns (not our Persian/ID fields, which bring their own form fields) drop
+        # invisible direction controls too, like every other text box in the project.
+        if type(db_field) in (models.CharField, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", PlainTextField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class AuditedAdminMixin:

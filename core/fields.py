@@ -11,7 +11,7 @@ from django.db import models
 
 from . import bounds
 from . import forms as core_forms
-from .persian import normalize_text, to_latin_digits
+from .persian import normalize_text, strip_bidi_controls, to_latin_digits
 from .validators import (
     normalize_mobile,
     normalize_national_id,
@@ -85,7 +85,10 @@ class PhoneField(models.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        return to_latin_digits(value).strip() if isinstance(value, str) else value
+        return strip_bidi_controls(to_latin_digits(value)).strip() if isinstance(value, str) else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": core_forms.PlainTextField, **kwargs})
 
 
 class NationalIdField(models.CharField):

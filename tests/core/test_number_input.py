@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from core.bounds import MAX_RIALS, MAX_UNIT_PRICE_RIALS, MAX_UNITS, MIN_PLEDGE_RIALS
 from core.forms import JalaliDateField, LocalizedDecimalField, LocalizedIntegerField, MobileNumberField
-from core.models import Product
+from core.models import Product, Role
 from donors.donor_forms import PledgeForm
 from donors.services import pledge_create
 from orders.models import Order, OrderStatus
@@ -104,7 +104,9 @@ def test_the_order_service_refuses_a_quantity_above_the_maximum(coordinator):
 
 
 @pytest.mark.django_db
-def test_the_dashboard_renders_with_the_largest_order_allowed_approved_and_funded(national_coordinator, client_for):
+def test_the_dashboard_and_order_pages_render_with_the_largest_order_allowed_approved_and_funded(
+    national_coordinator, client_for
+):
     # A million rials a unit times ten million units: exactly the largest order value allowed.
     Product.objects.filter(pk=factories.product().pk).update(unit_cost_rials=10**6, piece_rate_rials=10**6)
     staff = factories.HealthCenterStaffFactory()
@@ -118,8 +120,15 @@ def test_the_dashboard_renders_with_the_largest_order_allowed_approved_and_funde
     order_approve(order=order, actor=national_coordinator)
     order = factories.fund_order(order)  # the whole budget, MAX_RIALS, in one confirmed pledge
     assert order.budget_rials == MAX_RIALS
-    response = client_for(national_coordinator).get(reverse("reports:dashboard"))
-    assert response.status_code == 200
+    client = client_for(national_coordinator)
+    for url in (
+        reverse("reports:dashboard"),
+        reverse("orders:list"),
+        reverse("orders:detail", args=[order.pk]),
+        reverse("donations:pledge-list"),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client_for(factories.UserFactory(role=Role.DONOR)).get(reverse("giving:board")).status_code == 200
 
 
 @pytest.mark.django_db

@@ -73,3 +73,31 @@ def test_model_text_fields_drop_direction_controls_in_services_too():
     from workshops.models import Workshop
 
     assert Workshop._meta.get_field("address").to_python("\u202eخیابان آزادی") == "خیابان آزادی"
+
+
+@pytest.mark.django_db
+def test_every_text_box_of_every_admin_page_drops_direction_controls(rf):
+    from django.contrib import admin
+
+    from tests import factories
+
+    request = rf.get("/admin/")
+    request.user = factories.UserFactory(is_superuser=True, is_staff=True)
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        if type(model_admin).__module__.split(".")[0] not in PROJECT_APPS:
+            continue  # Django's own (groups): not typed by our users
+        form = model_admin.get_form(request)
+        for name, field in form.base_fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+                continue
+            if isinstance(field, forms.EmailField | forms.URLField | forms.SlugField | forms.RegexField):
+                continue  # their own validators refuse the control characters
+            try:
+                cleaned = field.clean("\u202eflow")
+                cleaned = model._meta.get_field(name).clean(cleaned, None)  # what full_clean stores
+            except ValidationError:
+                continue  # refused: as good as cleaned
+            assert "\u202e" not in cleaned, f"{model.__name__}.{name}"
+            checked += 1
+    assert checked

@@ -117,3 +117,31 @@ def test_long_unbroken_user_text_wraps_on_a_phone_and_leaves_every_button_tappab
         assert 0 < name_cell_width <= PHONE_VIEWPORT["width"]
     finally:
         context.close()
+
+
+FIGURE_HEIGHTS = """() => {
+    const card = document.createElement('div');
+    card.className = 'card';
+    card.style.width = '9.5rem';
+    const grid = document.createElement('div');
+    grid.className = 'dashboard-figures';
+    const figure = document.createElement('div');
+    figure.className = 'figure';
+    figure.textContent = '۲٬۷۶۵٬۰۰۰٬۰۰۰';
+    const line = document.createElement('div');
+    line.className = 'figure';
+    line.textContent = '۲';
+    card.append(figure, line);
+    grid.append(card);
+    document.querySelector('main').append(grid);
+    return [figure.getBoundingClientRect().height, line.getBoundingClientRect().height];
+}"""
+
+
+@pytest.mark.browser
+def test_a_ten_digit_rial_figure_stays_on_one_line_in_a_narrow_dashboard_card(page):
+    page.goto("/accounts/login/")
+    # The dashboard's own stylesheet (its figures may wrap anywhere) on top of app.css, as on the dashboard.
+    page.add_style_tag(url="/static/css/reports.css")
+    ten_digits, one_digit = page.evaluate(FIGURE_HEIGHTS)
+    assert ten_digits == one_digit  # not ۲٬۷۶۵٬۰۰۰٬۰۰ with ۰ on a second line

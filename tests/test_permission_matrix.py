@@ -322,6 +322,9 @@ MATRIX: dict[str, Entry] = {
     "giving:pledge-order": Entry(donors_page(), kwargs=pk("order")),
     "giving:pledge-campaign": Entry(donors_page(), kwargs=pk("campaign")),
     "giving:mine": Entry(donors_page()),
+    "giving:pledge-pay": Entry(
+        answers(FORBIDDEN, anonymous=LOGIN, donor=OK, other_donor=NOT_FOUND), kwargs=pk("pledge")
+    ),
     # Orders: coordinators and the staff of the ordering center.
     "orders:list": Entry(
         answers(FORBIDDEN, anonymous=LOGIN, staff=OK, coordinator=OK, other_coordinator=OK, superuser=OK)

@@ -156,3 +156,23 @@ def test_the_demo_world_tells_its_donors_where_to_pay(settings):
     pledge = Pledge.objects.filter(status="pledged").first()
     instructions = instructions_for(pledge)
     assert instructions is not None and instructions.sheba and luhn_valid(instructions.card_number)
+
+
+def test_the_national_coordinator_adds_the_national_account_in_the_admin_typing_persian_digits(
+    client_for, national_coordinator
+):
+    client = client_for(national_coordinator)
+    response = client.post(
+        reverse("admin:donors_paymentaccount_add"),
+        {
+            "holder_name": "انجمن همدلی",
+            "bank_name": "بانک ملی",
+            "account_number": "",
+            "sheba": to_persian_digits(NATIONAL_SHEBA),
+            "card_number": "۶۰۳۷ ۹۹۱۲ ۳۴۵۶ ۷۸۹۳",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account = PaymentAccount.objects.get()
+    assert (account.province, account.sheba, account.card_number) == (None, NATIONAL_SHEBA, CARD)

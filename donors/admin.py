@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_audit import mask_private
 from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
+from core.persian import to_latin_digits
 from core.scoping import sees_all_provinces
 
 from .models import Campaign, Donor, LedgerEntry, PaymentAccount, PayoutBatch, PayoutLine, Pledge, Receipt
@@ -47,6 +48,11 @@ class DonorAdmin(PledgeScopedAdminMixin, HamdeliModelAdmin):
 class PledgeAdmin(PledgeScopedAdminMixin, AuditedAdminMixin, HamdeliModelAdmin):
     pledge_path = "pk"
     search_fields = ["reference", "donor__user__full_name", "order__number", "bank_reference"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A reference read out over the phone is typed with Persian digits as often as with Latin ones.
+        return super().get_search_results(request, queryset, to_latin_digits(search_term))
+
     list_display = ["reference", "donor", "order", "campaign", "amount_rials", "status", "is_anonymous", "created_at"]
     list_filter = ["status", "is_anonymous"]
     list_select_related = ["donor__user", "order", "campaign"]

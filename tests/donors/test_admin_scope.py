@@ -9,6 +9,7 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 from django.urls import reverse
 
+from core.persian import to_persian_digits
 from donors.models import Donor, LedgerEntry, PayoutBatch, PayoutLine, Pledge, Receipt
 from donors.payout_forms import last_jalali_month
 from donors.payouts import payout_batch_create
@@ -90,3 +91,11 @@ def test_payout_batches_of_another_province_are_not_in_her_admin_and_shebas_are_
     assert admin_rows(PayoutLine, other_coordinator) == []
     shown = site._registry[PayoutLine].paid_sheba(line)
     assert SHEBA not in shown and shown.endswith(SHEBA[-4:])
+
+
+def test_the_admin_finds_a_pledge_by_its_reference_typed_in_persian_digits(client_for, coordinator):
+    wanted, _other = factories.PledgeFactory(), factories.PledgeFactory()
+    response = client_for(coordinator).get(
+        reverse("admin:donors_pledge_changelist"), {"q": to_persian_digits(wanted.reference)}
+    )
+    assert list(response.context["cl"].queryset) == [wanted]

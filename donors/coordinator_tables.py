@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core import jalali
 from core.models.base import english_ui
 from core.tables import NumberColumn
-from core.templatetags.persian import digits
+from core.templatetags.persian import code, digits
 
 from .models import Donor, Pledge, PledgeStatus
 
@@ -58,7 +58,7 @@ class PledgeTable(tables.Table):
         order_by = ("-created_at",)
 
     def render_reference(self, value):
-        return format_html('<span class="ltr">{}</span>', digits(value))
+        return code(value)
 
     def value_reference(self, value):
         return value

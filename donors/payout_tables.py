@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core import jalali
 from core.models.base import english_ui
 from core.tables import NumberColumn
-from core.templatetags.persian import digits
+from core.templatetags.persian import code
 
 from .payout_models import PayoutBatch, PayoutBatchStatus
 
@@ -52,7 +52,7 @@ class PayoutBatchTable(tables.Table):
         order_by = ("-number",)
 
     def render_number(self, value):
-        return format_html('<span class="ltr">{}</span>', digits(value))
+        return code(value)
 
     def render_period(self, record):
         persian = not english_ui()
@@ -67,7 +67,7 @@ class PayoutBatchTable(tables.Table):
         )
 
     def render_bank_reference(self, value):
-        return format_html('<span class="ltr">{}</span>', digits(value))
+        return code(value)
 
     def render_paid_on(self, value):
         return _date(value, persian=not english_ui())

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core import jalali
 from core.models.base import english_ui
 from core.tables import NumberColumn
-from core.templatetags.persian import digits
+from core.templatetags.persian import code
 
 from .models import Delivery, DeliveryStatus
 
@@ -57,7 +57,7 @@ class DeliveryTable(tables.Table):
     # --- HTML -------------------------------------------------------------------------------------------
 
     def render_code(self, value):
-        return format_html('<span class="ltr order-number">{}</span>', digits(value))
+        return format_html('<span class="order-number">{}</span>', code(value))
 
     def render_health_center(self, record):
         return record.health_center.name

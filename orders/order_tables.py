@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core import jalali
 from core.models.base import english_ui
 from core.tables import NumberColumn
-from core.templatetags.persian import digits, num
+from core.templatetags.persian import code, num
 
 from .funding import funded_percent, releasable_units
 from .models import Order, OrderPriority, OrderStatus
@@ -86,7 +86,7 @@ class OrderTable(tables.Table):
     # --- HTML -------------------------------------------------------------------------------------------
 
     def render_number(self, value):
-        return format_html('<span class="ltr order-number">{}</span>', digits(value))
+        return format_html('<span class="order-number">{}</span>', code(value))
 
     def render_health_center(self, record):
         return record.health_center.name

@@ -103,3 +103,20 @@ def test_a_delivery_shows_its_place_as_city_and_province_joined_with_the_persian
     html = client_for(coordinator).get(reverse("deliveries:detail", args=[line.delivery.pk])).content.decode()
     assert f"{center.city.name}، {center.province.name}" in html
     assert f"{center.city.name}, {center.province.name}" not in html
+
+
+def test_order_and_delivery_codes_are_latin_on_lists_and_detail_pages(client_for, coordinator):
+    from core.persian import to_persian_digits
+
+    line = factories.DeliveryLineFactory(delivery__health_center__province=coordinator.provinces.first())
+    order, delivery = line.quota.order, line.delivery
+    client = client_for(coordinator)
+    for url, code in [
+        (reverse("orders:list"), order.number),
+        (reverse("orders:detail", args=[order.pk]), order.number),
+        (reverse("deliveries:list"), delivery.code),
+        (reverse("deliveries:detail", args=[delivery.pk]), delivery.code),
+    ]:
+        html = client.get(url).content.decode()
+        assert f'<bdi class="doc-code" dir="ltr">{code}</bdi>' in html, url
+        assert to_persian_digits(code) not in html, url

@@ -64,22 +64,14 @@ def jalali_datetime(value):
 def num(value):
     """Thousands-grouped number, Persian digits in the Persian UI: ``۱۲٬۵۰۰``.
 
-    Plain text (sentences and tests read it as such); where a figure stands alone in a box that may be
-    narrow (table cells, dashboard figures) ``num_html`` or the ``.figure`` class keeps it on one line.
+    Plain text (sentences and tests read it as such). Where a figure stands alone in a box that may be
+    narrow, the box keeps it on one line: ``NumberColumn`` cells (class ``num``) and ``.figure`` in app.css.
     """
     if isinstance(value, bool) or value is None or value == "":
         return value
     if isinstance(value, (int, float, Decimal)):
         return group_thousands(value, persian=_persian())
     return digits(value)
-
-
-def num_html(value):
-    """``num`` in a ``<span class="num">``, which app.css keeps on one line: a figure never breaks mid-number."""
-    text = num(value)
-    if text is None or text == "":
-        return text
-    return format_html('<span class="num">{}</span>', text)
 
 
 @register.filter

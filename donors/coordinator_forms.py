@@ -21,7 +21,7 @@ from core.forms import (
     required_reason_field,
 )
 from core.scoping import scope_by_province
-from core.templatetags.persian import num
+from core.templatetags.persian import num, sep
 from orders.models import Order
 from orders.services import FUNDABLE_STATUSES
 
@@ -100,7 +100,7 @@ class CampaignForm(forms.Form):
 
 class OrderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, order: Order) -> str:
-        return f"{order.number} · {order.health_center.name} · {order.product.name}"
+        return sep().join([order.number, order.health_center.name, order.product.name])
 
 
 class ApplyForm(forms.Form):
@@ -142,7 +142,7 @@ def _unspent_expression():
 class UnspentOrderChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, order: Order) -> str:
         unspent = _("unspent %(amount)s rials") % {"amount": num(order.unspent_rials)}
-        return f"{order.number} · {order.health_center.name} · {unspent}"
+        return sep().join([order.number, order.health_center.name, str(unspent)])
 
 
 class FundsMoveForm(forms.Form):

@@ -38,6 +38,7 @@ from core import jalali
 from core.models import Province
 from core.models.base import english_ui
 from core.persian import ui_number
+from core.templatetags.persian import sep
 from donors.models import PledgeStatus
 from donors.selectors import pledges_waiting
 from orders.delivery_selectors import disputed_deliveries
@@ -93,7 +94,7 @@ def _capped(key: str, title: str, queryset: QuerySet, item, see_all_url: str | N
 
 def _order_item(order: Order, detail: str) -> ActionItem:
     return ActionItem(
-        f"{order.number} · {order.health_center.name} · {order.product}",
+        sep().join([order.number, order.health_center.name, str(order.product)]),
         detail,
         reverse("orders:detail", args=[order.pk]),
     )
@@ -153,7 +154,7 @@ def _quotas_behind(user, province, today: dt.date) -> ActionList:
         quota = quotas[item.quota_id]
         items.append(
             ActionItem(
-                f"{quota.workshop.name} · {quota.order.number} · {quota.order.product}",
+                sep().join([quota.workshop.name, quota.order.number, str(quota.order.product)]),
                 _("%(produced)s of %(expected)s units expected by now; due %(date)s")
                 % {
                     "produced": ui_number(quota.produced_units),
@@ -187,7 +188,7 @@ def _disputed_deliveries(user, province) -> ActionList:
 
     def item(delivery):
         return ActionItem(
-            f"{delivery.code} · {delivery.health_center.name}",
+            sep().join([delivery.code, delivery.health_center.name]),
             _("Planned for %(date)s") % {"date": _date(delivery.planned_date)},
             reverse("deliveries:detail", args=[delivery.pk]),
         )
@@ -216,7 +217,7 @@ def _workshops_pending(user, province) -> ActionList:
 
     def item(workshop):
         return ActionItem(
-            f"{workshop.name} · {workshop.city}",
+            sep().join([workshop.name, str(workshop.city)]),
             _("Registered on %(date)s") % {"date": _date(timezone.localtime(workshop.created_at).date())},
             reverse("supply:workshop-detail", args=[workshop.pk]),
         )

@@ -332,7 +332,7 @@ def test_the_action_lists_link_to_where_each_thing_is_fixed(world, coordinator):
     assert "status=disputed" in disputed.see_all_url
     assert lists["pledges"].total == 1
     assert lists["pledges"].items[0].url.startswith(reverse("donations:pledge-list"))
-    assert [item.label.split(" · ")[0] for item in lists["workshops"].items] == ["کارگاه منتظر"]
+    assert [item.label.split("، ")[0] for item in lists["workshops"].items] == ["کارگاه منتظر"]
     # The new order holds money for 300 units, but only 100 are with a workshop.
     unallocated = lists["unallocated"].items
     assert any("۲۰۰" in item.detail or "200" in item.detail for item in unallocated)

@@ -10,7 +10,6 @@ from core.models import User
 from core.notifications import notify
 from core.notifications.texts import persian_gettext as _
 from core.notifications.texts import persian_number
-from core.persian import to_persian_digits
 from core.site import absolute_url
 
 from .models import Pledge
@@ -23,7 +22,7 @@ def notify_pledge_confirmed(pledge: Pledge) -> None:
         "Hamdeli: your gift of %(amount)s rials (reference %(reference)s) arrived. Thank you! Receipt: %(link)s"
     ) % {
         "amount": persian_number(pledge.received_amount_rials),
-        "reference": to_persian_digits(pledge.reference),
+        "reference": pledge.reference,  # codes are Latin everywhere: she types it into her bank's form
         "link": absolute_url(reverse("giving:mine")),
     }
     notify(

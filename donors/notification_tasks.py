@@ -14,12 +14,10 @@ from django.utils import timezone
 from core.models import Role, User
 from core.notifications.schedules import DailySchedule
 from core.scoping import scope_by_province
-from orders.delivery_selectors import deliveries_in_scope
-from orders.models import DeliveryStatus
-from orders.notification_tasks import unfinished_quotas
-from orders.quota_selectors import quota_progress
-from workshops.models import WorkshopStatus
-from workshops.selectors import workshops_in_scope
+from orders.delivery_selectors import disputed_deliveries
+from orders.models import Quota
+from orders.quota_selectors import quotas_behind_pace
+from workshops.selectors import workshops_waiting_for_verification
 
 from .notifications import notify_coordinator_digest
 from .selectors import pledges_waiting
@@ -35,17 +33,17 @@ SCHEDULES = (
 
 
 def coordinator_action_counts(coordinator: User, today: dt.date) -> dict[str, int]:
-    """The coordinator's to-do list in numbers, within her provinces (all of them for a national coordinator)."""
-    quotas = scope_by_province(
-        unfinished_quotas().select_related("workshop").prefetch_related("workshop__unavailable_ranges"),
-        coordinator,
-        "workshop__province",
-    )
+    """The coordinator's to-do list in numbers, within her provinces (all of them for a national coordinator).
+
+    Each count is the selector that the home card, the dashboard and the list behind them read, so the digest
+    never says a number her pages do not show.
+    """
+    quotas = scope_by_province(Quota.objects.all(), coordinator, "workshop__province")
     return {
-        "workshops": workshops_in_scope(coordinator).filter(status=WorkshopStatus.PENDING).count(),
+        "workshops": workshops_waiting_for_verification(coordinator).count(),
         "pledges": pledges_waiting(coordinator).count(),
-        "disputed": deliveries_in_scope(coordinator).filter(status=DeliveryStatus.DISPUTED).count(),
-        "behind": sum(1 for quota in quotas if quota_progress(quota, today).behind),
+        "disputed": disputed_deliveries(coordinator).count(),
+        "behind": len(quotas_behind_pace(quotas, today)),
     }
 
 

@@ -130,10 +130,10 @@ def weekly_chart(weeks: list[Week]) -> str:
     return charts.line_chart(
         [
             charts.Series(_("Produced"), [week.produced for week in weeks]),
-            charts.Series(_("Delivered"), [week.delivered for week in weeks]),
+            charts.Series(_("Sent"), [week.delivered for week in weeks]),
         ],
         [week.label for week in weeks],
-        title=_("Units produced and delivered per week"),
+        title=_("Units produced and sent per week"),
         persian=not english_ui(),
         empty_message=_("Nothing in this period."),
     )

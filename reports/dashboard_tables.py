@@ -35,7 +35,7 @@ class FiguresTable(tables.Table):
     allocated_units = NumberColumn(verbose_name=_("Allocated"))
     produced_units = NumberColumn(verbose_name=_("Produced"))
     accepted_units = NumberColumn(verbose_name=_("Accepted"))
-    delivered_units = NumberColumn(verbose_name=_("Delivered"))
+    delivered_units = NumberColumn(verbose_name=_("Sent"))
     confirmed_units = NumberColumn(verbose_name=_("Confirmed received"))
     workshops_active = NumberColumn(verbose_name=_("Workshops active"))
     woman_headed_workshops_active = NumberColumn(verbose_name=_("Women-headed workshops active"))
@@ -43,7 +43,7 @@ class FiguresTable(tables.Table):
     # xgettext:no-python-format
     funded_percent = PercentColumn(verbose_name=_("Funded % of demand"), orderable=True)
     # xgettext:no-python-format
-    delivered_percent = PercentColumn(verbose_name=_("Delivered % of demand"), orderable=True)
+    delivered_percent = PercentColumn(verbose_name=_("Sent % of demand"), orderable=True)
     # xgettext:no-python-format
     confirmed_percent = PercentColumn(verbose_name=_("Confirmed % of demand"), orderable=True)
 

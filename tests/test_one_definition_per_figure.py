@@ -378,3 +378,26 @@ def test_the_owners_paid_figure_is_the_same_on_her_earnings_her_payouts_and_in_t
     assert earnings.paid_rials == payouts["paid_rials"] == ledger.workshop_paid(quota.workshop_id) == 30 * rate
     # "Not yet paid" is every accepted unit not paid; "waiting for payment" only those already in a draft batch.
     assert (earnings.unpaid_rials, payouts["waiting_rials"]) == (17 * rate, 12 * rate)
+
+
+def test_delivered_means_received_on_every_page_and_units_on_their_way_are_called_sent(coordinator, client_for, db):
+    """The order page's "Delivered" is what the center accepted; the dashboard once used the same word for units
+    that had only left, so one order showed 12 "delivered" on the dashboard and 0 on its own page."""
+    quota = factories.QuotaFactory(produced_units=12, collected_units=12, accepted_units=12)
+    on_its_way = delivery_create(
+        health_center=quota.order.health_center,
+        planned_date=timezone.localdate(),
+        lines=[(quota, 12)],
+        actor=coordinator,
+        courier_name="علی",
+    )
+    delivery_dispatch(delivery=on_its_way, actor=coordinator)
+    client = client_for(coordinator)
+    client.cookies["hamdeli_language"] = "en"
+
+    dashboard = client.get(reverse("reports:dashboard")).content.decode()
+    order_page = client.get(reverse("orders:detail", args=[quota.order.pk])).content.decode()
+
+    assert re.search(r'Sent to health centers</div><div class="figure" data-figure="delivered">12<', dashboard)
+    assert ">Delivered<" not in dashboard.split('data-testid="headline"')[1].split("</div>\n</div>")[0]
+    assert 'data-testid="delivered-total">0<' in order_page

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import MAX_DAILY_UNITS, MAX_PEOPLE_OR_MACHINES, LocalizedMaxValueValidator
 from core.fields import NationalIdField, PersianCharField, QuantityField, ShebaField
 from core.models import City, Product, Province
 
@@ -37,8 +38,10 @@ class Workshop(models.Model):
         _("woman head of household"), default=False, help_text=_("Private: only coordinators see this.")
     )
     sheba = ShebaField(_("Sheba (bank account)"), blank=True, help_text=_("IR followed by 24 digits."))
-    sewing_machines = QuantityField(_("sewing machines"), default=1)
-    workers = QuantityField(_("workers"), default=1)
+    sewing_machines = QuantityField(
+        _("sewing machines"), default=1, validators=[LocalizedMaxValueValidator(MAX_PEOPLE_OR_MACHINES)]
+    )
+    workers = QuantityField(_("workers"), default=1, validators=[LocalizedMaxValueValidator(MAX_PEOPLE_OR_MACHINES)])
     working_weekdays = models.PositiveSmallIntegerField(
         _("working weekdays"), default=DEFAULT_WEEKDAY_MASK, help_text=_("Bit n set = works on Python weekday n.")
     )
@@ -80,7 +83,7 @@ class WorkshopCapacity(models.Model):
         Workshop, on_delete=models.CASCADE, related_name="capacities", verbose_name=_("workshop")
     )
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
-    units_per_day = QuantityField(_("units per day"))
+    units_per_day = QuantityField(_("units per day"), validators=[LocalizedMaxValueValidator(MAX_DAILY_UNITS)])
 
     class Meta:
         verbose_name = _("daily capacity")

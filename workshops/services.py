@@ -127,6 +127,10 @@ def capacity_set(*, workshop: Workshop, product: Product, units_per_day: int | N
     Workshop.objects.select_for_update().filter(pk=workshop.pk).get()
     if units_per_day is not None and units_per_day < 0:
         raise ValidationError({"units_per_day": _("Capacity cannot be negative.")})
+    if units_per_day:  # the same bound the form shows, for every caller
+        WorkshopCapacity(workshop=workshop, product=product, units_per_day=units_per_day).clean_fields(
+            exclude=["workshop", "product"]
+        )
     capacity = WorkshopCapacity.objects.filter(workshop=workshop, product=product).first()
     before = capacity.units_per_day if capacity else None
     after = units_per_day or None

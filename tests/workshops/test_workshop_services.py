@@ -5,7 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import AuditLog, Role
 from workshops.models import WorkshopCapacity, WorkshopStatus
-from workshops.services import capacity_set, weekdays_set, workshop_register, workshop_set_status
+from workshops.services import (
+    capacity_set,
+    weekdays_set,
+    workshop_register,
+    workshop_set_status,
+    workshop_update_profile,
+)
 
 from .. import factories
 
@@ -49,6 +55,22 @@ def test_negative_capacity_is_refused(workshop):
     with pytest.raises(ValidationError):
         capacity_set(workshop=workshop, product=factories.product(), units_per_day=-1, actor=workshop.owner)
     assert not WorkshopCapacity.objects.exists()
+
+
+def test_a_capacity_above_the_daily_limit_is_refused_by_the_service_as_by_the_form(workshop):
+    with pytest.raises(ValidationError) as error:
+        capacity_set(workshop=workshop, product=factories.product(), units_per_day=10**7, actor=workshop.owner)
+    assert "units_per_day" in error.value.error_dict
+    assert not WorkshopCapacity.objects.exists()
+
+
+def test_more_than_a_thousand_machines_or_workers_is_refused_by_the_service_as_by_the_form(workshop):
+    for field in ("sewing_machines", "workers"):
+        with pytest.raises(ValidationError) as error:
+            workshop_update_profile(workshop=workshop, actor=workshop.owner, **{field: 1_001})
+        assert field in error.value.error_dict
+    workshop.refresh_from_db()
+    assert (workshop.sewing_machines, workshop.workers) != (1_001, 1_001)
 
 
 def test_a_workshop_must_work_at_least_one_weekday(workshop):

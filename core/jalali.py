@@ -114,3 +114,11 @@ def format_long(value: dt.date, *, persian: bool = True) -> str:
     if persian:
         return f"{to_persian_digits(j.day)} {MONTHS_FA[j.month - 1]} {to_persian_digits(j.year)}"
     return f"{j.day} {MONTHS_EN[j.month - 1]} {j.year}"
+
+
+def file_date(value: dt.date) -> str:
+    """``1405-09-10``: the Jalali date people planned the day by, in Latin digits (safe in any file name).
+
+    Every file the product names after a day (sheet batches, pickup routes, exports, reports) uses it.
+    """
+    return format_short(value, persian=False).replace("/", "-")

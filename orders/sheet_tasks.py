@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.jalali import file_date
 from core.outbox import enqueue
 from core.scoping import scope_by_province
 from core.task_claims import ClaimLost, claim, heartbeat
@@ -78,15 +79,8 @@ def merge_pdfs(documents: list[bytes]) -> bytes:
     return output.getvalue()
 
 
-def jalali_file_date(day) -> str:
-    """``1405-09-10``: the Jalali date people planned the day by, in Latin digits (safe in any file name)."""
-    from core.jalali import format_short
-
-    return format_short(day, persian=False).replace("/", "-")
-
-
 def batch_file_name(batch: SheetBatch) -> str:
-    return f"sheets-{jalali_file_date(batch.planned_date)}-{batch.province_code or 'all'}-{batch.pk}.pdf"
+    return f"sheets-{file_date(batch.planned_date)}-{batch.province_code or 'all'}-{batch.pk}.pdf"
 
 
 @shared_task(acks_late=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.jalali import file_date
 from core.models import Province, Role
 from core.scoping import RoleRequiredMixin, scope_by_province, sees_all_provinces
 
@@ -19,7 +20,7 @@ from .delivery_sheet import delivery_sheet_pdf
 from .models import Delivery, SheetBatch, SheetBatchStatus
 from .pickup_sheet import pickup_route_pdf
 from .sheet_forms import PickupSheetForm, SheetBatchForm
-from .sheet_tasks import jalali_file_date, sheet_batch_request
+from .sheet_tasks import sheet_batch_request
 
 
 def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
@@ -60,7 +61,7 @@ class PickupSheetView(RoleRequiredMixin, TemplateView):
         if submitted and form.is_valid():
             city, day = form.cleaned_data["city"], form.cleaned_data["day"]
             content = pickup_route_pdf(city=city, day=day, language=current_language())
-            return pdf_response(content, f"pickups-{city.pk}-{jalali_file_date(day)}.pdf")
+            return pdf_response(content, f"pickups-{city.pk}-{file_date(day)}.pdf")
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -148,7 +149,7 @@ class SheetBatchDownloadView(RoleRequiredMixin, View):
         batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
         if batch.status != SheetBatchStatus.DONE or not batch.file:
             raise Http404
-        name = f"sheets-{jalali_file_date(batch.planned_date)}-{batch.province_code or 'all'}.pdf"
+        name = f"sheets-{file_date(batch.planned_date)}-{batch.province_code or 'all'}.pdf"
         response = FileResponse(
             batch.file.open("rb"), content_type="application/pdf", as_attachment=True, filename=name
         )

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from core.exports import SafeExportMixin
+from core.jalali import file_date
 from core.models import Role
 from core.scoping import RoleRequiredMixin
 
@@ -57,7 +58,7 @@ class DashboardView(RoleRequiredMixin, SafeExportMixin, SingleTableMixin, Templa
 
     def get_export_filename(self, export_format):
         name = "dashboard-products" if self.wants_products() else "dashboard-provinces"
-        return f"{name}-{self.choices[1].start:%Y%m%d}-{self.choices[1].end:%Y%m%d}.{export_format}"
+        return f"{name}-{file_date(self.choices[1].start)}-{file_date(self.choices[1].end)}.{export_format}"
 
     def get_context_data(self, **kwargs):
         user = self.request.user

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.jalali import file_date
 from core.models import Role
 from core.scoping import RoleRequiredMixin
 
@@ -93,7 +94,7 @@ class ThematicReportDownloadView(RoleRequiredMixin, View):
         if report.status != ThematicReportStatus.DONE or not stored:
             raise Http404
         where = report.province.code if report.province else "all"
-        name = f"thematic-report-{where}-{report.period_start:%Y-%m-%d}-{report.period_end:%Y-%m-%d}.{kind}"
+        name = f"thematic-report-{where}-{file_date(report.period_start)}-{file_date(report.period_end)}.{kind}"
         response = FileResponse(stored.open("rb"), content_type=CONTENT_TYPES[kind], as_attachment=True, filename=name)
         response["Cache-Control"] = "private, no-store"
         return response

@@ -120,3 +120,10 @@ def test_order_and_delivery_codes_are_latin_on_lists_and_detail_pages(client_for
         html = client.get(url).content.decode()
         assert f'<bdi class="doc-code" dir="ltr">{code}</bdi>' in html, url
         assert to_persian_digits(code) not in html, url
+
+
+def test_a_dashboard_export_is_named_after_the_jalali_period_people_chose(client_for, coordinator):
+    response = client_for(coordinator).get(
+        reverse("reports:dashboard"), {"from": "۱۴۰۵/۰۸/۰۱", "to": "۱۴۰۵/۰۸/۳۰", "_export": "csv"}
+    )
+    assert 'filename="dashboard-provinces-1405-08-01-1405-08-30.csv"' in response["Content-Disposition"]

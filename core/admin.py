@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_audit import audit_entries_in_scope, mask_private
 from .admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
+from .audit import actor_name
 from .models import (
     AuditLog,
     City,
@@ -139,7 +140,7 @@ class AuditLogAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     (``IR******1234``), since a coordinator needs to know that a Sheba changed, not the account.
     """
 
-    list_display = ["created_at", "actor_repr", "action", "content_type", "object_repr"]
+    list_display = ["created_at", "who", "action", "content_type", "object_repr"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "actor_repr", "action"]
     readonly_fields = [f.name for f in AuditLog._meta.fields] + ["masked_changes", "masked_note"]
@@ -152,6 +153,11 @@ class AuditLogAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
         if request.user.is_superuser:
             return fields
         return [{"changes": "masked_changes", "note": "masked_note"}.get(name, name) for name in fields]
+
+    @admin.display(description=_("actor"), ordering="actor_repr")
+    def who(self, obj):
+        # The same name the pages' histories show: "سامانه" for automatic work, not the stored "system".
+        return actor_name(obj)
 
     @admin.display(description=_("changes"))
     def masked_changes(self, obj):

@@ -138,3 +138,16 @@ def test_a_superuser_sees_shebas_and_addresses_in_full(client, db):
         "IR550570022880012345671234"
         in client.get(reverse("admin:core_auditlog_change", args=[sheba.pk])).content.decode()
     )
+
+
+def test_the_audit_log_list_names_automatic_work_in_persian_not_system(client, db):
+    from core.audit import log_action
+
+    log_action(actor=None, obj=factories.WorkshopFactory(), action="workshop.profile")
+    client.force_login(factories.UserFactory(is_superuser=True, is_staff=True, role="coordinator", is_national=True))
+    client.cookies["hamdeli_language"] = "fa"
+
+    page = client.get(reverse("admin:core_auditlog_changelist")).content.decode()
+
+    assert "سامانه" in page
+    assert ">system<" not in page

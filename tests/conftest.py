@@ -1,7 +1,9 @@
 """Cross-cutting fixtures only: a persona per role and a logged-in client for each."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from core.models import Role
 
@@ -14,6 +16,14 @@ def _fresh_cache():
     client is always 127.0.0.1, so without this one test's attempts would count against the next."""
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (Persian), whatever a test before it left active in this thread:
+    code outside a request (services, action lists, SMS texts) reads the active language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

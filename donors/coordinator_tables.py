@@ -6,6 +6,7 @@ Coordinators see donors' names even on anonymous pledges (anonymity is for publi
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -64,8 +65,10 @@ class PledgeTable(tables.Table):
         return value
 
     def render_destination(self, record):
-        if record.order_id is not None:
-            return format_html('<bdi class="doc-code" dir="ltr">{}</bdi>', record.order.number)
+        if record.order_id is not None:  # the list holds only pledges to orders she may open
+            return format_html(
+                '<a href="{}">{}</a>', reverse("orders:detail", args=[record.order_id]), code(record.order.number)
+            )
         return record.campaign.name
 
     def render_status(self, record):

@@ -294,3 +294,22 @@ def test_an_empty_note_shows_an_error(client_for, coordinator):
     assert response.status_code == 200
     assert "Write the note first." in response.text
     assert not WorkshopNote.objects.exists()
+
+
+def test_order_numbers_on_a_workshop_link_to_the_order_only_where_the_coordinator_may_open_it(client_for, coordinator):
+    workshop = factories.WorkshopFactory(status=WorkshopStatus.VERIFIED)  # Tehran
+    home_order = factories.QuotaFactory(workshop=workshop, status=QuotaStatus.ACCEPTED).order
+    isfahan_center = factories.HealthCenterFactory(province=factories.province("isfahan"))
+    away_order = factories.QuotaFactory(
+        workshop=workshop, status=QuotaStatus.ACCEPTED, order__health_center=isfahan_center
+    ).order
+    client = client_for(coordinator)
+
+    page = client.get(detail_url(workshop)).content.decode()
+
+    home_link = reverse("orders:detail", args=[home_order.pk])
+    assert f'<a href="{home_link}"><bdi class="doc-code" dir="ltr">{home_order.number}</bdi></a>' in page
+    assert client.get(home_link).status_code == 200
+    # Sewn for an Isfahan hospital: shown, but not a link that would end in "not found".
+    assert f'dir="ltr">{away_order.number}</bdi>' in page
+    assert reverse("orders:detail", args=[away_order.pk]) not in page

@@ -255,7 +255,7 @@ def test_a_coordinator_appoints_a_collector_and_sees_the_password_once(client_fo
     collector = User.objects.get(mobile="09121234567")
     assert collector.role == Role.COLLECTOR
     assert 'data-testid="temporary-password"' in response.text
-    assert "در نخستین ورود باید رمز عبور خودشان را انتخاب کنند" in response.text  # and she can tell them so
+    assert "At the first login they must choose a password of their own" in response.text  # she can tell them so
     assert collector.must_change_password
     assert "علی جمع‌آور" in client_for(coordinator).get(reverse("pickups:collectors")).text
 

@@ -179,3 +179,21 @@ def work_state(obj: models.Model) -> str:
         if lost.exists():
             return LOST
     return ""
+
+
+def lock_requester(user) -> None:
+    """Hold the requester's user row until the transaction ends, so her requests for work run one at a time."""
+    from .models import User
+
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
+def queued_twin(model: type[models.Model], *, requester, in_progress, wanted: dict) -> models.Model | None:
+    """The same person's identical work that is still queued or running, if any: a retried request returns it.
+
+    A double click or a second tab sends the same request twice at the same moment; the requester's row is
+    locked first, so the second request waits for the first to commit its row and then finds it here instead
+    of making a twin (PostgreSQL; SQLite runs one writer at a time anyway).
+    """
+    lock_requester(requester)
+    return model.objects.filter(status__in=in_progress, **wanted).order_by("pk").first()

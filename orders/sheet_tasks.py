@@ -19,7 +19,7 @@ from django.utils import timezone
 from core.jalali import file_date
 from core.outbox import enqueue
 from core.scoping import scope_by_province
-from core.task_claims import ClaimLost, claim, heartbeat
+from core.task_claims import ClaimLost, claim, heartbeat, queued_twin
 
 from .delivery_sheet import delivery_sheet_pdf
 from .models import Delivery, DeliveryStatus, SheetBatch, SheetBatchStatus
@@ -51,7 +51,7 @@ def sheet_batch_request(
     """
     wanted = {"created_by": user, "planned_date": planned_date, "province_code": province_code, "language": language}
     in_progress = (SheetBatchStatus.QUEUED, SheetBatchStatus.RUNNING)
-    existing = SheetBatch.objects.filter(status__in=in_progress, **wanted).order_by("pk").first()
+    existing = queued_twin(SheetBatch, requester=user, in_progress=in_progress, wanted=wanted)
     if existing is not None:
         return existing, False
     batch = SheetBatch.objects.create(**wanted)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core.jalali import format_long
 from core.models import Province
 from core.outbox import enqueue
-from core.task_claims import ClaimLost, claim, heartbeat
+from core.task_claims import ClaimLost, claim, heartbeat, queued_twin
 
 from .models import ThematicReport, ThematicReportStatus
 from .thematic import thematic_data
@@ -46,7 +46,7 @@ def thematic_report_request(
         "language": language,
     }
     in_progress = (ThematicReportStatus.QUEUED, ThematicReportStatus.RUNNING)
-    existing = ThematicReport.objects.filter(status__in=in_progress, **wanted).order_by("pk").first()
+    existing = queued_twin(ThematicReport, requester=user, in_progress=in_progress, wanted=wanted)
     if existing is not None:
         return existing, False
     report = ThematicReport.objects.create(**wanted)

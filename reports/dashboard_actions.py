@@ -38,7 +38,7 @@ from core import jalali
 from core.models import Province
 from core.models.base import english_ui
 from core.persian import ui_number
-from core.templatetags.persian import sep
+from core.templatetags.persian import code_text, sep
 from donors.models import PledgeStatus
 from donors.selectors import pledges_waiting
 from orders.delivery_selectors import disputed_deliveries
@@ -94,7 +94,7 @@ def _capped(key: str, title: str, queryset: QuerySet, item, see_all_url: str | N
 
 def _order_item(order: Order, detail: str) -> ActionItem:
     return ActionItem(
-        sep().join([order.number, order.health_center.name, str(order.product)]),
+        sep().join([code_text(order.number), order.health_center.name, str(order.product)]),
         detail,
         reverse("orders:detail", args=[order.pk]),
     )
@@ -154,7 +154,7 @@ def _quotas_behind(user, province, today: dt.date) -> ActionList:
         quota = quotas[item.quota_id]
         items.append(
             ActionItem(
-                sep().join([quota.workshop.name, quota.order.number, str(quota.order.product)]),
+                sep().join([quota.workshop.name, code_text(quota.order.number), str(quota.order.product)]),
                 _("%(produced)s of %(expected)s units expected by now; due %(date)s")
                 % {
                     "produced": ui_number(quota.produced_units),
@@ -188,7 +188,7 @@ def _disputed_deliveries(user, province) -> ActionList:
 
     def item(delivery):
         return ActionItem(
-            sep().join([delivery.code, delivery.health_center.name]),
+            sep().join([code_text(delivery.code), delivery.health_center.name]),
             _("Planned for %(date)s") % {"date": _date(delivery.planned_date)},
             reverse("deliveries:detail", args=[delivery.pk]),
         )
@@ -202,7 +202,7 @@ def _pledges_waiting(user, province) -> ActionList:
 
     def item(pledge):
         return ActionItem(
-            f"{pledge.donor} → {pledge.order.number if pledge.order_id else pledge.campaign}",
+            f"{pledge.donor} → {code_text(pledge.order.number) if pledge.order_id else pledge.campaign}",
             _("%(amount)s rials pledged on %(date)s")
             % {"amount": ui_number(pledge.amount_rials), "date": _date(timezone.localtime(pledge.created_at).date())},
             reverse("donations:pledge-detail", args=[pledge.pk]),

@@ -7,6 +7,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
+from core.persian import to_persian_digits
+
 from .. import factories
 
 PAGE = 25  # rows per page of the health-center list
@@ -127,3 +129,12 @@ def test_a_dashboard_export_is_named_after_the_jalali_period_people_chose(client
         reverse("reports:dashboard"), {"from": "۱۴۰۵/۰۸/۰۱", "to": "۱۴۰۵/۰۸/۳۰", "_export": "csv"}
     )
     assert 'filename="dashboard-provinces-1405-08-01-1405-08-30.csv"' in response["Content-Disposition"]
+
+
+def test_the_dashboards_action_lists_write_order_codes_in_latin_like_every_other_page(client_for, coordinator):
+    pledge = factories.PledgeFactory()  # waiting for this coordinator's confirmation
+
+    page = client_for(coordinator).get(reverse("reports:dashboard")).content.decode()
+
+    assert f"\u2066{pledge.order.number}\u2069" in page
+    assert to_persian_digits(pledge.order.number) not in page

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from . import login_throttle, rate_limit
 from .audit import log_action
@@ -78,11 +79,15 @@ def _too_many() -> ValidationError:
     return ValidationError(TOO_MANY_MESSAGE, code="too_many", params={"minutes": ui_number(window_minutes())})
 
 
+# Marked with gettext_noop so makemessages keeps its Persian translation; the SMS reads the Persian
+# catalogue directly (core.notifications.texts), whatever language the page was in.
+SMS_TEXT = gettext_noop(
+    "Hamdeli: your code for a new password is %(code)s. It is valid for %(minutes)s minutes. Do not give it to anyone."
+)
+
+
 def _sms_text(code: str) -> str:
-    return persian_gettext(
-        "Hamdeli: your code for a new password is %(code)s. It is valid for %(minutes)s minutes. "
-        "Do not give it to anyone."
-    ) % {"code": to_persian_digits(code), "minutes": persian_number(code_minutes())}
+    return persian_gettext(SMS_TEXT) % {"code": to_persian_digits(code), "minutes": persian_number(code_minutes())}
 
 
 def _send(mobile: str, text: str) -> None:

@@ -6,7 +6,6 @@ axe-core is bundled in tests/browser/vendor/axe-core (no network at run time) an
 for the test's browser context only.
 """
 
-from collections import deque
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from hamdeli.demo import seed_demo
 
 from .. import factories
 from .conftest import PHONE_VIEWPORT
-from .test_phone_crawl import SKIPPED_PATHS, kind_of, local_link
+from .crawl import crawl
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 RULES = ["scrollable-region-focusable", "region", "list", "listitem", "aria-allowed-attr", "aria-valid-attr-value"]
@@ -26,27 +25,13 @@ RUN_AXE = """rules => axe.run(document, {runOnly: {type: 'rule', values: rules}}
         .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')}`))"""
 
 
+def axe_problems(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(RUN_AXE, RULES)
+
+
 def problems_on_pages_of(page, server: str) -> tuple[list[str], list[str]]:
-    visited, problems, kinds = [], [], {}
-    queue = deque(["/"])
-    while queue and len(visited) < PAGES_PER_ROLE:
-        path = queue.popleft()
-        kind = kind_of(path)
-        if path in visited or kinds.get(kind, 0) >= 1 or path.startswith(SKIPPED_PATHS):
-            continue
-        answer = page.request.get(server + path)
-        if answer.status >= 400 or "text/html" not in answer.headers.get("content-type", ""):
-            continue
-        kinds[kind] = 1
-        visited.append(path)
-        page.goto(server + path)
-        page.add_script_tag(path=str(AXE))
-        problems.extend(f"{path}: {problem}" for problem in page.evaluate(RUN_AXE, RULES))
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
-            link = local_link(server + path, href)
-            if link and link not in visited:
-                queue.append(link)
-    return visited, problems
+    return crawl(page, server, "/", max_pages=PAGES_PER_ROLE, per_kind=1, inspect=axe_problems)
 
 
 @pytest.mark.browser

@@ -8,20 +8,16 @@ sideways, and text that spills out of its box (a figure wider than its card).
 Tables and charts scroll inside their own boxes on purpose and are left out.
 """
 
-import re
-from collections import deque
-from urllib.parse import urljoin, urlsplit
-
 import pytest
 from playwright.sync_api import Page
 
 from hamdeli.demo import seed_demo
 
 from .conftest import PHONE_VIEWPORT
+from .crawl import crawl
 
 PAGES_PER_ROLE = 45
 PAGES_PER_KIND = 2  # /orders/17/ and /orders/18/ are the same kind of page
-SKIPPED_PATHS = ("/admin/", "/i18n/", "/accounts/logout/")
 
 SPILLING = """() => [...document.querySelectorAll('main *')]
     .filter(e => !e.closest('.table-container, .table-wrap, .chart-box, svg'))
@@ -31,49 +27,18 @@ SPILLING = """() => [...document.querySelectorAll('main *')]
     .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)"""
 
 
-def local_link(base: str, href: str | None) -> str | None:
-    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
-        return None
-    url = urlsplit(urljoin(base, href))
-    if url.netloc != urlsplit(base).netloc or url.path.startswith(SKIPPED_PATHS):
-        return None
-    return url.path + (f"?{url.query}" if url.query else "")
-
-
-def kind_of(path: str) -> str:
-    return re.sub(r"\d+", "N", path.split("?")[0]) + ("?" if "?" in path else "")
+def does_not_fit_a_phone(page: Page) -> list[str]:
+    problems = []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE_VIEWPORT["width"]:
+        problems.append(f"scrolls sideways ({width} px)")
+    problems.extend(f"spills out of its box: {what}" for what in page.evaluate(SPILLING))
+    return problems
 
 
 def walk(page: Page, server: str, start: str) -> tuple[list[str], list[str]]:
     """Pages visited and problems found, following links from ``start``."""
-    visited: list[str] = []
-    problems: list[str] = []
-    kinds: dict[str, int] = {}
-    queue = deque([start])
-    while queue and len(visited) < PAGES_PER_ROLE:
-        path = queue.popleft()
-        kind = kind_of(path)
-        if path in visited or kinds.get(kind, 0) >= PAGES_PER_KIND:
-            continue
-        kinds[kind] = kinds.get(kind, 0) + 1
-        visited.append(path)
-        answer = page.request.get(server + path)
-        if answer.status >= 400:
-            problems.append(f"{path}: HTTP {answer.status}")
-            continue
-        if "text/html" not in answer.headers.get("content-type", ""):
-            continue  # a CSV, XLSX or PDF download
-        page.goto(server + path)
-        page.evaluate("document.fonts.ready.then(() => true)")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE_VIEWPORT["width"]:
-            problems.append(f"{path}: scrolls sideways ({width} px)")
-        problems.extend(f"{path}: spills out of its box: {what}" for what in page.evaluate(SPILLING))
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
-            link = local_link(server + path, href)
-            if link and link not in visited:
-                queue.append(link)
-    return visited, problems
+    return crawl(page, server, start, max_pages=PAGES_PER_ROLE, per_kind=PAGES_PER_KIND, inspect=does_not_fit_a_phone)
 
 
 @pytest.mark.browser

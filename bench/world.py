@@ -276,6 +276,10 @@ def grow_world(
         )
         pledges.append(pledge)
         entries_for.append(pledge)
+    # Each Pledge() above drew a reference checked against the database only, not against its unsaved
+    # siblings; give the batch references unique among themselves and the rows already there.
+    for pledge, reference in zip(pledges, fresh_references(len(pledges)), strict=True):
+        pledge.reference = reference
     Pledge.objects.bulk_create(pledges, batch_size=5000)
     LedgerEntry.objects.bulk_create(
         [
@@ -558,3 +562,20 @@ def add_load_quotas(*, owners: int, actors: Actors, small_every: int = 10, seed:
             quotas.append(quota)
     Quota.objects.bulk_create(quotas)
     return [(quota.workshop.owner.mobile, quota.pk) for quota in quotas]
+
+
+def fresh_references(count: int) -> list[str]:
+    """``count`` pledge references (six random digits and a Luhn check digit) that no pledge has yet."""
+    from donors.models import Pledge
+    from donors.payment_models import luhn_valid
+
+    used = set(Pledge.objects.values_list("reference", flat=True))
+    references = []
+    rng = random.Random(count)
+    while len(references) < count:
+        body = str(rng.randint(100_000, 999_999))
+        reference = body + next(d for d in "0123456789" if luhn_valid(body + d))
+        if reference not in used:
+            used.add(reference)
+            references.append(reference)
+    return references

@@ -7,6 +7,8 @@ redirect. Refusals come from the services (e.g. a pledge above an order's gap).
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +29,7 @@ from core.services import user_create
 from . import ledger
 from .donor_filters import BoardFilter, board_orders, gap_units
 from .donor_forms import DonorSignupForm, PledgeForm
-from .models import Campaign, Donor, PledgeStatus
+from .models import Campaign, Donor, Pledge, PledgeStatus
 from .selectors import pledges_of_user
 from .services import donor_register, pledge_create
 from .trace import traces_for
@@ -130,8 +132,23 @@ class _PledgeView(DonorPageMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.role == Role.DONOR:
+            earlier = self._sent_before(request)
+            if earlier is not None:
+                # A double tap or a resend: the same pledge, not a second one (nor a 404 because the first one
+                # filled the order's gap and took it off the board).
+                messages.info(request, _("This pledge was already recorded; here is how to pay it."))
+                return redirect("giving:pledge-pay", pk=earlier.pk)
             self.target = self.get_target()
         return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def _sent_before(request) -> Pledge | None:
+        key = request.POST.get("submission_key", "") if request.method == "POST" else ""
+        try:
+            key = uuid.UUID(key)
+        except ValueError:
+            return None
+        return Pledge.objects.filter(donor__user=request.user, submission_key=key).first()
 
     def get_initial(self):
         amount = self.request.GET.get("amount", "")

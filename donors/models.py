@@ -116,6 +116,8 @@ class Pledge(models.Model):
     bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True, editable=False)
     received_on = models.DateField(_("received on"), null=True, blank=True, editable=False)
     status_reason = PersianCharField(_("reason for status"), max_length=500, blank=True, editable=False)
+    # The pledge form's one-time key: the same form sent twice (a double tap, a resend) records one pledge.
+    submission_key = models.UUIDField(_("submission key"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("pledge")

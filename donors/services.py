@@ -10,10 +10,11 @@ them) and writes the audit log.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,16 +154,23 @@ def pledge_create(
     amount_rials: int,
     is_anonymous: bool = False,
     message: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Pledge:
     """Promise money to an order open for funding, or to a running campaign (exactly one of them).
 
-    An order is never pledged more than it still needs: the refusal states the gap in rials.
+    An order is never pledged more than it still needs: the refusal states the gap in rials. The same
+    ``submission_key`` again (the form sent twice) returns the pledge it already made, before the gap is
+    checked: the twin of a pledge that filled the gap is not "more than the order needs", it is the same one.
     """
     if (order is None) == (campaign is None):
         raise ValidationError(_("Choose either an order or a campaign."))
     _positive(amount_rials)
     if order is not None:
         (order,) = _lock_orders(order)  # concurrent pledges see each other's promise
+    earlier = _pledge_sent_before(donor, submission_key)
+    if earlier is not None:
+        return earlier
+    if order is not None:
         if order.status not in (OrderStatus.OPEN, OrderStatus.FUNDED):
             raise ValidationError(_("This order is not open for funding."))
         gap = order_open_gap_rials(order)
@@ -180,11 +188,26 @@ def pledge_create(
         amount_rials=amount_rials,
         is_anonymous=is_anonymous,
         message=message,
+        submission_key=submission_key,
     )
-    pledge.full_clean()
-    pledge.save()
+    pledge.full_clean(exclude=["submission_key"])  # its uniqueness is the database's, below
+    try:
+        with transaction.atomic():
+            pledge.save()
+    except IntegrityError:
+        # A campaign pledge has no order row to lock: its twin, sent at the same moment, committed first.
+        earlier = _pledge_sent_before(donor, submission_key)
+        if earlier is None:
+            raise
+        return earlier
     log_action(actor=donor.user, obj=pledge, action="pledge.create", changes={"amount_rials": [None, amount_rials]})
     return pledge
+
+
+def _pledge_sent_before(donor: Donor, submission_key: uuid.UUID | None) -> Pledge | None:
+    if submission_key is None:
+        return None
+    return Pledge.objects.filter(donor=donor, submission_key=submission_key).first()
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -210,6 +211,36 @@ def test_a_pledge_typed_with_persian_digits_and_separators_is_recorded(client_fo
         "برای بچه‌ها",
     )
     assert fa(50_000_000) in client.get(response.url).content.decode()
+
+
+def test_a_pledge_form_sent_twice_records_one_pledge_even_when_it_filled_the_whole_gap(client_for, donor):
+    order = factories.OrderFactory(quantity=1000)
+    client = client_for(donor.user)
+    page = client.get(reverse("giving:pledge-order", args=[order.pk])).content.decode()
+    key = re.search(r'name="submission_key" value="([0-9a-f-]{36})"', page).group(1)
+    form = {"amount_rials": str(order_open_gap_rials(order)), "submission_key": key}
+
+    first = client.post(reverse("giving:pledge-order", args=[order.pk]), form)
+    second = client.post(reverse("giving:pledge-order", args=[order.pk]), form, follow=True)  # a double tap
+
+    pledge = Pledge.objects.get()
+    assert first.url == second.redirect_chain[-1][0] == reverse("giving:pledge-pay", args=[pledge.pk])
+    assert "این تعهد پیش‌تر ثبت شده بود" in second.content.decode()
+    # A new visit to the form is a new pledge: the key is fresh each time the form is shown.
+    assert key not in client.get(reverse("giving:pledge-order", args=[order.pk])).content.decode()
+
+
+def test_a_campaign_pledge_sent_twice_with_one_key_is_one_pledge(donor, coordinator):
+    import uuid
+
+    from donors.services import pledge_create
+
+    campaign = factories.CampaignFactory(created_by=coordinator)
+    key = uuid.uuid4()
+    first = pledge_create(donor=donor, campaign=campaign, amount_rials=1_000_000, submission_key=key)
+    again = pledge_create(donor=donor, campaign=campaign, amount_rials=1_000_000, submission_key=key)
+    assert again == first
+    assert Pledge.objects.count() == 1
 
 
 def test_a_pledge_above_the_gap_is_refused_with_the_gap_and_a_campaign_offer_keeping_the_amount(client_for, donor):

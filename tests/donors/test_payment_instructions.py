@@ -58,7 +58,7 @@ def test_after_pledging_the_donor_sees_the_account_sheba_card_and_her_reference_
     assert to_persian_digits("6037 9912 3456 7893") in page
     assert "۵۰٬۰۰۰٬۰۰۰" in page
     # ... and is told in Persian to write it in the transfer's description.
-    assert f"کد پیگیری <strong><bdi class=\"doc-code\" dir=\"ltr\">{pledge.reference}</bdi></strong> را در شرح" in page
+    assert f'کد پیگیری <strong><bdi class="doc-code" dir="ltr">{pledge.reference}</bdi></strong> را در شرح' in page
 
 
 def test_a_pledge_to_an_order_shows_its_provinces_own_account_and_a_campaign_pledge_the_national_one(

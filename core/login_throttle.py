@@ -34,6 +34,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from .audit import log_action
+from .rate_limit import count_in_window
 
 LOCKED_ACTION = "login.locked"
 NUMBER = "number"
@@ -92,16 +93,6 @@ def is_locked(mobile: str, ip: str) -> bool:
     return lock_reason(mobile, ip) is not None
 
 
-def _count(key: str, window: int) -> int:
-    # The window starts with the first failure; add() does nothing when the counter exists already.
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        return 1
-
-
 def _lock(failures_key: str, locked_key: str, window: int) -> bool:
     """Turn the failures behind ``failures_key`` into a lock; False when another request locked it first."""
     if not _is_lock_live(locked_key):
@@ -117,10 +108,10 @@ def record_failure(mobile: str, ip: str) -> bool:
     address_locked = False
     if ip:
         address_failures_key = _address_key("failures", ip)
-        if _count(address_failures_key, window) >= max_failures_per_address():
+        if count_in_window(address_failures_key, window) >= max_failures_per_address():
             address_locked = _lock(address_failures_key, _address_key("locked", ip), window)
     failures_key = _key("failures", mobile, ip)
-    failures = _count(failures_key, window)
+    failures = count_in_window(failures_key, window)
     if failures < max_failures():
         return address_locked
     if not _lock(failures_key, _key("locked", mobile, ip), window):
@@ -136,12 +127,7 @@ def reset(mobile: str, ip: str) -> None:
 
 def clear_number(mobile: str) -> None:
     """Forget every count and lock of ``mobile``, from every address: its owner proved herself by SMS."""
-    key = _generation_key(mobile)
-    cache.add(key, 0, timeout=None)
-    try:
-        cache.incr(key)
-    except ValueError:  # evicted between add() and incr()
-        cache.set(key, 1, timeout=None)
+    count_in_window(_generation_key(mobile), None)  # a new generation: every older key is left behind
 
 
 def _audit_lockout(mobile: str, ip: str, failures: int) -> None:

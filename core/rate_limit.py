@@ -26,17 +26,23 @@ def _key(scope: str, key: str) -> str:
     return f"rate-limit:{scope}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
+def count_in_window(cache_key: str, seconds: int | None) -> int:
+    """Add one to the counter at ``cache_key`` and return it; the window starts with the first count.
+
+    The one counter behind every limit here and the login lockout (``core.login_throttle``); ``None``
+    keeps the counter until it is deleted.
+    """
+    cache.add(cache_key, 0, timeout=seconds)  # does nothing when the counter exists already
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired or evicted between add() and incr()
+        cache.set(cache_key, 1, timeout=seconds)
+        return 1
+
+
 def hit(scope: str, key: str, *, limit: int, window_minutes: int) -> bool:
     """Count one attempt; True while it is within ``limit`` attempts per ``window_minutes``."""
-    cache_key = _key(scope, key)
-    timeout = window_minutes * 60
-    cache.add(cache_key, 0, timeout=timeout)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=timeout)
-        count = 1
-    return count <= limit
+    return count_in_window(_key(scope, key), window_minutes * 60) <= limit
 
 
 def signup_limit() -> int:

@@ -15,7 +15,7 @@ from orders.models import OrderStatus, QuotaStatus
 from orders.pickup_selectors import workshops_to_collect_from
 from orders.quota_selectors import offers_waiting, quota_progress, quotas_at_risk, quotas_of_owner
 from orders.selectors import orders_in_scope, orders_of_health_center
-from orders.supply_idle import without_offers
+from orders.supply_selectors import without_offers
 from workshops.change_requests import pending_changes_in_scope
 from workshops.models import WorkshopStatus
 from workshops.selectors import workshop_of_owner, workshops_in_scope, workshops_waiting_for_verification

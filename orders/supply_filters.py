@@ -31,8 +31,7 @@ from core.widgets import FastSelect
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
 
 from .supply import workshop_loads
-from .supply_idle import without_offers
-from .supply_selectors import utilisation_percent
+from .supply_selectors import utilisation_percent, without_offers
 
 
 class IntegerFilter(django_filters.Filter):

@@ -12,15 +12,27 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import jalali
-from core.audit import HistoryEntry, audit_history
+from core.audit import HistoryEntry, audit_history, list_separator
 from core.models import AuditLog, City, Product, Province
 from core.models.base import english_ui
 from core.scoping import scope_by_province
@@ -206,10 +218,6 @@ def _field_label(name: str) -> str:
         return name
 
 
-def _list_separator() -> str:
-    return ", " if english_ui() else "، "
-
-
 def _readable(name: str, value):
     """An audit value as a person reads it: labels for choices, names for ids, Jalali for dates."""
     if value is None or value == "":
@@ -220,7 +228,7 @@ def _readable(name: str, value):
         except ValueError:
             return value
     if name == "working_weekdays" and isinstance(value, int):
-        return _list_separator().join(str(WEEKDAY_NAMES[day]) for day in weekdays_from_mask(value))
+        return list_separator().join(str(WEEKDAY_NAMES[day]) for day in weekdays_from_mask(value))
     if name in ("province", "city") and isinstance(value, int):
         model = Province if name == "province" else City
         place = model.objects.filter(pk=value).first()
@@ -253,3 +261,28 @@ def workshop_history(workshop: Workshop, limit: int = HISTORY_LIMIT) -> list[His
         return _field_label(key)
 
     return audit_history(workshop, action_labels=ACTION_LABELS, label=label, readable=_readable, limit=limit)
+
+
+# --- Workshops waiting for work -----------------------------------------------------------------------------
+
+IDLE_DAYS = 14
+
+
+def without_offers(workshops: QuerySet[Workshop], *, days: int = IDLE_DAYS, now: dt.datetime | None = None):
+    """``workshops`` narrowed to the verified ones with no offer in the last ``days`` days, verified before them.
+
+    The coordinator should look at them (the home card and the workshop list's "no offer for two weeks"
+    filter). "Verified since" is read from the audit log (the last status change), since the workshop row
+    keeps only its current status.
+    """
+    since = (now or timezone.now()) - dt.timedelta(days=days)
+    recent_offer = Quota.objects.filter(workshop=OuterRef("pk"), offered_at__gte=since)
+    recent_status = AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Workshop),
+        object_id=Cast(OuterRef("pk"), CharField()),
+        action="workshop.status",
+        created_at__gte=since,
+    )
+    return workshops.filter(status=WorkshopStatus.VERIFIED, created_at__lt=since).exclude(
+        Exists(recent_offer) | Exists(recent_status)
+    )

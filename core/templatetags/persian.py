@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import jalali as jalali_dates
+from ..audit import list_separator
 from ..persian import group_thousands, to_latin_digits, to_persian_digits
 
 register = template.Library()
@@ -116,7 +117,7 @@ def sep() -> str:
 def places(*parts) -> str:
     """``{% places city province %}``: joined with the language's comma, ``تهران، تهران``."""
     items = [str(item) for item in parts if item not in (None, "")]
-    return ("، " if _persian() else ", ").join(items)
+    return list_separator().join(items)
 
 
 @register.filter

@@ -566,15 +566,15 @@ def add_load_quotas(*, owners: int, actors: Actors, small_every: int = 10, seed:
 
 def fresh_references(count: int) -> list[str]:
     """``count`` pledge references (six random digits and a Luhn check digit) that no pledge has yet."""
+    from core.validators import luhn_check_digit
     from donors.models import Pledge
-    from donors.payment_models import luhn_valid
 
     used = set(Pledge.objects.values_list("reference", flat=True))
     references = []
     rng = random.Random(count)
     while len(references) < count:
         body = str(rng.randint(100_000, 999_999))
-        reference = body + next(d for d in "0123456789" if luhn_valid(body + d))
+        reference = body + luhn_check_digit(body)
         if reference not in used:
             used.add(reference)
             references.append(reference)

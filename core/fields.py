@@ -13,9 +13,11 @@ from . import bounds
 from . import forms as core_forms
 from .persian import normalize_text, strip_bidi_controls, to_latin_digits
 from .validators import (
+    normalize_card_number,
     normalize_mobile,
     normalize_national_id,
     normalize_sheba,
+    validate_card_number,
     validate_mobile,
     validate_national_id,
     validate_sheba,
@@ -123,3 +125,21 @@ class ShebaField(models.CharField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": core_forms.ShebaField, **kwargs})
+
+
+class CardNumberField(models.CharField):
+    """A 16-digit bank card number, stored as plain Latin digits (typed with Persian digits, spaces or dashes)."""
+
+    default_validators = [validate_card_number]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 16)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_card_number(value) if value else value
+
+    def formfield(self, **kwargs):
+        # The form field must take what people type (spaces, dashes): the model cleans it down to 16 digits.
+        return super().formfield(**{"max_length": 40, **kwargs})

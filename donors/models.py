@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import PersianCharField, RialField
+from core.validators import luhn_check_digit
 from orders.models import Order, Quota
 from workshops.models import Workshop
 
@@ -79,13 +80,10 @@ def new_pledge_reference() -> str:
     Digits only, so it is typed the same on a Persian or a Latin keyboard; the last
     digit checks the others (one wrong or two swapped digits never name another pledge).
     """
-    from .payment_models import luhn_valid
-
     while True:
         body = "".join(secrets.choice("0123456789") for _ in range(REFERENCE_DIGITS))
         body = str(secrets.randbelow(9) + 1) + body[1:]  # no leading zero: spreadsheets would drop it
-        check = next(d for d in "0123456789" if luhn_valid(body + d))
-        reference = body + check
+        reference = body + luhn_check_digit(body)
         if not Pledge.objects.filter(reference=reference).exists():
             return reference
 

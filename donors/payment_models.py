@@ -7,51 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import PersianCharField, ShebaField
+from core.fields import CardNumberField, PersianCharField, ShebaField
 from core.models import Province
-from core.persian import to_latin_digits
-
-
-def luhn_valid(number: str) -> bool:
-    """The bank-card check digit (Luhn), as every Iranian Shetab card carries."""
-    total = 0
-    for position, char in enumerate(reversed(number)):
-        digit = int(char)
-        if position % 2:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return total % 10 == 0
-
-
-def normalize_card_number(value: str) -> str:
-    return "".join(ch for ch in to_latin_digits(value or "") if ch.isdigit())
-
-
-def validate_card_number(value: str) -> None:
-    number = normalize_card_number(value)
-    if len(number) != 16 or not luhn_valid(number):
-        raise ValidationError(
-            _("This card number is not valid: a bank card has 16 digits; check them on the card."),
-            code="invalid_card_number",
-        )
-
-
-class CardNumberField(models.CharField):
-    """A 16-digit bank card number, stored as plain Latin digits (typed with Persian digits, spaces or dashes)."""
-
-    default_validators = [validate_card_number]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 16)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_card_number(value) if value else value
-
-    def formfield(self, **kwargs):
-        # The form field must take what people type (spaces, dashes): the model cleans it down to 16 digits.
-        return super().formfield(**{"max_length": 40, **kwargs})
 
 
 class PaymentAccount(models.Model):

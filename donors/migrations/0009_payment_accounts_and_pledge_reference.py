@@ -2,7 +2,6 @@
 
 import core.fields
 import django.db.models.deletion
-import donors.payment_models
 from django.db import migrations, models
 
 
@@ -28,7 +27,7 @@ class Migration(migrations.Migration):
                 ("sheba", core.fields.ShebaField(blank=True, max_length=26, verbose_name="Sheba")),
                 (
                     "card_number",
-                    donors.payment_models.CardNumberField(blank=True, max_length=16, verbose_name="card number"),
+                    core.fields.CardNumberField(blank=True, max_length=16, verbose_name="card number"),
                 ),
                 ("is_active", models.BooleanField(default=True, verbose_name="active")),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),

@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.persian import to_persian_digits
-from core.validators import sheba_with_check_digits
+from core.validators import luhn_valid, sheba_with_check_digits
 from donors.models import PaymentAccount, Pledge
-from donors.payment_models import luhn_valid
 from tests import factories
 
 pytestmark = pytest.mark.django_db

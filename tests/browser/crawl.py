@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import urljoin, urlsplit
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
+
+from .conftest import PHONE_VIEWPORT
 
 SKIPPED_PATHS = ("/admin/", "/i18n/", "/accounts/logout/")
 
@@ -63,3 +66,19 @@ def crawl(
             if link and link not in visited:
                 queue.append(link)
     return visited, problems
+
+
+@contextmanager
+def signed_in_on_a_phone(browser: Browser, server: str, mobile: str, password: str, **options) -> Iterator[Page]:
+    """A Persian 360 px page signed in as ``mobile`` on its own browser context, closed afterwards."""
+    context = browser.new_context(base_url=server, viewport=PHONE_VIEWPORT, locale="fa-IR", **options)
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", mobile)
+        page.fill("input[name=password]", password)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(f"{server}/")
+        yield page
+    finally:
+        context.close()

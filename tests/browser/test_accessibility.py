@@ -14,7 +14,7 @@ from hamdeli.demo import seed_demo
 
 from .. import factories
 from .conftest import PHONE_VIEWPORT
-from .crawl import crawl
+from .crawl import crawl, signed_in_on_a_phone
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 RULES = ["scrollable-region-focusable", "region", "list", "listitem", "aria-allowed-attr", "aria-valid-attr-value"]
@@ -43,19 +43,11 @@ def test_no_persian_page_has_a_scroll_box_the_keyboard_cannot_reach(
     logins = [login for login in seed_demo() if login.role in roles]
     report, seen = {}, 0
     for login in logins:
-        context = browser.new_context(
-            base_url=live_server.url, viewport=PHONE_VIEWPORT, locale="fa-IR", bypass_csp=True
-        )
-        try:
-            page = context.new_page()
-            page.goto("/accounts/login/")
-            page.fill("input[name=username]", login.mobile)
-            page.fill("input[name=password]", settings.DEMO_PASSWORD)
-            page.locator("main form button[type=submit]").click()
-            page.wait_for_url(f"{live_server.url}/")
+        # CSP bypassed for this context only, so the bundled axe-core can be injected.
+        with signed_in_on_a_phone(
+            browser, live_server.url, login.mobile, settings.DEMO_PASSWORD, bypass_csp=True
+        ) as page:
             visited, problems = problems_on_pages_of(page, live_server.url)
-        finally:
-            context.close()
         seen += len(visited)
         report[login.role] = problems
     assert seen > 10  # the walk reached list pages with tables, the dashboard with its charts

@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 from hamdeli.demo import seed_demo
 
 from .conftest import PHONE_VIEWPORT
-from .crawl import crawl
+from .crawl import crawl, signed_in_on_a_phone
 
 PAGES_PER_ROLE = 45
 PAGES_PER_KIND = 2  # /orders/17/ and /orders/18/ are the same kind of page
@@ -51,17 +51,8 @@ def test_every_page_each_demo_role_reaches_by_clicking_opens_and_fits_a_phone(
 
     report = {}
     for login in logins:
-        context = browser.new_context(base_url=live_server.url, viewport=PHONE_VIEWPORT, locale="fa-IR")
-        try:
-            page = context.new_page()
-            page.goto("/accounts/login/")
-            page.fill("input[name=username]", login.mobile)
-            page.fill("input[name=password]", settings.DEMO_PASSWORD)
-            page.locator("main form button[type=submit]").click()
-            page.wait_for_url(f"{live_server.url}/")
+        with signed_in_on_a_phone(browser, live_server.url, login.mobile, settings.DEMO_PASSWORD) as page:
             visited, problems = walk(page, live_server.url, "/")
-        finally:
-            context.close()
         # Every role has more than its home page to click through.
         assert len(visited) > 5, (login.role, visited)
         report[login.role] = problems

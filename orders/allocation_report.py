@@ -85,7 +85,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def summarize(result: AllocationResult) -> dict[str, Any]:
-    """The run as plain JSON: per order the workshops and units, unmet units with reasons, releases, totals."""
+    """The run as plain JSON: per order the workshops and units, unmet units with reasons, releases,
+    allocations dropped because their workshop was suspended meanwhile, totals."""
     plan = result.plan
     by_order: dict[int, dict[str, Any]] = {}
 
@@ -135,6 +136,16 @@ def summarize(result: AllocationResult) -> dict[str, Any]:
         }
         for release in result.releases
     ]
+    dropped = [
+        {
+            "order_id": allocation.order_id,
+            "number": result.orders[allocation.order_id].number,
+            "workshop_id": allocation.workshop_id,
+            "workshop": result.workshops[allocation.workshop_id].name,
+            "units": allocation.units,
+        }
+        for allocation in result.dropped
+    ]
     lp_bound = float(plan.lp_bound)
     objective = float(plan.objective)
     return {
@@ -145,6 +156,7 @@ def summarize(result: AllocationResult) -> dict[str, Any]:
             "allocated_units": plan.allocated_units(),
             "unmet_units": plan.unmet_units(),
             "released_units": sum(release["units"] for release in releases),
+            "dropped_units": sum(item["units"] for item in dropped),
             "objective": round(objective, 2),
             "lp_bound": round(lp_bound, 2),
             "gap_percent": round(100 * (objective - lp_bound) / abs(lp_bound), 3) if lp_bound else 0.0,
@@ -153,6 +165,7 @@ def summarize(result: AllocationResult) -> dict[str, Any]:
         "engine": _jsonable(dict(plan.stats)),
         "orders": [by_order[key] for key in sorted(by_order)],
         "releases": releases,
+        "dropped": dropped,  # planned for a workshop suspended during the commit, left for the next run
         "violations": result.violations,
         "written_quota_ids": [quota.pk for quota in result.quotas],
     }

@@ -11,11 +11,14 @@ Persian, and writes it as offered quotas in one transaction:
   (``orders.rebalance``), then locks: a PostgreSQL advisory lock for the whole
   allocation plus the scope's order rows (on SQLite the IMMEDIATE transaction
   already serialises writers), and only then reads the demand, so two
-  concurrent commits cannot over-allocate.
+  concurrent commits cannot over-allocate;
+- before writing it locks the plan's workshop rows and drops the allocations
+  of any workshop suspended meanwhile (a suspension locks the same row first).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections import defaultdict
@@ -34,7 +37,7 @@ from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, Worksho
 
 from .allocation import allocate
 from .allocation.checker import check_plan
-from .allocation.model import ExistingLoad, Options, OrderDemand, Plan, WorkshopSupply
+from .allocation.model import Allocation, ExistingLoad, Options, OrderDemand, Plan, WorkshopSupply
 from .funding import unallocated_releasable_units, with_unit_totals
 from .models import Order, OrderStatus, Quota, QuotaStatus
 from .notifications import notify_quotas_offered
@@ -62,6 +65,8 @@ class AllocationResult:
     skipped_orders: list[Order] = field(default_factory=list)  # due date already passed
     violations: list[str] = field(default_factory=list)
     quotas: list[Quota] = field(default_factory=list)  # written by a commit
+    # Planned for a workshop suspended while the commit ran: not written, the units wait for the next run.
+    dropped: list[Allocation] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -139,7 +144,8 @@ def _supplies(product_ids: set[int], today: dt.date) -> list[WorkshopSupply]:
         workshop__in=verified,
         status__in=(QuotaStatus.OFFERED, QuotaStatus.ACCEPTED),
         produced_units__lt=F("quantity") - F("released_units"),
-        due_date__gt=today,
+        # Overdue and due-today quotas too: their units are still owed and take the workshop's first days
+        # (the engine counts a load due before tomorrow from day 0).
     ).values_list("workshop_id", "order__product_id", "quantity", "released_units", "produced_units", "due_date"):
         loads[workshop_id].append(
             ExistingLoad(product_id=product_id, units=quantity - released - produced, due_date=due)
@@ -223,6 +229,36 @@ def _lock_allocation(orders_qs) -> None:
     list(orders_qs.select_for_update().values_list("pk", flat=True))
 
 
+def _lock_workshops(workshop_ids: Iterable[int]) -> dict[int, str]:
+    """The workshops' current statuses, their rows locked (by id) until this transaction ends.
+
+    A suspension locks the workshop row before it cancels the workshop's open
+    quotas, so it waits for a commit holding the row and then cancels what the
+    commit offered, or the commit waits for it and sees the new status.
+    """
+    rows = Workshop.objects.filter(pk__in=sorted(set(workshop_ids))).order_by("pk")
+    if settings.HAMDELI_ALLOCATION_LOCKING:
+        rows = rows.select_for_update()
+    return dict(rows.values_list("pk", "status"))
+
+
+def _drop_unverified(result: AllocationResult) -> None:
+    """Lock the plan's workshops and take out the allocations of those no longer verified.
+
+    The plan was made from statuses read before these locks; a workshop
+    suspended since then gets no quota, and its units simply stay unallocated
+    for the next run (``result.dropped`` lists them for the report).
+    """
+    statuses = _lock_workshops(allocation.workshop_id for allocation in result.plan.allocations)
+    kept, dropped = [], []
+    for allocation in result.plan.allocations:
+        verified = statuses.get(allocation.workshop_id) == WorkshopStatus.VERIFIED
+        (kept if verified else dropped).append(allocation)
+    if dropped:
+        result.plan = dataclasses.replace(result.plan, allocations=tuple(kept))
+        result.dropped = dropped
+
+
 @transaction.atomic
 def allocation_commit(
     *,
@@ -234,8 +270,9 @@ def allocation_commit(
 ) -> AllocationResult:
     """Release what is far behind, then offer the plan's quotas, all in one transaction.
 
-    ``before_write`` is a test hook: it runs after the plan is made and before
-    anything is written (the concurrency tests park a thread there).
+    ``before_write`` is a test hook: it runs after the plan is made and its
+    workshops are locked, before any quota is written (the concurrency tests
+    park a thread there).
     """
     today = today or timezone.localdate()
     provinces = list(provinces) if provinces is not None else None
@@ -244,12 +281,15 @@ def allocation_commit(
     _lock_allocation(scope)
     active = Quota.objects.filter(order__in=scope, status=QuotaStatus.ACCEPTED).select_related("workshop")
     releases = releases_due(active, today)
+    # Workshop rows before their quota rows, as a suspension takes them: the two never wait on each other.
+    _lock_workshops(release.quota.workshop_id for release in releases)
     for release in releases:
         quota_release_remainder(quota=release.quota, actor=actor, reason=release.reason)
     # Read the demand only now: under the locks and after the releases.
     result = _plan(_orders_with_totals(provinces), today, releases, progress, releases_pending=False)
     if result.violations:  # never write a plan the independent checker refuses
         raise RuntimeError("allocation plan violates constraints: " + "; ".join(result.violations[:5]))
+    _drop_unverified(result)
     if before_write is not None:
         before_write()
     progress(80, "writing")

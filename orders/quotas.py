@@ -266,6 +266,11 @@ def workshop_set_status_with_quotas(
 
     Lives in orders because quotas do (workshops may not import orders). The
     cancelled quotas' remainders are released for re-allocation.
+
+    The workshop row is locked first (in ``workshop_set_status``) and the open
+    quotas are read only then: an allocation commit holding that row makes
+    this wait, and the quotas it offered are then read and cancelled too;
+    a commit arriving later sees the suspension and offers nothing.
     """
     workshop = workshop_set_status(workshop=workshop, status=status, reason=reason, actor=actor)
     cancelled: list[Quota] = []

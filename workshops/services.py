@@ -228,6 +228,8 @@ def workshop_set_status(*, workshop: Workshop, status: WorkshopStatus | str, rea
     status = WorkshopStatus(status)
     if actor is not None and not scope_by_province(Workshop.objects.filter(pk=workshop.pk), actor).exists():
         raise PermissionDenied
+    # The row lock comes before anything else is read or written: an allocation commit locks the rows of the
+    # workshops it is about to offer quotas to, so a suspension and a commit run one after the other.
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     allowed = STATUS_TRANSITIONS[WorkshopStatus(workshop.status)]
     if status not in allowed:

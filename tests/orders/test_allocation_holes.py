@@ -1,0 +1,108 @@
+"""Around the allocation engine: work a workshop still owes, and a workshop suspended while a commit runs.
+
+The races themselves (a suspension and a commit at the same moment) are in
+``test_allocation_hole_races.py`` on PostgreSQL; here the suspension is slipped
+in between planning and writing in one thread.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from orders import allocation_service
+from orders.allocation_report import summarize
+from orders.allocation_service import allocation_commit
+from orders.models import OrderStatus, Quota, QuotaStatus
+from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
+
+from .. import factories
+
+TODAY = timezone.localdate()
+MASK = "surgical-mask-3ply"
+
+
+def _funded_order(units: int, days: int = 12):
+    order = factories.OrderFactory(
+        product=factories.product(MASK),
+        quantity=units,
+        status=OrderStatus.FUNDED,
+        needed_by=TODAY + dt.timedelta(days=days),
+    )
+    return factories.fund_order(order)
+
+
+def _maker(rate: int) -> Workshop:
+    workshop = factories.WorkshopFactory()
+    WorkshopCapacity.objects.create(workshop=workshop, product=factories.product(MASK), units_per_day=rate)
+    return workshop
+
+
+def _owes(workshop: Workshop, *, units: int, due_date: dt.date) -> Quota:
+    """An accepted quota of another (unfunded) order with ``units`` still to make, on pace so nothing is released."""
+    other = factories.OrderFactory(product=factories.product(MASK), status=OrderStatus.IN_PRODUCTION)
+    return factories.QuotaFactory(
+        order=other, workshop=workshop, quantity=100, produced_units=100 - units, due_date=due_date
+    )
+
+
+def _offered_units(result) -> dict[int, int]:
+    return {allocation.workshop_id: allocation.units for allocation in result.plan.allocations}
+
+
+def test_work_a_workshop_still_owes_on_overdue_or_due_today_quotas_leaves_it_fewer_new_units(db, coordinator):
+    _funded_order(units=5000)  # far more than the three workshops can make: every free day is used
+    free, overdue, due_today = _maker(rate=10), _maker(rate=10), _maker(rate=10)
+    _owes(overdue, units=30, due_date=TODAY - dt.timedelta(days=3))  # three days of work, already late
+    _owes(due_today, units=20, due_date=TODAY)
+    offered = _offered_units(allocation_commit(actor=coordinator, provinces=None))
+    assert offered[free.pk] - offered[overdue.pk] == 30
+    assert offered[free.pk] - offered[due_today.pk] == 20
+
+
+def test_a_workshop_suspended_after_the_plan_was_made_is_offered_nothing(db, coordinator, monkeypatch):
+    order = _funded_order(units=300, days=30)
+    workshop = _maker(rate=100)
+    real_plan = allocation_service._plan
+
+    def plan_then_suspend(*args, **kwargs):
+        result = real_plan(*args, **kwargs)
+        # What another coordinator's suspension looks like to a commit that read the workshop as verified.
+        Workshop.objects.filter(pk=workshop.pk).update(status=WorkshopStatus.SUSPENDED)
+        return result
+
+    monkeypatch.setattr(allocation_service, "_plan", plan_then_suspend)
+    result = allocation_commit(actor=coordinator, provinces=None)
+    assert not Quota.objects.exists()
+    assert result.quotas == []
+    assert [(a.order_id, a.workshop_id, a.units) for a in result.dropped] == [(order.pk, workshop.pk, 300)]
+    summary = summarize(result)
+    assert summary["dropped"] == [
+        {
+            "order_id": order.pk,
+            "number": order.number,
+            "workshop_id": workshop.pk,
+            "workshop": workshop.name,
+            "units": 300,
+        }
+    ]
+    assert summary["totals"]["dropped_units"] == 300
+    assert summary["totals"]["allocated_units"] == 0
+
+
+def test_the_units_dropped_for_a_suspended_workshop_go_to_another_one_on_the_next_run(db, coordinator, monkeypatch):
+    _funded_order(units=300, days=30)
+    suspended = _maker(rate=100)
+    real_plan = allocation_service._plan
+
+    def plan_then_suspend(*args, **kwargs):
+        result = real_plan(*args, **kwargs)
+        Workshop.objects.filter(pk=suspended.pk).update(status=WorkshopStatus.SUSPENDED)
+        return result
+
+    monkeypatch.setattr(allocation_service, "_plan", plan_then_suspend)
+    allocation_commit(actor=coordinator, provinces=None)
+    monkeypatch.setattr(allocation_service, "_plan", real_plan)
+    other = _maker(rate=100)
+    allocation_commit(actor=coordinator, provinces=None)
+    quota = Quota.objects.get()
+    assert (quota.workshop, quota.quantity, quota.status) == (other, 300, QuotaStatus.OFFERED)

@@ -13,6 +13,10 @@ readable list instead of as wrong payouts months later:
 - per delivery: confirmed means every line arrived complete with nothing
   rejected; disputed means every line was answered and at least one fell
   short; a delivery not answered yet has no received counts;
+- per quota: an offered or accepted quota belongs to a verified workshop
+  (suspending a workshop cancels all its open quotas in the same transaction);
+- per order: the units handed to workshops (``orders.funding.allocated_units``)
+  are paid for by its confirmed funds (refunds and moves may not undercut them);
 - the ledger: everything ``donors.ledger.ledger_problems`` checks.
 
 Lives in ``donors`` because it reads orders and the ledger (donors may import
@@ -27,7 +31,9 @@ from dataclasses import dataclass
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from orders.models import Delivery, DeliveryLine, DeliveryStatus, OutputReport, PickupLine, Quota
+from orders.funding import ALLOCATING_QUOTA_STATUSES, with_unallocated_units
+from orders.models import Delivery, DeliveryLine, DeliveryStatus, Order, OutputReport, PickupLine, Quota
+from workshops.models import WorkshopStatus
 
 from .ledger import ledger_problems
 from .models import LedgerEntry
@@ -164,9 +170,48 @@ def _delivery_problems() -> list[str]:
     return problems
 
 
+def _open_quotas_of_unverified_workshops() -> list[str]:
+    """Offered or accepted quotas of a workshop that is not verified.
+
+    Every one is wrong, not only those offered after the suspension: the
+    suspension service cancels all the workshop's offered and accepted quotas
+    (units already made stay credited on the cancelled quota), and a pending
+    workshop is never offered one. So such a quota was written by a commit
+    that raced the suspension, or by hand.
+    """
+    quotas = (
+        Quota.objects.filter(status__in=ALLOCATING_QUOTA_STATUSES)
+        .exclude(workshop__status=WorkshopStatus.VERIFIED)
+        .select_related("order", "workshop")
+        .order_by("pk")
+    )
+    return [
+        f"{_quota_label(quota)} is {quota.status} but its workshop is {quota.workshop.status} "
+        f"(a suspension cancels every open quota)."
+        for quota in quotas
+    ]
+
+
+def _orders_offered_beyond_funds() -> list[str]:
+    """Orders whose offered and accepted quotas hold more units than their confirmed funds pay for."""
+    orders = with_unallocated_units(Order.objects.all()).filter(unallocated__lt=0).order_by("pk")
+    return [
+        f"Order {order.number}: {order.allocated:,} units offered to or held by workshops, but its confirmed "
+        f"funds of {order.confirmed_funds:,} rials pay for only {order.paid_for:,} units (units offered beyond funds)."
+        for order in orders
+    ]
+
+
 def integrity_problems() -> list[str]:
     """Every broken invariant of quantities and money, as readable sentences (empty when all is well)."""
-    return _quota_problems() + _delivery_line_problems() + _delivery_problems() + ledger_problems()
+    return (
+        _quota_problems()
+        + _open_quotas_of_unverified_workshops()
+        + _delivery_line_problems()
+        + _delivery_problems()
+        + _orders_offered_beyond_funds()
+        + ledger_problems()
+    )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from core.models import Role, User
 from core.outbox import enqueue
 from core.persian import ui_number
 from core.scoping import scope_by_province
+from orders import funding
 from orders.models import Order, OrderPriority, OrderStatus, Quota
 from orders.services import FUNDABLE_STATUSES, order_mark_funded_if_needed
 
@@ -84,6 +85,27 @@ def _refuse_above_gap(gap: int, field: str = "amount_rials") -> ValidationError:
             % {"gap": ui_number(gap)}
         }
     )
+
+
+def _refuse_below_commitments(order: Order, amount: int) -> None:
+    """Refuse taking ``amount`` out of a locked order if its quotas would then be worth more than its money.
+
+    Offered and accepted quotas were handed out against the order's confirmed
+    funds (``orders.funding``); the allocation commit locks the same order rows,
+    so this reads the quotas after any commit that was writing them.
+    """
+    committed = funding.committed_funds_rials(order)
+    free = max(funding.confirmed_funds_rials(order) - committed, 0)
+    if amount > free:
+        raise ValidationError(
+            {
+                "amount_rials": _(
+                    "%(committed)s rials of this order's money are committed to the quotas offered to or "
+                    "accepted by workshops, so at most %(free)s rials can be taken from it."
+                )
+                % {"committed": ui_number(committed), "free": ui_number(free)}
+            }
+        )
 
 
 def _entry(**fields) -> LedgerEntry:
@@ -289,7 +311,11 @@ def pledge_cancel(*, pledge: Pledge, actor: User | None, reason: str) -> Pledge:
 
 @transaction.atomic
 def pledge_refund(*, pledge: Pledge, amount: int, actor: User | None, reason: str) -> LedgerEntry:
-    """Give (part of) a received pledge back to its donor from where it went, up to what is unspent there."""
+    """Give (part of) a received pledge back to its donor from where it went, up to what is unspent there.
+
+    Money of an order that its offered and accepted quotas count on is not unspent: a refund may not take
+    the order's confirmed funds below what those quotas need.
+    """
     pledge = _lock_pledge(pledge)
     _require_coordinator(actor, pledge.order)
     if pledge.status not in RECEIVED_STATUSES:
@@ -301,7 +327,7 @@ def pledge_refund(*, pledge: Pledge, amount: int, actor: User | None, reason: st
         _lock_campaign(pledge.campaign)
         held = ledger.campaign_balance(pledge.campaign_id)
     else:
-        _lock_orders(pledge.order)
+        (order,) = _lock_orders(pledge.order)
         held = ledger.order_balance(pledge.order_id)
     refundable = min(ledger.pledge_received(pledge.pk) - ledger.pledge_refunded(pledge.pk), held)
     if amount > refundable:
@@ -311,6 +337,8 @@ def pledge_refund(*, pledge: Pledge, amount: int, actor: User | None, reason: st
                 % {"amount": ui_number(refundable)}
             }
         )
+    if pledge.order_id is not None:
+        _refuse_below_commitments(order, amount)  # read under the order's lock
     entry = _entry(
         kind=EntryKind.REFUNDED,
         amount_rials=amount,
@@ -408,7 +436,10 @@ def campaign_fill_urgent_gaps(*, campaign: Campaign, actor: User | None, provinc
 
 @transaction.atomic
 def funds_move(*, from_order: Order, to_order: Order, amount: int, actor: User | None, reason: str) -> LedgerEntry:
-    """Move unspent money from one order to another (e.g. a cancelled order's funds to a similar need)."""
+    """Move unspent money from one order to another (e.g. a cancelled order's funds to a similar need).
+
+    Never the part the first order's offered and accepted quotas need (see ``pledge_refund``).
+    """
     if from_order.pk == to_order.pk:
         raise ValidationError(_("Choose two different orders."))
     _require_coordinator(actor, from_order)
@@ -423,6 +454,7 @@ def funds_move(*, from_order: Order, to_order: Order, amount: int, actor: User |
         raise ValidationError(
             {"amount_rials": _("The order holds only %(amount)s rials unspent.") % {"amount": ui_number(held)}}
         )
+    _refuse_below_commitments(from_order, amount)
     room = _order_room(to_order)
     if amount > room:
         raise _refuse_above_gap(room)

@@ -93,9 +93,13 @@ def remaining_gap_rials(order: Order) -> int:
     return max(order.budget_rials - confirmed_funds_rials(order), 0)
 
 
+def _unit_cost(order: Order) -> int:
+    return order.unit_cost_rials if order.unit_cost_rials is not None else order.product.unit_cost_rials
+
+
 def releasable_units(order: Order) -> int:
     """Units the confirmed money pays for: ``floor(confirmed rials / unit cost)``, never more than the quantity."""
-    unit_cost = order.unit_cost_rials if order.unit_cost_rials is not None else order.product.unit_cost_rials
+    unit_cost = _unit_cost(order)
     if not unit_cost:
         return 0
     return min(confirmed_funds_rials(order) // unit_cost, order.quantity)
@@ -127,6 +131,15 @@ def allocated_units(order: Order) -> int:
         return annotated
     total = Quota.objects.filter(order=order).aggregate(total=Sum(committed_units_expression()))
     return total["total"] or 0
+
+
+def committed_funds_rials(order: Order) -> int:
+    """Confirmed money the order's quotas count on: ``allocated_units`` at the unit cost.
+
+    Taking the confirmed funds below this (a refund, a move to another order)
+    would leave units handed to workshops that nothing pays for.
+    """
+    return allocated_units(order) * _unit_cost(order)
 
 
 def unallocated_releasable_units(order: Order) -> int:

@@ -105,12 +105,13 @@ def test_unspent_money_moves_from_one_order_to_another_with_a_reason(coordinator
 def test_an_order_cannot_move_more_than_it_holds_unspent(coordinator):
     quota = factories.QuotaFactory(produced_units=100, accepted_units=100)
     other = factories.OrderFactory(quantity=1000)
-    _received(coordinator, 3_000_000, order=quota.order)
+    # The quota's 100 units at 60,000 rials keep 6,000,000 with the order (see test_refund_commitments).
+    _received(coordinator, 7_000_000, order=quota.order)
     payout_record(quota=quota, units=100, actor=coordinator)  # 2,000,000 paid
     with pytest.raises(ValidationError):
         funds_move(from_order=quota.order, to_order=other, amount=1_000_001, actor=coordinator, reason="جابه‌جایی")
     funds_move(from_order=quota.order, to_order=other, amount=1_000_000, actor=coordinator, reason="جابه‌جایی")
-    assert ledger.order_balance(quota.order_id) == 0
+    assert ledger.order_balance(quota.order_id) == 4_000_000  # paid for the quota's units, not yet paid out
 
 
 def test_an_order_cannot_move_money_to_itself(coordinator, order):

@@ -12,7 +12,8 @@ from donors.integrity import integrity_problems, integrity_totals
 class Command(BaseCommand):
     help = (
         "Check quotas, pickups, deliveries and the ledger: produced >= collected >= accepted >= delivered, "
-        "counters equal their evidence, deliveries answered consistently, money conserved."
+        "counters equal their evidence, deliveries answered consistently, open quotas only for verified "
+        "workshops, no units offered beyond an order's funds, money conserved."
     )
 
     def handle(self, *args, **options):

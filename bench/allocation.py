@@ -1,11 +1,20 @@
 """End-to-end allocation benchmark: a synthetic country in a throwaway database, then one commit.
 
     .venv/bin/python bench/allocation.py --workshops 10000 --orders 2000 [--database postgres://root@127.0.0.1/]
+        [--scenario normal|tight] [--demand-ratio 3]
 
 Without ``--database`` it uses a throwaway SQLite file; with a PostgreSQL server URL it creates (and
-drops) a database ``hamdeli_bench_<pid>`` there. Prints one JSON line: counts, seconds for build
-(data creation, not part of the target), load, solve, write and total, allocated and unmet units,
-objective, LP bound and the peak memory (MB) of the process.
+drops) a database ``hamdeli_bench_<pid>`` there.
+
+Scenarios: ``normal`` is the everyday country (orders due in 7-62 days, demand well below capacity);
+``tight`` is a scarce one: orders due in 7-21 days with mixed priorities, and each product's demand
+``--demand-ratio`` (default 3) times the sewing time the verified workshops have until the last due
+date, counted in working days x units per day, a workshop's days split evenly between its products.
+
+Prints one JSON line: counts; seconds for build (data creation, not part of the target), load, solve,
+write, the whole commit (lock to COMMIT), the owners' notifications (after the commit, in bulk) and
+the total of both; allocated and unmet units; the engine's objective, bounds and priority figures;
+the measured demand ratio; and the peak memory (MB) of the process, after the build and at the end.
 """
 
 from __future__ import annotations
@@ -19,13 +28,33 @@ import resource
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+NORMAL, TIGHT = "normal", "tight"
+DEFAULT_TIGHT_RATIO = 3.0
+TIGHT_DUE_DAYS = (7, 21)
+TIGHT_PRIORITY_SHARES = {"urgent": 0.3, "high": 0.3, "normal": 0.4}
+# Copied through from the engine's plan stats when it reports them.
+PLAN_STATS = (
+    "full_model_bound",
+    "gap_to_full_model_bound",
+    "bound_is_valid",
+    "urgent_units_served",
+    "urgent_units_possible",
+    "high_units_served",
+    "high_units_possible",
+    "pricing_converged",
+    "pricing_rounds",
+)
+
 
 def configure(database: str | None) -> str | None:
     """Point Django at a throwaway database; returns the admin URL to drop it afterwards."""
+    # The bench times our code, not the console: no line per SMS or per eager task.
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     if database and database.startswith("postgres"):
         import psycopg
 
@@ -50,16 +79,14 @@ def drop(base: str | None) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{os.environ["DATABASE_URL"].rsplit("/", 1)[1]}"')
 
 
-def build_country(workshops: int, orders: int, seed: int = 1405) -> None:
+def build_workshops(workshops: int, rng: random.Random) -> list:
+    """Owners, workshops (90% verified), one to three products each, a closed week for one in ten."""
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
-    from core.models import City, HealthCenter, Product, Province, Role, User
-    from donors.models import Donor, EntryKind, LedgerEntry, Pledge, PledgeStatus
-    from orders.models import Order, OrderPriority, OrderStatus
+    from core.models import City, Product, Province, Role, User
     from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, WorkshopUnavailability
 
-    rng = random.Random(seed)
     today = timezone.localdate()
     provinces = list(Province.objects.order_by("pk"))
     cities = {p.pk: list(City.objects.filter(province=p)) for p in provinces}
@@ -101,7 +128,13 @@ def build_country(workshops: int, orders: int, seed: int = 1405) -> None:
             )
     WorkshopCapacity.objects.bulk_create(capacities, batch_size=5000)
     WorkshopUnavailability.objects.bulk_create(closed, batch_size=5000)
+    return shops
 
+
+def _order_context():
+    from core.models import City, HealthCenter, Province, Role, User
+
+    provinces = list(Province.objects.order_by("pk"))
     coordinator = User.objects.create(mobile="09120000999", full_name="bench", role=Role.COORDINATOR, is_national=True)
     centers = HealthCenter.objects.bulk_create(
         [
@@ -109,7 +142,7 @@ def build_country(workshops: int, orders: int, seed: int = 1405) -> None:
                 name=f"center {p.code}",
                 kind="hospital",
                 province=p,
-                city=cities[p.pk][0],
+                city=City.objects.filter(province=p)[0],
                 address="-",
                 phone="0",
                 contact_person="-",
@@ -117,6 +150,19 @@ def build_country(workshops: int, orders: int, seed: int = 1405) -> None:
             for p in provinces
         ]
     )
+    return coordinator, centers
+
+
+def build_orders(orders: int, rng: random.Random) -> list:
+    """Today's country: products, sizes, due dates (7-62 days) and priorities drawn at random."""
+    from django.utils import timezone
+
+    from core.models import Product
+    from orders.models import Order, OrderPriority, OrderStatus
+
+    today = timezone.localdate()
+    products = list(Product.objects.order_by("code"))
+    coordinator, centers = _order_context()
     new_orders = []
     for n in range(orders):
         product = rng.choice(products)
@@ -134,11 +180,109 @@ def build_country(workshops: int, orders: int, seed: int = 1405) -> None:
                 created_by=coordinator,
             )
         )
-    Order.objects.bulk_create(new_orders, batch_size=2000)
-    # Every order is paid in full by one donor: confirmed funds are read from the ledger.
+    return Order.objects.bulk_create(new_orders, batch_size=2000)
+
+
+def sewing_capacity(last_due: dt.date) -> tuple[dict[int, float], dict[int, float]]:
+    """Per product: units and workshop-days the verified workshops have from tomorrow until ``last_due``.
+
+    A workshop's working days (its weekdays, less its closed ranges) are split evenly between the
+    products it makes, so the days of all products add up to the country's sewing time once.
+    """
+    from django.utils import timezone
+
+    from workshops.calendar import WorkCalendar
+    from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, WorkshopUnavailability
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    verified = Workshop.objects.filter(status=WorkshopStatus.VERIFIED)
+    rates: dict[int, dict[int, int]] = defaultdict(dict)
+    for workshop_id, product_id, per_day in WorkshopCapacity.objects.filter(
+        workshop__in=verified, units_per_day__gt=0
+    ).values_list("workshop_id", "product_id", "units_per_day"):
+        rates[workshop_id][product_id] = per_day
+    closed: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for workshop_id, start, end in WorkshopUnavailability.objects.filter(workshop__in=verified).values_list(
+        "workshop_id", "start_date", "end_date"
+    ):
+        closed[workshop_id].append((start, end))
+    units: dict[int, float] = defaultdict(float)
+    days: dict[int, float] = defaultdict(float)
+    for workshop_id, weekdays in verified.values_list("pk", "working_weekdays"):
+        made = rates.get(workshop_id)
+        if not made:
+            continue
+        working = WorkCalendar(weekdays, tuple(closed[workshop_id])).working_days(tomorrow, last_due)
+        share = working / len(made)
+        for product_id, per_day in made.items():
+            units[product_id] += per_day * share
+            days[product_id] += share
+    return dict(units), dict(days)
+
+
+def build_tight_orders(orders: int, ratio: float, rng: random.Random) -> list:
+    """A scarce country: orders due in 7-21 days, mixed priorities, each product's demand ``ratio`` x capacity."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from core.models import Product
+    from orders.models import Order, OrderStatus
+
+    today = timezone.localdate()
+    products = list(Product.objects.order_by("code"))
+    coordinator, centers = _order_context()
+    lead = dt.timedelta(days=settings.HAMDELI_DELIVERY_LEAD_DAYS)
+    capacity, _ = sewing_capacity(today + dt.timedelta(days=TIGHT_DUE_DAYS[1]) - lead)
+    priorities, shares = zip(*TIGHT_PRIORITY_SHARES.items(), strict=True)
+    drafts = []
+    for _n in range(orders):
+        drafts.append(
+            {
+                "product": rng.choice(products),
+                "weight": rng.uniform(0.5, 1.5),
+                "needed_by": today + dt.timedelta(days=rng.randint(*TIGHT_DUE_DAYS)),
+                "priority": rng.choices(priorities, weights=shares)[0],
+                "center": rng.choice(centers),
+            }
+        )
+    weight_of: dict[int, float] = defaultdict(float)
+    for draft in drafts:
+        weight_of[draft["product"].pk] += draft["weight"]
+    new_orders = []
+    for n, draft in enumerate(drafts):
+        product = draft["product"]
+        demand = ratio * capacity.get(product.pk, 0.0)
+        quantity = max(settings.HAMDELI_MIN_QUOTA_UNITS, round(demand * draft["weight"] / weight_of[product.pk]))
+        new_orders.append(
+            Order(
+                number=f"ORD-BENCH-{n:06d}",
+                health_center=draft["center"],
+                product=product,
+                quantity=quantity,
+                unit_cost_rials=product.unit_cost_rials,
+                needed_by=draft["needed_by"],
+                priority=draft["priority"],
+                status=OrderStatus.FUNDED,
+                created_by=coordinator,
+            )
+        )
+    return Order.objects.bulk_create(new_orders, batch_size=2000)
+
+
+def fund_orders(new_orders: list) -> None:
+    """Every order is paid in full by one donor: confirmed funds are read from the ledger."""
+    from django.utils import timezone
+
+    from bench.world import fresh_references
+    from core.models import Role, User
+    from donors.models import Donor, EntryKind, LedgerEntry, Pledge, PledgeStatus
+
+    coordinator = User.objects.get(mobile="09120000999")
     donor_user = User.objects.create(mobile="09124000999", full_name="bench donor", role=Role.DONOR)
     donor = Donor.objects.create(user=donor_user)
     received_on = timezone.localdate()
+    # References unique within the batch (each Pledge()'s own default checks only the database).
+    references = fresh_references(len(new_orders))
     pledges = Pledge.objects.bulk_create(
         [
             Pledge(
@@ -148,6 +292,7 @@ def build_country(workshops: int, orders: int, seed: int = 1405) -> None:
                 status=PledgeStatus.RECEIVED,
                 received_amount_rials=order.budget_rials,
                 bank_reference=f"BENCH-{n}",
+                reference=references[n],
                 received_on=received_on,
             )
             for n, order in enumerate(new_orders)
@@ -170,12 +315,84 @@ def build_country(workshops: int, orders: int, seed: int = 1405) -> None:
     )
 
 
+def build_country(
+    workshops: int, orders: int, seed: int = 1405, *, scenario: str = NORMAL, demand_ratio: float | None = None
+) -> None:
+    rng = random.Random(seed)
+    build_workshops(workshops, rng)
+    if scenario == TIGHT:
+        new_orders = build_tight_orders(orders, demand_ratio or DEFAULT_TIGHT_RATIO, rng)
+    else:
+        new_orders = build_orders(orders, rng)
+    fund_orders(new_orders)
+
+
+def measured_demand_ratio() -> tuple[float, dict[str, float]]:
+    """Demand over capacity in sewing time until the last quota due date: overall, and per product code.
+
+    Each product's units are turned into workshop-days at its capacity-weighted mean rate, so masks
+    (hundreds a day) and gowns (tens a day) add up in the one unit they share.
+    """
+    from django.conf import settings
+    from django.db.models import Max, Sum
+
+    from core.models import Product
+    from orders.models import Order
+
+    orders = Order.objects.all()
+    last_needed = orders.aggregate(last=Max("needed_by"))["last"]
+    if last_needed is None:
+        return 0.0, {}
+    units, days = sewing_capacity(last_needed - dt.timedelta(days=settings.HAMDELI_DELIVERY_LEAD_DAYS))
+    codes = dict(Product.objects.values_list("pk", "code"))
+    demand_days, by_product = 0.0, {}
+    for product_id, demand in orders.values_list("product_id").annotate(units=Sum("quantity")):
+        if not units.get(product_id):
+            continue
+        ratio = demand / units[product_id]
+        by_product[codes[product_id]] = round(ratio, 3)
+        demand_days += ratio * days[product_id]
+    total_days = sum(days.values())
+    return (round(demand_days / total_days, 3) if total_days else 0.0), by_product
+
+
+def peak_memory_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def timed_commit() -> tuple:
+    """The allocation commit, then the owners' notifications it queued; seconds of each, split at COMMIT.
+
+    The commit runs inside an outer transaction whose first on-commit callback marks the moment the
+    COMMIT returned; every callback after it is the notifications' (one bulk task, then the sends).
+    """
+    from django.db import transaction
+
+    from orders.allocation_service import allocation_commit
+
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+    with transaction.atomic():
+        transaction.on_commit(lambda: marks.setdefault("committed", time.perf_counter()))
+        result = allocation_commit(actor=None, provinces=None)
+    finished = time.perf_counter()
+    committed = marks.get("committed", finished)
+    return result, committed - started, finished - committed, finished - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workshops", type=int, default=10000)
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--database", help="PostgreSQL server URL, e.g. postgres://root@127.0.0.1:5432")
+    parser.add_argument("--scenario", choices=(NORMAL, TIGHT), default=NORMAL)
+    parser.add_argument(
+        "--demand-ratio",
+        type=float,
+        help=f"tight: demand / sewing capacity per product (default {DEFAULT_TIGHT_RATIO:g}); implies --scenario tight",
+    )
     args = parser.parse_args()
+    scenario = TIGHT if args.demand_ratio is not None else args.scenario
 
     base = configure(args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamdeli.settings")
@@ -185,22 +402,28 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from orders.allocation_service import allocation_commit
+    from core.models import Notification
     from orders.models import Order
     from workshops.models import Workshop
 
     try:
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
-        build_country(args.workshops, args.orders)
+        build_country(args.workshops, args.orders, scenario=scenario, demand_ratio=args.demand_ratio)
         built = time.perf_counter()
-        result = allocation_commit(actor=None, provinces=None)
-        finished = time.perf_counter()
+        memory_after_build = peak_memory_mb()
+        result, seconds_commit, seconds_notify, seconds_total = timed_commit()
+        memory_at_end = peak_memory_mb()
         plan = result.plan
+        ratio, ratio_by_product = measured_demand_ratio()
         print(
             json.dumps(
                 {
                     "database": connection.vendor,
+                    "scenario": scenario,
+                    "demand_ratio": (args.demand_ratio or DEFAULT_TIGHT_RATIO) if scenario == TIGHT else None,
+                    "demand_ratio_measured": ratio,
+                    "demand_ratio_by_product": ratio_by_product,
                     "workshops": Workshop.objects.count(),
                     "orders": Order.objects.count(),
                     "eligible_pairs": plan.stats.get("eligible_pairs"),
@@ -209,17 +432,26 @@ def main() -> None:
                     "seconds_load": round(result.seconds.get("load", 0), 3),
                     "seconds_solve": round(result.seconds.get("solve", 0), 3),
                     "seconds_write": round(result.seconds.get("write", 0), 3),
-                    "seconds_total": round(finished - built, 3),
+                    "seconds_commit": round(seconds_commit, 3),
+                    "seconds_notify": round(seconds_notify, 3),
+                    "seconds_total": round(seconds_total, 3),
                     "allocated_units": plan.allocated_units(),
                     "unmet_units": plan.unmet_units(),
                     "quotas": len(plan.allocations),
+                    "owners_notified": Notification.objects.filter(event="quota.offered")
+                    .values("recipient")
+                    .distinct()
+                    .count(),
+                    "notifications": Notification.objects.filter(event="quota.offered").count(),
                     "objective": round(float(plan.objective), 2),
                     "lp_bound": round(float(plan.lp_bound), 2),
                     "gap_percent": round(100 * (plan.objective - plan.lp_bound) / abs(plan.lp_bound), 4)
                     if plan.lp_bound
                     else 0.0,
+                    **{key: plan.stats.get(key) for key in PLAN_STATS},
                     "violations": len(result.violations),
-                    "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                    "peak_memory_mb_after_build": memory_after_build,
+                    "peak_memory_mb": memory_at_end,
                 }
             )
         )

@@ -16,6 +16,7 @@ task's to record and is not mistaken for an outage.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import partial
 from importlib import import_module
@@ -90,6 +91,97 @@ def send(message_id: int) -> bool:
             return False
         _mark_sent(message.pk)
     return True
+
+
+def enqueue_many(
+    task: Task,
+    calls: Sequence[Sequence[int | str]],
+    *,
+    objs: Sequence[models.Model] | None = None,
+    robust: bool = False,
+) -> list[OutboxMessage]:
+    """``enqueue`` for many calls of one task: one insert now, one hand-over after the commit.
+
+    For work that comes in thousands at once (the messages of an allocation run): per-call
+    ``enqueue`` would cost a query and a broker connection each. ``objs``, when given, pairs
+    with ``calls``.
+    """
+    keys = [object_key(obj) for obj in objs] if objs is not None else [""] * len(calls)
+    messages = OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(task_name=task.name, args=list(args), object_key=key)
+            for args, key in zip(calls, keys, strict=True)
+        ],
+        batch_size=1000,
+    )
+    if messages:
+        transaction.on_commit(partial(send_many, [message.pk for message in messages], robust=robust), robust=robust)
+    return messages
+
+
+def send_many(message_ids: Sequence[int], *, robust: bool = False, chunk: int = 500) -> int:
+    """``send`` for many messages over one broker connection; returns how many were handed over.
+
+    Stops at the first broker failure: the rest wait in the outbox for the sweep, like a single
+    message. Without a broker each task runs in-process; with ``robust`` one task's own error is
+    logged and the others still run.
+    """
+    if current_app.conf.task_always_eager:
+        return _run_many_eagerly(message_ids, robust=robust, chunk=chunk)
+    sent = 0
+    for start in range(0, len(message_ids), chunk):
+        with transaction.atomic():
+            messages = list(
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=message_ids[start : start + chunk], sent_at__isnull=True)
+                .order_by("pk")
+            )
+            handed: list[int] = []
+            try:
+                with current_app.connection_for_write() as connection:
+                    for message in messages:
+                        task_named(message.task_name).apply_async(
+                            args=message.args, connection=connection, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+                        )
+                        handed.append(message.pk)
+            except (BrokerError, OSError) as exc:
+                _mark_sent_many(handed)
+                waiting = [message.pk for message in messages[len(handed) :]]  # handed over in order
+                OutboxMessage.objects.filter(pk__in=waiting).update(
+                    attempts=F("attempts") + 1, last_error=(str(exc) or exc.__class__.__name__)[:500]
+                )
+                logger.warning("broker unreachable, %s messages stay in the outbox: %s", len(waiting), exc)
+                return sent + len(handed)
+            _mark_sent_many(handed)
+            sent += len(handed)
+    return sent
+
+
+def _run_many_eagerly(message_ids: Sequence[int], *, robust: bool, chunk: int) -> int:
+    ran = 0
+    for start in range(0, len(message_ids), chunk):
+        pending = list(
+            OutboxMessage.objects.filter(pk__in=message_ids[start : start + chunk], sent_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "task_name", "args")
+        )
+        _mark_sent_many([pk for pk, _, _ in pending])  # first, as in ``send``: a task's own error is not an outage
+        for _, task_name, args in pending:
+            try:
+                task_named(task_name).apply(args=args, throw=current_app.conf.task_eager_propagates)
+            except Exception:
+                if not robust:
+                    raise
+                logger.exception("task %s%s failed", task_name, tuple(args))
+            ran += 1
+    return ran
+
+
+def _mark_sent_many(message_ids: list[int]) -> None:
+    if message_ids:
+        OutboxMessage.objects.filter(pk__in=message_ids).update(
+            sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+        )
 
 
 def task_named(name: str) -> Task:

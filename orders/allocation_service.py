@@ -40,7 +40,7 @@ from .allocation.checker import check_plan
 from .allocation.model import Allocation, ExistingLoad, Options, OrderDemand, Plan, WorkshopSupply
 from .funding import unallocated_releasable_units, with_unit_totals
 from .models import Order, OrderStatus, Quota, QuotaStatus
-from .notifications import notify_quotas_offered
+from .notification_tasks import queue_offer_notifications
 from .rebalance import Release, quota_release_remainder, releases_due
 
 # Orders whose funded part may still be split into quotas.
@@ -300,6 +300,9 @@ def allocation_commit(
     return result
 
 
+QUOTA_INSERT_BATCH = 2000
+
+
 def _write_quotas(result: AllocationResult, actor: User | None) -> list[Quota]:
     """Offered quotas for the plan, with their audit entries, in bulk."""
     quotas = [
@@ -313,7 +316,8 @@ def _write_quotas(result: AllocationResult, actor: User | None) -> list[Quota]:
         )
         for allocation in result.plan.allocations
     ]
-    created = Quota.objects.bulk_create(quotas)  # PostgreSQL and SQLite >= 3.35 return the new ids
+    # PostgreSQL and SQLite >= 3.35 return the new ids; batches keep each INSERT's parameters bounded.
+    created = Quota.objects.bulk_create(quotas, batch_size=QUOTA_INSERT_BATCH)
     log_actions(
         actor=actor,
         objs=created,
@@ -321,7 +325,9 @@ def _write_quotas(result: AllocationResult, actor: User | None) -> list[Quota]:
         changes=lambda quota: {"quantity": [None, quota.quantity]},
         note="allocation",
     )
-    notify_quotas_offered(created)
+    # The owners hear after the commit: one outbox message here, then one task records every owner's message
+    # in bulk outside this transaction and its locks (a message per owner inside it cost seconds per thousand).
+    queue_offer_notifications(created)
     return created
 
 

@@ -1,14 +1,19 @@
-"""Scheduled notifications about production: the owners' evening reminder and the due-soon alerts.
+"""Notifications about production sent by tasks: an allocation run's offers, the evening reminder, due-soon alerts.
 
-Beat runs them daily (rows made by migration ``0009_notification_schedules`` and
-``manage.py notification_schedules``). Running one twice on a day sends nothing
-new: every message has a per-day or per-quota dedupe key.
+An allocation run queues ``quota_offers_notify`` in its own transaction (one
+outbox message for the whole run); once the run commits, that one task records
+every owner's message and queues their sending in bulk, outside the run's
+transaction and its locks. Beat runs the other two daily (rows made by migration
+``0009_notification_schedules`` and ``manage.py notification_schedules``).
+Running any of them twice sends nothing new: every message has a per-run,
+per-day or per-quota dedupe key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from celery import shared_task
 from django.db import transaction
@@ -17,10 +22,11 @@ from django.utils import timezone
 
 from core.models import Role, User
 from core.notifications.schedules import DailySchedule
+from core.outbox import enqueue
 from workshops.models import WorkshopStatus
 
 from .models import OutputReport, Quota, QuotaStatus
-from .notifications import notify_output_reminder, notify_quota_due_soon
+from .notifications import notify_output_reminder, notify_quota_due_soon, notify_quotas_offered
 from .quota_selectors import quota_progress
 
 logger = logging.getLogger(__name__)
@@ -41,6 +47,58 @@ SCHEDULES = (
         description="09:00 Tehran: tells the owner and the province's coordinators.",
     ),
 )
+
+
+QUOTAS_PER_QUERY = 2000
+
+
+def id_ranges(ids: Iterable[int]) -> str:
+    """``"4-2987,2990"``: a run's quota ids in a few characters (one INSERT gives them consecutive ids)."""
+    spans: list[list[int]] = []
+    for pk in sorted(set(ids)):
+        if spans and pk == spans[-1][1] + 1:
+            spans[-1][1] = pk
+        else:
+            spans.append([pk, pk])
+    return ",".join(str(first) if first == last else f"{first}-{last}" for first, last in spans)
+
+
+def ids_from_ranges(text: str) -> list[int]:
+    ids: list[int] = []
+    for span in filter(None, text.split(",")):
+        first, _, last = span.partition("-")
+        ids.extend(range(int(first), int(last or first) + 1))
+    return ids
+
+
+def queue_offer_notifications(quotas: list[Quota]) -> None:
+    """Inside an allocation run's transaction: one outbox message that tells all the run's owners after it commits.
+
+    It rolls back with the run (nothing is recorded or sent), and a broker outage
+    leaves it in the outbox for the sweep, like any other task.
+    """
+    if quotas:
+        enqueue(quota_offers_notify, id_ranges(quota.pk for quota in quotas), robust=True)
+
+
+@shared_task(acks_late=True)
+def quota_offers_notify(quota_ids: str) -> int:
+    """After an allocation run commits: one message per owner for all its offers, recorded and queued in bulk.
+
+    Every quota of the run counts, whatever happened to it since: the dedupe keys
+    then come out the same on a second delivery of this task, which records nothing.
+    Returns how many messages were recorded now.
+    """
+    ids = ids_from_ranges(quota_ids)
+    quotas: list[Quota] = []
+    for start in range(0, len(ids), QUOTAS_PER_QUERY):
+        quotas.extend(
+            Quota.objects.filter(pk__in=ids[start : start + QUOTAS_PER_QUERY])
+            .select_related("order__product", "workshop__owner")
+            .order_by("pk")
+        )
+    with transaction.atomic():
+        return len(notify_quotas_offered(quotas))
 
 
 def unfinished_quotas() -> QuerySet[Quota]:

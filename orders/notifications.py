@@ -2,6 +2,9 @@
 
 Each ``notify_*`` of an event is called from inside the service transaction of
 that event, so a rolled-back event sends nothing (see ``core.notifications.notify``).
+An allocation run's offers are the exception by size: the run writes one outbox
+message, and after its commit one task records every owner's message in bulk
+(``orders.notification_tasks.quota_offers_notify``).
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from core.models import User
-from core.notifications import mobile_or_none, notify
+from core.models import Notification, User
+from core.notifications import Message, mobile_or_none, notify, notify_many
 from core.notifications.recipients import coordinators_of, staff_of
 from core.notifications.texts import persian_date, persian_number
 from core.notifications.texts import persian_gettext as _
@@ -21,49 +24,74 @@ from .models import Delivery, Quota
 from .receiving_links import confirmation_url
 
 
-def notify_quota_offered(quota: Quota) -> None:
-    """The owner has a new offer to accept or decline."""
+def _offer_text(quota: Quota) -> str:
     # fa: همدلی: سهمیه تازه %(units)s %(product)s تا %(date)s. %(link)s
-    text = _("Hamdeli: new quota of %(units)s %(product)s by %(date)s. %(link)s") % {
+    return _("Hamdeli: new quota of %(units)s %(product)s by %(date)s. %(link)s") % {
         "units": persian_number(quota.quantity),
         "product": quota.order.product.name_fa,
         "date": persian_date(quota.due_date),
         "link": absolute_url(reverse("quotas:detail", args=[quota.pk])),
     }
+
+
+def notify_quota_offered(quota: Quota) -> None:
+    """The owner has a new offer to accept or decline."""
     notify(
         recipient=quota.workshop.owner,
         event="quota.offered",
-        text=text,
+        text=_offer_text(quota),
         dedupe_key=f"quota.offered:{quota.pk}",
         obj=quota,
     )
 
 
-def notify_quotas_offered(quotas: list[Quota]) -> None:
-    """An allocation run's offers: one message per owner, naming the quota, or the count when she has several."""
+def offer_messages(quotas: list[Quota]) -> list[Message]:
+    """An allocation run's offers: one message per owner, naming the quota, or the count when she has several.
+
+    The quotas come with ``order__product`` and ``workshop__owner`` loaded. The keys depend only on the run's
+    quotas, so recording the same run twice records nothing new.
+    """
     by_owner: dict[int, list[Quota]] = {}
     for quota in quotas:
         by_owner.setdefault(quota.workshop.owner_id, []).append(quota)
-    owners = User.objects.in_bulk(list(by_owner))
-    for owner_id, offered in by_owner.items():
+    inbox = absolute_url(reverse("quotas:inbox"))
+    messages = []
+    for offered in by_owner.values():
+        owner = offered[0].workshop.owner
         if len(offered) == 1:
-            offered[0].workshop.owner = owners[owner_id]
-            notify_quota_offered(offered[0])
+            (quota,) = offered
+            messages.append(
+                Message(
+                    recipient=owner,
+                    event="quota.offered",
+                    text=_offer_text(quota),
+                    dedupe_key=f"quota.offered:{quota.pk}",
+                    obj=quota,
+                )
+            )
             continue
         # fa: همدلی: %(count)s سهمیه تازه منتظر پاسخ شماست. %(link)s
         text = _("Hamdeli: %(count)s new quotas wait for your answer. %(link)s") % {
             "count": persian_number(len(offered)),
-            "link": absolute_url(reverse("quotas:inbox")),
+            "link": inbox,
         }
         pks = sorted(quota.pk for quota in offered)
-        notify(
-            recipient=owners[owner_id],
-            event="quota.offered",
-            text=text,
-            # The run's quotas of this owner are new rows: their first and last ids name this offer uniquely.
-            dedupe_key=f"quotas.offered:{pks[0]}-{pks[-1]}:{len(pks)}",
-            obj=offered[0],
+        messages.append(
+            Message(
+                recipient=owner,
+                event="quota.offered",
+                text=text,
+                # The run's quotas of this owner are new rows: their first and last ids name this offer uniquely.
+                dedupe_key=f"quotas.offered:{pks[0]}-{pks[-1]}:{len(pks)}",
+                obj=min(offered, key=lambda quota: quota.pk),
+            )
         )
+    return messages
+
+
+def notify_quotas_offered(quotas: list[Quota]) -> list[Notification]:
+    """Record and queue the run's messages in bulk (``orders.notification_tasks.quota_offers_notify`` calls it)."""
+    return notify_many(offer_messages(quotas))
 
 
 def notify_quota_due_soon(quota: Quota) -> None:

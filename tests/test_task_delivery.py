@@ -300,6 +300,19 @@ def quota_due_soon_alerts_twice(world: World) -> None:
     assert sent_to(world.sms) == sorted([behind.workshop.owner.mobile, *coordinators])
 
 
+def quota_offers_notify_twice(world: World) -> None:
+    from orders.notification_tasks import id_ranges
+
+    offered = {"status": QuotaStatus.OFFERED, "responded_at": None}
+    quotas = [factories.QuotaFactory(**offered), factories.QuotaFactory(**offered)]
+    quotas.append(factories.QuotaFactory(workshop=quotas[0].workshop, **offered))  # her second offer of the run
+
+    first, second = world.deliver_twice(id_ranges(quota.pk for quota in quotas))  # the run committed; then again
+
+    assert (first, second) == (2, 0)
+    assert sent_to(world.sms) == sorted(quota.workshop.owner.mobile for quota in quotas[:2])
+
+
 def coordinator_daily_digest_twice(world: World) -> None:
     coordinator = factories.CoordinatorFactory()
     other = factories.CoordinatorFactory(provinces=[factories.province("isfahan")])
@@ -321,6 +334,7 @@ DELIVERED_TWICE: dict[str, Callable[[World], None]] = {
     "orders.sheet_tasks.sheet_batch_render": sheet_batch_render_twice,
     "orders.notification_tasks.owner_daily_reminders": owner_daily_reminders_twice,
     "orders.notification_tasks.quota_due_soon_alerts": quota_due_soon_alerts_twice,
+    "orders.notification_tasks.quota_offers_notify": quota_offers_notify_twice,
     "reports.tasks.thematic_report_generate": thematic_report_generate_twice,
 }
 

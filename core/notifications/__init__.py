@@ -12,10 +12,11 @@ from .backends import (
     SmsMessage,
     get_backend,
 )
-from .service import channels_for, deliver, mobile_or_none, notify
+from .service import Message, channels_for, deliver, mobile_or_none, notify, notify_many
 
 __all__ = [
     "BaseSmsBackend",
+    "Message",
     "PermanentSendError",
     "RetryableSendError",
     "SendError",
@@ -25,4 +26,5 @@ __all__ = [
     "get_backend",
     "mobile_or_none",
     "notify",
+    "notify_many",
 ]

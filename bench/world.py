@@ -301,12 +301,22 @@ def grow_world(
     accepted_at = now - dt.timedelta(days=60)
     in_production = [o for o in new_orders if o.status == OrderStatus.IN_PRODUCTION]
     quotas: list[Quota] = []
+    # The measured owner's quotas are carved out of their orders first: an order is never offered more units
+    # than it has (and paid for), which integrity_check reports as "units offered beyond funds".
+    owner_shares: list[tuple[Order, int, str]] = []
+    reserved: dict[int, int] = defaultdict(int)
+    for status in owner_quota_statuses:
+        order = rng.choice(in_production)
+        share = min(max(200, order.quantity // 10), (order.quantity - reserved[order.pk]) // 2)
+        reserved[order.pk] += share
+        owner_shares.append((order, share, status))
     for order in in_production:
         pool = verified[(order.health_center.province_id, order.product_id)] or verified_any[order.product_id]
         if not pool:
             continue
         k = min(len(pool), rng.randint(2, 5))
-        for shop, quantity in zip(rng.sample(pool, k), _split(order.quantity, k, rng), strict=True):
+        left = order.quantity - reserved[order.pk]
+        for shop, quantity in zip(rng.sample(pool, k), _split(left, k, rng), strict=True):
             roll = rng.random()
             status = (
                 QuotaStatus.ACCEPTED
@@ -318,9 +328,8 @@ def grow_world(
                 else QuotaStatus.CANCELLED
             )
             quotas.append(_quota(order, shop, quantity, status, accepted_at))
-    for status in owner_quota_statuses:
-        order = rng.choice(in_production)
-        quotas.append(_quota(order, actors.workshop, max(200, order.quantity // 10), status, accepted_at))
+    for order, share, status in owner_shares:
+        quotas.append(_quota(order, actors.workshop, share, status, accepted_at))
 
     accepted = [q for q in quotas if q.status == QuotaStatus.ACCEPTED]
     # Spread the reports over the accepted quotas, never more reports than units.

@@ -7,12 +7,13 @@ in between planning and writing in one thread.
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from orders import allocation_service
 from orders.allocation_report import summarize
 from orders.allocation_service import allocation_commit
-from orders.models import OrderStatus, Quota, QuotaStatus
+from orders.models import AllocationRun, AllocationRunStatus, OrderStatus, Quota, QuotaStatus
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
 
 from .. import factories
@@ -106,3 +107,19 @@ def test_the_units_dropped_for_a_suspended_workshop_go_to_another_one_on_the_nex
     allocation_commit(actor=coordinator, provinces=None)
     quota = Quota.objects.get()
     assert (quota.workshop, quota.quantity, quota.status) == (other, 300, QuotaStatus.OFFERED)
+
+
+def test_the_run_page_lists_the_units_not_offered_because_the_workshop_was_suspended(client_for, coordinator):
+    order, workshop = _funded_order(units=300, days=30), _maker(rate=100)
+    dropped = {"order_id": order.pk, "number": order.number, "workshop_id": workshop.pk, "workshop": workshop.name}
+    run = AllocationRun.objects.create(
+        created_by=coordinator,
+        province_codes=["tehran"],
+        dry_run=False,
+        status=AllocationRunStatus.DONE,
+        result={"totals": {}, "orders": [], "dropped": [{**dropped, "units": 300}]},
+    )
+    page = client_for(coordinator).get(reverse("orders:allocation-run", args=[run.pk])).content.decode()
+    assert "پیشنهاد نشد: کارگاه در میانهٔ تخصیص تعلیق شد" in page
+    assert workshop.name in page
+    assert "۳۰۰" in page

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
+from .bulk_insert import insert_rows
 from .models import AuditLog
 
 
@@ -76,24 +77,51 @@ def log_actions(
     action: str,
     changes: Callable[[models.Model], dict[str, list[Any]]],
     note: str = "",
-) -> list[AuditLog]:
-    """``log_action`` for many objects of one kind in one insert (e.g. the quotas of an allocation run)."""
+) -> int:
+    """``log_action`` for many objects in one insert; returns how many entries were written."""
+    return log_action_rows(
+        actor=actor,
+        rows=(
+            (ContentType.objects.get_for_model(obj, for_concrete_model=False), obj.pk, str(obj), changes(obj))
+            for obj in objs
+        ),
+        action=action,
+        note=note,
+    )
+
+
+def log_action_rows(
+    *,
+    actor: Any,
+    rows: Iterable[tuple[ContentType, Any, str, dict[str, list[Any]]]],
+    action: str,
+    note: str = "",
+) -> int:
+    """``log_actions`` from plain values ``(content type, pk, str(obj), changes)``, for tens of thousands at once.
+
+    An allocation run offers that many quotas: it hands their ids and texts
+    without building the objects (``core.bulk_insert``); returns how many.
+    """
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
-    entries = []
-    for obj in objs:
-        entries.append(
-            AuditLog(
-                actor=actor_user,
-                actor_repr=str(actor_user) if actor_user else "system",
-                action=action,
-                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                changes={key: [_jsonable(a), _jsonable(b)] for key, (a, b) in changes(obj).items()},
-                note=note,
-            )
+    template = AuditLog(
+        actor=actor_user, actor_repr=str(actor_user) if actor_user else "system", action=action, note=note
+    )
+    return len(
+        insert_rows(
+            AuditLog,
+            template=template,
+            columns=("content_type_id", "object_id", "object_repr", "changes"),
+            rows=(
+                (
+                    content_type.pk,
+                    str(pk),
+                    text[:200],
+                    {key: [_jsonable(a), _jsonable(b)] for key, (a, b) in changed.items()},
+                )
+                for content_type, pk, text, changed in rows
+            ),
         )
-    return AuditLog.objects.bulk_create(entries, batch_size=1000)
+    )
 
 
 @dataclass(frozen=True)

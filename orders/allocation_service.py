@@ -30,7 +30,6 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from core.audit import log_actions
 from core.models import Product, Province, User
 from workshops.calendar import WorkCalendar
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, WorkshopUnavailability
@@ -40,7 +39,7 @@ from .allocation.checker import check_plan
 from .allocation.model import Allocation, ExistingLoad, Options, OrderDemand, Plan, WorkshopSupply
 from .funding import unallocated_releasable_units, with_unit_totals
 from .models import Order, OrderStatus, Quota, QuotaStatus
-from .notification_tasks import queue_offer_notifications
+from .offer_writes import offers_write
 from .rebalance import Release, quota_release_remainder, releases_due
 
 # Orders whose funded part may still be split into quotas.
@@ -300,35 +299,11 @@ def allocation_commit(
     return result
 
 
-QUOTA_INSERT_BATCH = 2000
-
-
 def _write_quotas(result: AllocationResult, actor: User | None) -> list[Quota]:
-    """Offered quotas for the plan, with their audit entries, in bulk."""
-    quotas = [
-        Quota(
-            order=result.orders[allocation.order_id],  # objects, not ids: str(quota) in the audit needs no query
-            workshop=result.workshops[allocation.workshop_id],
-            quantity=allocation.units,
-            due_date=allocation.due_date,
-            piece_rate_rials=result.orders[allocation.order_id].product.piece_rate_rials,
-            status=QuotaStatus.OFFERED,
-        )
-        for allocation in result.plan.allocations
-    ]
-    # PostgreSQL and SQLite >= 3.35 return the new ids; batches keep each INSERT's parameters bounded.
-    created = Quota.objects.bulk_create(quotas, batch_size=QUOTA_INSERT_BATCH)
-    log_actions(
-        actor=actor,
-        objs=created,
-        action="quota.offer",
-        changes=lambda quota: {"quantity": [None, quota.quantity]},
-        note="allocation",
+    """Offered quotas for the plan, with their audit entries, in bulk; the owners hear after the commit."""
+    return offers_write(
+        allocations=result.plan.allocations, orders=result.orders, workshops=result.workshops, actor=actor
     )
-    # The owners hear after the commit: one outbox message here, then one task records every owner's message
-    # in bulk outside this transaction and its locks (a message per owner inside it cost seconds per thousand).
-    queue_offer_notifications(created)
-    return created
 
 
 def product_names() -> dict[int, Product]:

@@ -63,3 +63,32 @@ def test_the_bench_signed_in_floor_shows_the_site_layout_to_a_signed_in_user_onl
     assert coordinator.full_name in page
     assert 'data-testid="site-menu"' in page
     assert int(response["X-Bench-Queries"]) >= 2  # the session and the user
+
+
+@pytest.mark.django_db
+def test_the_tight_allocation_country_asks_for_the_demand_ratio_times_the_sewing_capacity():
+
+    from django.utils import timezone
+
+    from bench import allocation as allocation_bench
+    from orders.models import Order
+
+    allocation_bench.build_country(60, 40, scenario=allocation_bench.TIGHT, demand_ratio=2.0)
+
+    ratio, by_product = allocation_bench.measured_demand_ratio()
+    assert ratio == pytest.approx(2.0, abs=0.05)
+    assert all(value == pytest.approx(2.0, abs=0.1) for value in by_product.values())
+    today = timezone.localdate()
+    due_in = {(order.needed_by - today).days for order in Order.objects.all()}
+    assert min(due_in) >= 7 and max(due_in) <= 21
+    assert {order.priority for order in Order.objects.all()} == {"urgent", "high", "normal"}
+
+
+@pytest.mark.django_db
+def test_the_normal_allocation_country_has_far_more_capacity_than_demand():
+    from bench import allocation as allocation_bench
+
+    allocation_bench.build_country(60, 20)
+
+    ratio, _ = allocation_bench.measured_demand_ratio()
+    assert 0 < ratio < 1

@@ -113,12 +113,43 @@ def synthetic(n_workshops: int, n_orders: int, seed: int) -> tuple[list[OrderDem
     return orders, workshops
 
 
+def capacity_days(workshops: list[WorkshopSupply], last_due: dt.date) -> float:
+    """Working days of every workshop from tomorrow to ``last_due``, less the days its loads need."""
+    total = 0.0
+    for workshop in workshops:
+        days = workshop.calendar.working_days(TODAY + dt.timedelta(days=1), last_due)
+        owed = sum(load.units / workshop.rates[load.product_id] for load in workshop.loads)
+        total += max(days - owed, 0.0)
+    return total
+
+
+def demand_days(orders: list[OrderDemand], workshops: list[WorkshopSupply]) -> float:
+    """Sewing days the orders need at their makers' average rate per product."""
+    rates: dict[int, list[int]] = {}
+    for workshop in workshops:
+        for product, rate in workshop.rates.items():
+            rates.setdefault(product, []).append(rate)
+    mean = {product: sum(values) / len(values) for product, values in rates.items()}
+    return sum(order.units / mean[order.product_id] for order in orders)
+
+
+def tight(orders: list[OrderDemand], workshops: list[WorkshopSupply], ratio: float, seed: int) -> list[OrderDemand]:
+    """The scarce country: due dates 7-21 days out and every order scaled so demand is ``ratio`` x capacity."""
+    rng = random.Random(seed + 1)
+    orders = [dataclasses.replace(o, due_date=TODAY + dt.timedelta(days=rng.randint(7, 21))) for o in orders]
+    factor = ratio * capacity_days(workshops, max(o.due_date for o in orders)) / demand_days(orders, workshops)
+    return [dataclasses.replace(o, units=max(1, round(o.units * factor))) for o in orders]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workshops", type=int, default=10000)
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1405)
     parser.add_argument("--demand", type=float, default=1.0, help="multiply every order's units (stress test)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the second, memory-traced run")
+    parser.add_argument("--scenario", choices=("normal", "tight"), default="normal")
+    parser.add_argument("--demand-ratio", type=float, help="tight: demand / sewing capacity (default 3)")
     parser.add_argument("--unpruned", action="store_true", help="also solve the full model without pruning (slow)")
     parser.add_argument("--check", action="store_true", help="also run the independent checker (slow)")
     args = parser.parse_args()
@@ -127,19 +158,27 @@ def main() -> None:
     orders, workshops = synthetic(args.workshops, args.orders, args.seed)
     if args.demand != 1.0:
         orders = [dataclasses.replace(o, units=max(1, round(o.units * args.demand))) for o in orders]
+    if args.scenario == "tight" or args.demand_ratio:
+        orders = tight(orders, workshops, args.demand_ratio or 3.0, args.seed)
     generated = time.perf_counter() - started
     options = Options()
     plan = allocate(orders, workshops, today=TODAY, options=options)
     # Memory in a second run: tracing every allocation slows the Python parts several times over.
-    tracemalloc.start()
-    allocate(orders, workshops, today=TODAY, options=options)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak = 0
+    if not args.no_memory:
+        tracemalloc.start()
+        allocate(orders, workshops, today=TODAY, options=options)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     stats = dict(plan.stats)
     result = {
         "workshops": len(workshops),
         "orders": len(orders),
+        "scenario": args.scenario if not args.demand_ratio else f"tight x{args.demand_ratio}",
         "units_asked": sum(order.units for order in orders),
+        "demand_ratio_measured": round(
+            demand_days(orders, workshops) / capacity_days(workshops, max(o.due_date for o in orders)), 2
+        ),
         **{
             key: stats[key]
             for key in ("eligible_pairs", "initial_candidate_pairs", "candidate_pairs", "variables", "constraints")

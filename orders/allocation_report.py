@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core import jalali
 from core.models import Product, Province
@@ -69,7 +70,18 @@ def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
         STALE: _("Its needed-by date has passed: extend or cancel the order first."),
     }
     template = sentences.get(reason, _("Could not be placed (%(reason)s)."))
-    return template % {**facts, "reason": reason}
+    sentence = template % {**facts, "reason": reason}
+    if reason in ("CAPACITY_TAKEN", "PARTLY_MET") and params.get("priority") in PRIORITY_RULE:
+        sentence = f"{sentence} {PRIORITY_RULE[params['priority']]}"
+    return sentence
+
+
+# The engine's rule (orders.allocation.model.Weights.resolved): a class never loses workshop time to a lower one.
+PRIORITY_RULE = {
+    "urgent": _lazy("Urgent orders come first: this time went only to other urgent orders."),
+    "high": _lazy("Only urgent orders and other high-priority ones came before it."),
+    "normal": _lazy("Urgent and high-priority orders come first."),
+}
 
 
 def _jsonable(value: Any) -> Any:
@@ -146,7 +158,9 @@ def summarize(result: AllocationResult) -> dict[str, Any]:
         }
         for allocation in result.dropped
     ]
-    lp_bound = float(plan.lp_bound)
+    # The bound of the full model (every eligible pair), not the pruned LP's optimum: a pruned run's plan can
+    # beat that one, and a "gap" against it would claim more than is known.
+    lp_bound = float(plan.stats.get("full_model_bound", plan.lp_bound))
     objective = float(plan.objective)
     return {
         "today": result.today.isoformat(),

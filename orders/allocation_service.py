@@ -109,6 +109,7 @@ def _demands(orders: list[Order], today: dt.date, extra_units: dict[int, int]) -
                 units=units,
                 due_date=due,
                 priority=order.priority,
+                partial=units < order.quantity,
             )
         )
     return demands, skipped

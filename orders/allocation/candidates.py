@@ -88,9 +88,64 @@ def candidate_pairs(arrays: Arrays, options: Options) -> Candidates:
         o, w = _other_province(arrays, orders, makers, p, need, options)
         all_o.append(o)
         all_w.append(w)
+    if prune and options.workshop_best and demand_ratio(arrays) >= options.scarce_ratio:
+        o, w = _workshop_best(arrays, need, options)
+        all_o.append(o)
+        all_w.append(w)
     o, w = np.concatenate(all_o), np.concatenate(all_w)
+    unique = np.unique(o * len(arrays.workshops) + w)
+    o, w = unique // len(arrays.workshops), unique % len(arrays.workshops)
     order = np.lexsort((o, w))
     return Candidates(o=o[order], w=w[order], eligible_pairs=eligible, pruned=prune)
+
+
+def demand_ratio(arrays: Arrays) -> float:
+    """Days of sewing the orders ask for (at their makers' average speed) per free workshop-day."""
+    days_per_unit = np.where(arrays.tick > 0, arrays.tick / arrays.w_lcm[:, None], np.nan)
+    with np.errstate(invalid="ignore"):
+        mean = np.nan_to_num(np.nanmean(days_per_unit, axis=0)) if len(arrays.workshops) else np.zeros(0)
+    asked = float(np.dot(arrays.o_units, mean[arrays.o_prod])) if len(arrays.orders) else 0.0
+    free = float(np.sum(arrays.cap[:, -1] / arrays.w_lcm)) if len(arrays.workshops) else 0.0
+    return asked / free if free > 0 else float("inf")
+
+
+def _workshop_best(arrays: Arrays, need: np.ndarray, options: Options) -> tuple[np.ndarray, np.ndarray]:
+    """Per workshop, the ``Options.workshop_best`` eligible orders worth most per tick of its time.
+
+    When capacity is scarce every workshop's time is taken, and what matters is
+    that each workshop sees the orders it serves best (highest priority, then
+    nearest); the per-order lists above only make sure every order sees enough
+    makers. Ties (orders of the same class and distance) are broken by the hash,
+    so that equal orders share the workshops.
+    """
+    k = options.workshop_best
+    best_w, best_o, best_v, best_h = [], [], [], []
+    for p, orders, makers in product_groups(arrays, need):
+        for chunk in np.array_split(makers, max(1, len(orders) * len(makers) // CHUNK)):
+            free = free_units(arrays, chunk, orders, p)
+            cost = placement_cost(arrays, orders[None, :], chunk[:, None], options.weights)
+            value = (arrays.o_prio[orders][None, :] - cost) / arrays.tick[chunk, p][:, None]
+            value = np.where(free >= need[orders][None, :], value, -np.inf)
+            h = mix(arrays.o_ids[orders][None, :], arrays.w_ids[chunk][:, None])
+            cut = min(k, len(orders))
+            # Highest value first, then lowest hash: sort on (-value, hash) within each row.
+            top = np.lexsort((h, -value), axis=1)[:, :cut] if cut < len(orders) else np.lexsort((h, -value), axis=1)
+            rows = np.arange(len(chunk))[:, None]
+            ok = np.isfinite(value[rows, top])
+            best_w.append(np.broadcast_to(chunk[:, None], top.shape)[ok])
+            best_o.append(orders[top[ok]])
+            best_v.append(value[rows, top][ok])
+            best_h.append(h[rows, top][ok])
+    if not best_w:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    w, o, v, h = (np.concatenate(a) for a in (best_w, best_o, best_v, best_h))
+    order = np.lexsort((h, -v, w))
+    w, o = w[order], o[order]
+    first = np.ones(len(w), dtype=bool)
+    first[1:] = w[1:] != w[:-1]
+    rank = np.arange(len(w)) - np.maximum.accumulate(np.where(first, np.arange(len(w)), 0))
+    keep = rank < k
+    return o[keep], w[keep]
 
 
 def _by_capacity(
@@ -108,6 +163,8 @@ def _by_capacity(
     useful = np.where(eligible, np.minimum(free, units), 0)[rank, cols]
     before = np.cumsum(useful, axis=0) - useful  # free units of the better-placed makers
     take = (before < options.same_province_capacity * units) & eligible[rank, cols]
+    if options.order_makers is not None:
+        take[options.order_makers :] = False
     rows, picked = np.nonzero(take)
     return orders[picked], makers[rank[rows, picked]]
 
@@ -131,6 +188,8 @@ def _other_province(
         for members in classes:
             for first in range(0, len(members), window):
                 if taken >= target and count >= options.other_province_min:
+                    break
+                if options.order_makers is not None and count >= options.order_makers:
                     break
                 ws = members[(np.arange(first, min(first + window, len(members))) + start) % len(members)]
                 free = arrays.cap[ws, arrays.o_due[o]] // arrays.tick[ws, p]

@@ -74,7 +74,7 @@ def _order_problems(order: OrderDemand, given: list[Allocation], min_quota: int)
     total = sum(allocation.units for allocation in given)
     if total > order.units:
         problems.append(f"order {order.order_id}: {total} units allocated, only {order.units} may be")
-    if order.units < min_quota:
+    if order.units < min_quota and not order.partial:
         if len(given) > 1 or total != order.units:
             problems.append(
                 f"order {order.order_id}: its {order.units} units are below the minimum quota of {min_quota}, "
@@ -132,7 +132,7 @@ def plan_objective(
     weights: Weights | None = None,
 ) -> float:
     """The model's objective for this plan (see the package docstring), computed exactly."""
-    weights = weights or Weights()
+    weights = (weights or Weights()).resolved(workshops)
     allocations = _allocations(plan)
     order_by_id = {order.order_id: order for order in orders}
     workshop_by_id = {workshop.workshop_id: workshop for workshop in workshops}

@@ -10,8 +10,8 @@ the same plan whatever order the caller used.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -38,6 +38,10 @@ class OrderDemand:
     units: int
     due_date: dt.date
     priority: str = NORMAL
+    # ``units`` is only part of the order (the rest is already allocated or not yet funded): every new quota
+    # then needs the minimum size. The all-or-nothing exception is for an order that is small as a whole,
+    # not for a re-run's remainder or a first payment (no 1-unit quota of a 4,400-unit order).
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,13 @@ class Weights:
 
     The priority weights dwarf the per-unit placement costs on purpose: no
     distance or fairness saving ever justifies leaving a unit unmet.
+
+    ``strict_priority`` (the default) makes the classes strict across products:
+    :meth:`resolved` raises the weight of each class above what any amount of
+    a lower class could be worth in the same workshop time, so an urgent unit
+    is never left unmet while a workshop that could make it spends the time on
+    a high or normal order, even when that order's product is many times
+    faster to sew (see :meth:`resolved`).
     """
 
     priority: Mapping[str, float] = field(default_factory=_default_priorities)
@@ -87,12 +98,53 @@ class Weights:
     overload: float = 2.0  # per unit beyond the fair share of a workshop's free time
     woman_head: float = -0.5  # per unit given to a woman-head-of-household workshop
     fair_share: float = 0.8  # share of free workshop-days that carries no overload cost
+    strict_priority: bool = True
+    max_rate_ratio: float = 1000.0  # strictness is guaranteed up to this fastest/slowest product ratio
 
     def priority_weight(self, priority: str) -> float:
         try:
             return float(self.priority[priority])
         except KeyError:
             raise ValueError(f"unknown priority {priority!r}") from None
+
+    def cost_spread(self) -> float:
+        """Most the placement and overload costs of one unit can differ between two places."""
+        dearest = max(self.same_city, self.same_province, self.other_province) + max(self.woman_head, 0.0)
+        cheapest = min(self.same_city, self.same_province, self.other_province) + min(self.woman_head, 0.0)
+        return dearest + max(self.overload, 0.0) - cheapest
+
+    def resolved(self, workshops: Iterable[WorkshopSupply]) -> Weights:
+        """The weights a run really uses: with ``strict_priority``, each class outweighs the next lower one.
+
+        The rule: in one workshop's time, a unit of product A takes at most R
+        times the time of a unit of product B, R being the largest ratio of a
+        workshop's fastest to its slowest daily rate (capped at
+        ``max_rate_ratio`` to keep the LP well scaled). Moving time from a
+        lower class to a higher one gives up at most R lower units per higher
+        unit gained, each worth its weight plus at most the cost spread S. So
+        with ``W_higher > S + R * (W_lower + S)`` every such move lowers the
+        objective, and an optimal plan never leaves a higher-class unit unmet
+        while a workshop that could make it gives the time to a lower class.
+        A class keeps its configured weight when that is already larger
+        (one product per workshop: R = 1, and the defaults already comply).
+        """
+        if not self.strict_priority:
+            return self
+        ratio = 1.0
+        for workshop in workshops:
+            rates = [rate for rate in workshop.rates.values() if rate > 0]
+            if len(rates) > 1:
+                ratio = max(ratio, max(rates) / min(rates))
+        ratio = min(ratio, self.max_rate_ratio)
+        spread = self.cost_spread()
+        scaled: dict[str, float] = {}
+        lower = None
+        for name, weight in sorted(self.priority.items(), key=lambda item: (item[1], item[0])):
+            weight = float(weight)
+            if lower is not None:
+                weight = max(weight, spread + ratio * (lower + spread) + 1.0)
+            scaled[name] = lower = weight
+        return replace(self, priority=MappingProxyType(scaled), strict_priority=False)
 
 
 @dataclass(frozen=True)
@@ -111,6 +163,9 @@ class Options:
     same_province_capacity: float = 3.0
     other_province_capacity: float = 1.0
     other_province_min: int = 2
+    order_makers: int | None = 12  # at most this many makers per order in each of the two lists
+    workshop_best: int = 3  # per workshop, its most valuable orders per unit of its time (pruned scarce runs)
+    scarce_ratio: float = 0.8  # demand / free capacity (in workshop-days) from which a run counts as scarce
     pricing_rounds: int = 3  # re-solves with the improving left-out pairs added
     pricing_iterations: int = 50_000  # no new round once the LP solves took this many simplex iterations
     pricing_per_order: int = 10  # improving pairs added per order and round

@@ -99,7 +99,7 @@ class _Placement:
 
 def _polish_order(arrays, ledger, plan, options, overload, cost, order, mine, makers) -> bool:
     min_quota, p, weights = options.min_quota, int(arrays.o_prod[order]), options.weights
-    if not mine or arrays.o_units[order] < min_quota:  # a whole-order quota cannot be split
+    if not mine or arrays.o_whole[order]:  # a whole-order quota cannot be split
         return False
     donors = sorted(mine, key=lambda w: (-cost(order, w), w))
     fresh: list[int] = []

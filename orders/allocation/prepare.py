@@ -42,6 +42,7 @@ class Arrays:
     o_units: np.ndarray
     o_due: np.ndarray  # day index in [0, horizon]
     o_prio: np.ndarray  # priority weight per unmet unit
+    o_whole: np.ndarray  # below the minimum and never allocated: may get one quota of all its units
     o_prov: np.ndarray
     o_city: np.ndarray
     w_prov: np.ndarray
@@ -121,6 +122,7 @@ def build_arrays(
         o_units=np.array([order.units for order in orders], dtype=np.int64),
         o_due=o_due,
         o_prio=np.array([weights.priority_weight(order.priority) for order in orders], dtype=np.float64),
+        o_whole=np.array([order.units < options.min_quota and not order.partial for order in orders], dtype=bool),
         o_prov=np.array([order.province_id for order in orders], dtype=np.int64),
         o_city=np.array([NO_CITY_ORDER if o.city_id is None else o.city_id for o in orders], dtype=np.int64),
         w_prov=np.array([w.province_id for w in workshops], dtype=np.int64),
@@ -172,8 +174,8 @@ def _committed_ticks(workshops, today, horizon, p_index, tick, w_lcm) -> np.ndar
 
 
 def needed_units(arrays: Arrays, min_quota: int) -> np.ndarray:
-    """Smallest quota an order can get: the minimum size, or its whole remainder when that is smaller."""
-    return np.minimum(arrays.o_units, min_quota)
+    """Smallest quota an order can get: the minimum size, or all its units when it is a small first order."""
+    return np.where(arrays.o_whole, arrays.o_units, min_quota)
 
 
 def placement_cost(arrays: Arrays, o: np.ndarray, w: np.ndarray, weights: Weights) -> np.ndarray:

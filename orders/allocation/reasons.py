@@ -25,7 +25,7 @@ Codes, checked in this order (the first that applies wins):
     other orders (more urgent ones, or ones that could use it more cheaply).
 
 Every reason's ``params`` has ``product_id``, ``province_id``, ``due_date``,
-``units`` (asked), ``met``, ``unmet`` and ``makers`` (workshops making the product).
+``units`` (asked), ``met``, ``unmet``, ``makers`` (workshops making the product) and ``priority``.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def unmet_reasons(arrays: Arrays, plan: dict[tuple[int, int], int], room: np.nda
             "met": int(given[order]),
             "unmet": int(demand.units - given[order]),
             "makers": len(makers),
+            "priority": demand.priority,
         }
         ticks = arrays.tick[makers, p]
         left = room[makers, day] // ticks if len(makers) else np.zeros(0, dtype=np.int64)
@@ -88,7 +89,7 @@ def _room_left(arrays, order, makers, left, holders, unmet, options) -> tuple[st
     cost less than leaving it unmet, and room only shrinks after an order's turn: so if a quota
     would still fit, its cost kept it out; otherwise the size rule did."""
     holding = np.isin(makers, holders)
-    if arrays.o_units[order] < options.min_quota:
+    if arrays.o_whole[order]:
         fits = ~holding & (left >= arrays.o_units[order])
     else:
         new_fits = (left >= options.min_quota) & (unmet >= options.min_quota)

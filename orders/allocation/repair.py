@@ -116,7 +116,7 @@ def _minimum_sizes(arrays: Arrays, ledger: Ledger, plan: dict, min_quota: int) -
         by_order.setdefault(order, []).append(workshop)
     for order, workshops in by_order.items():
         units = int(arrays.o_units[order])
-        if units >= min_quota:
+        if not arrays.o_whole[order]:
             drop = [w for w in workshops if plan[(order, w)] < min_quota]
         elif len(workshops) == 1 and plan[(order, workshops[0])] == units:
             drop = []
@@ -152,7 +152,7 @@ def _refill(
         left = int(arrays.o_units[order]) - sum(plan[(order, w)] for w in mine)
         if left <= 0:
             continue
-        if arrays.o_units[order] < min_quota:  # one quota of all its units, or none
+        if arrays.o_whole[order]:  # one quota of all its units, or none
             ws, cost = _open(arrays, ledger, options, order, makers, mine, left)
             if len(ws):
                 _put(ledger, plan, mine, order, int(ws[0]), left)
@@ -285,7 +285,7 @@ def _exchange(
                 break
             victim_tick = int(arrays.tick[workshop, arrays.o_prod[victim]])
             cut = min(units, -(-missing // victim_tick))
-            if units - cut < (min_quota if arrays.o_units[victim] >= min_quota else units):
+            if units - cut < (units if arrays.o_whole[victim] else min_quota):
                 cut = units
             before = int(ledger.room[workshop, due])
             ledger.add(workshop, victim, -cut)

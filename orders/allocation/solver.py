@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -49,6 +50,7 @@ def allocate(
     options = options or Options()
     started = time.perf_counter()
     orders_sorted, workshops_sorted = canonical(orders, workshops)
+    options = replace(options, weights=options.weights.resolved(workshops_sorted))
     arrays = build_arrays(orders_sorted, workshops_sorted, today, options)
     candidates = candidate_pairs(arrays, options)
     built = time.perf_counter()
@@ -93,6 +95,7 @@ def allocate(
     units = np.array([plan_units[key] for key in keys], dtype=np.int64)
     unmet = tuple(unmet_reasons(arrays, plan_units, ledger.room, options))
     objective = evaluate(arrays, o, w, units, options)
+    full_bound = result.bound if converged else priced.full_bound
     finished = time.perf_counter()
     return Plan(
         allocations=allocations,
@@ -108,13 +111,18 @@ def allocate(
             "pricing_rounds": rounds,
             "pricing_converged": converged,
             "improving_pairs_left": improving if not converged else 0,
-            "full_model_bound": priced.full_bound if not converged else result.bound,
+            # A lower bound of the LP over every eligible pair (weak duality), whether or not pricing converged.
+            "full_model_bound": full_bound,
+            "bound_is_valid": True,
+            "priority_weights": dict(options.weights.priority),
             "variables": model.n_cols,
             "constraints": model.n_rows,
             "nonzeros": model.n_nonzeros,
             "initial_candidate_pairs": len(candidates.o),
             "simplex_iterations": iterations,
-            "gap": float((objective - result.bound) / max(abs(result.bound), 1.0)),
+            # Against the full model's bound, never the pruned LP's optimum (a pruned run's plan may beat that).
+            "gap": float((objective - full_bound) / max(abs(full_bound), 1.0)),
+            "gap_to_restricted_lp": float((objective - result.bound) / max(abs(result.bound), 1.0)),
             "build_seconds": built - started + build_seconds,
             "solve_seconds": solve_seconds,
             "repair_seconds": repaired - solved,

@@ -83,8 +83,21 @@ def random_instance(seed: int, workshops=(1, 6), orders=(1, 6)):
     return demand, supply
 
 
+def strict_priority_weights(workshops) -> dict[str, float]:
+    """Urgent first across products (issue 15), from the rule's wording: with R the largest ratio of a
+    workshop's fastest to its slowest daily rate and S = 6.5 the most two placements of a unit can differ
+    in cost (other province 4 + overload 2 against same city with a woman head -0.5), each class weighs
+    at least S + R * (the next lower class + S) + 1, or its own weight when that is more."""
+    ratio = max([max(w.rates.values()) / min(w.rates.values()) for w in workshops if len(w.rates) > 1] + [1.0])
+    normal = PRIORITY["normal"]
+    high = max(PRIORITY["high"], 6.5 + ratio * (normal + 6.5) + 1)
+    urgent = max(PRIORITY["urgent"], 6.5 + ratio * (high + 6.5) + 1)
+    return {"urgent": urgent, "high": high, "normal": normal}
+
+
 def independent_lp(orders, workshops) -> float:
     """Optimum of the LP relaxation, built from the issue's text with y/z columns per pair."""
+    weight = strict_priority_weights(workshops)
     pairs = [(o, w) for o in orders for w in workshops if w.rates.get(o.product_id, 0) > 0]
     n = len(pairs)
     cost = []
@@ -95,7 +108,7 @@ def independent_lp(orders, workshops) -> float:
             distance = 1
         else:
             distance = 4
-        cost.append(distance + (-0.5 if w.woman_head else 0) - PRIORITY[o.priority])
+        cost.append(distance + (-0.5 if w.woman_head else 0) - weight[o.priority])
     c = np.array(cost + [value + 2 for value in cost])  # y columns, then z columns (2 more per unit)
     rows, cols, vals, rhs = [], [], [], []
 
@@ -128,7 +141,7 @@ def independent_lp(orders, workshops) -> float:
             cols.append(column)
             vals.append(value)
         rhs.append(float(Fraction(4, 5) * free(window_end)))
-    constant = sum(PRIORITY[o.priority] * o.units for o in orders)
+    constant = sum(weight[o.priority] * o.units for o in orders)
     if not n:
         return float(constant)
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(rhs), 2 * n)).tocsr()

@@ -52,6 +52,7 @@ def test_an_order_nobody_makes_is_unmet_with_no_maker():
         "met": 0,
         "unmet": 40,
         "makers": 0,
+        "priority": "normal",
     }
 
 

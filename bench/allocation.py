@@ -433,6 +433,10 @@ def main() -> None:
                     "seconds_solve": round(result.seconds.get("solve", 0), 3),
                     "seconds_write": round(result.seconds.get("write", 0), 3),
                     "seconds_commit": round(seconds_commit, 3),
+                    # Locks, releases, reading the orders, the checker, loading the plan's workshops, COMMIT.
+                    "seconds_commit_other": round(
+                        seconds_commit - sum(result.seconds.get(part, 0) for part in ("load", "solve", "write")), 3
+                    ),
                     "seconds_notify": round(seconds_notify, 3),
                     "seconds_total": round(seconds_total, 3),
                     "allocated_units": plan.allocated_units(),

@@ -42,10 +42,16 @@ PLAN_STATS = (
     "full_model_bound",
     "gap_to_full_model_bound",
     "bound_is_valid",
+    "bound_note",
+    "urgent_units_asked",
     "urgent_units_served",
     "urgent_units_possible",
+    "high_units_asked",
     "high_units_served",
     "high_units_possible",
+    "normal_units_asked",
+    "normal_units_served",
+    "priority_weights",
     "pricing_converged",
     "pricing_rounds",
 )
@@ -448,10 +454,9 @@ def main() -> None:
                     .count(),
                     "notifications": Notification.objects.filter(event="quota.offered").count(),
                     "objective": round(float(plan.objective), 2),
-                    "lp_bound": round(float(plan.lp_bound), 2),
-                    "gap_percent": round(100 * (plan.objective - plan.lp_bound) / abs(plan.lp_bound), 4)
-                    if plan.lp_bound
-                    else 0.0,
+                    "lp_bound": round(float(plan.lp_bound), 2),  # of the LP over the pairs the engine kept
+                    # Against the full model's bound (every eligible pair), never the pruned LP's optimum.
+                    "gap_percent": round(100 * plan.stats["gap"], 4),
                     **{key: plan.stats.get(key) for key in PLAN_STATS},
                     "violations": len(result.violations),
                     "peak_memory_mb_after_build": memory_after_build,

@@ -204,9 +204,10 @@ def main() -> None:
         ),
         "gap": round(stats["gap"], 6),
         "full_model_bound": round(stats["full_model_bound"], 2),
-        "gap_to_full_model_bound": round(
-            (plan.objective - stats["full_model_bound"]) / max(abs(stats["full_model_bound"]), 1.0), 6
-        ),
+        "gap_to_full_model_bound": round(stats["gap_to_full_model_bound"], 6),
+        "bound_note": stats["bound_note"],
+        **{key: value for key, value in stats.items() if key.endswith(("_units_asked", "_units_served", "_possible"))},
+        "priority_weights": stats["priority_weights"],
         "peak_traced_mb": round(peak / 2**20, 1),  # Python and numpy allocations of one engine run
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),  # whole process
     }

@@ -122,6 +122,13 @@ def allocate(
             "simplex_iterations": iterations,
             # Against the full model's bound, never the pruned LP's optimum (a pruned run's plan may beat that).
             "gap": float((objective - full_bound) / max(abs(full_bound), 1.0)),
+            "gap_to_full_model_bound": float((objective - full_bound) / max(abs(full_bound), 1.0)),
+            "bound_note": (
+                "pricing proved the LP optimal for the full model: the bound is the full model's LP optimum"
+                if converged
+                else f"pricing stopped with {improving} improving pairs left: the bound is valid but may be weak"
+            ),
+            **_class_units(arrays, plan_units),
             "gap_to_restricted_lp": float((objective - result.bound) / max(abs(result.bound), 1.0)),
             "build_seconds": built - started + build_seconds,
             "solve_seconds": solve_seconds,
@@ -130,6 +137,22 @@ def allocate(
             "total_seconds": finished - started,
         },
     )
+
+
+def _class_units(arrays: Arrays, plan_units: dict[tuple[int, int], int]) -> dict[str, int | None]:
+    """Units asked and served per priority class; "possible" is known only when every unit was served
+    (the engine has no bound of its own on one class's units; ``None`` says so)."""
+    given = np.zeros(len(arrays.orders), dtype=np.int64)
+    for (order, _workshop), units in plan_units.items():
+        given[order] += units
+    stats: dict[str, int | None] = {}
+    for name in sorted({order.priority for order in arrays.orders}):
+        mine = np.array([order.priority == name for order in arrays.orders], dtype=bool)
+        asked, served = int(arrays.o_units[mine].sum()), int(given[mine].sum())
+        stats[f"{name}_units_asked"] = asked
+        stats[f"{name}_units_served"] = served
+        stats[f"{name}_units_possible"] = asked if served == asked else None
+    return stats
 
 
 def _tolerance(bound: float) -> float:

@@ -169,6 +169,7 @@ class Options:
     pricing_rounds: int = 3  # re-solves with the improving left-out pairs added
     pricing_iterations: int = 50_000  # no new round once the LP solves took this many simplex iterations
     pricing_per_order: int = 10  # improving pairs added per order and round
+    warm_start: bool = True  # each pricing round starts from the previous round's optimal basis
     time_limit_seconds: float = 60.0  # per LP solve; reaching it raises RuntimeError
 
 

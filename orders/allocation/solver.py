@@ -56,13 +56,15 @@ def allocate(
     built = time.perf_counter()
 
     pair_o, pair_w = candidates.o, candidates.w
+    previous = None
     solve_seconds = build_seconds = 0.0
     rounds = improving = iterations = 0
     while True:
         tick = time.perf_counter()
         model = lp_module.build(arrays, pair_o, pair_w, options)
         tock = time.perf_counter()
-        result = lp_module.solve(model, options)
+        result = lp_module.solve(model, options, previous if options.warm_start else None)
+        previous = model, result
         iterations += result.iterations
         build_seconds += tock - tick
         solve_seconds += time.perf_counter() - tock

@@ -167,3 +167,16 @@ def test_the_swap_search_finds_swaps_in_plans_made_with_the_old_per_unit_weights
             single_swaps_to_a_higher_class(allocate(orders, workshops, today=TODAY, options=loose), orders, workshops)
         )
     assert found > 0
+
+
+def test_pricing_rounds_start_from_the_last_basis_and_reach_the_same_bound_in_fewer_pivots():
+    from .test_optimality import random_instance
+
+    orders, workshops = random_instance(7, workshops=(120, 120), orders=(40, 40))
+    common = {"prune_above": 0, "pricing_rounds": 50, "pricing_iterations": 10**9}
+    warm = allocate(orders, workshops, today=TODAY, options=Options(**common))
+    cold = allocate(orders, workshops, today=TODAY, options=Options(warm_start=False, **common))
+    assert warm.stats["pricing_rounds"] > 0
+    assert abs(warm.stats["full_model_bound"] - cold.stats["full_model_bound"]) <= 1e-6 * abs(cold.lp_bound)
+    assert warm.stats["simplex_iterations"] < cold.stats["simplex_iterations"]
+    assert check_plan(warm, orders, workshops, today=TODAY) == []

@@ -54,7 +54,7 @@ def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
             "has free capacity before %(date)s."
         ),
         "CAPACITY_TAKEN": _(
-            "The free time of the workshops that make %(product)s before %(date)s went to more urgent or nearer orders."
+            "The free time of the workshops that make %(product)s before %(date)s went to other orders."
         ),
         "NOT_WORTH_IT": _(
             "The only workshops with room for %(product)s before %(date)s cost more than the plan allows."
@@ -69,6 +69,11 @@ def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
         ),
         STALE: _("Its needed-by date has passed: extend or cancel the order first."),
     }
+    if reason == "BELOW_MINIMUM" and params.get("partial") and int(params.get("met", 0)) == 0:
+        sentences[reason] = _(
+            "The remaining %(unmet)s units are fewer than the minimum quota of %(minimum)s units: they wait "
+            "until more of the order is funded or a quota gives units back, rather than becoming a quota this small."
+        )
     template = sentences.get(reason, _("Could not be placed (%(reason)s)."))
     sentence = template % {**facts, "reason": reason}
     if reason in ("CAPACITY_TAKEN", "PARTLY_MET") and params.get("priority") in PRIORITY_RULE:

@@ -25,7 +25,8 @@ Codes, checked in this order (the first that applies wins):
     other orders (more urgent ones, or ones that could use it more cheaply).
 
 Every reason's ``params`` has ``product_id``, ``province_id``, ``due_date``,
-``units`` (asked), ``met``, ``unmet``, ``makers`` (workshops making the product) and ``priority``.
+``units`` (asked), ``met``, ``unmet``, ``makers`` (workshops making the product), ``priority`` and
+``partial`` (the units are a remainder or a first payment: a quota below the minimum is never made of them).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def unmet_reasons(arrays: Arrays, plan: dict[tuple[int, int], int], room: np.nda
             "unmet": int(demand.units - given[order]),
             "makers": len(makers),
             "priority": demand.priority,
+            "partial": demand.partial,
         }
         ticks = arrays.tick[makers, p]
         left = room[makers, day] // ticks if len(makers) else np.zeros(0, dtype=np.int64)

@@ -52,3 +52,17 @@ def test_an_order_smaller_than_the_minimum_as_a_whole_still_gets_its_one_quota(d
     _maker(rate=500)
     result = allocation_commit(actor=coordinator, provinces=None)
     assert [(quota.order_id, quota.quantity) for quota in result.quotas] == [(order.pk, 6)]
+
+
+def test_the_preview_says_a_small_remainder_waits_and_that_urgent_orders_come_first(db):
+    from django.utils import translation
+
+    from orders.allocation_report import unmet_sentence
+
+    with translation.override("en"):
+        waiting = unmet_sentence("BELOW_MINIMUM", {"unmet": 1, "min_quota": 10, "partial": True, "met": 0})
+        urgent = unmet_sentence("CAPACITY_TAKEN", {"priority": "urgent", "product_id": factories.product(MASK).pk})
+    assert "they wait until more of the order is funded" in waiting
+    assert urgent.endswith("Urgent orders come first: this time went only to other urgent orders.")
+    with translation.override("fa"):
+        assert "سفارش‌های فوری مقدم‌اند" in unmet_sentence("CAPACITY_TAKEN", {"priority": "urgent"})

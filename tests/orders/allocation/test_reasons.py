@@ -53,6 +53,7 @@ def test_an_order_nobody_makes_is_unmet_with_no_maker():
         "unmet": 40,
         "makers": 0,
         "priority": "normal",
+        "partial": False,
     }
 
 

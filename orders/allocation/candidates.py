@@ -18,12 +18,20 @@ id): the orders of a province spread over its workshops instead of all
 queueing for the same few, and the choice depends on ids only, so it is
 deterministic. Pricing (``pricing.py``) then adds every left-out pair that
 would still improve the LP, round after round.
+
+A *scarce* run (the orders ask for at least ``Options.scarce_ratio`` times the
+free workshop-days, see :func:`demand_ratio`) is different: every order's list
+would hold every maker of its province (3x a huge order is more than there is),
+and the LP would have hundreds of thousands of pairs. There each list stops at
+``Options.order_makers`` makers, and each workshop adds its
+``Options.workshop_best`` most valuable orders per tick of its time, so that
+its time is offered to the orders that should get it (urgent first).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -70,6 +78,9 @@ def candidate_pairs(arrays: Arrays, options: Options) -> Candidates:
     need = needed_units(arrays, options.min_quota)
     eligible = count_eligible(arrays, need)
     prune = options.prune_above is not None and eligible > options.prune_above
+    scarce = prune and demand_ratio(arrays) >= options.scarce_ratio
+    if not scarce:  # the per-order cap and the per-workshop lists are for scarce runs only
+        options = replace(options, order_makers=None, workshop_best=0)
     all_o, all_w = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for p, orders, makers in product_groups(arrays, need):
         if not prune:
@@ -88,7 +99,7 @@ def candidate_pairs(arrays: Arrays, options: Options) -> Candidates:
         o, w = _other_province(arrays, orders, makers, p, need, options)
         all_o.append(o)
         all_w.append(w)
-    if prune and options.workshop_best and demand_ratio(arrays) >= options.scarce_ratio:
+    if scarce and options.workshop_best:
         o, w = _workshop_best(arrays, need, options)
         all_o.append(o)
         all_w.append(w)

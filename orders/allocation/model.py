@@ -163,7 +163,7 @@ class Options:
     same_province_capacity: float = 3.0
     other_province_capacity: float = 1.0
     other_province_min: int = 2
-    order_makers: int | None = 12  # at most this many makers per order in each of the two lists
+    order_makers: int | None = 12  # at most this many makers per order in each of the two lists (scarce runs)
     workshop_best: int = 3  # per workshop, its most valuable orders per unit of its time (pruned scarce runs)
     scarce_ratio: float = 0.8  # demand / free capacity (in workshop-days) from which a run counts as scarce
     pricing_rounds: int = 3  # re-solves with the improving left-out pairs added

@@ -57,6 +57,7 @@ def allocate(
 
     pair_o, pair_w = candidates.o, candidates.w
     previous = None
+    best_bound = -np.inf  # every round's pricing bound is valid: keep the strongest
     solve_seconds = build_seconds = 0.0
     rounds = improving = iterations = 0
     while True:
@@ -70,6 +71,7 @@ def allocate(
         solve_seconds += time.perf_counter() - tock
         tick = time.perf_counter()
         priced = price(arrays, model, result, options, options.pricing_per_order)
+        best_bound = max(best_bound, priced.full_bound)
         solve_seconds += time.perf_counter() - tick
         improving = priced.improving_pairs
         converged = not len(priced.o) or result.bound - priced.full_bound <= _tolerance(result.bound)
@@ -97,7 +99,7 @@ def allocate(
     units = np.array([plan_units[key] for key in keys], dtype=np.int64)
     unmet = tuple(unmet_reasons(arrays, plan_units, ledger.room, options))
     objective = evaluate(arrays, o, w, units, options)
-    full_bound = result.bound if converged else priced.full_bound
+    full_bound = result.bound if converged else best_bound
     finished = time.perf_counter()
     return Plan(
         allocations=allocations,

@@ -25,6 +25,7 @@ The apps that own the rows register them at start-up (core may not import them).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -124,6 +125,16 @@ def _handed_over_before() -> datetime:
     return timezone.now() - timedelta(seconds=settings.HAMDELI_TASK_START_DEADLINE)
 
 
+# Other rescues of work that leaves no queued row behind (e.g. an allocation run's announcement): each is called
+# with the hand-over cutoff and returns how many tasks it sent again.
+_lost_work_checks: list[Callable[[datetime], int]] = []
+
+
+def register_lost_work_check(check: Callable[[datetime], int]) -> None:
+    if check not in _lost_work_checks:
+        _lost_work_checks.append(check)
+
+
 def resend_lost() -> int:
     """Send again the queued work whose last message reached the broker long ago but never started; how many."""
     from .models import OutboxMessage
@@ -153,6 +164,8 @@ def resend_lost() -> int:
                 enqueue(task_named(work.task_name), queued[key].pk, obj=queued[key])
                 logger.warning("%s: handed to the broker at %s but never started; sent again", key, sent_at)
                 resent += 1
+    for check in _lost_work_checks:
+        resent += check(cutoff)
     return resent
 
 

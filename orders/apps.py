@@ -7,9 +7,10 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self):
-        from core.task_claims import register_claimed_work
+        from core.task_claims import register_claimed_work, register_lost_work_check
 
         from .models import AllocationRun, AllocationRunStatus, SheetBatch, SheetBatchStatus
+        from .notification_tasks import resend_lost_offer_announcements
 
         # Rows whose task died mid-way are queued again by the outbox sweep (see core.task_claims).
         register_claimed_work(
@@ -24,3 +25,5 @@ class OrdersConfig(AppConfig):
             queued=SheetBatchStatus.QUEUED,
             running=SheetBatchStatus.RUNNING,
         )
+        # An allocation run's announcement leaves no queued row: it has its own rescue (nothing lost to Redis).
+        register_lost_work_check(resend_lost_offer_announcements)

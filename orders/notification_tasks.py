@@ -63,6 +63,51 @@ def id_ranges(ids: Iterable[int]) -> str:
     return ",".join(str(first) if first == last else f"{first}-{last}" for first, last in spans)
 
 
+# An announcement handed over longer ago than this is no longer rescued (its offers are old news by then).
+RESCUE_WINDOW = dt.timedelta(days=1)
+# Enough of a run's first quotas to find one of its messages: each owner's message names her first quota.
+PROBE_QUOTAS = 200
+
+
+def resend_lost_offer_announcements(handed_over_before: dt.datetime) -> int:
+    """Send again a run's announcement that reached the broker long ago and never ran (Redis lost it).
+
+    The task leaves no queued row to sweep, so its trace is what it writes: a run
+    none of whose first quotas has a ``quota.offered`` message was never
+    announced. The task is idempotent (dedupe keys), so a slow first delivery
+    that runs after all costs nothing but a query.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Notification, OutboxMessage
+
+    newest: dict[str, dt.datetime | None] = {}
+    for args, sent_at in (
+        OutboxMessage.objects.filter(task_name=quota_offers_notify.name, created_at__gte=timezone.now() - RESCUE_WINDOW)
+        .order_by("created_at", "pk")
+        .values_list("args", "sent_at")
+    ):
+        newest[args[0]] = sent_at  # oldest first: the last (a resend, say) wins
+    quota_type = ContentType.objects.get_for_model(Quota)
+    resent = 0
+    for quota_ids, sent_at in newest.items():
+        if sent_at is None or sent_at >= handed_over_before:
+            continue  # not handed over yet (the outbox sweep sends it), or may still be waiting in the queue
+        probe = ids_from_ranges(quota_ids)[:PROBE_QUOTAS]
+        announced = Notification.objects.filter(
+            event="quota.offered", content_type=quota_type, object_id__in=[str(pk) for pk in probe]
+        )
+        if announced.exists() or not Quota.objects.filter(pk__in=probe).exists():
+            continue
+        with transaction.atomic():
+            enqueue(quota_offers_notify, quota_ids, robust=True)
+        logger.warning(
+            "allocation offers %s: announced to the broker at %s but never ran; sent again", quota_ids, sent_at
+        )
+        resent += 1
+    return resent
+
+
 def ids_from_ranges(text: str) -> list[int]:
     ids: list[int] = []
     for span in filter(None, text.split(",")):

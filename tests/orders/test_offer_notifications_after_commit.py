@@ -180,3 +180,33 @@ def test_quota_ids_travel_as_ranges():
     assert id_ranges([7, 3, 4, 5, 9, 10, 5]) == "3-5,7,9-10"
     assert ids_from_ranges("3-5,7,9-10") == [3, 4, 5, 7, 9, 10]
     assert ids_from_ranges("") == []
+
+
+def test_an_announcement_the_broker_lost_is_sent_again_by_the_sweep_and_only_once(
+    django_capture_on_commit_callbacks,
+):
+    from django.utils import timezone
+
+    from core.task_claims import resend_lost
+
+    quotas = offered_quotas(owners=3, each=2)
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    # As a run leaves it when Redis took the task and then lost it: handed over, never run, nothing recorded.
+    OutboxMessage.objects.create(task_name=BULK_TASK, args=[id_ranges(q.pk for q in quotas)], sent_at=long_ago)
+    assert not offer_messages().exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resend_lost() == 1
+    assert offer_messages().values("recipient").distinct().count() == 3
+    assert resend_lost() == 0  # announced now: nothing more to rescue
+
+
+def test_a_recent_announcement_is_left_to_its_first_delivery():
+    from django.utils import timezone
+
+    from core.task_claims import resend_lost
+
+    quotas = offered_quotas(owners=1)
+    OutboxMessage.objects.create(task_name=BULK_TASK, args=[id_ranges(q.pk for q in quotas)], sent_at=timezone.now())
+    assert resend_lost() == 0
+    assert not offer_messages().exists()

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from core import jalali
 from core.models import Product, Province
@@ -83,9 +82,9 @@ def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
 
 # The engine's rule (orders.allocation.model.Weights.resolved): a class never loses workshop time to a lower one.
 PRIORITY_RULE = {
-    "urgent": _lazy("Urgent orders come first: this time went only to other urgent orders."),
-    "high": _lazy("Only urgent orders and other high-priority ones came before it."),
-    "normal": _lazy("Urgent and high-priority orders come first."),
+    "urgent": gettext_lazy("Urgent orders come first: this time went only to other urgent orders."),
+    "high": gettext_lazy("Only urgent orders and other high-priority ones came before it."),
+    "normal": gettext_lazy("Urgent and high-priority orders come first."),
 }
 
 

@@ -113,12 +113,15 @@ def _polish_order(arrays, ledger, plan, options, overload, cost, order, mine, ma
     room = {w: int(ledger.room_units(w, order)) for w in [*mine, *fresh]}  # changes only where units move
     for donor in donors:
         saving = weights.overload if overload.over(donor) else 0.0
-        for receiver in [w for w in mine if w != donor] + fresh:
+        # Only receivers with room that are cheaper can take anything; the rest would be skipped one by one
+        # (an order with hundreds of quotas made that a loop of hundreds of thousands of pairs).
+        limit = price[donor] + saving - EPSILON
+        receivers = [w for w in mine if w != donor and room[w] and price[w] < limit]
+        receivers += [w for w in fresh if room[w] and price[w] < limit]
+        for receiver in receivers:
             units = plan.get((order, donor), 0)
             if not units:
                 break
-            if not room[receiver] or price[receiver] - price[donor] - saving >= -EPSILON:
-                continue
             amount = min(units, room[receiver])
             if units - amount and units - amount < min_quota:
                 amount = units - min_quota

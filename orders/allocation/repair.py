@@ -258,7 +258,8 @@ def _exchange(
     p, due = int(arrays.o_prod[order]), int(arrays.o_due[order])
     give = max(min_quota - left, 0)
     donors = [w for w in mine if plan[(order, w)] >= min_quota + give]
-    others = np.array(sorted(w for w in by_workshop if arrays.tick[w, p] > 0 and w not in mine), dtype=np.int64)
+    held = np.fromiter(by_workshop, dtype=np.int64, count=len(by_workshop))
+    others = np.sort(held[(arrays.tick[held, p] > 0) & ~np.isin(held, mine)])
     if give and not donors:
         others = others[:0]
     cost = placement_cost(arrays, np.full(len(others), order), others, weights)

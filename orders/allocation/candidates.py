@@ -47,6 +47,7 @@ class Candidates:
     w: np.ndarray  # workshop index per pair
     eligible_pairs: int
     pruned: bool
+    scarce: bool = False  # the orders ask for at least Options.scarce_ratio times the free workshop-days
 
 
 def free_units(arrays: Arrays, makers: np.ndarray, orders: np.ndarray, p: int) -> np.ndarray:
@@ -107,14 +108,15 @@ def candidate_pairs(arrays: Arrays, options: Options) -> Candidates:
     unique = np.unique(o * len(arrays.workshops) + w)
     o, w = unique // len(arrays.workshops), unique % len(arrays.workshops)
     order = np.lexsort((o, w))
-    return Candidates(o=o[order], w=w[order], eligible_pairs=eligible, pruned=prune)
+    return Candidates(o=o[order], w=w[order], eligible_pairs=eligible, pruned=prune, scarce=scarce)
 
 
 def demand_ratio(arrays: Arrays) -> float:
     """Days of sewing the orders ask for (at their makers' average speed) per free workshop-day."""
-    days_per_unit = np.where(arrays.tick > 0, arrays.tick / arrays.w_lcm[:, None], np.nan)
-    with np.errstate(invalid="ignore"):
-        mean = np.nan_to_num(np.nanmean(days_per_unit, axis=0)) if len(arrays.workshops) else np.zeros(0)
+    makes = arrays.tick > 0
+    days_per_unit = np.where(makes, arrays.tick / arrays.w_lcm[:, None], 0.0)
+    makers = makes.sum(axis=0)
+    mean = np.divide(days_per_unit.sum(axis=0), makers, out=np.zeros(makes.shape[1]), where=makers > 0)
     asked = float(np.dot(arrays.o_units, mean[arrays.o_prod])) if len(arrays.orders) else 0.0
     free = float(np.sum(arrays.cap[:, -1] / arrays.w_lcm)) if len(arrays.workshops) else 0.0
     return asked / free if free > 0 else float("inf")

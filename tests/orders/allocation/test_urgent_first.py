@@ -180,3 +180,20 @@ def test_pricing_rounds_start_from_the_last_basis_and_reach_the_same_bound_in_fe
     assert abs(warm.stats["full_model_bound"] - cold.stats["full_model_bound"]) <= 1e-6 * abs(cold.lp_bound)
     assert warm.stats["simplex_iterations"] < cold.stats["simplex_iterations"]
     assert check_plan(warm, orders, workshops, today=TODAY) == []
+
+
+def test_a_scarce_run_keeps_the_better_of_its_two_starts_and_its_schedule_bound_is_below_the_full_lp():
+    checked = 0
+    for seed in range(40):
+        orders, workshops = scarce_instance(seed)
+        scarce = allocate(orders, workshops, today=TODAY, options=Options(prune_above=0, scarce_ratio=0.5))
+        if "plan_from" not in scarce.stats:
+            continue  # this world was not scarce after all
+        checked += 1
+        full = allocate(orders, workshops, today=TODAY, options=Options(prune_above=None))
+        assert check_plan(scarce, orders, workshops, today=TODAY) == []
+        stats = scarce.stats
+        assert scarce.objective == min(stats["objective_from_pairs"], stats["objective_from_schedules"])
+        assert stats["lagrangian_bound"] <= full.lp_bound + 1e-6 * abs(full.lp_bound), seed
+        assert stats["full_model_bound"] <= full.lp_bound + 1e-6 * abs(full.lp_bound), seed
+    assert checked >= 20

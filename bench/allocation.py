@@ -43,6 +43,7 @@ PLAN_STATS = (
     "gap_to_full_model_bound",
     "bound_is_valid",
     "bound_note",
+    "plan_from",
     "urgent_units_asked",
     "urgent_units_served",
     "urgent_units_possible",

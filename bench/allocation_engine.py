@@ -206,6 +206,9 @@ def main() -> None:
         "full_model_bound": round(stats["full_model_bound"], 2),
         "gap_to_full_model_bound": round(stats["gap_to_full_model_bound"], 6),
         "bound_note": stats["bound_note"],
+        **{
+            key: stats[key] for key in ("plan_from", "objective_from_pairs", "objective_from_schedules") if key in stats
+        },
         **{key: value for key, value in stats.items() if key.endswith(("_units_asked", "_units_served", "_possible"))},
         "priority_weights": stats["priority_weights"],
         "peak_traced_mb": round(peak / 2**20, 1),  # Python and numpy allocations of one engine run

@@ -49,18 +49,24 @@ def _suspend(workshop: Workshop, coordinator):
     )
 
 
-def _suspension_while_the_commit_writes(workshop: Workshop, coordinator, *, locking: bool) -> races.Race:
+def _while_the_commit_writes(coordinator, name: str, work, *, locking: bool) -> races.Race:
+    """Park an allocation commit after it planned (and locked), run ``work`` as ``name``, then let the commit
+    write. With the locks on, ``work`` waits on the row the commit holds; without them it is done first."""
     with races.Race(language="fa") as race:
         planned = race.spot("allocation_commit's before_write")
         race.start("commit", lambda: allocation_commit(actor=coordinator, provinces=None, before_write=planned.arrive))
         planned.wait_until_reached()
-        suspension = race.start("suspension", _suspend(workshop, coordinator))
+        second = race.start(name, work)
         if locking:
-            race.wait_until_blocked(suspension)  # on the workshop row the commit holds
+            race.wait_until_blocked(second)
         else:
-            race.finish(suspension)  # nothing holds it: it is done before the commit writes
+            race.finish(second)
         planned.release()
     return race
+
+
+def _suspension_while_the_commit_writes(workshop: Workshop, coordinator, *, locking: bool) -> races.Race:
+    return _while_the_commit_writes(coordinator, "suspension", _suspend(workshop, coordinator), locking=locking)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -109,20 +115,12 @@ def test_a_commit_that_planned_for_a_workshop_being_suspended_waits_and_then_off
 
 def _refund_while_the_commit_writes(order: Order, coordinator, *, locking: bool) -> races.Race:
     refund = order.unit_cost_rials * 95  # leaves money for 5 of the 100 units the commit is offering
-    with races.Race(language="fa") as race:
-        planned = race.spot("allocation_commit's before_write")
-        race.start("commit", lambda: allocation_commit(actor=coordinator, provinces=None, before_write=planned.arrive))
-        planned.wait_until_reached()
-        refunding = race.start(
-            "refund",
-            lambda: pledge_refund(pledge=order.pledges.get(), amount=refund, actor=coordinator, reason="درخواست خیر"),
-        )
-        if locking:
-            race.wait_until_blocked(refunding)  # on the order row the commit holds
-        else:
-            race.finish(refunding)
-        planned.release()
-    return race
+    return _while_the_commit_writes(
+        coordinator,
+        "refund",
+        lambda: pledge_refund(pledge=order.pledges.get(), amount=refund, actor=coordinator, reason="درخواست خیر"),
+        locking=locking,
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -1,4 +1,5 @@
-"""Around the allocation engine: work a workshop still owes, and a workshop suspended while a commit runs.
+"""Around the allocation engine: work a workshop still owes, a workshop suspended while a commit runs, and a
+re-run's remainder below the minimum quota.
 
 The races themselves (a suspension and a commit at the same moment) are in
 ``test_allocation_hole_races.py`` on PostgreSQL; here the suspension is slipped
@@ -8,10 +9,10 @@ in between planning and writing in one thread.
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from orders import allocation_service
-from orders.allocation_report import summarize
+from orders.allocation_report import summarize, unmet_sentence
 from orders.allocation_service import allocation_commit
 from orders.models import AllocationRun, AllocationRunStatus, OrderStatus, Quota, QuotaStatus
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
@@ -60,18 +61,22 @@ def test_work_a_workshop_still_owes_on_overdue_or_due_today_quotas_leaves_it_few
     assert offered[free.pk] - offered[due_today.pk] == 20
 
 
-def test_a_workshop_suspended_after_the_plan_was_made_is_offered_nothing(db, coordinator, monkeypatch):
-    order = _funded_order(units=300, days=30)
-    workshop = _maker(rate=100)
+def _suspend_after_planning(monkeypatch, workshop: Workshop) -> None:
+    """What another coordinator's suspension looks like to a commit that read the workshop as verified."""
     real_plan = allocation_service._plan
 
     def plan_then_suspend(*args, **kwargs):
         result = real_plan(*args, **kwargs)
-        # What another coordinator's suspension looks like to a commit that read the workshop as verified.
         Workshop.objects.filter(pk=workshop.pk).update(status=WorkshopStatus.SUSPENDED)
         return result
 
     monkeypatch.setattr(allocation_service, "_plan", plan_then_suspend)
+
+
+def test_a_workshop_suspended_after_the_plan_was_made_is_offered_nothing(db, coordinator, monkeypatch):
+    order = _funded_order(units=300, days=30)
+    workshop = _maker(rate=100)
+    _suspend_after_planning(monkeypatch, workshop)
     result = allocation_commit(actor=coordinator, provinces=None)
     assert not Quota.objects.exists()
     assert result.quotas == []
@@ -93,16 +98,9 @@ def test_a_workshop_suspended_after_the_plan_was_made_is_offered_nothing(db, coo
 def test_the_units_dropped_for_a_suspended_workshop_go_to_another_one_on_the_next_run(db, coordinator, monkeypatch):
     _funded_order(units=300, days=30)
     suspended = _maker(rate=100)
-    real_plan = allocation_service._plan
-
-    def plan_then_suspend(*args, **kwargs):
-        result = real_plan(*args, **kwargs)
-        Workshop.objects.filter(pk=suspended.pk).update(status=WorkshopStatus.SUSPENDED)
-        return result
-
-    monkeypatch.setattr(allocation_service, "_plan", plan_then_suspend)
-    allocation_commit(actor=coordinator, provinces=None)
-    monkeypatch.setattr(allocation_service, "_plan", real_plan)
+    with monkeypatch.context() as patch:
+        _suspend_after_planning(patch, suspended)
+        allocation_commit(actor=coordinator, provinces=None)
     other = _maker(rate=100)
     allocation_commit(actor=coordinator, provinces=None)
     quota = Quota.objects.get()
@@ -123,3 +121,32 @@ def test_the_run_page_lists_the_units_not_offered_because_the_workshop_was_suspe
     assert "پیشنهاد نشد: کارگاه در میانهٔ تخصیص تعلیق شد" in page
     assert workshop.name in page
     assert "۳۰۰" in page
+
+
+def test_a_re_run_leaves_a_remainder_below_the_minimum_waiting_instead_of_offering_a_one_unit_quota(db, coordinator):
+    order = _funded_order(units=4400, days=20)
+    holder = _maker(rate=500)
+    factories.QuotaFactory(order=order, workshop=holder, quantity=4399, due_date=TODAY + dt.timedelta(days=15))
+    _maker(rate=500)
+    result = allocation_commit(actor=coordinator, provinces=None)
+    assert result.quotas == []
+    assert Quota.objects.filter(order=order).count() == 1
+    [entry] = [entry for entry in summarize(result)["orders"] if entry["order_id"] == order.pk]
+    assert (entry["unmet_units"], entry["unmet_reason"]) == (1, "BELOW_MINIMUM")
+
+
+def test_an_order_smaller_than_the_minimum_as_a_whole_still_gets_its_one_quota(db, coordinator):
+    order = _funded_order(units=6, days=20)
+    _maker(rate=500)
+    result = allocation_commit(actor=coordinator, provinces=None)
+    assert [(quota.order_id, quota.quantity) for quota in result.quotas] == [(order.pk, 6)]
+
+
+def test_the_preview_says_a_small_remainder_waits_and_that_urgent_orders_come_first(db):
+    with translation.override("en"):
+        waiting = unmet_sentence("BELOW_MINIMUM", {"unmet": 1, "min_quota": 10, "partial": True, "met": 0})
+        urgent = unmet_sentence("CAPACITY_TAKEN", {"priority": "urgent", "product_id": factories.product(MASK).pk})
+    assert "they wait until more of the order is funded" in waiting
+    assert urgent.endswith("Urgent orders come first: this time went only to other urgent orders.")
+    with translation.override("fa"):
+        assert "سفارش‌های فوری مقدم‌اند" in unmet_sentence("CAPACITY_TAKEN", {"priority": "urgent"})

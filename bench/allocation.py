@@ -40,7 +40,6 @@ TIGHT_PRIORITY_SHARES = {"urgent": 0.3, "high": 0.3, "normal": 0.4}
 # Copied through from the engine's plan stats when it reports them.
 PLAN_STATS = (
     "full_model_bound",
-    "gap_to_full_model_bound",
     "bound_is_valid",
     "bound_note",
     "plan_from",
@@ -429,7 +428,8 @@ def main() -> None:
                     "database": connection.vendor,
                     "scenario": scenario,
                     "demand_ratio": (args.demand_ratio or DEFAULT_TIGHT_RATIO) if scenario == TIGHT else None,
-                    "demand_ratio_measured": ratio,
+                    "demand_ratio_measured": ratio,  # this builder's measure (days split evenly between products)
+                    "demand_ratio_engine": plan.stats.get("demand_ratio"),  # the engine's, which decides "scarce"
                     "demand_ratio_by_product": ratio_by_product,
                     "workshops": Workshop.objects.count(),
                     "orders": Order.objects.count(),
@@ -458,6 +458,7 @@ def main() -> None:
                     "lp_bound": round(float(plan.lp_bound), 2),  # of the LP over the pairs the engine kept
                     # Against the full model's bound (every eligible pair), never the pruned LP's optimum.
                     "gap_percent": round(100 * plan.stats["gap"], 4),
+                    "gap_to_full_model_bound": plan.stats["gap"],
                     **{key: plan.stats.get(key) for key in PLAN_STATS},
                     "violations": len(result.violations),
                     "peak_memory_mb_after_build": memory_after_build,

@@ -30,6 +30,14 @@ def _date(value: str | dt.date) -> str:
     return jalali.format_short(day, persian=_persian())
 
 
+# The engine's rule (orders.allocation.model.Weights.resolved): a class never loses workshop time to a lower one.
+PRIORITY_RULE = {
+    "urgent": gettext_lazy("Urgent orders come first: this time went only to other urgent orders."),
+    "high": gettext_lazy("Only urgent orders and other high-priority ones came before it."),
+    "normal": gettext_lazy("Urgent and high-priority orders come first."),
+}
+
+
 def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
     """One sentence a coordinator can act on, e.g. "no verified workshop makes isolation gowns ..."."""
     product = Product.objects.filter(pk=params.get("product_id")).first()
@@ -66,26 +74,19 @@ def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
             "The last %(unmet)s units are fewer than the minimum quota of %(minimum)s units "
             "and no workshop could take them in a larger quota."
         ),
-        STALE: _("Its needed-by date has passed: extend or cancel the order first."),
-    }
-    if reason == "BELOW_MINIMUM" and params.get("partial") and int(params.get("met", 0)) == 0:
-        sentences[reason] = _(
+        # A remainder of an order that already has quotas, or a first payment for a few units of a big one.
+        "BELOW_MINIMUM_WAITING": _(
             "The remaining %(unmet)s units are fewer than the minimum quota of %(minimum)s units: they wait "
             "until more of the order is funded or a quota gives units back, rather than becoming a quota this small."
-        )
-    template = sentences.get(reason, _("Could not be placed (%(reason)s)."))
+        ),
+        STALE: _("Its needed-by date has passed: extend or cancel the order first."),
+    }
+    waiting = reason == "BELOW_MINIMUM" and params.get("partial") and int(params.get("met", 0)) == 0
+    template = sentences.get("BELOW_MINIMUM_WAITING" if waiting else reason, _("Could not be placed (%(reason)s)."))
     sentence = template % {**facts, "reason": reason}
     if reason in ("CAPACITY_TAKEN", "PARTLY_MET") and params.get("priority") in PRIORITY_RULE:
         sentence = f"{sentence} {PRIORITY_RULE[params['priority']]}"
     return sentence
-
-
-# The engine's rule (orders.allocation.model.Weights.resolved): a class never loses workshop time to a lower one.
-PRIORITY_RULE = {
-    "urgent": gettext_lazy("Urgent orders come first: this time went only to other urgent orders."),
-    "high": gettext_lazy("Only urgent orders and other high-priority ones came before it."),
-    "normal": gettext_lazy("Urgent and high-priority orders come first."),
-}
 
 
 def _jsonable(value: Any) -> Any:

@@ -48,6 +48,7 @@ class Candidates:
     eligible_pairs: int
     pruned: bool
     scarce: bool = False  # the orders ask for at least Options.scarce_ratio times the free workshop-days
+    demand_ratio: float = 0.0
 
 
 def free_units(arrays: Arrays, makers: np.ndarray, orders: np.ndarray, p: int) -> np.ndarray:
@@ -79,7 +80,8 @@ def candidate_pairs(arrays: Arrays, options: Options) -> Candidates:
     need = needed_units(arrays, options.min_quota)
     eligible = count_eligible(arrays, need)
     prune = options.prune_above is not None and eligible > options.prune_above
-    scarce = prune and demand_ratio(arrays) >= options.scarce_ratio
+    ratio = demand_ratio(arrays)
+    scarce = prune and ratio >= options.scarce_ratio
     if not scarce:  # the per-order cap and the per-workshop lists are for scarce runs only
         options = replace(options, order_makers=None, workshop_best=0)
     all_o, all_w = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
@@ -108,7 +110,7 @@ def candidate_pairs(arrays: Arrays, options: Options) -> Candidates:
     unique = np.unique(o * len(arrays.workshops) + w)
     o, w = unique // len(arrays.workshops), unique % len(arrays.workshops)
     order = np.lexsort((o, w))
-    return Candidates(o=o[order], w=w[order], eligible_pairs=eligible, pruned=prune, scarce=scarce)
+    return Candidates(o=o[order], w=w[order], eligible_pairs=eligible, pruned=prune, scarce=scarce, demand_ratio=ratio)
 
 
 def demand_ratio(arrays: Arrays) -> float:

@@ -207,6 +207,19 @@ def _first_shift(keys: np.ndarray) -> np.ndarray:
     return same
 
 
+def simplex_solver(options: Options) -> Highs:
+    """HiGHS as every LP of the engine uses it: quiet, one thread (the same vertex for the same input, so the
+    same plan), dual simplex without presolve (on these models it costs more than it saves), and a time
+    limit that raises instead of hanging a commit."""
+    highs = Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("presolve", "off")
+    highs.setOptionValue("solver", "simplex")
+    highs.setOptionValue("time_limit", float(options.time_limit_seconds))
+    return highs
+
+
 def solve(model: LpModel, options: Options, start: tuple[LpModel, LpResult] | None = None) -> LpResult:
     """Simplex, one thread, no presolve; from the previous round's optimal basis when ``start`` is given.
 
@@ -219,12 +232,7 @@ def solve(model: LpModel, options: Options, start: tuple[LpModel, LpResult] | No
     """
     if model.n_cols == 0:
         return LpResult(np.zeros(0), model.offset, np.zeros(model.n_rows), 0)
-    highs = Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("presolve", "off")
-    highs.setOptionValue("solver", "simplex")
-    highs.setOptionValue("time_limit", float(options.time_limit_seconds))
+    highs = simplex_solver(options)
     highs.passModel(model.lp)
     if start is not None and start[1].col_status is not None:
         highs.setBasis(_carried_basis(model, *start))

@@ -33,7 +33,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from .lp import Highs
+from .lp import simplex_solver
 from .model import Options
 from .prepare import Arrays, placement_cost
 
@@ -45,11 +45,8 @@ class ScarceSolution:
     o: np.ndarray  # units per (order, workshop) pair of the master's optimum
     w: np.ndarray
     x: np.ndarray
-    lp_value: float  # the master's optimum in the engine's terms (without overload)
     bound: float  # best Lagrangian bound seen
     rounds: int
-    columns: int
-    iterations: int
 
 
 class Schedules:
@@ -134,11 +131,7 @@ def solve_scarce(arrays: Arrays, options: Options, rounds: int = 2, tolerance: f
     n_o, n_w = len(arrays.orders), len(arrays.workshops)
     schedules = Schedules(arrays, options)
     constant = float(np.dot(arrays.o_prio, arrays.o_units))
-    highs = Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("presolve", "off")
-    highs.setOptionValue("time_limit", float(options.time_limit_seconds))
+    highs = simplex_solver(options)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = 0, n_o + n_w
     lp.row_lower_ = np.full(n_o + n_w, -np.inf)
@@ -146,7 +139,7 @@ def solve_scarce(arrays: Arrays, options: Options, rounds: int = 2, tolerance: f
     highs.passModel(lp)
     col_w: list[np.ndarray] = []
     col_pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per column block: (column, order, units)
-    n_cols, iterations = 0, 0
+    n_cols = 0
     mu = np.zeros(n_o)
     sigma = np.zeros(n_w)
     bound, value = NONE, 0.0
@@ -190,8 +183,9 @@ def solve_scarce(arrays: Arrays, options: Options, rounds: int = 2, tolerance: f
         col_w.append(improving)
         n_cols += len(improving)
         highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"schedule LP not solved: {highs.modelStatusToString(highs.getModelStatus())}")
         info = highs.getInfo()
-        iterations += info.simplex_iteration_count
         dual = np.asarray(highs.getSolution().row_dual)
         mu, sigma = np.clip(-dual[:n_o], 0.0, None), np.clip(-dual[n_o:], 0.0, None)
         value = constant + float(info.objective_function_value)
@@ -212,9 +206,6 @@ def solve_scarce(arrays: Arrays, options: Options, rounds: int = 2, tolerance: f
         o=(unique // n_w)[keep],
         w=(unique % n_w)[keep],
         x=total[keep],
-        lp_value=value,
         bound=bound,
         rounds=done,
-        columns=n_cols,
-        iterations=iterations,
     )

@@ -65,7 +65,7 @@ def send(message_id: int) -> bool:
     if current_app.conf.task_always_eager:
         message = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).first()
         if message is not None:
-            _mark_sent(message.pk)
+            _mark_sent_many([message.pk])
             task_named(message.task_name).apply(args=message.args, throw=current_app.conf.task_eager_propagates)
         return True
     with transaction.atomic():
@@ -80,16 +80,12 @@ def send(message_id: int) -> bool:
         try:
             # A fresh connection per hand-over: a pooled one may point at a Redis that has restarted since.
             with current_app.connection_for_write() as connection:
-                task_named(message.task_name).apply_async(
-                    args=message.args, connection=connection, retry=True, retry_policy=PUBLISH_RETRY_POLICY
-                )
+                _hand_over(message, connection)
         except (BrokerError, OSError) as exc:
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                attempts=F("attempts") + 1, last_error=(str(exc) or exc.__class__.__name__)[:500]
-            )
+            _count_failure([message.pk], exc)
             logger.warning("broker unreachable, %s stays in the outbox: %s", message, exc)
             return False
-        _mark_sent(message.pk)
+        _mark_sent_many([message.pk])
     return True
 
 
@@ -140,16 +136,12 @@ def send_many(message_ids: Sequence[int], *, robust: bool = False, chunk: int = 
             try:
                 with current_app.connection_for_write() as connection:
                     for message in messages:
-                        task_named(message.task_name).apply_async(
-                            args=message.args, connection=connection, retry=True, retry_policy=PUBLISH_RETRY_POLICY
-                        )
+                        _hand_over(message, connection)
                         handed.append(message.pk)
             except (BrokerError, OSError) as exc:
                 _mark_sent_many(handed)
                 waiting = [message.pk for message in messages[len(handed) :]]  # handed over in order
-                OutboxMessage.objects.filter(pk__in=waiting).update(
-                    attempts=F("attempts") + 1, last_error=(str(exc) or exc.__class__.__name__)[:500]
-                )
+                _count_failure(waiting, exc)
                 logger.warning("broker unreachable, %s messages stay in the outbox: %s", len(waiting), exc)
                 return sent + len(handed)
             _mark_sent_many(handed)
@@ -191,9 +183,15 @@ def task_named(name: str) -> Task:
     return current_app.tasks[name]
 
 
-def _mark_sent(message_id: int) -> None:
-    OutboxMessage.objects.filter(pk=message_id).update(
-        sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+def _hand_over(message: OutboxMessage, connection) -> None:
+    task_named(message.task_name).apply_async(
+        args=message.args, connection=connection, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+    )
+
+
+def _count_failure(message_ids: list[int], exc: Exception) -> None:
+    OutboxMessage.objects.filter(pk__in=message_ids).update(
+        attempts=F("attempts") + 1, last_error=(str(exc) or exc.__class__.__name__)[:500]
     )
 
 

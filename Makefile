@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker beat migrate seed messages clean system-packages-run system-packages-test
+.PHONY: run test lint format lock lock-upgrade worker beat migrate seed messages clean system-packages-run system-packages-test
 
 # System libraries (deploy/system-packages.txt): installed when run as root, otherwise the exact apt-get line.
 system-packages-run:
@@ -19,14 +19,28 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall only when a requirements file changed.
+# Installs from the lock files (every package pinned with its hashes; pip refuses anything else) and
+# reinstalls only when a lock changed. requirements-dev.txt holds the runtime set too.
 $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(VENV)/.runtime-installed $@
+
+# Rewrites the locks from the hand-edited requirements.in / requirements-dev.in for Python 3.11 on Linux x86_64,
+# keeping every version already locked unless an .in file asks for another. `make lock-upgrade` moves every
+# indirect dependency to its newest release; `make lock LOCK_ARGS="--upgrade-package NAME"` moves one.
+LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock"
+
+lock: $(VENV)/.dev-installed
+	$(LOCK) $(LOCK_ARGS) requirements.in -o requirements.txt
+	$(LOCK) $(LOCK_ARGS) requirements-dev.in -o requirements-dev.txt
+
+lock-upgrade:
+	$(MAKE) lock LOCK_ARGS=--upgrade
 
 migrate: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --noinput

@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_celery_beat",
-    "django_celery_results",
     "core",
     "workshops",
     "orders",
@@ -208,8 +207,8 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
 # No broker configured: run tasks in-process so a bare laptop needs no Redis.
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = "django-db"
-CELERY_RESULT_EXTENDED = True
+# No result backend: nothing reads a task's return value; each task records what it did in its own rows
+# (outbox message, run, batch), which the pages read.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

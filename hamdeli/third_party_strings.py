@@ -1,21 +1,19 @@
 """Third-party admin strings, listed here only so ``makemessages`` extracts them.
 
-This module is never imported at runtime. django_celery_beat and
-django_celery_results mark their app and model names for translation, but
-django_celery_results ships no Persian catalogue and django_celery_beat's
-Persian is incomplete and uses colloquial terms ("تسک"). Django's own admin
-catalogue also leaves a few strings untranslated in Persian (e.g. the
-"Model name" column header on the admin index). Django looks in LOCALE_PATHS
+This module is never imported at runtime. django_celery_beat marks its app
+and model names for translation, but its Persian is incomplete and uses
+colloquial terms ("تسک"). Django's own admin catalogue also leaves a few
+strings untranslated in Persian (e.g. the "Model name" column header on the
+admin index). Django looks in LOCALE_PATHS
 before any app's own ``locale`` folder, so translating these exact msgids in
 ``locale/fa/LC_MESSAGES/django.po`` makes the admin show them in Persian.
 
 Each string below is copied verbatim from the installed packages
-(``django_celery_beat/apps.py``, ``models.py``, ``admin.py``;
-``django_celery_results/apps.py``, ``models.py``; Django's admin templates,
+(``django_celery_beat/apps.py``, ``models.py``, ``admin.py``; Django's admin templates,
 ``contrib/admin/options.py``, ``contrib/auth/admin.py``, ``forms.py`` and
 ``password_validation.py``; ``django/db/models/constraints.py``).
-The admin capitalises the first letter itself ("task results" -> "Task
-results"), so the lower-case originals are what must be translated. If a
+The admin capitalises the first letter itself ("periodic tasks" -> "Periodic
+tasks"), so the lower-case originals are what must be translated. If a
 package upgrade changes one of them, update it here and re-run makemessages.
 """
 
@@ -39,13 +37,6 @@ THIRD_PARTY_STRINGS = (
     _("periodic tasks"),
     # django_celery_beat: inline title on the schedule change pages (admin.py)
     _("Periodic Tasks Using This Schedule"),
-    # django_celery_results: app verbose_name
-    _("Celery Results"),
-    # django_celery_results: model verbose_name / verbose_name_plural
-    _("task result"),
-    _("task results"),
-    _("group result"),
-    _("group results"),
     # Django admin strings with no Persian in Django's own catalogue
     _("Model name"),
     _("Breadcrumbs"),

@@ -1,7 +1,9 @@
 """Paginators shared by list pages."""
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
+
+from .library_seams import cached_property_is_filled, fill_cached_property, is_distinct_or_combined
 
 
 class PageAndCountPaginator(Paginator):
@@ -19,13 +21,12 @@ class PageAndCountPaginator(Paginator):
     def _counts_in_one_query(self, number) -> bool:
         rows = self.object_list
         return (
-            "count" not in self.__dict__
+            not cached_property_is_filled(self, "count")
             and not self.orphans
             and isinstance(number, int)
             and number >= 1
             and isinstance(rows, QuerySet)
-            and not rows.query.distinct
-            and not rows.query.combinator
+            and not is_distinct_or_combined(rows)
         )
 
     def page(self, number):
@@ -33,6 +34,6 @@ class PageAndCountPaginator(Paginator):
             bottom = (number - 1) * self.per_page
             rows = list(self.object_list.annotate(**{self.TOTAL: Window(Count("*"))})[bottom : bottom + self.per_page])
             if rows:
-                self.__dict__["count"] = getattr(rows[0], self.TOTAL)  # fills the cached_property
-                return self._get_page(rows, number, self)
+                fill_cached_property(self, "count", getattr(rows[0], self.TOTAL))
+                return Page(rows, number, self)
         return super().page(number)

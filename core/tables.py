@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
+from .library_seams import fill_cached_property
 from .models import HealthCenter
 from .templatetags.persian import num
 
@@ -35,7 +36,7 @@ class KnownCountPaginator(Paginator):
 
     def __init__(self, object_list, per_page, *args, count: int, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
-        self.count = count  # sets the cached_property
+        fill_cached_property(self, "count", count)
 
 
 class CountOnceMixin:

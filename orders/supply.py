@@ -19,6 +19,7 @@ from fractions import Fraction
 from django.db.models import Count, F, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 
+from core.library_seams import is_sliced
 from core.models import Product, Province
 from workshops.calendar import WorkCalendar
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, WorkshopUnavailability
@@ -60,7 +61,7 @@ def _calendars_and_rates(
     of the coordinator (10,000 on the bench world); building the workshops,
     owners, provinces, cities and capacities as objects was most of that time.
     """
-    if not workshops.query.is_sliced:
+    if not is_sliced(workshops):
         workshops = workshops.order_by()  # the list's ordering joins tables for nothing here
     pks = workshops.values("pk")
     closed: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)

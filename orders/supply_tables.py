@@ -20,6 +20,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.library_seams import has_annotation
 from core.persian import LocalizedNumber
 from core.tables import NumberColumn
 from core.templatetags.persian import digits, num
@@ -115,7 +116,7 @@ class WorkshopTable(tables.Table):
 
     def order_capacities(self, queryset: QuerySet, is_descending: bool):
         """By the chosen product's daily capacity when the product filter is set, else by all products added up."""
-        field = "product_capacity" if "product_capacity" in queryset.query.annotations else "capacity_total"
+        field = "product_capacity" if has_annotation(queryset, "product_capacity") else "capacity_total"
         direction = "-" if is_descending else ""
         return queryset.order_by(f"{direction}{field}", "name", "pk"), True
 

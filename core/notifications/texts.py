@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import trans_real
-
 from .. import jalali
+from ..library_seams import catalogue_gettext
 from ..persian import group_thousands
 
 
 def persian_gettext(message: str) -> str:
-    return trans_real.translation("fa").gettext(message)
+    return catalogue_gettext("fa", message)
 
 
 def persian_number(value: int) -> str:

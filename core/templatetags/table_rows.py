@@ -9,10 +9,10 @@ stock row loop (``<tr {{ row.attrs }}>``, ``<td {{ column.attrs.td }}>``, the
 cell as ``{{ cell }}`` would print it, the empty text row) but looks each
 render method's signature up once per table, and builds only the ``td``
 attributes of a cell. Cells still go through django-tables2's own
-accessor/choices/empty-value/link logic (``BoundRow._get_and_render_with``).
-That and ``_optional_cell_arguments`` are private to django-tables2 (3.0):
+accessor/choices/empty-value logic, which is private to django-tables2: it is
+reached only through ``core.library_seams.cell_through_accessor``, and
 tests/core/test_tables_render.py compares this markup with the stock
-template's, so an upgrade that changes them shows up there.
+template's, so an upgrade that changes it shows up there.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django import template
-from django.template.base import render_value_in_context
 from django.template.loader import get_template
 from django.templatetags.l10n import localize, unlocalize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2.utils import AttributeDict, computed_values, signature
+
+from core.library_seams import cell_through_accessor, render_value_in_context
 
 register = template.Library()
 
@@ -50,32 +51,44 @@ class SignatureCache:
         return fn(**{arg: kwargs[arg] for arg in args})
 
 
-def cell_content(row, bound_column, signatures: SignatureCache) -> Any:
+def render_arguments(table, row, bound_column, value) -> dict[str, Any]:
+    """The keyword arguments django-tables2 documents for a column's ``render`` method (and ``linkify``)."""
+    return {
+        "value": value,
+        "record": row.record,
+        "column": bound_column.column,
+        "bound_column": bound_column,
+        "bound_row": row,
+        "table": table,
+    }
+
+
+def cell_content(table, row, bound_column, signatures: SignatureCache) -> Any:
     """What ``BoundRow.get_cell`` returns for this column, with the render method's signature cached."""
 
     def call_render(bound_column, value=None):
-        kwargs = row._optional_cell_arguments(bound_column, value)
+        kwargs = render_arguments(table, row, bound_column, value)
         content = signatures.call(bound_column.render, kwargs)
         return bound_column.link(content, **kwargs) if bound_column.link else content
 
-    return row._get_and_render_with(bound_column, render_func=call_render, default=bound_column.default)
+    return cell_through_accessor(row, bound_column, call_render)
 
 
-def _declared_td_attrs(bound_column) -> dict:
-    attrs = dict(bound_column._table.attrs)
+def _declared_td_attrs(table, bound_column) -> dict:
+    attrs = dict(table.attrs)
     attrs.update(dict(bound_column.column.attrs))
     return attrs.get("td", attrs.get("cell", {}))
 
 
-def td_attrs(bound_column) -> AttributeDict:
+def td_attrs(table, bound_column) -> AttributeDict:
     """``bound_column.attrs["td"]`` without also computing the ``th`` and footer attributes."""
-    kwargs = {"table": bound_column._table, "bound_column": bound_column}
+    kwargs = {"table": table, "bound_column": bound_column}
     if (
         getattr(bound_column, "current_record", None) is not None
         and getattr(bound_column, "current_value", None) is not None
     ):
         kwargs.update({"record": bound_column.current_record, "value": bound_column.current_value})
-    td = AttributeDict(computed_values(_declared_td_attrs(bound_column), kwargs=kwargs))
+    td = AttributeDict(computed_values(_declared_td_attrs(table, bound_column), kwargs=kwargs))
     td["class"] = bound_column.get_td_class(td)
     return td
 
@@ -84,7 +97,7 @@ def _computed_per_row(attrs: dict) -> bool:
     return any(callable(value) or (isinstance(value, dict) and _computed_per_row(value)) for value in attrs.values())
 
 
-def td_attrs_html(bound_column, cache: dict) -> str:
+def td_attrs_html(table, bound_column, cache: dict) -> str:
     """``{{ column.attrs.td.as_html }}``; the same for every row unless an attribute is computed per row.
 
     (``Table.get_column_class_names`` is per column, by django-tables2's contract, so it may be cached.)
@@ -93,8 +106,8 @@ def td_attrs_html(bound_column, cache: dict) -> str:
         return cache[bound_column.name]
     except KeyError:
         pass
-    html = td_attrs(bound_column).as_html()
-    if not _computed_per_row(_declared_td_attrs(bound_column)):
+    html = td_attrs(table, bound_column).as_html()
+    if not _computed_per_row(_declared_td_attrs(table, bound_column)):
         cache[bound_column.name] = html
     return html
 
@@ -129,12 +142,12 @@ def table_rows(context, table) -> SafeString:
         parts.append(format_html("<tr {}>", row.attrs.as_html()))
         for column in columns:
             # As BoundRow.items() does: callable td attrs may read the current record and value.
-            column.current_value = cell_content(row, column, signatures)
+            column.current_value = cell_content(table, row, column, signatures)
             column.current_record = row.record
             parts.append(
                 format_html(
                     "<td {}>{}</td>",
-                    td_attrs_html(column, td_cache),
+                    td_attrs_html(table, column, td_cache),
                     # Escaped (or not, with autoescape off) exactly as {{ cell }} would be.
                     mark_safe(cell_html(column, column.current_value, context)),  # noqa: S308
                 )

@@ -25,10 +25,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import flow_lp
 from . import lp as lp_module
 from .candidates import candidate_pairs
 from .model import Allocation, Options, OrderDemand, Plan, WorkshopSupply
@@ -54,38 +55,17 @@ def allocate(
     options = replace(options, weights=options.weights.resolved(workshops_sorted))
     arrays = build_arrays(orders_sorted, workshops_sorted, today, options)
     candidates = candidate_pairs(arrays, options)
+    use_flow = (
+        candidates.scarce and options.flow_lp_arcs > 0 and flow_lp.arc_count(arrays, options) <= options.flow_lp_arcs
+    )
     built = time.perf_counter()
-
-    pair_o, pair_w = candidates.o, candidates.w
-    previous = None
-    best_bound = -np.inf  # every round's pricing bound is valid: keep the strongest
-    solve_seconds = build_seconds = 0.0
-    rounds = improving = iterations = 0
-    while True:
-        tick = time.perf_counter()
-        model = lp_module.build(arrays, pair_o, pair_w, options)
-        tock = time.perf_counter()
-        result = lp_module.solve(model, options, previous if options.warm_start else None)
-        previous = model, result
-        iterations += result.iterations
-        build_seconds += tock - tick
-        solve_seconds += time.perf_counter() - tock
-        tick = time.perf_counter()
-        priced = price(arrays, model, result, options, options.pricing_per_order)
-        best_bound = max(best_bound, priced.full_bound)
-        solve_seconds += time.perf_counter() - tick
-        improving = priced.improving_pairs
-        converged = not len(priced.o) or result.bound - priced.full_bound <= _tolerance(result.bound)
-        if converged or rounds >= options.pricing_rounds or iterations >= options.pricing_iterations:
-            break
-        rounds += 1
-        pair_o, pair_w = np.concatenate([model.o, priced.o]), np.concatenate([model.w, priced.w])
+    relaxation = _solve_flow(arrays, options) if use_flow else _solve_pairs(arrays, candidates, options)
     solved = time.perf_counter()
 
-    plan_units, ledger = repair(arrays, model.o, model.w, result.x, options)
+    plan_units, ledger = repair(arrays, relaxation.o, relaxation.w, relaxation.x, options)
     polish(arrays, ledger, plan_units, options)
-    schedule_stats: dict = {}
-    if candidates.scarce:
+    schedule_stats: dict = {"plan_from": "flow LP"} if use_flow else {}
+    if candidates.scarce and not use_flow:
         plan_units, ledger, schedule_stats = _better_of_schedules(arrays, options, plan_units, ledger)
     repaired = time.perf_counter()
     keys = sorted(plan_units, key=lambda key: (arrays.o_ids[key[0]], arrays.w_ids[key[1]]))
@@ -100,48 +80,135 @@ def allocate(
     )
     unmet = tuple(unmet_reasons(arrays, plan_units, ledger.room, options))
     objective = _plan_objective(arrays, plan_units, options)
-    full_bound = result.bound if converged else max(best_bound, schedule_stats.get("lagrangian_bound", -np.inf))
+    converged = relaxation.converged
+    full_bound = relaxation.full_bound
+    if not converged:
+        full_bound = max(full_bound, schedule_stats.get("lagrangian_bound", -np.inf))
     finished = time.perf_counter()
     return Plan(
         allocations=allocations,
         unmet=unmet,
         objective=objective,
-        lp_bound=result.bound,
+        lp_bound=relaxation.bound,
         stats={
             "orders": len(arrays.orders),
             "workshops": len(arrays.workshops),
             "eligible_pairs": candidates.eligible_pairs,
-            "candidate_pairs": len(model.o),
+            "candidate_pairs": len(relaxation.o),
             "pruned": candidates.pruned,
             "demand_ratio": candidates.demand_ratio,  # sewing days asked per free workshop-day
-            "pricing_rounds": rounds,
+            "lp": "flow" if use_flow else "pairs",
+            "pricing_rounds": relaxation.rounds,
             "pricing_converged": converged,
-            "improving_pairs_left": improving if not converged else 0,
+            "improving_pairs_left": relaxation.improving if not converged else 0,
             # A lower bound of the LP over every eligible pair (weak duality), whether or not pricing converged.
             "full_model_bound": full_bound,
             "bound_is_valid": True,
             "priority_weights": dict(options.weights.priority),
-            "variables": model.n_cols,
-            "constraints": model.n_rows,
-            "nonzeros": model.n_nonzeros,
+            "variables": relaxation.n_cols,
+            "constraints": relaxation.n_rows,
+            "nonzeros": relaxation.n_nonzeros,
             "initial_candidate_pairs": len(candidates.o),
-            "simplex_iterations": iterations,
+            "simplex_iterations": relaxation.iterations,
             # Against the full model's bound, never the pruned LP's optimum (a pruned run's plan may beat that).
             "gap": float((objective - full_bound) / max(abs(full_bound), 1.0)),
-            "bound_note": (
-                "pricing proved the LP optimal for the full model: the bound is the full model's LP optimum"
-                if converged
-                else f"pricing stopped with {improving} improving pairs left: the bound is valid but may be weak"
-            ),
+            "bound_note": relaxation.note,
             **_class_units(arrays, plan_units),
             **schedule_stats,
-            "gap_to_restricted_lp": float((objective - result.bound) / max(abs(result.bound), 1.0)),
-            "build_seconds": built - started + build_seconds,
-            "solve_seconds": solve_seconds,
+            "gap_to_restricted_lp": float((objective - relaxation.bound) / max(abs(relaxation.bound), 1.0)),
+            "build_seconds": built - started + relaxation.build_seconds,
+            "solve_seconds": solved - built - relaxation.build_seconds,
             "repair_seconds": repaired - solved,
             "reasons_seconds": finished - repaired,
             "total_seconds": finished - started,
         },
+    )
+
+
+@dataclass
+class Relaxation:
+    """The LP relaxation a run rounds: fractional units per (order, workshop) pair and what it proves."""
+
+    o: np.ndarray
+    w: np.ndarray
+    x: np.ndarray
+    bound: float  # optimum of the LP solved
+    full_bound: float  # a valid lower bound of the full model's LP
+    converged: bool  # bound == the full model's LP optimum
+    note: str
+    n_cols: int
+    n_rows: int
+    n_nonzeros: int
+    iterations: int
+    rounds: int = 0
+    improving: int = 0
+    build_seconds: float = 0.0
+
+
+def _solve_pairs(arrays: Arrays, candidates, options: Options) -> Relaxation:
+    """The pair LP over the candidate pairs, with pricing rounds (``lp.py``, ``pricing.py``)."""
+    pair_o, pair_w = candidates.o, candidates.w
+    previous = None
+    best_bound = -np.inf  # every round's pricing bound is valid: keep the strongest
+    build_seconds = 0.0
+    rounds = improving = iterations = 0
+    while True:
+        tick = time.perf_counter()
+        model = lp_module.build(arrays, pair_o, pair_w, options)
+        build_seconds += time.perf_counter() - tick
+        result = lp_module.solve(model, options, previous if options.warm_start else None)
+        previous = model, result
+        iterations += result.iterations
+        priced = price(arrays, model, result, options, options.pricing_per_order)
+        best_bound = max(best_bound, priced.full_bound)
+        improving = priced.improving_pairs
+        converged = not len(priced.o) or result.bound - priced.full_bound <= _tolerance(result.bound)
+        if converged or rounds >= options.pricing_rounds or iterations >= options.pricing_iterations:
+            break
+        rounds += 1
+        pair_o, pair_w = np.concatenate([model.o, priced.o]), np.concatenate([model.w, priced.w])
+    return Relaxation(
+        o=model.o,
+        w=model.w,
+        x=result.x,
+        bound=result.bound,
+        full_bound=result.bound if converged else best_bound,
+        converged=converged,
+        note=(
+            "pricing proved the LP optimal for the full model: the bound is the full model's LP optimum"
+            if converged
+            else f"pricing stopped with {improving} improving pairs left: the bound is valid but may be weak"
+        ),
+        n_cols=model.n_cols,
+        n_rows=model.n_rows,
+        n_nonzeros=model.n_nonzeros,
+        iterations=iterations,
+        rounds=rounds,
+        improving=improving,
+        build_seconds=build_seconds,
+    )
+
+
+def _solve_flow(arrays: Arrays, options: Options) -> Relaxation:
+    """The full model's LP through hubs (``flow_lp.py``): exact, so its optimum is the full model's bound."""
+    tick = time.perf_counter()
+    model = flow_lp.build(arrays, options)
+    build_seconds = time.perf_counter() - tick
+    result = flow_lp.solve(model, options)
+    o, w, x = flow_lp.pair_units(model, result, len(arrays.workshops))
+    return Relaxation(
+        o=o,
+        w=w,
+        x=x,
+        bound=result.bound,
+        full_bound=result.bound,
+        converged=True,
+        note="the flow LP over every eligible pair was solved: the bound is the full model's LP optimum",
+        n_cols=model.n_cols,
+        n_rows=model.n_rows,
+        n_nonzeros=model.n_nonzeros,
+        iterations=result.iterations,
+        build_seconds=build_seconds,
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from .bulk_insert import insert_rows
+from .i18n import page_is_persian
 from .models import AuditLog
 
 
@@ -217,9 +218,7 @@ def _value(key: str, value: Any, readable: Callable[[str, Any], Any]) -> Any:
 
 def list_separator() -> str:
     """``، `` between the items of a Persian list (``تهران، تهران``), ``, `` in English."""
-    from .models.base import english_ui
-
-    return ", " if english_ui() else "، "
+    return "، " if page_is_persian() else ", "
 
 
 def actor_name(entry: AuditLog) -> str:
@@ -288,7 +287,6 @@ def field_labeller(model: type[models.Model], extra_labels: dict[str, Any] | Non
 def value_reader(*, statuses: type[models.TextChoices], date_fields: Iterable[str] = ()) -> Callable[[str, Any], Any]:
     """``readable`` for ``audit_history``: status labels, Jalali dates for ``date_fields``, grouped numbers."""
     from .jalali import format_short
-    from .models.base import english_ui
     from .persian import ui_number
 
     dates = frozenset(date_fields)
@@ -303,7 +301,7 @@ def value_reader(*, statuses: type[models.TextChoices], date_fields: Iterable[st
                 return value
         if name in dates:
             try:
-                return format_short(dt.date.fromisoformat(value), persian=not english_ui())
+                return format_short(dt.date.fromisoformat(value), persian=page_is_persian())
             except (TypeError, ValueError):
                 return value
         if isinstance(value, int) and not isinstance(value, bool):

@@ -13,10 +13,10 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import bounds, jalali
+from .i18n import page_is_persian
 from .persian import (
     NumberFormatError,
     normalize_text,
@@ -36,10 +36,6 @@ from .validators import (
 )
 
 
-def _persian_ui() -> bool:
-    return not (get_language() or "fa").startswith("en")
-
-
 class NumericTextInput(forms.TextInput):
     """A text box for numbers that shows its value in Persian digits on the Persian site.
 
@@ -53,7 +49,7 @@ class NumericTextInput(forms.TextInput):
 
     def format_value(self, value):
         text = super().format_value(value)
-        if text is not None and _persian_ui() and _PLAIN_NUMBER.fullmatch(text):
+        if text is not None and page_is_persian() and _PLAIN_NUMBER.fullmatch(text):
             return to_persian_digits(text).replace(".", "٫")
         return text
 
@@ -184,7 +180,7 @@ class JalaliDateInput(forms.TextInput):
 
     def format_value(self, value):
         if isinstance(value, dt.date):
-            return jalali.format_short(value, persian=_persian_ui())
+            return jalali.format_short(value, persian=page_is_persian())
         return super().format_value(value)
 
 
@@ -214,7 +210,7 @@ class JalaliDateField(forms.DateField):
 
 def _month_length_error(error: jalali.JalaliDateError) -> ValidationError:
     """ "Mehr has 30 days." (Esfand names its year, since its length depends on it.)"""
-    persian = _persian_ui()
+    persian = page_is_persian()
     month = (jalali.MONTHS_FA if persian else jalali.MONTHS_EN)[error.month - 1]
     days = to_persian_digits(error.days) if persian else str(error.days)
     if error.month < 12:

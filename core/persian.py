@@ -135,9 +135,9 @@ class LocalizedNumber:
         self.value = value
 
     def __format__(self, spec: str) -> str:
-        from django.utils.translation import get_language
+        from .i18n import page_is_persian
 
-        return group_thousands(self.value, persian=not (get_language() or "fa").startswith("en"))
+        return group_thousands(self.value, persian=page_is_persian())
 
     def __str__(self) -> str:
         return format(self)

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import jalali
-from core.models.base import english_ui
+from core.i18n import page_is_persian
 from core.tables import NumberColumn
 from core.templatetags.persian import code, digits
 
@@ -77,7 +77,7 @@ class PledgeTable(tables.Table):
         )
 
     def render_created_at(self, record):
-        return jalali.format_short(record.created_at.date(), persian=not english_ui())
+        return jalali.format_short(record.created_at.date(), persian=page_is_persian())
 
     def value_destination(self, record):
         return record.order.number if record.order_id is not None else record.campaign.name

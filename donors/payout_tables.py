@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import jalali
-from core.models.base import english_ui
+from core.i18n import page_is_persian
 from core.tables import NumberColumn
 from core.templatetags.persian import code
 
@@ -55,7 +55,7 @@ class PayoutBatchTable(tables.Table):
         return code(value)
 
     def render_period(self, record):
-        persian = not english_ui()
+        persian = page_is_persian()
         return f"{_date(record.period_start, persian=persian)} – {_date(record.period_end, persian=persian)}"
 
     def render_provinces(self, record):
@@ -70,7 +70,7 @@ class PayoutBatchTable(tables.Table):
         return code(value)
 
     def render_paid_on(self, value):
-        return _date(value, persian=not english_ui())
+        return _date(value, persian=page_is_persian())
 
     def value_number(self, value):
         return value

@@ -42,9 +42,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
+from core.i18n import page_is_persian
 from core.jalali import format_short
 from core.models import Province, Role, User
-from core.models.base import english_ui
 from core.persian import to_latin_digits, ui_number
 from core.scoping import scope_by_province, sees_all_provinces
 from core.sequences import next_number
@@ -266,7 +266,7 @@ def payout_batch_create(*, period_start: dt.date, period_end: dt.date, actor: Us
             )
         raise ValidationError(
             _("No accepted units are waiting for payment up to %(date)s; there is nothing to put in a batch.")
-            % {"date": format_short(period_end, persian=not english_ui())}
+            % {"date": format_short(period_end, persian=page_is_persian())}
         )
     batch = PayoutBatch.objects.create(
         number=next_number("PAY"),

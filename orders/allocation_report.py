@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import jalali
+from core.i18n import page_is_persian
 from core.models import Product, Province
 from core.persian import ui_number
 
@@ -21,13 +22,9 @@ from .allocation_service import AllocationResult
 STALE = "STALE"  # not an engine reason: the order's due date has passed, so it was left out
 
 
-def _persian() -> bool:
-    return not (get_language() or "fa").startswith("en")
-
-
 def _date(value: str | dt.date) -> str:
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return jalali.format_short(day, persian=_persian())
+    return jalali.format_short(day, persian=page_is_persian())
 
 
 # The engine's rule (orders.allocation.model.Weights.resolved): a class never loses workshop time to a lower one.

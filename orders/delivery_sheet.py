@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.i18n import page_is_persian
 from core.jalali import format_long
 from core.persian import group_thousands
 from core.site import absolute_url, qr_svg_data_uri
@@ -47,7 +48,7 @@ def workshop_label(workshop) -> str:
 
 def delivery_sheet_context(delivery: Delivery) -> dict:
     """Everything the sheet shows, computed in the active language."""
-    persian = not (translation.get_language() or "fa").startswith("en")
+    persian = page_is_persian()
     lines = list(
         delivery.lines.select_related("quota__order__product", "quota__workshop__city").order_by(
             "quota__order__number", "id"

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import jalali
-from core.models.base import english_ui
+from core.i18n import page_is_persian
 from core.tables import NumberColumn
 from core.templatetags.persian import code
 
@@ -67,7 +67,7 @@ class DeliveryTable(tables.Table):
 
     def render_planned_date(self, record):
         return format_html(
-            '<span class="order-date">{}</span>', jalali.format_short(record.planned_date, persian=not english_ui())
+            '<span class="order-date">{}</span>', jalali.format_short(record.planned_date, persian=page_is_persian())
         )
 
     def render_status(self, record, value):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import jalali
-from core.models.base import english_ui
+from core.i18n import page_is_persian
 from core.tables import NumberColumn
 from core.templatetags.persian import code, num
 
@@ -95,7 +95,7 @@ class OrderTable(tables.Table):
         return record.product.name
 
     def render_needed_by(self, record):
-        date = jalali.format_short(record.needed_by, persian=not english_ui())
+        date = jalali.format_short(record.needed_by, persian=page_is_persian())
         if getattr(record, "stale", False):
             return format_html(
                 '<span class="order-date">{}</span> <span class="badge danger">{}</span>', date, gettext("Stale")

@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core import jalali
 from core.forms import add_service_errors
+from core.i18n import page_is_persian
 from core.models import Role
 from core.persian import ui_number
 from core.scoping import RoleRequiredMixin
@@ -36,10 +36,6 @@ from .quota_selectors import (
     quotas_of_owner,
 )
 from .quotas import output_correct, output_report, quota_accept, quota_decline
-
-
-def _persian_ui() -> bool:
-    return not (get_language() or "fa").startswith("en")
 
 
 class OwnerPageMixin(RoleRequiredMixin):
@@ -175,7 +171,7 @@ class QuotaDetailView(OwnerPageMixin, View):
                         _("Recorded %(units)s units for %(day)s. Total so far: %(total)s of %(quantity)s.")
                         % {
                             "units": ui_number(report.quantity),
-                            "day": jalali.format_long(report.report_date, persian=_persian_ui()),
+                            "day": jalali.format_long(report.report_date, persian=page_is_persian()),
                             "total": ui_number(quota.produced_units),
                             "quantity": ui_number(quota.quantity),
                         },

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.i18n import page_is_persian
 from core.jalali import format_long
 from core.models import City
 from workshops.models import Workshop
@@ -54,7 +55,7 @@ def pickup_route_pdf(
     from core.pdf import render_pdf  # WeasyPrint is heavy: loaded where a PDF is made
 
     with translation.override(language):
-        persian = not language.startswith("en")
+        persian = page_is_persian()
         stops = pickup_route_stops(city=city, workshops=workshops)
         context = {
             "organisation": _("Hamdeli"),

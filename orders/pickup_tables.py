@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import jalali
-from core.models.base import english_ui
+from core.i18n import page_is_persian
 from core.tables import NumberColumn
 from core.templatetags.persian import num
 
@@ -55,7 +55,7 @@ class PickupTable(tables.Table):
     # --- HTML -------------------------------------------------------------------------------------------
 
     def render_pickup_date(self, value):
-        return jalali.format_short(value, persian=not english_ui())
+        return jalali.format_short(value, persian=page_is_persian())
 
     def render_workshop(self, record):
         return record.workshop.name

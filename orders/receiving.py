@@ -20,11 +20,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import jalali
 from core.audit import log_action
+from core.i18n import page_is_persian
 from core.models import Role, User
 from core.persian import normalize_text, ui_number
 
@@ -67,8 +67,7 @@ def already_answered_message(delivery: Delivery) -> str:
     """The polite refusal for an answered or cancelled delivery, saying when and by whom."""
     if delivery.status == DeliveryStatus.CANCELLED:
         return _("This delivery was cancelled, so there is nothing to confirm; nothing was changed.")
-    persian = not (get_language() or "fa").startswith("en")
-    when = jalali.format_long(timezone.localtime(delivery.confirmed_at).date(), persian=persian)
+    when = jalali.format_long(timezone.localtime(delivery.confirmed_at).date(), persian=page_is_persian())
     values = {"date": when, "name": delivery.receiver_name}
     if delivery.status == DeliveryStatus.DISPUTED:
         return (
@@ -83,8 +82,7 @@ def already_answered_message(delivery: Delivery) -> str:
 
 def not_dispatched_message(delivery: Delivery) -> str:
     """The refusal for a planned delivery: when it can be confirmed (once dispatched, planned for a date)."""
-    persian = not (get_language() or "fa").startswith("en")
-    when = jalali.format_long(delivery.planned_date, persian=persian)
+    when = jalali.format_long(delivery.planned_date, persian=page_is_persian())
     return _(
         "This delivery has not been dispatched yet, so it cannot be confirmed or disputed. It is planned for "
         "%(date)s: you can answer once the coordinator has sent it on its way; nothing was changed."

@@ -7,11 +7,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.i18n import page_language
 from core.jalali import file_date
 from core.models import Province, Role
 from core.scoping import RoleRequiredMixin, scope_by_province, sees_all_provinces
@@ -37,16 +37,12 @@ def deliveries_visible_to(user):
     return scope_by_province(Delivery.objects.all(), user, "health_center__province")
 
 
-def current_language() -> str:
-    return "en" if (get_language() or "fa").startswith("en") else "fa"
-
-
 class DeliverySheetView(RoleRequiredMixin, View):
     allowed_roles = (Role.COORDINATOR, Role.HEALTH_CENTER_STAFF)
 
     def get(self, request, pk):
         delivery = get_object_or_404(deliveries_visible_to(request.user), pk=pk)
-        return pdf_response(delivery_sheet_pdf(delivery, language=current_language()), f"{delivery.code}.pdf")
+        return pdf_response(delivery_sheet_pdf(delivery, language=page_language()), f"{delivery.code}.pdf")
 
 
 class PickupSheetView(RoleRequiredMixin, TemplateView):
@@ -60,7 +56,7 @@ class PickupSheetView(RoleRequiredMixin, TemplateView):
         form = PickupSheetForm(request.GET if submitted else None, user=request.user)
         if submitted and form.is_valid():
             city, day = form.cleaned_data["city"], form.cleaned_data["day"]
-            content = pickup_route_pdf(city=city, day=day, language=current_language())
+            content = pickup_route_pdf(city=city, day=day, language=page_language())
             return pdf_response(content, f"pickups-{city.pk}-{file_date(day)}.pdf")
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -115,7 +111,7 @@ class SheetBatchCreateView(RoleRequiredMixin, TemplateView):
                 user=request.user,
                 planned_date=form.cleaned_data["planned_date"],
                 province_code=form.province_code,
-                language=current_language(),
+                language=page_language(),
             )
         if not created:
             messages.info(request, _("The same sheets are already being prepared: here they are."))

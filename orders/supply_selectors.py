@@ -33,8 +33,8 @@ from django.utils.translation import gettext_lazy
 
 from core import jalali
 from core.audit import HistoryEntry, audit_history, list_separator
+from core.i18n import page_is_persian
 from core.models import AuditLog, City, Product, Province
-from core.models.base import english_ui
 from core.scoping import scope_by_province
 from workshops.calendar import WEEK_ORDER, WEEKDAY_NAMES, weekdays_from_mask
 from workshops.models import Workshop, WorkshopCapacity, WorkshopNote, WorkshopStatus
@@ -238,7 +238,7 @@ def _readable(name: str, value):
             dates = [dt.date.fromisoformat(item) for item in value]
         except (TypeError, ValueError):
             return " – ".join(str(item) for item in value)
-        return " – ".join(jalali.format_short(day, persian=not english_ui()) for day in dates)
+        return " – ".join(jalali.format_short(day, persian=page_is_persian()) for day in dates)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return value

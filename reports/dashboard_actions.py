@@ -35,8 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import jalali
+from core.i18n import page_is_persian
 from core.models import Province
-from core.models.base import english_ui
 from core.persian import ui_number
 from core.templatetags.persian import code_text, sep
 from donors.models import PledgeStatus
@@ -81,7 +81,7 @@ def _url(name: str, **params) -> str:
 
 
 def _date(value: dt.date) -> str:
-    return jalali.format_short(value, persian=not english_ui())
+    return jalali.format_short(value, persian=page_is_persian())
 
 
 def _capped(key: str, title: str, queryset: QuerySet, item, see_all_url: str | None = None) -> ActionList:

@@ -22,8 +22,8 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from core import jalali
+from core.i18n import page_is_persian
 from core.models import Province
-from core.models.base import english_ui
 from orders.funding import confirmed_funds_expression
 from orders.models import DeliveryLine, Order, OutputReport, Quota, QuotaStatus
 from orders.models.orders import FINAL_STATUSES
@@ -43,7 +43,7 @@ class Week:
     @property
     def label(self) -> str:
         """``۰۹/۰۱``: month and day of the week's first day in the period (the year is in the period picker)."""
-        return jalali.format_short(self.start, persian=not english_ui())[5:]
+        return jalali.format_short(self.start, persian=page_is_persian())[5:]
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -100,7 +100,7 @@ def funding_gap_by_province(*, user, province: Province | None = None) -> list[P
         .values("health_center__province__name_fa", "health_center__province__name_en")
         .annotate(total=Sum("gap"))
     )
-    english = english_ui()
+    english = not page_is_persian()
     rows = [
         ProvinceGap(
             (row["health_center__province__name_en"] if english else "") or row["health_center__province__name_fa"],
@@ -134,7 +134,7 @@ def weekly_chart(weeks: list[Week]) -> str:
         ],
         [week.label for week in weeks],
         title=_("Units produced and sent per week"),
-        persian=not english_ui(),
+        persian=page_is_persian(),
         empty_message=_("Nothing in this period."),
     )
 
@@ -144,7 +144,7 @@ def gap_chart(gaps: list[ProvinceGap]) -> str:
         [gap.province for gap in gaps],
         [gap.gap_rials for gap in gaps],
         title=_("Funding gap by province (rials)"),
-        persian=not english_ui(),
+        persian=page_is_persian(),
         label_width=120,
         value_room=130,
         empty_message=_("No open order is waiting for money."),
@@ -155,6 +155,6 @@ def status_chart(statuses: list[tuple[str, int]]) -> str:
     return charts.stacked_bar(
         statuses,
         title=_("Quotas offered in the period, by status"),
-        persian=not english_ui(),
+        persian=page_is_persian(),
         empty_message=_("No quota was offered in this period."),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import page_is_persian
 from core.tables import NumberColumn
 from core.templatetags.persian import num
 
@@ -16,16 +17,10 @@ class PercentColumn(tables.Column):
     """A whole percent (``۴۵٪``) on the page, the plain number in exports; empty when there is nothing to divide by."""
 
     def render(self, value):
-        return f"{num(value)}٪" if _persian_digits() else f"{value}%"
+        return f"{num(value)}٪" if page_is_persian() else f"{value}%"
 
     def value(self, value):
         return value
-
-
-def _persian_digits() -> bool:
-    from core.models.base import english_ui
-
-    return not english_ui()
 
 
 class FiguresTable(tables.Table):

@@ -7,11 +7,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.i18n import page_language
 from core.jalali import file_date
 from core.models import Role
 from core.scoping import RoleRequiredMixin
@@ -46,7 +46,7 @@ class ThematicReportCreateView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         if "form" not in kwargs:
-            language = "en" if (get_language() or "fa").startswith("en") else "fa"
+            language = page_language()
             initial = {"language": language}
             # Coming from the dashboard: the same province and period, still editable before submitting.
             for param, field in (("province", "province"), ("from", "period_start"), ("to", "period_end")):

@@ -1,8 +1,4 @@
-from django.utils.translation import get_language
-
-
-def english_ui() -> bool:
-    return (get_language() or "fa").startswith("en")
+from ..i18n import page_is_persian
 
 
 class BilingualNameMixin:
@@ -13,6 +9,6 @@ class BilingualNameMixin:
 
     @property
     def name(self) -> str:
-        if english_ui() and self.name_en:
+        if not page_is_persian() and self.name_en:
             return self.name_en
         return self.name_fa

@@ -15,18 +15,14 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import jalali as jalali_dates
 from ..audit import list_separator
+from ..i18n import page_is_persian
 from ..persian import group_thousands, to_latin_digits, to_persian_digits
 
 register = template.Library()
-
-
-def _persian() -> bool:
-    return not (get_language() or "fa").startswith("en")
 
 
 def _as_date(value):
@@ -40,7 +36,7 @@ def jalali(value):
     """``۱۴۰۵/۰۹/۰۷``"""
     if not isinstance(value, dt.date):
         return value if value is not None else ""
-    return jalali_dates.format_short(_as_date(value), persian=_persian())
+    return jalali_dates.format_short(_as_date(value), persian=page_is_persian())
 
 
 @register.filter
@@ -48,7 +44,7 @@ def jalali_long(value):
     """``۷ آذر ۱۴۰۵``"""
     if not isinstance(value, dt.date):
         return value if value is not None else ""
-    return jalali_dates.format_long(_as_date(value), persian=_persian())
+    return jalali_dates.format_long(_as_date(value), persian=page_is_persian())
 
 
 @register.filter
@@ -58,7 +54,7 @@ def jalali_datetime(value):
         return jalali(value)
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     text = f"{jalali_dates.format_short(local.date(), persian=False)} {local:%H:%M}"
-    return to_persian_digits(text) if _persian() else text
+    return to_persian_digits(text) if page_is_persian() else text
 
 
 @register.filter
@@ -71,7 +67,7 @@ def num(value):
     if isinstance(value, bool) or value is None or value == "":
         return value
     if isinstance(value, (int, float, Decimal)):
-        return group_thousands(value, persian=_persian())
+        return group_thousands(value, persian=page_is_persian())
     return digits(value)
 
 
@@ -80,7 +76,7 @@ def percent(value):
     """A whole percent with the language's sign: ``۴۵٪`` (Persian percent sign) or ``45%``."""
     if value is None or value == "":
         return ""
-    return format_html('<span class="num">{}{}</span>', num(value), "٪" if _persian() else "%")
+    return format_html('<span class="num">{}{}</span>', num(value), "٪" if page_is_persian() else "%")
 
 
 @register.filter
@@ -110,7 +106,7 @@ def bdi(value) -> SafeString | str:
 @register.simple_tag
 def sep() -> str:
     """Between two items on one line: a Persian comma in Persian (``·`` beside Persian digits reads as zero)."""
-    return "، " if _persian() else " · "
+    return "، " if page_is_persian() else " · "
 
 
 @register.simple_tag
@@ -125,7 +121,7 @@ def digits(value):
     """Any text with Persian digits in the Persian UI (phone numbers, codes)."""
     if value is None:
         return ""
-    return to_persian_digits(value) if _persian() else str(value)
+    return to_persian_digits(value) if page_is_persian() else str(value)
 
 
 @register.simple_tag

@@ -39,3 +39,7 @@ access_log_format = '%(h)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%
 # in compose or behind a load balancer set it to the proxy's address or network).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
 proxy_allow_ips = forwarded_allow_ips
+
+# No control socket (gunicorn 25.1+ opens one in $HOME for `gunicornc` by default): systemd reloads with HUP,
+# and two gunicorns of one user (a bench next to the site) would fight over the same path.
+control_socket_disable = True

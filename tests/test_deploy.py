@@ -7,6 +7,7 @@ import runpy
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,23 @@ def test_gunicorn_config_is_importable_and_binds_from_the_environment(monkeypatc
     assert config["forwarded_allow_ips"] == "127.0.0.1,::1"
     monkeypatch.setenv("GUNICORN_WORKERS", "")  # left empty in the env file: still the default
     assert runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["workers"] == (os.cpu_count() or 1) * 2 + 1
+
+
+def test_every_name_in_the_gunicorn_config_is_a_setting_of_the_installed_gunicorn_and_valid():
+    """An upgrade that renames or drops a setting would otherwise be ignored without a word."""
+    from gunicorn.config import Config
+
+    config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    gunicorn_config = Config()
+    names = [
+        name
+        for name, value in config.items()
+        if not name.startswith("_") and not callable(value) and not isinstance(value, types.ModuleType)
+    ]
+    assert set(names) - set(gunicorn_config.settings) == set()
+    for name in names:
+        gunicorn_config.set(name, config[name])  # runs gunicorn's own validator
+    assert gunicorn_config.control_socket_disable is True
 
 
 def test_nginx_never_serves_media_and_serves_static_from_static_root():

@@ -43,11 +43,14 @@ Objective, minimised (weights in :class:`Weights`):
   free days and each z-unit costs 2; the cheapest split covers the excess
   days with the workshop's slowest products first.
 
-Solution: LP relaxation with column generation, then integer repair (see
-``solver.py``). ``Plan.lp_bound`` is the optimum of the LP over the pairs the
-engine kept (all eligible pairs on small inputs; pruned on a country-wide
-one, see ``candidates.py``); ``Plan.stats["full_model_bound"]`` bounds the
-full model from below whatever the pruning. Determinism: inputs are sorted
+Solution: LP relaxation, then integer repair (see ``solver.py``). The LP
+is the pair LP with column generation (``lp.py``, ``pricing.py``), or, on a
+scarce run small enough (``Options.flow_lp_arcs``), the full model's LP
+solved exactly as a flow through hubs (``flow_lp.py``). ``Plan.lp_bound``
+is the optimum of the LP solved (the pair LP over the pairs the engine kept:
+all eligible pairs on small inputs, pruned on a country-wide one, see
+``candidates.py``); ``Plan.stats["full_model_bound"]`` bounds the full model
+from below whatever the pruning. Determinism: inputs are sorted
 by id, ties broken by id, the LP solved single-threaded.
 """
 

@@ -121,11 +121,14 @@ def build(arrays: Arrays, options: Options) -> FlowModel:
     new_level = np.ones(len(e_w), dtype=bool)
     new_level[1:] = (e_w[order][1:] != e_w[order][:-1]) | (e_k[order][1:] != e_k[order][:-1])
     level_w, level_k = e_w[order][new_level], e_k[order][new_level]
-    e_level = np.empty(len(e_w), dtype=np.int64)
-    e_level[order] = np.cumsum(new_level) - 1
     level_cap = arrays.cap[level_w, level_k]
+    # A level as free as the next one of its workshop is implied by it: its entries join the next one's row.
     last = np.ones(len(level_w), dtype=bool)
     last[:-1] = level_w[1:] != level_w[:-1]
+    kept = np.flatnonzero(last | np.concatenate((level_cap[:-1] != level_cap[1:], [True])))
+    e_level = np.empty(len(e_w), dtype=np.int64)
+    e_level[order] = np.searchsorted(kept, np.cumsum(new_level) - 1)
+    level_w, level_cap, last = level_w[kept], level_cap[kept], last[kept]
     first = np.ones(len(level_w), dtype=bool)
     first[1:] = level_w[1:] != level_w[:-1]
     previous_cap = np.where(first, 0, np.concatenate(([0], level_cap[:-1])))

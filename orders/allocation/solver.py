@@ -8,7 +8,11 @@ Flow of :func:`allocate`:
    inputs, a pruned set on big ones);
 3. solve the LP relaxation (``lp.py``), then price the left-out eligible
    pairs (``pricing.py``) and add the improving ones, re-solving, until none
-   improves or ``Options.pricing_rounds``/``pricing_iterations`` run out;
+   improves or ``Options.pricing_rounds``/``pricing_iterations`` run out.
+   A scarce run (orders asking for more than the workshops can sew) with at
+   most ``Options.flow_lp_arcs`` hub arcs solves the full model's LP exactly
+   through hubs instead (``flow_lp.py``): there the pruned pair LP was
+   12-134% above the full model's bound and pricing could not close it;
 4. round to integers without breaking a rule (``repair.py``) and move units
    to cheaper places where the rounding left them dear (``polish.py``);
 5. explain unmet units (``reasons.py``) and evaluate the objective.

@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet, Sum
@@ -217,14 +216,11 @@ def payout_plan(*, period_start: dt.date, period_end: dt.date, actor: User, prov
 
 
 def _lock_orders(order_ids) -> None:
-    # The setting is off only in the concurrency tests' control case, to show the race the locks prevent.
-    if settings.HAMDELI_PAYOUT_LOCKING:
-        list(Order.objects.select_for_update().filter(pk__in=sorted(order_ids)).order_by("pk").values_list("pk"))
+    list(Order.objects.select_for_update().filter(pk__in=sorted(order_ids)).order_by("pk").values_list("pk"))
 
 
 def _lock_quotas(quota_ids) -> None:
-    if settings.HAMDELI_PAYOUT_LOCKING:
-        list(Quota.objects.select_for_update().filter(pk__in=sorted(quota_ids)).order_by("pk").values_list("pk"))
+    list(Quota.objects.select_for_update().filter(pk__in=sorted(quota_ids)).order_by("pk").values_list("pk"))
 
 
 # --- Services -------------------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -65,9 +64,6 @@ def _lock_campaign(campaign: Campaign) -> Campaign:
 
 
 def _lock_pledge(pledge: Pledge) -> Pledge:
-    # The setting is off only in the concurrency tests' control case, to show the race the lock prevents.
-    if not settings.HAMDELI_LEDGER_LOCKING:
-        return Pledge.objects.get(pk=pledge.pk)
     return Pledge.objects.select_for_update().get(pk=pledge.pk)
 
 

@@ -281,14 +281,6 @@ HAMDELI_ORG_NAME = env_str("HAMDELI_ORG_NAME", "همدلی")
 HAMDELI_ORG_REGISTRATION = env_str("HAMDELI_ORG_REGISTRATION", "")
 HAMDELI_ORG_ADDRESS = env_str("HAMDELI_ORG_ADDRESS", "")
 HAMDELI_ORG_PHONE = env_str("HAMDELI_ORG_PHONE", "")
-# Off only in the concurrency tests' control case, to show that the race exists without the locks.
-HAMDELI_ALLOCATION_LOCKING = True
-HAMDELI_LEDGER_LOCKING = True
-# Like the two above: off only in the concurrency tests' control cases, to show the race each lock
-# prevents (quota reports vs cancellation, delivery confirmation, payout batches). Must stay on.
-HAMDELI_QUOTA_LOCKING = True
-HAMDELI_DELIVERY_LOCKING = True
-HAMDELI_PAYOUT_LOCKING = True
 
 # --- Notifications (core.notifications) -------------------------------------------
 # Dotted path of the SMS backend: console (log), file, HTTP gateway or memory (tests).

@@ -218,8 +218,6 @@ def allocation_preview(
 
 def _lock_allocation(orders_qs) -> None:
     """Serialise allocation commits, and funding changes of the scope's orders, until this transaction ends."""
-    if not settings.HAMDELI_ALLOCATION_LOCKING:
-        return
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # A commit runs in a Celery task, not a page: it may wait for the previous commit longer than
@@ -236,9 +234,7 @@ def _lock_workshops(workshop_ids: Iterable[int]) -> dict[int, str]:
     quotas, so it waits for a commit holding the row and then cancels what the
     commit offered, or the commit waits for it and sees the new status.
     """
-    rows = Workshop.objects.filter(pk__in=sorted(set(workshop_ids))).order_by("pk")
-    if settings.HAMDELI_ALLOCATION_LOCKING:
-        rows = rows.select_for_update()
+    rows = Workshop.objects.filter(pk__in=sorted(set(workshop_ids))).order_by("pk").select_for_update()
     return dict(rows.values_list("pk", "status"))
 
 

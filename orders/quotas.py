@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -36,8 +35,7 @@ def _for_update(quotas: QuerySet[Quota]) -> QuerySet[Quota]:
     workshop's suspension locks the workshop and then its quotas, so a report
     locking the quota and then its workshop would deadlock with it.
     """
-    # The setting is off only in the concurrency tests' control case, to show the race the lock prevents.
-    return quotas.select_for_update(of=("self",)) if settings.HAMDELI_QUOTA_LOCKING else quotas
+    return quotas.select_for_update(of=("self",))
 
 
 def _owned_quota_for_update(quota: Quota, owner: User) -> Quota:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -99,9 +98,6 @@ def _check_actor(delivery: Delivery, actor: User | None) -> None:
 
 def _delivery_for_update(delivery: Delivery) -> Delivery:
     """The delivery re-read under its row lock, so two answers are checked one after the other."""
-    # The setting is off only in the concurrency tests' control case, to show the race the lock prevents.
-    if not settings.HAMDELI_DELIVERY_LOCKING:
-        return Delivery.objects.get(pk=delivery.pk)
     return Delivery.objects.select_for_update().get(pk=delivery.pk)
 
 

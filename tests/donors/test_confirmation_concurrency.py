@@ -48,8 +48,7 @@ def _pledge():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_confirmations_at_once_put_the_money_in_the_ledger_once(monkeypatch, coordinator, settings):
-    settings.HAMDELI_LEDGER_LOCKING = True
+def test_two_confirmations_at_once_put_the_money_in_the_ledger_once(monkeypatch, coordinator):
     pledge = _pledge()
     assert _race(monkeypatch, coordinator, pledge, locking=True) == []
     assert LedgerEntry.objects.filter(pledge=pledge).count() == 1
@@ -57,8 +56,9 @@ def test_two_confirmations_at_once_put_the_money_in_the_ledger_once(monkeypatch,
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_without_the_row_lock_both_confirmations_write_the_money_twice(monkeypatch, coordinator, settings):
-    settings.HAMDELI_LEDGER_LOCKING = False
+def test_without_the_row_lock_both_confirmations_write_the_money_twice(monkeypatch, coordinator):
+    # The control case: the pledge is re-read without its row lock.
+    monkeypatch.setattr(services, "_lock_pledge", lambda pledge: Pledge.objects.get(pk=pledge.pk))
     pledge = _pledge()
     assert _race(monkeypatch, coordinator, pledge, locking=False) == []
     assert LedgerEntry.objects.filter(pledge=pledge).count() == 2  # the race the lock prevents

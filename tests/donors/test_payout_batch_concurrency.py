@@ -50,9 +50,10 @@ def test_two_batches_created_at_once_never_include_the_same_units(monkeypatch, c
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_without_the_row_locks_two_batches_include_the_same_units(monkeypatch, coordinator, settings):
+def test_without_the_row_locks_two_batches_include_the_same_units(monkeypatch, coordinator):
     """The control case: with the locks off both creations plan the same 40 units and both write them."""
-    settings.HAMDELI_PAYOUT_LOCKING = False
+    monkeypatch.setattr(payouts, "_lock_orders", lambda order_ids: None)
+    monkeypatch.setattr(payouts, "_lock_quotas", lambda quota_ids: None)
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2026, 11, 28))
     second_coordinator = factories.CoordinatorFactory()
     quota = factories.QuotaFactory(quantity=100)

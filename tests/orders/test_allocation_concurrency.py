@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from orders import allocation_service
 from orders.allocation_service import allocation_commit
 from orders.models import OrderStatus, Quota
-from workshops.models import WorkshopCapacity
+from workshops.models import Workshop, WorkshopCapacity
 
 from .. import factories, races
 
@@ -30,6 +31,16 @@ def _world():
         workshop = factories.WorkshopFactory()
         WorkshopCapacity.objects.create(workshop=workshop, product=order.product, units_per_day=100)
     return order
+
+
+def without_the_allocation_locks(monkeypatch) -> None:
+    """The control cases: a commit takes neither its advisory lock nor the orders' and workshops' row locks."""
+    monkeypatch.setattr(allocation_service, "_lock_allocation", lambda orders_qs: None)
+    monkeypatch.setattr(
+        allocation_service,
+        "_lock_workshops",
+        lambda workshop_ids: dict(Workshop.objects.filter(pk__in=set(workshop_ids)).values_list("pk", "status")),
+    )
 
 
 def _race(coordinator, *, locking: bool) -> list[BaseException]:
@@ -50,16 +61,15 @@ def _race(coordinator, *, locking: bool) -> list[BaseException]:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_allocation_runs_at_once_offer_each_unit_only_once(coordinator, settings):
-    settings.HAMDELI_ALLOCATION_LOCKING = True
+def test_two_allocation_runs_at_once_offer_each_unit_only_once(coordinator):
     _world()
     assert _race(coordinator, locking=True) == []
     assert sum(Quota.objects.values_list("quantity", flat=True)) == 300
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_without_the_locks_two_runs_offer_the_same_units_twice(coordinator, settings):
-    settings.HAMDELI_ALLOCATION_LOCKING = False
+def test_without_the_locks_two_runs_offer_the_same_units_twice(coordinator, monkeypatch):
+    without_the_allocation_locks(monkeypatch)
     _world()
     assert _race(coordinator, locking=False) == []
     assert sum(Quota.objects.values_list("quantity", flat=True)) == 600  # the race the locks prevent

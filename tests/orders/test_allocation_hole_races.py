@@ -25,6 +25,7 @@ from orders.models import Order, OrderStatus, Quota, QuotaStatus
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
 
 from .. import factories, races
+from .test_allocation_concurrency import without_the_allocation_locks
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row and advisory locks are PostgreSQL's; CI runs this on PostgreSQL"
@@ -70,8 +71,7 @@ def _suspension_while_the_commit_writes(workshop: Workshop, coordinator, *, lock
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_workshop_suspended_while_a_commit_writes_keeps_no_open_quota(coordinator, settings):
-    settings.HAMDELI_ALLOCATION_LOCKING = True
+def test_a_workshop_suspended_while_a_commit_writes_keeps_no_open_quota(coordinator):
     _, workshop = _world()
     race = _suspension_while_the_commit_writes(workshop, coordinator, locking=True)
     assert race.errors == {}
@@ -81,8 +81,8 @@ def test_a_workshop_suspended_while_a_commit_writes_keeps_no_open_quota(coordina
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_without_the_lock_a_workshop_suspended_during_a_commit_is_left_an_offered_quota(coordinator, settings):
-    settings.HAMDELI_ALLOCATION_LOCKING = False
+def test_without_the_lock_a_workshop_suspended_during_a_commit_is_left_an_offered_quota(coordinator, monkeypatch):
+    without_the_allocation_locks(monkeypatch)
     _, workshop = _world()
     race = _suspension_while_the_commit_writes(workshop, coordinator, locking=False)
     assert race.errors == {}
@@ -94,9 +94,8 @@ def test_without_the_lock_a_workshop_suspended_during_a_commit_is_left_an_offere
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_commit_that_planned_for_a_workshop_being_suspended_waits_and_then_offers_it_nothing(
-    coordinator, settings, monkeypatch
+    coordinator, monkeypatch
 ):
-    settings.HAMDELI_ALLOCATION_LOCKING = True
     order, workshop = _world()
     with races.Race(language="fa") as race:
         # The suspension holds the workshop row (not yet committed) when the commit reads the workshops.
@@ -124,8 +123,7 @@ def _refund_while_the_commit_writes(order: Order, coordinator, *, locking: bool)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_refund_during_a_commit_waits_and_is_refused_for_the_money_the_new_quotas_need(coordinator, settings):
-    settings.HAMDELI_ALLOCATION_LOCKING = True
+def test_a_refund_during_a_commit_waits_and_is_refused_for_the_money_the_new_quotas_need(coordinator):
     order, _ = _world()
     race = _refund_while_the_commit_writes(order, coordinator, locking=True)
     assert list(race.errors) == ["refund"]
@@ -137,8 +135,8 @@ def test_a_refund_during_a_commit_waits_and_is_refused_for_the_money_the_new_quo
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_without_the_lock_a_refund_during_a_commit_leaves_units_offered_beyond_funds(coordinator, settings):
-    settings.HAMDELI_ALLOCATION_LOCKING = False
+def test_without_the_lock_a_refund_during_a_commit_leaves_units_offered_beyond_funds(coordinator, monkeypatch):
+    without_the_allocation_locks(monkeypatch)
     order, _ = _world()
     race = _refund_while_the_commit_writes(order, coordinator, locking=False)
     assert race.errors == {}

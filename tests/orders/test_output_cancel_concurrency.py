@@ -95,9 +95,8 @@ def _park_the_report_after_reading_the_quota(race: races.Race, monkeypatch) -> r
 @pytest.mark.parametrize("cancel", CANCELLATIONS)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_report_that_got_the_quota_first_is_counted_and_the_cancellation_keeps_its_units(
-    cancel, monkeypatch, coordinator, settings
+    cancel, monkeypatch, coordinator
 ):
-    settings.HAMDELI_QUOTA_LOCKING = True
     quota = _quota()
     with races.Race(language="en") as race:
         read = _park_the_report_after_reading_the_quota(race, monkeypatch)
@@ -114,9 +113,8 @@ def test_a_report_that_got_the_quota_first_is_counted_and_the_cancellation_keeps
 @pytest.mark.parametrize("cancel", CANCELLATIONS)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_report_sent_while_the_quota_is_being_cancelled_is_refused_and_counts_nothing(
-    cancel, monkeypatch, coordinator, settings
+    cancel, monkeypatch, coordinator
 ):
-    settings.HAMDELI_QUOTA_LOCKING = True
     quota = _quota()
     with races.Race(language="en") as race:
         # Cancelled but not yet committed: the cancellation still holds the quota's lock.
@@ -133,8 +131,8 @@ def test_a_report_sent_while_the_quota_is_being_cancelled_is_refused_and_counts_
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_without_the_row_lock_a_report_is_counted_on_a_quota_cancelled_meanwhile(monkeypatch, coordinator, settings):
-    settings.HAMDELI_QUOTA_LOCKING = False
+def test_without_the_row_lock_a_report_is_counted_on_a_quota_cancelled_meanwhile(monkeypatch, coordinator):
+    monkeypatch.setattr(quotas, "_for_update", lambda rows: rows)  # the control case: no row lock
     quota = _quota()
     with races.Race(language="en") as race:
         read = _park_the_report_after_reading_the_quota(race, monkeypatch)

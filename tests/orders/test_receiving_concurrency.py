@@ -50,8 +50,7 @@ def _race(monkeypatch, delivery: Delivery, *, locking: bool) -> dict[str, BaseEx
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_delivery_confirmed_twice_at_once_is_confirmed_once_and_the_second_is_refused_politely(monkeypatch, settings):
-    settings.HAMDELI_DELIVERY_LOCKING = True
+def test_a_delivery_confirmed_twice_at_once_is_confirmed_once_and_the_second_is_refused_politely(monkeypatch):
     delivery = _delivery()
 
     errors = _race(monkeypatch, delivery, locking=True)
@@ -66,8 +65,9 @@ def test_a_delivery_confirmed_twice_at_once_is_confirmed_once_and_the_second_is_
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_without_the_row_lock_both_confirmations_are_written_and_audited(monkeypatch, settings):
-    settings.HAMDELI_DELIVERY_LOCKING = False
+def test_without_the_row_lock_both_confirmations_are_written_and_audited(monkeypatch):
+    # The control case: the delivery is re-read without its row lock.
+    monkeypatch.setattr(receiving, "_delivery_for_update", lambda delivery: Delivery.objects.get(pk=delivery.pk))
     delivery = _delivery()
 
     assert _race(monkeypatch, delivery, locking=False) == {}

@@ -32,11 +32,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-try:  # The raw binding: highspy.Highs() prints a banner on stdout the first time it is created.
-    from highspy._core import _Highs as Highs
-except ImportError:  # pragma: no cover - a highspy without the private module
-    from highspy import Highs
-
+from .highs import quiet_highs
 from .model import Options
 from .prepare import Arrays, placement_cost
 
@@ -207,11 +203,11 @@ def _first_shift(keys: np.ndarray) -> np.ndarray:
     return same
 
 
-def simplex_solver(options: Options) -> Highs:
+def simplex_solver(options: Options) -> highspy.Highs:
     """HiGHS as every LP of the engine uses it: quiet, one thread (the same vertex for the same input, so the
     same plan), dual simplex without presolve (on these models it costs more than it saves), and a time
     limit that raises instead of hanging a commit."""
-    highs = Highs()
+    highs = quiet_highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", 1)
     highs.setOptionValue("presolve", "off")

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
@@ -18,7 +17,6 @@ from . import password_reset
 from .client_ip import client_ip
 from .exports import SafeExportMixin
 from .filters import HealthCenterFilter
-from .forms import add_service_errors
 from .forms_auth import (
     FirstPasswordForm,
     MobileLoginForm,
@@ -29,6 +27,7 @@ from .forms_auth import (
 from .health import broker_status, database_status
 from .models import HealthCenter, Product, Role
 from .persian import ui_number
+from .refusals import refusal_shown
 from .scoping import RoleRequiredMixin, scope_by_province
 from .tables import HealthCenterTable
 
@@ -81,10 +80,9 @@ class PasswordResetRequestView(FormView):
 
     def form_valid(self, form):
         mobile = form.cleaned_data["mobile"]
-        try:
+        with refusal_shown(form) as refused:
             password_reset.password_reset_request(mobile=mobile, ip=client_ip(self.request))
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         self.request.session[RESET_MOBILE_SESSION_KEY] = mobile
         messages.info(
@@ -107,12 +105,11 @@ class PasswordResetCodeView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
+        with refusal_shown(form) as refused:
             password_reset.password_reset_confirm(
                 mobile=data["mobile"], code=data["code"], new_password=data["new_password1"], ip=client_ip(self.request)
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         self.request.session.pop(RESET_MOBILE_SESSION_KEY, None)
         messages.success(self.request, _("Your new password is set. Log in with it."))

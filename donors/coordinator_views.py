@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BigIntegerField, Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -26,8 +25,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
-from core.forms import add_service_errors
 from core.models import Role
+from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.templatetags.persian import num
 
@@ -147,13 +146,9 @@ class PledgeActionView(PledgePageMixin, TemplateView):
             return redirect("donations:pledge-detail", pk=pledge.pk)
         form = ACTIONS[action].form_class(request.POST, prefix=action, pledge=pledge)
         if form.is_valid():
-            try:
+            with refusal_shown(form) as refused:
                 perform(action, pledge, form.cleaned_data, request.user)
-            except PermissionDenied:
-                raise
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 messages.success(request, ACTIONS[action].done)
                 return redirect("donations:pledge-detail", pk=pledge.pk)
         pledge = self.get_pledge()
@@ -187,11 +182,9 @@ class CampaignListView(CoordinatorOnlyMixin, TemplateView):
     def post(self, request):
         form = CampaignForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_shown(form) as refused:
                 campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 messages.success(request, _("Campaign «%(name)s» is open.") % {"name": campaign.name})
                 return redirect("donations:campaign-detail", pk=campaign.pk)
         messages.error(request, _("Nothing was changed; see the message below."))
@@ -230,11 +223,9 @@ class CampaignDetailView(CoordinatorOnlyMixin, TemplateView):
         if form.is_valid():
             order = form.cleaned_data["order"]
             amount = form.cleaned_data["amount_rials"]
-            try:
+            with refusal_shown(form) as refused:
                 services.campaign_apply(campaign=campaign, order=order, amount=amount, actor=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 messages.success(
                     request,
                     _("%(amount)s rials of the campaign now fund order %(number)s.")
@@ -255,11 +246,9 @@ class CampaignFillView(CoordinatorOnlyMixin, TemplateView):
             campaign = Campaign.objects.get(pk=pk)
         except Campaign.DoesNotExist:
             raise Http404 from None
-        try:
+        with refusal_shown(request=request) as refused:
             entries = services.campaign_fill_urgent_gaps(campaign=campaign, actor=request.user)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+        if refused:
             return redirect("donations:campaign-detail", pk=campaign.pk)
         if not entries:
             messages.info(
@@ -300,7 +289,7 @@ class FundsMoveView(CoordinatorOnlyMixin, TemplateView):
         form = FundsMoveForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal_shown(form) as refused:
                 services.funds_move(
                     from_order=data["from_order"],
                     to_order=data["to_order"],
@@ -308,9 +297,7 @@ class FundsMoveView(CoordinatorOnlyMixin, TemplateView):
                     actor=request.user,
                     reason=data["reason"],
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 messages.success(
                     request,
                     _("%(amount)s rials moved from order %(source)s to order %(target)s.")

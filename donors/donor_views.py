@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from core.forms import add_service_errors
 from core.models import Role, User
 from core.pagination import PageAndCountPaginator
 from core.rate_limit import signup_throttle
+from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.services import user_create
 
@@ -83,20 +83,20 @@ class SignupView(FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            user = donor_signup(
-                mobile=data["mobile"],
-                full_name=data["full_name"],
-                password=data["password1"],
-                kind=data["kind"],
-                registration_number=data["registration_number"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            with refusal_shown(form) as refused:
+                user = donor_signup(
+                    mobile=data["mobile"],
+                    full_name=data["full_name"],
+                    password=data["password1"],
+                    kind=data["kind"],
+                    registration_number=data["registration_number"],
+                )
         except IntegrityError:  # the same number signed up a moment ago
             form.add_error(
                 "mobile", ValidationError(DonorSignupForm.ALREADY_REGISTERED_MESSAGE, code=form.ALREADY_REGISTERED)
             )
+            return self.form_invalid(form)
+        if refused:
             return self.form_invalid(form)
         login(self.request, user, backend=LOGIN_BACKEND)
         messages.success(self.request, _("Welcome! Choose an order or a campaign to give to."))
@@ -162,10 +162,9 @@ class _PledgeView(DonorPageMixin, FormView):
 
     def form_valid(self, form):
         self.tried_amount = form.cleaned_data["amount_rials"]  # a refusal removes it from cleaned_data
-        try:
+        with refusal_shown(form) as refused:
             pledge = pledge_create(donor=donor_of(self.request.user), **self.pledge_kwargs(), **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         messages.success(
             self.request, _("Thank you! Your pledge is recorded. Pay it and a coordinator will confirm it.")

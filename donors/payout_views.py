@@ -12,7 +12,6 @@ import csv
 from collections import OrderedDict
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
@@ -25,8 +24,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin, escape_formula
-from core.forms import add_service_errors
 from core.models import Role
+from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 
 from . import payouts
@@ -84,7 +83,7 @@ class PayoutBatchCreateView(CoordinatorOnlyMixin, TemplateView):
         form = PayoutBatchForm(request.POST, user=request.user)
         plan = None
         if form.is_valid():
-            try:
+            with refusal_shown(form):
                 if "preview" in request.POST:
                     plan = payouts.payout_plan(actor=request.user, **form.service_kwargs())
                 else:
@@ -93,8 +92,6 @@ class PayoutBatchCreateView(CoordinatorOnlyMixin, TemplateView):
                         request, _("Payout batch %(number)s is ready for the bank.") % {"number": batch.number}
                     )
                     return redirect("payouts:detail", pk=batch.pk)
-            except ValidationError as error:
-                add_service_errors(form, error)
         return self.render_to_response(self.get_context_data(form=form, plan=plan))
 
 
@@ -155,7 +152,7 @@ class PayoutBatchActionView(PayoutBatchDetailView):
         else:
             raise Http404
         if form.is_valid():
-            try:
+            with refusal_shown(form):
                 if action == "pay":
                     payouts.payout_batch_mark_paid(batch=batch, actor=request.user, **form.cleaned_data)
                     messages.success(request, _("The batch is marked paid and written to the ledger."))
@@ -163,8 +160,6 @@ class PayoutBatchActionView(PayoutBatchDetailView):
                     payouts.payout_batch_cancel(batch=batch, actor=request.user, reason=form.cleaned_data["reason"])
                     messages.success(request, _("The batch is cancelled; its units can go into a new batch."))
                 return redirect("payouts:detail", pk=batch.pk)
-            except ValidationError as error:
-                add_service_errors(form, error)
         batch = self.get_batch()
         if batch.status == PayoutBatchStatus.DRAFT:
             messages.error(request, _("Nothing was changed; see the message below."))

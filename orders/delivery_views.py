@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
@@ -27,9 +26,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
-from core.forms import add_service_errors
 from core.models import HealthCenter, Role
 from core.persian import ui_number
+from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.tables import CountOnceMixin
 from core.templatetags.persian import code_text
@@ -137,7 +136,7 @@ class DeliveryCreateView(CoordinatorMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
+        with refusal_shown(form) as refused:
             delivery = deliveries.delivery_create(
                 health_center=self.health_center,
                 planned_date=data["planned_date"],
@@ -149,8 +148,7 @@ class DeliveryCreateView(CoordinatorMixin, FormView):
                 note=data["note"],
                 submission_key=data.get("submission_key"),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -253,11 +251,9 @@ class DeliveryActionView(DeliveryPageMixin, TemplateView):
         delivery = self.get_delivery()
         form = ACTIONS[action].form_class(request.POST, prefix=action)
         if form.is_valid():
-            try:
+            with refusal_shown(form) as refused:
                 delivery = perform(action, delivery, form.cleaned_data, request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 messages.success(request, ACTIONS[action].done % {"code": code_text(delivery.code)})
                 return redirect("deliveries:detail", pk=delivery.pk)
         delivery = self.get_delivery()
@@ -295,10 +291,9 @@ class DeliveryEditView(DeliveryPageMixin, FormView):
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
-        try:
+        with refusal_shown(form) as refused:
             deliveries.delivery_update(delivery=self.delivery, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         messages.success(self.request, _("Delivery %(code)s is updated.") % {"code": code_text(self.delivery.code)})
         return redirect("deliveries:detail", pk=self.delivery.pk)

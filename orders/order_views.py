@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -25,8 +25,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
-from core.forms import add_service_errors
 from core.models import Role
+from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.tables import CountOnceMixin
 from core.templatetags.persian import code_text
@@ -201,11 +201,9 @@ class OrderActionView(CoordinatorOnlyMixin, OrderPageMixin, TemplateView):
         order = self.get_order()
         form = ACTIONS[action].form_class(request.POST, prefix=action)
         if form.is_valid():
-            try:
+            with refusal_shown(form) as refused:
                 order = perform(action, order, form.cleaned_data, request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 date = jalali_filter(order.needed_by)
                 messages.success(request, ACTIONS[action].done % {"number": code_text(order.number), "date": date})
                 return redirect("orders:detail", pk=order.pk)
@@ -240,7 +238,7 @@ class OrderCreateView(OrderPagesMixin, FormView):
     def form_valid(self, form):
         user = self.request.user
         data = form.cleaned_data
-        try:
+        with refusal_shown(form) as refused:
             order = services.order_create(
                 health_center=data.get("health_center") or user.health_center,
                 product=data["product"],
@@ -250,8 +248,7 @@ class OrderCreateView(OrderPagesMixin, FormView):
                 note=data["note"],
                 created_by=user,
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         if order.status == OrderStatus.REQUESTED:
             messages.success(

@@ -9,7 +9,6 @@ names (keeping what was typed) and redirects after success.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +17,10 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core import jalali
-from core.forms import add_service_errors
 from core.i18n import page_is_persian
 from core.models import Role
 from core.persian import ui_number
+from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from workshops.selectors import workshop_of_owner
 
@@ -74,11 +73,9 @@ class QuotaAcceptView(OwnerPageMixin, View):
 
     def post(self, request, pk):
         quota = self.get_quota()
-        try:
+        with refusal_shown(request=request) as refused:
             quota_accept(quota=quota, owner=request.user)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+        if refused:
             return redirect("quotas:inbox")
         messages.success(request, _("You accepted this quota. Report what you make here every working day."))
         return redirect("quotas:detail", pk=quota.pk)
@@ -98,11 +95,9 @@ class QuotaDeclineView(OwnerPageMixin, View):
         quota = self.get_quota()
         form = QuotaDeclineForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_shown(form) as refused:
                 quota_decline(quota=quota, owner=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 messages.success(request, _("You declined the quota. Thank you for saying why."))
                 return redirect("quotas:inbox")
         return self.render_page(quota, form)
@@ -152,7 +147,7 @@ class QuotaDetailView(OwnerPageMixin, View):
         form = OutputReportForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusal_shown(form) as refused:
                 report, created = output_report(
                     quota=quota,
                     owner=request.user,
@@ -161,9 +156,7 @@ class QuotaDetailView(OwnerPageMixin, View):
                     note=data["note"],
                     idempotency_key=data["idempotency_key"],
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 quota.refresh_from_db(fields=["produced_units"])
                 if created:
                     messages.success(
@@ -197,16 +190,14 @@ class OutputCorrectView(OwnerPageMixin, View):
         report = get_object_or_404(OutputReport.objects.filter(quota=quota), pk=report_pk)
         form = OutputCorrectForm(request.POST, prefix=f"correct-{report.pk}")
         if form.is_valid():
-            try:
+            with refusal_shown(form) as refused:
                 output_correct(
                     report=report,
                     owner=request.user,
                     quantity=form.cleaned_data["quantity"],
                     note=form.cleaned_data["note"],
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 quota.refresh_from_db(fields=["produced_units"])
                 messages.success(
                     request,

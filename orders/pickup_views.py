@@ -20,6 +20,7 @@ from django_tables2 import SingleTableMixin
 from core.exports import SafeExportMixin
 from core.forms import add_service_errors
 from core.models import Province, Role
+from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin, scope_by_province
 from core.templatetags.persian import num
 
@@ -145,11 +146,9 @@ class CollectorsView(CoordinatorOnlyMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = CollectorForm(request.POST, provinces=self.provinces())
         if form.is_valid():
-            try:
+            with refusal_shown(form) as refused:
                 collector = collector_appoint(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 messages.success(request, _("%(name)s can now record pickups.") % {"name": collector.full_name})
                 # Shown once, on this response only (never stored in the session or a cookie).
                 context = self.get_context_data(appointed=collector, password=collector.temporary_password)

@@ -7,7 +7,6 @@ coordinators and superusers see all); a workshop outside them is 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -19,9 +18,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
-from core.forms import add_service_errors
 from core.models import Role
 from core.persian import ui_number
+from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin, scope_by_province
 from core.tables import CountOnceMixin
 from workshops.change_requests import pending_change_of
@@ -144,16 +143,14 @@ class WorkshopStatusView(WorkshopPageMixin, TemplateView):
         workshop = self.get_workshop()
         form = StatusChangeForm(request.POST, prefix=action)
         if form.is_valid():
-            try:
+            with refusal_shown(form) as refused:
                 workshop, cancelled = workshop_set_status_with_quotas(
                     workshop=workshop,
                     status=STATUS_ACTIONS[action]["to"],
                     reason=form.cleaned_data["reason"],
                     actor=request.user,
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 messages.success(request, STATUS_MESSAGES[action] % {"name": workshop.name})
                 if cancelled:
                     messages.warning(
@@ -181,11 +178,9 @@ class WorkshopNoteView(WorkshopPageMixin, TemplateView):
         workshop = self.get_workshop()
         form = NoteForm(request.POST)
         if form.is_valid():
-            try:
+            with refusal_shown(form) as refused:
                 note_add(workshop=workshop, author=request.user, text=form.cleaned_data["text"])
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 messages.success(request, _("Note added."))
                 return redirect(reverse("supply:workshop-detail", kwargs={"pk": workshop.pk}) + "#notes")
         return self.render_to_response(self.page_context(workshop, note_form=form))

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from core.forms import PersianCharField, add_service_errors
+from core.forms import PersianCharField
 from core.models import Role
+from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 
 from .change_requests import change_request_decide, pending_changes_in_scope
@@ -63,13 +63,11 @@ class DecideChangeView(PendingChangesView):
         form = DecisionForm(request.POST, prefix=pk)
         approve = request.POST.get("decision") == "approve"
         if form.is_valid():
-            try:
+            with refusal_shown(form) as refused:
                 change_request_decide(
                     request=change, approve=approve, reason=form.cleaned_data["reason"], actor=request.user
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if not refused:
                 done = (
                     _("The change of “%(name)s” is approved and applied.")
                     if approve

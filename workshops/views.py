@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
-from core.forms import add_service_errors
 from core.models import Role
 from core.rate_limit import signup_throttle
+from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 
 from .change_requests import last_rejected_change_of, pending_change_of
@@ -96,14 +96,14 @@ class SignupView(FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            user = owner_signup(mobile=data["mobile"], full_name=data["full_name"], password=data["password1"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
+            with refusal_shown(form) as refused:
+                user = owner_signup(mobile=data["mobile"], full_name=data["full_name"], password=data["password1"])
         except IntegrityError:  # the same number signed up a moment ago
             form.add_error(
                 "mobile", ValidationError(SignupForm.ALREADY_REGISTERED_MESSAGE, code=form.ALREADY_REGISTERED)
             )
+            return self.form_invalid(form)
+        if refused:
             return self.form_invalid(form)
         login(self.request, user, backend=LOGIN_BACKEND)
         messages.success(self.request, _("Your account is ready. Now tell us about your workshop."))
@@ -129,10 +129,9 @@ class WorkshopRegisterView(OwnerPageMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        try:
+        with refusal_shown(form) as refused:
             workshop_register(owner=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         messages.success(self.request, _("Your workshop is registered. Two more short steps."))
         return redirect("workshops:bank")
@@ -152,10 +151,9 @@ class BankView(OwnerPageMixin, FormView):
         return super().get_context_data(next_url=_capacity_after_signup(), **kwargs)
 
     def form_valid(self, form):
-        try:
+        with refusal_shown(form) as refused:
             workshop_update_profile(workshop=self.workshop, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         messages.success(self.request, _("Saved. Last step: what you can make."))
         return redirect(_capacity_after_signup())
@@ -181,10 +179,9 @@ class ProfileView(OwnerPageMixin, FormView):
         return super().get_context_data(pending_change=pending, rejected_change=rejected, **kwargs)
 
     def form_valid(self, form):
-        try:
+        with refusal_shown(form) as refused:
             workshop_update_profile(workshop=self.workshop, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         if pending_change_of(self.workshop):
             messages.info(
@@ -216,12 +213,11 @@ class CapacityView(OwnerPageMixin, FormView):
 
     def form_valid(self, form):
         user = self.request.user
-        try:
+        with refusal_shown(form) as refused:
             capacity_update(
                 workshop=self.workshop, rates=form.rates(), weekdays=form.cleaned_data["weekdays"], actor=user
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         if self.in_signup:
             messages.success(
@@ -250,10 +246,9 @@ class AvailabilityView(OwnerPageMixin, FormView):
         return super().get_context_data(periods=periods, today=today, **kwargs)
 
     def form_valid(self, form):
-        try:
+        with refusal_shown(form) as refused:
             unavailability_add(workshop=self.workshop, actor=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+        if refused:
             return self.form_invalid(form)
         messages.success(self.request, _("The days off are saved."))
         return redirect("workshops:availability")

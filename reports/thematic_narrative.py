@@ -1,5 +1,7 @@
-"""The short paragraph that opens the thematic report, written from its numbers (Persian or English).
+"""The short paragraph that opens the thematic report, written from its numbers.
 
+Built once, in English msgids translated to Persian (``locale/fa``): each
+sentence is one whole msgid, so a translator sees it with all its numbers.
 Every figure goes through ``_n`` (Persian digits and ``٬`` separators in
 Persian); a percentage is only written when its base is not zero, and each
 sentence has its own wording for "nothing happened", so the paragraph never
@@ -11,6 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 import jdatetime
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from core.jalali import MONTHS_EN, MONTHS_FA, to_jalali
 from core.persian import group_thousands, to_persian_digits
@@ -48,124 +53,133 @@ def jalali_period(start: dt.date, end: dt.date, *, persian: bool) -> str:
 
 
 def _products(data: ThematicData, *, persian: bool) -> str:
-    names = data.product_names
-    if not names:
-        return ""
     shown = [
-        f"{_n(units, persian=persian)} {'عدد' if persian else 'units of'} {fa if persian else en}"
-        for fa, en, units in names[:MAX_PRODUCTS_NAMED]
+        _("%(units)s units of %(product)s") % {"units": _n(units, persian=persian), "product": fa if persian else en}
+        for fa, en, units in data.product_names[:MAX_PRODUCTS_NAMED]
     ]
-    if len(names) > MAX_PRODUCTS_NAMED:
-        shown.append("اقلام دیگر" if persian else "other items")
-    if len(shown) == 1:
-        return shown[0]
-    joiner = "، " if persian else ", "
-    last = " و " if persian else " and "
-    return joiner.join(shown[:-1]) + last + shown[-1]
+    if len(data.product_names) > MAX_PRODUCTS_NAMED:
+        shown.append(_("other items"))
+    if len(shown) < 2:
+        return "".join(shown)
+    # Translators: between the items of a list, as in "a, b and c".
+    items = pgettext("list separator", ", ").join(shown[:-1])
+    return _("%(items)s and %(last)s") % {"items": items, "last": shown[-1]}
 
 
-def narrative_fa(data: ThematicData) -> str:
-    s, p = data.summary, True
-    where = f"استان {data.province.name_fa}" if data.province else "همهٔ استان‌های تحت پوشش"
-    sentences = []
-    intro = f"در بازهٔ {jalali_period(data.start, data.end, persian=p)} در {where}"
-    if s.ordered_units:
-        sentence = f"{intro}، {_products(data, persian=p)} در {_n(s.orders, persian=p)} سفارش درخواست شد"
-        percent = s.funded_percent
-        if s.funded_rials > 0 and percent is not None and percent <= 100:
-            sentence += f" که {_pct(percent, persian=p)} آن تأمین مالی شد ({_n(s.funded_rials, persian=p)} ریال)"
-        elif s.funded_rials > 0:  # money of the period also reached older orders
-            sentence += f" و {_n(s.funded_rials, persian=p)} ریال برای سفارش‌ها تأمین شد"
-        else:
-            sentence += " و در این بازه مبلغی برای سفارش‌ها تأمین نشد"
-        sentences.append(sentence + ".")
-    elif s.funded_rials > 0:
-        sentences.append(
-            f"{intro} سفارش تازه‌ای ثبت نشد، اما {_n(s.funded_rials, persian=p)} ریال برای سفارش‌های پیشین تأمین شد."
-        )
-    else:
-        sentences.append(f"{intro} سفارش تازه‌ای ثبت نشد.")
-    if s.accepted_units or s.rejected_units:
-        sentence = f"کارگاه‌ها {_n(s.accepted_units, persian=p)} عدد را از کنترل کیفیت گذراندند"
-        if s.rejected_units:
-            sentence += (
-                f" و {_n(s.rejected_units, persian=p)} عدد"
-                f" ({_pct(s.rejected_percent, persian=p)} از جمع‌آوری‌شده‌ها) رد شد"
+def _place(data: ThematicData, *, persian: bool) -> str:
+    if data.province is None:
+        return _("all covered provinces")
+    name = data.province.name_fa if persian else data.province.name_en or data.province.name_fa
+    return _("%(province)s province") % {"province": name}
+
+
+def _demand_and_money(data: ThematicData, *, persian: bool) -> str:
+    """The first sentence: what was ordered in the period, and the money that reached orders."""
+    s = data.summary
+    values = {
+        "period": jalali_period(data.start, data.end, persian=persian),
+        "place": _place(data, persian=persian),
+        "rials": _n(s.funded_rials, persian=persian),
+    }
+    if not s.ordered_units:
+        if s.funded_rials > 0:
+            return (
+                _("From %(period)s in %(place)s, no new order was placed, but %(rials)s rials reached earlier orders.")
+                % values
             )
-        sentences.append(sentence + ".")
-    else:
-        sentences.append("در این بازه محصولی از کارگاه‌ها جمع‌آوری نشد.")
-    if s.delivered_units:
-        sentences.append(
-            f"{_n(s.delivered_units, persian=p)} عدد در {_n(s.deliveries, persian=p)} محموله برای"
-            f" {_n(s.health_centers_served, persian=p)} مرکز درمانی ارسال شد و مراکز دریافت"
-            f" {_n(s.confirmed_units, persian=p)} عدد را تأیید کردند."
+        return _("From %(period)s in %(place)s, no new order was placed.") % values
+    values |= {"products": _products(data, persian=persian), "orders": _n(s.orders, persian=persian)}
+    percent = s.funded_percent
+    if s.funded_rials > 0 and percent is not None and percent <= 100:
+        values["percent"] = _pct(percent, persian=persian)
+        text = ngettext(
+            "From %(period)s in %(place)s, %(products)s were requested in %(orders)s order;"
+            " %(percent)s of them were funded (%(rials)s rials).",
+            "From %(period)s in %(place)s, %(products)s were requested in %(orders)s orders;"
+            " %(percent)s of them were funded (%(rials)s rials).",
+            s.orders,
+        )
+    elif s.funded_rials > 0:  # money of the period also reached older orders
+        text = ngettext(
+            "From %(period)s in %(place)s, %(products)s were requested in %(orders)s order;"
+            " %(rials)s rials reached orders.",
+            "From %(period)s in %(place)s, %(products)s were requested in %(orders)s orders;"
+            " %(rials)s rials reached orders.",
+            s.orders,
         )
     else:
-        sentences.append("در این بازه محموله‌ای برای مراکز درمانی ارسال نشد.")
-    if data.discrepancies:
-        sentences.append(
-            f"در {_n(s.disputed_deliveries, persian=p)} محموله مغایرت گزارش شد"
-            f" ({_n(data.shortfall_units, persian=p)} عدد کسری یا مرجوعی) که"
-            f" {_n(data.resolved_discrepancies, persian=p)} مورد از {_n(len(data.discrepancies), persian=p)}"
-            " مورد آن با ارسال بعدی جبران شده است."
+        text = ngettext(
+            "From %(period)s in %(place)s, %(products)s were requested in %(orders)s order;"
+            " no money reached orders in this period.",
+            "From %(period)s in %(place)s, %(products)s were requested in %(orders)s orders;"
+            " no money reached orders in this period.",
+            s.orders,
         )
-    elif s.delivered_units:
-        sentences.append("هیچ مغایرتی در تحویل‌ها گزارش نشد.")
-    return " ".join(sentences)
+    return text % values
 
 
-def narrative_en(data: ThematicData) -> str:
-    s, p = data.summary, False
-    where = f"{data.province.name_en or data.province.name_fa} province" if data.province else "all covered provinces"
-    sentences = []
-    intro = f"From {jalali_period(data.start, data.end, persian=p)} in {where}"
-    if s.ordered_units:
-        orders = "order" if s.orders == 1 else "orders"
-        sentence = f"{intro}, {_products(data, persian=p)} were requested in {_n(s.orders, persian=p)} {orders}"
-        percent = s.funded_percent
-        if s.funded_rials > 0 and percent is not None and percent <= 100:
-            sentence += f"; {_pct(percent, persian=p)} of them were funded ({_n(s.funded_rials, persian=p)} rials)"
-        elif s.funded_rials > 0:  # money of the period also reached older orders
-            sentence += f"; {_n(s.funded_rials, persian=p)} rials reached orders"
-        else:
-            sentence += "; no money reached orders in this period"
-        sentences.append(sentence + ".")
-    elif s.funded_rials > 0:
-        sentences.append(
-            f"{intro}, no new order was placed, but {_n(s.funded_rials, persian=p)} rials reached earlier orders."
+def _quality_check(data: ThematicData, *, persian: bool) -> str:
+    s = data.summary
+    if not (s.accepted_units or s.rejected_units):
+        return _("No units were collected from workshops in this period.")
+    values = {"accepted": _n(s.accepted_units, persian=persian)}
+    if not s.rejected_units:
+        return _("Workshops had %(accepted)s units accepted at the quality check.") % values
+    values |= {"rejected": _n(s.rejected_units, persian=persian), "percent": _pct(s.rejected_percent, persian=persian)}
+    return (
+        _(
+            "Workshops had %(accepted)s units accepted at the quality check and %(rejected)s rejected"
+            " (%(percent)s of those collected)."
         )
-    else:
-        sentences.append(f"{intro}, no new order was placed.")
-    if s.accepted_units or s.rejected_units:
-        sentence = f"Workshops had {_n(s.accepted_units, persian=p)} units accepted at the quality check"
-        if s.rejected_units:
-            sentence += (
-                f" and {_n(s.rejected_units, persian=p)} rejected"
-                f" ({_pct(s.rejected_percent, persian=p)} of those collected)"
-            )
-        sentences.append(sentence + ".")
-    else:
-        sentences.append("No units were collected from workshops in this period.")
-    if s.delivered_units:
-        sentences.append(
-            f"{_n(s.delivered_units, persian=p)} units left for {_n(s.health_centers_served, persian=p)} health"
-            f" center(s) in {_n(s.deliveries, persian=p)} deliveries; receivers confirmed"
-            f" {_n(s.confirmed_units, persian=p)} units."
-        )
-    else:
-        sentences.append("No delivery left for a health center in this period.")
-    if data.discrepancies:
-        sentences.append(
-            f"Discrepancies were reported on {_n(s.disputed_deliveries, persian=p)} deliveries"
-            f" ({_n(data.shortfall_units, persian=p)} units short or refused);"
-            f" {_n(data.resolved_discrepancies, persian=p)} of {_n(len(data.discrepancies), persian=p)}"
-            " have been made up by a later delivery."
-        )
-    elif s.delivered_units:
-        sentences.append("No discrepancy was reported on deliveries.")
-    return " ".join(sentences)
+        % values
+    )
+
+
+def _deliveries(data: ThematicData, *, persian: bool) -> str:
+    s = data.summary
+    if not s.delivered_units:
+        return _("No delivery left for a health center in this period.")
+    return _(
+        "%(delivered)s units left for %(centers)s health center(s) in %(deliveries)s deliveries;"
+        " receivers confirmed %(confirmed)s units."
+    ) % {
+        "delivered": _n(s.delivered_units, persian=persian),
+        "centers": _n(s.health_centers_served, persian=persian),
+        "deliveries": _n(s.deliveries, persian=persian),
+        "confirmed": _n(s.confirmed_units, persian=persian),
+    }
+
+
+def _discrepancies(data: ThematicData, *, persian: bool) -> str | None:
+    if not data.discrepancies:
+        return _("No discrepancy was reported on deliveries.") if data.summary.delivered_units else None
+    return _(
+        "Discrepancies were reported on %(disputed)s deliveries (%(short)s units short or refused);"
+        " %(resolved)s of %(total)s have been made up by a later delivery."
+    ) % {
+        "disputed": _n(data.summary.disputed_deliveries, persian=persian),
+        "short": _n(data.shortfall_units, persian=persian),
+        "resolved": _n(data.resolved_discrepancies, persian=persian),
+        "total": _n(len(data.discrepancies), persian=persian),
+    }
 
 
 def narrative(data: ThematicData, language: str) -> str:
-    return narrative_en(data) if language == "en" else narrative_fa(data)
+    """The paragraph in ``language`` ("en", or Persian for anything else, as the report's files)."""
+    persian = language != "en"
+    with translation.override("en" if not persian else "fa"):
+        sentences = [
+            _demand_and_money(data, persian=persian),
+            _quality_check(data, persian=persian),
+            _deliveries(data, persian=persian),
+            _discrepancies(data, persian=persian),
+        ]
+    return " ".join(sentence for sentence in sentences if sentence)
+
+
+def narrative_fa(data: ThematicData) -> str:
+    return narrative(data, "fa")
+
+
+def narrative_en(data: ThematicData) -> str:
+    return narrative(data, "en")

@@ -59,69 +59,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from django.db.models import DateField, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models import F, Q, QuerySet, Sum
 
-from core.jalali import parse_jalali
 from core.models import Product, Province
-from core.persian import to_latin_digits
-from core.scoping import scope_by_province
 from donors.ledger import ORDER_INFLOW_KINDS, ORDER_OUTFLOW_KINDS
 from donors.models import EntryKind, LedgerEntry
 from orders.funding import committed_units_expression
-from orders.models import DeliveryLine, Order, OrderStatus, OutputReport, PickupLine, Quota
-from orders.models.deliveries import DeliveryStatus
+from orders.models import DeliveryLine, OutputReport, Quota
 
-DEFAULT_PERIOD_DAYS = 30
-ANSWERED_DELIVERY_STATUSES = (DeliveryStatus.CONFIRMED, DeliveryStatus.DISPUTED)
-
-
-# --- Period -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DashboardPeriod:
-    """Days ``start`` to ``end``, both included."""
-
-    start: dt.date
-    end: dt.date
-
-    @classmethod
-    def default(cls, today: dt.date | None = None) -> DashboardPeriod:
-        end = today or timezone.localdate()
-        return cls(end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1), end)
-
-    @classmethod
-    def between(cls, start: dt.date | None, end: dt.date | None, today: dt.date | None = None) -> DashboardPeriod:
-        """No ``end``: today; no ``start``: 30 days before ``end`` (so neither gives the default period);
-        reversed dates are swapped."""
-        end = end or today or timezone.localdate()
-        start = start or end - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
-        return cls(min(start, end), max(start, end))
-
-    @classmethod
-    def from_params(cls, params, today: dt.date | None = None) -> DashboardPeriod:
-        """From Jalali ``from``/``to`` GET parameters (Persian digits welcome); unreadable ones count as missing."""
-        return cls.between(_parse_date(params.get("from")), _parse_date(params.get("to")), today)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @property
-    def day_before(self) -> dt.date:
-        return self.start - dt.timedelta(days=1)
-
-
-def _parse_date(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return parse_jalali(to_latin_digits(text.strip()))
-    except (TypeError, ValueError):
-        return None
-
+from .periods import DashboardPeriod, day_range, midnight, moment_range
+from .selectors import answered_in, demand_orders, in_scope, left_in, pickup_lines_in
 
 # --- Figures ------------------------------------------------------------------------------------------------
 
@@ -169,22 +116,6 @@ class Figures:
 FIGURE_NAMES = tuple(f.name for f in fields(Figures) if f.name not in ("key", "name"))
 
 
-def left_on_expression() -> TruncDate:
-    """The day a delivery line's delivery left for the health center; null while it is planned or cancelled."""
-    return TruncDate(
-        Coalesce("delivery__dispatched_at", "delivery__delivered_at", "delivery__confirmed_at"),
-        output_field=DateField(),
-    )
-
-
-def in_scope(queryset: QuerySet, user, province_path: str, province: Province | None) -> QuerySet:
-    """Rows in the user's provinces (``province_path`` leads to the province), and in ``province`` when given."""
-    queryset = scope_by_province(queryset, user, field=province_path)
-    if province is not None:
-        queryset = queryset.filter(**{province_path: province})
-    return queryset
-
-
 def _grouped(queryset: QuerySet, keys: tuple[str, ...], **aggregates) -> Iterable[tuple]:
     """``(*keys, *aggregates)`` per group, as plain tuples (no model instances, no dicts)."""
     return queryset.order_by().values(*keys).annotate(**aggregates).values_list(*keys, *aggregates)
@@ -218,58 +149,6 @@ class _Rows:
         """Add records ``(province, product, *aggregates)``, the aggregates in the order of ``figures``."""
         for province_key, product_key, *values in records:
             self.add(province_key, product_key, {f: int(v or 0) for f, v in zip(figures, values, strict=True)})
-
-
-def _day_range(path: str, period: DashboardPeriod) -> dict:
-    return {f"{path}__range": (period.start, period.end)}
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    """The moment ``day`` begins in the current time zone (Tehran), the zone ``__date`` lookups use."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def moment_range(path: str, period: DashboardPeriod) -> Q:
-    """``path`` (a date-time) on a day of the period: the same rows as ``{path}__date__range``.
-
-    Written as bounds on the column itself rather than on its local date, so
-    PostgreSQL can estimate how many rows match (and use an index): on the
-    local-date expression it guesses a handful and picks nested loops over
-    thousands of rows.
-    """
-    return Q(**{f"{path}__gte": _midnight(period.start), f"{path}__lt": _midnight(period.end + dt.timedelta(days=1))})
-
-
-def left_in(period: DashboardPeriod, prefix: str = "delivery__") -> Q:
-    """Lines (``prefix`` leads to the delivery) whose ``left_on_expression`` falls in the period.
-
-    Spelled out column by column (dispatched, else delivered, else confirmed)
-    for the planner's sake, as ``moment_range``.
-    """
-    dispatched, delivered, confirmed = (f"{prefix}{name}" for name in ("dispatched_at", "delivered_at", "confirmed_at"))
-    return (
-        moment_range(dispatched, period)
-        | Q(**{f"{dispatched}__isnull": True}) & moment_range(delivered, period)
-        | Q(**{f"{dispatched}__isnull": True, f"{delivered}__isnull": True}) & moment_range(confirmed, period)
-    )
-
-
-def answered_in(period: DashboardPeriod, prefix: str = "delivery__") -> Q:
-    """Lines (``prefix`` leads to the delivery) of deliveries the receiver answered (confirmed or disputed) in the
-    period: the rows of the "confirmed" figure, here and in the thematic report."""
-    return Q(**{f"{prefix}status__in": ANSWERED_DELIVERY_STATUSES}) & moment_range(f"{prefix}confirmed_at", period)
-
-
-def demand_orders(user, period: DashboardPeriod, province: Province | None) -> QuerySet[Order]:
-    """Orders created in the period, except cancelled ones: the rows of "demand" (and the report's order count)."""
-    orders = Order.objects.exclude(status=OrderStatus.CANCELLED).filter(moment_range("created_at", period))
-    return in_scope(orders, user, "health_center__province", province)
-
-
-def pickup_lines_in(user, period: DashboardPeriod, province: Province | None) -> QuerySet[PickupLine]:
-    """Lines of pickups dated in the period, at workshops of the province: the rows of "accepted" (and rejected)."""
-    lines = PickupLine.objects.filter(**_day_range("pickup__pickup_date", period))
-    return in_scope(lines, user, "pickup__workshop__province", province)
 
 
 def _figure_rows(
@@ -330,7 +209,7 @@ def _collect_production(rows: _Rows, *, user, period: DashboardPeriod, province:
     counts cannot be summed from per-(province, product) ones.
     """
     reports = in_scope(
-        OutputReport.objects.filter(**_day_range("report_date", period)), user, "quota__workshop__province", province
+        OutputReport.objects.filter(**day_range("report_date", period)), user, "quota__workshop__province", province
     )
     produced_by_quota = dict(_grouped(reports, ("quota",), produced=Sum("quantity")))
     if not produced_by_quota:
@@ -363,11 +242,11 @@ def _order_funds(queryset: QuerySet, side: str, period: DashboardPeriod) -> Iter
     """Per order on ``side`` of the entries: the order, its province, product, unit cost, quantity,
     and the money before and through the period."""
     return (
-        queryset.filter(created_at__lt=_midnight(period.end + dt.timedelta(days=1)))
+        queryset.filter(created_at__lt=midnight(period.end + dt.timedelta(days=1)))
         .order_by()
         .values(side)
         .annotate(
-            before=Sum("amount_rials", filter=Q(created_at__lt=_midnight(period.start))),
+            before=Sum("amount_rials", filter=Q(created_at__lt=midnight(period.start))),
             through=Sum("amount_rials"),
         )
         .values_list(
@@ -448,8 +327,3 @@ def dashboard_figures(*, user, period: DashboardPeriod, province: Province | Non
     """The headline: the province rows added up."""
     by_province, _by_product = _figure_rows(user=user, period=period, province=province)
     return total_of(by_province.values())
-
-
-def provinces_for(user) -> QuerySet[Province]:
-    """The provinces the user may choose on the dashboard (hers; all for national coordinators)."""
-    return scope_by_province(Province.objects.order_by("name_fa"), user, field="pk")

@@ -50,7 +50,7 @@ from orders.selectors import stale_orders
 from workshops.models import WorkshopStatus
 from workshops.selectors import workshops_waiting_for_verification
 
-from .dashboard import in_scope
+from .selectors import in_scope
 
 ACTION_LIMIT = 10
 

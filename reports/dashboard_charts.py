@@ -29,7 +29,8 @@ from orders.models import DeliveryLine, Order, OutputReport, Quota, QuotaStatus
 from orders.models.orders import FINAL_STATUSES
 
 from . import charts
-from .dashboard import DashboardPeriod, in_scope, left_in, left_on_expression, moment_range
+from .periods import DashboardPeriod, moment_range
+from .selectors import in_scope, left_in, left_on_expression
 
 SATURDAY = 5  # Python's weekday number of the first day of the Iranian week
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import JalaliDateField
 from core.models import Province
 
-from .dashboard import DashboardPeriod, provinces_for
+from .periods import DashboardPeriod
+from .selectors import provinces_for
 
 
 class DashboardFilterForm(forms.Form):

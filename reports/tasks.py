@@ -21,8 +21,8 @@ from core.outbox import enqueue
 from core.task_claims import ClaimLost, claim, heartbeat, queued_twin
 
 from .models import ThematicReport, ThematicReportStatus
-from .thematic import thematic_data
 from .thematic_narrative import jalali_period, narrative
+from .thematic_selectors import thematic_data
 from .thematic_tables import report_tables
 
 logger = logging.getLogger(__name__)

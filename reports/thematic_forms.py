@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import JalaliDateField
 from core.models import Province
 
-from .dashboard import provinces_for
 from .models import ThematicReportLanguage
+from .selectors import provinces_for
 
 # A report is a periodic summary; a longer span would be one very long PDF nobody reads.
 MAX_PERIOD_DAYS = 366

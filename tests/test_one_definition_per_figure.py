@@ -22,8 +22,9 @@ from orders.funding import funding_of
 from orders.models import DeliveryStatus, OrderStatus, Pickup, PickupLine, QuotaStatus
 from orders.quota_selectors import quota_progress
 from orders.receiving import CONFIRMABLE_STATUSES, ReceivedLine, delivery_confirm
-from reports.dashboard import DashboardPeriod, dashboard_figures
-from reports.thematic import thematic_data
+from reports.dashboard import dashboard_figures
+from reports.periods import DashboardPeriod
+from reports.thematic_selectors import thematic_data
 from tests import factories
 from workshops.models import WorkshopStatus
 

@@ -31,8 +31,9 @@ from orders.models import (
 )
 from orders.quotas import output_report
 from orders.receiving import ReceivedLine, delivery_confirm
-from reports.dashboard import DashboardPeriod, dashboard_figures, product_rows, province_rows
+from reports.dashboard import dashboard_figures, product_rows, province_rows
 from reports.dashboard_actions import action_lists
+from reports.periods import DashboardPeriod
 from tests import factories
 from workshops.models import Workshop, WorkshopStatus
 

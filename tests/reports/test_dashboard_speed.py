@@ -16,16 +16,10 @@ from hypothesis import strategies as st
 
 from orders.models import DeliveryLine, Order
 from orders.quota_selectors import behind_by, pace
-from reports.dashboard import (
-    DashboardPeriod,
-    figure_rows,
-    left_in,
-    left_on_expression,
-    moment_range,
-    product_rows,
-    province_rows,
-)
+from reports.dashboard import figure_rows, product_rows, province_rows
 from reports.dashboard_actions import action_lists
+from reports.periods import DashboardPeriod, moment_range
+from reports.selectors import left_in, left_on_expression
 from tests import factories
 from tests.reports.test_dashboard import at, days_ago, world  # noqa: F401  (the dashboard tests' fixture)
 from workshops.calendar import WorkCalendar

@@ -22,8 +22,8 @@ from orders.receiving import ReceivedLine, delivery_confirm
 from reports import tasks
 from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_generate, thematic_report_start
-from reports.thematic import thematic_data
 from reports.thematic_narrative import jalali_period, narrative_en, narrative_fa
+from reports.thematic_selectors import thematic_data
 from tests import factories
 from tests.pdf_tools import run_poppler, without_marks
 

@@ -374,7 +374,7 @@ def timed_commit() -> tuple:
     """
     from django.db import transaction
 
-    from orders.allocation_service import allocation_commit
+    from production.services.allocation import allocation_commit
 
     marks: dict[str, float] = {}
     started = time.perf_counter()

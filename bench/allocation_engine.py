@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from orders.allocation import (
+from production.allocation import (
     ExistingLoad,
     Options,
     OrderDemand,
@@ -38,8 +38,8 @@ from orders.allocation import (
     check_plan,
     plan_objective,
 )
-from orders.allocation.candidates import demand_ratio
-from orders.allocation.prepare import build_arrays, canonical
+from production.allocation.candidates import demand_ratio
+from production.allocation.prepare import build_arrays, canonical
 from workshops.calendar import DEFAULT_WEEKDAY_MASK, FRIDAY, THURSDAY, WorkCalendar
 
 TODAY = dt.date(2026, 11, 28)

@@ -142,7 +142,7 @@ def main() -> int:
 
     from bench import world
     from core.models import User
-    from orders.models import OutputReport
+    from production.models import OutputReport
 
     actors = world.ensure_actors()
     world.grow_world(**world.scaled(scale), batch=1, actors=actors)

@@ -73,7 +73,9 @@ def query_counts(port: int, paths: dict[str, tuple[str, str]], repeat: int = 3) 
 
 def world_sizes() -> dict[str, int]:
     from donors.models import Campaign
-    from orders.models import Delivery, DeliveryLine, Order, OutputReport, Pickup, Quota
+    from fulfilment.models import Delivery, DeliveryLine, Pickup
+    from orders.models import Order
+    from production.models import OutputReport, Quota
     from workshops.models import Workshop
 
     models = {

@@ -115,19 +115,9 @@ def grow_world(
 
     from core.models import City, HealthCenter, Product, Province, Role, User
     from donors.models import Campaign, EntryKind, LedgerEntry, Pledge, PledgeStatus
-    from orders.models import (
-        Delivery,
-        DeliveryLine,
-        DeliveryStatus,
-        Order,
-        OrderPriority,
-        OrderStatus,
-        OutputReport,
-        Pickup,
-        PickupLine,
-        Quota,
-        QuotaStatus,
-    )
+    from fulfilment.models import Delivery, DeliveryLine, DeliveryStatus, Pickup, PickupLine
+    from orders.models import Order, OrderPriority, OrderStatus
+    from production.models import OutputReport, Quota, QuotaStatus
     from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
 
     rng = random.Random(seed + batch)
@@ -487,7 +477,7 @@ def grow_world(
 
 
 def _quota(order, workshop, quantity: int, status: str, accepted_at):
-    from orders.models import Quota, QuotaStatus
+    from production.models import Quota, QuotaStatus
 
     quota = Quota(
         order=order,
@@ -517,7 +507,8 @@ def add_load_quotas(*, owners: int, actors: Actors, small_every: int = 10, seed:
 
     from core.models import Product
     from donors.models import EntryKind, LedgerEntry, Pledge, PledgeStatus
-    from orders.models import Order, OrderStatus, Quota, QuotaStatus
+    from orders.models import Order, OrderStatus
+    from production.models import Quota, QuotaStatus
     from workshops.models import Workshop, WorkshopStatus
 
     rng = random.Random(seed)

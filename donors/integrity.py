@@ -31,8 +31,11 @@ from dataclasses import dataclass
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from orders.funding import ALLOCATING_QUOTA_STATUSES, with_unallocated_units
-from orders.models import Delivery, DeliveryLine, DeliveryStatus, Order, OutputReport, PickupLine, Quota
+from fulfilment.models import Delivery, DeliveryLine, DeliveryStatus, PickupLine
+from orders.funding import with_unallocated_units
+from orders.models import Order
+from production.models import OutputReport, Quota
+from production.selectors.committed import ALLOCATING_QUOTA_STATUSES
 from workshops.models import WorkshopStatus
 
 from .ledger import ledger_problems

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from django.db.models import BigIntegerField, Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from orders.models import Order, Quota
+from orders.models import Order
+from production.models import Quota
 
 from .models import Campaign, EntryKind, LedgerEntry, Pledge, PledgeStatus
 

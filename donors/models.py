@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import PersianCharField, RialField
 from core.validators import luhn_check_digit
-from orders.models import Order, Quota
+from orders.models import Order
+from production.models import Quota
 from workshops.models import Workshop
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from core.models import Role, User
 from core.notifications.schedules import DailySchedule
 from core.scoping import scope_by_province
-from orders.delivery_selectors import disputed_deliveries
-from orders.models import Quota
-from orders.quota_selectors import quotas_behind_pace
+from fulfilment.selectors.deliveries import disputed_deliveries
+from production.models import Quota
+from production.selectors.quotas import quotas_behind_pace
 from workshops.selectors import workshops_waiting_for_verification
 
 from .notifications import notify_coordinator_digest

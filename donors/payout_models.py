@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import PersianCharField, RialField
 from core.models import Province
-from orders.models import Quota
+from production.models import Quota
 from workshops.models import Workshop
 
 

@@ -47,7 +47,9 @@ from core.models import Province, Role, User
 from core.persian import to_latin_digits, ui_number
 from core.scoping import scope_by_province, sees_all_provinces
 from core.sequences import next_number
-from orders.models import Order, PickupLine, Quota
+from fulfilment.models import PickupLine
+from orders.models import Order
+from production.models import Quota
 
 from . import ledger, services
 from .payout_models import PayoutBatch, PayoutBatchStatus, PayoutLine

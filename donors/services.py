@@ -24,8 +24,9 @@ from core.outbox import enqueue
 from core.persian import ui_number
 from core.scoping import scope_by_province
 from orders import funding
-from orders.models import Order, OrderPriority, OrderStatus, Quota
+from orders.models import Order, OrderPriority, OrderStatus
 from orders.services import FUNDABLE_STATUSES, order_mark_funded_if_needed
+from production.models import Quota
 
 from . import ledger
 from .models import Campaign, Donor, DonorKind, EntryKind, LedgerEntry, Pledge, PledgeStatus

@@ -22,7 +22,9 @@ from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Sum
 
 from core.audit import log_action
-from orders.models import Delivery, DeliveryLine, DeliveryStatus, Order, Quota, QuotaStatus
+from fulfilment.models import Delivery, DeliveryLine, DeliveryStatus
+from orders.models import Order
+from production.models import Quota, QuotaStatus
 
 from .models import EntryKind, LedgerEntry, Pledge, PledgeStatus
 

@@ -25,9 +25,10 @@ from core.services import user_create
 from core.validators import national_id_with_check_digit, sheba_with_check_digits
 from donors.models import Donor, PaymentAccount, Pledge
 from donors.services import donor_register, order_open_gap_rials, pledge_confirm, pledge_create
-from orders.models import Order, OrderPriority, OrderStatus, Quota
-from orders.quotas import output_report, quota_accept, quota_decline, quota_offer
+from orders.models import Order, OrderPriority, OrderStatus
 from orders.services import order_create, order_set_status
+from production.models import Quota
+from production.services.quotas import output_report, quota_accept, quota_decline, quota_offer
 from workshops.models import Workshop, WorkshopStatus
 from workshops.services import capacity_set, workshop_register, workshop_set_status
 

@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from core.models import User
 from donors.payouts import payout_batch_create, payout_batch_mark_paid
-from orders.collection import PickupLineInput, pickup_record
-from orders.deliveries import delivery_create, delivery_dispatch
-from orders.models import Pickup, Quota, QuotaStatus, RejectReason
-from orders.receiving import ReceivedLine, delivery_confirm
+from fulfilment.models import Pickup, RejectReason
+from fulfilment.services.collection import PickupLineInput, pickup_record
+from fulfilment.services.deliveries import delivery_create, delivery_dispatch
+from fulfilment.services.receiving import ReceivedLine, delivery_confirm
+from production.models import Quota, QuotaStatus
 
 COURIER = {"courier_name": "رضا محمدی", "courier_phone": "09127654321", "vehicle": "وانت نیسان"}
 

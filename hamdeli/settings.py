@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "core",
     "workshops",
     "orders",
+    "production",
+    "fulfilment",
     "donors",
     "reports",
     "hamdeli",  # project-level pieces above all apps: home page, seed_demo

@@ -7,6 +7,8 @@ from django.views.generic import RedirectView
 
 from core import views as core_views
 from core.forms_auth import AdminMobileLoginForm
+from orders import urls as order_urls
+from production.urls import allocation as allocation_urls
 
 from .views import HomeView
 
@@ -32,25 +34,26 @@ urlpatterns = [
     path("", include("core.urls")),
     # Workshop owner: sign-up, profile, capacity and calendar (workshops app).
     path("", include("workshops.urls")),
-    # Workshop owner: quota inbox, output reports, history (orders app, where quotas live).
-    path("workshop/", include("orders.owner_urls")),
+    # Workshop owner: quota inbox, output reports, history (production app, where quotas live).
+    path("workshop/", include("production.urls.owner")),
     # Workshop owner: payouts received (donors app, where the ledger lives).
     path("workshop/payouts/", include("donors.owner_payout_urls")),
-    # Coordinator: workshop list and detail, supply summary (orders app: they show quotas too).
-    path("coordinator/", include("orders.supply_urls")),
+    # Coordinator: workshop list and detail, supply summary (production app: they show quotas too).
+    path("coordinator/", include("production.urls.supply")),
     # Coordinator: pledges, confirmations, campaigns, donors (donors app).
     path("coordinator/donations/", include("donors.coordinator_urls")),
     # Coordinator: payout batches to workshops (donors app).
     path("coordinator/payouts/", include("donors.payout_urls")),
-    # Coordinator (and appointed collectors): pickups with quality check, deliveries, printed sheets.
-    path("coordinator/pickups/", include("orders.pickup_urls")),
-    path("coordinator/deliveries/", include("orders.delivery_urls")),
-    path("coordinator/sheets/", include("orders.sheet_urls")),
+    # Coordinator (and appointed collectors): pickups with quality check, deliveries, printed sheets (fulfilment app).
+    path("coordinator/pickups/", include("fulfilment.urls.pickups")),
+    path("coordinator/deliveries/", include("fulfilment.urls.deliveries")),
+    path("coordinator/sheets/", include("fulfilment.urls.sheets")),
     # Receiver of a delivery: confirmation by the sheet's link (no login) or in-app for health-center staff.
-    path("receive/", include("orders.receiving_urls")),
+    path("receive/", include("fulfilment.urls.receiving")),
     # Donor: sign-up, funding board, pledging, my giving (donors app).
     path("giving/", include("donors.donor_urls")),
-    path("orders/", include("orders.order_urls")),
+    # Orders (orders app) and, under the same prefix and namespace, the allocation desk (production app).
+    path("orders/", include(([*order_urls.urlpatterns, *allocation_urls.urlpatterns], order_urls.app_name))),
     path("receipts/", include("donors.receipt_urls")),
     # Coordinator: dashboard and thematic reports (reports app, above all others).
     path("coordinator/reports/", include("reports.urls")),

@@ -10,12 +10,13 @@ from django.views.generic import TemplateView
 from core.models import HealthCenter, Product, Role
 from core.scoping import scope_by_province
 from donors.selectors import pledges_of_user, pledges_waiting
-from orders.delivery_selectors import deliveries_to_confirm, disputed_deliveries, ready_health_centers
-from orders.models import OrderStatus, QuotaStatus
-from orders.pickup_selectors import workshops_to_collect_from
-from orders.quota_selectors import offers_waiting, quota_progress, quotas_at_risk, quotas_of_owner
+from fulfilment.selectors.deliveries import deliveries_to_confirm, disputed_deliveries, ready_health_centers
+from fulfilment.selectors.pickups import workshops_to_collect_from
+from orders.models import OrderStatus
 from orders.selectors import orders_in_scope, orders_of_health_center
-from orders.supply_selectors import without_offers
+from production.models import QuotaStatus
+from production.selectors.quotas import offers_waiting, quota_progress, quotas_at_risk, quotas_of_owner
+from production.selectors.supply import without_offers
 from workshops.change_requests import pending_changes_in_scope
 from workshops.models import WorkshopStatus
 from workshops.selectors import workshop_of_owner, workshops_in_scope, workshops_waiting_for_verification

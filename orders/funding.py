@@ -9,6 +9,9 @@ The money itself lives in the donors' ledger, and ``orders`` may not import
 ``donors``; so the donors app registers its ledger readers here when Django
 starts (``donors.apps.DonorsConfig.ready`` calls ``register_funds_source``).
 Without a registered source no order has any money, and nothing is released.
+The units handed to workshops live in production's quotas, above ``orders`` too:
+production registers its readers the same way (``register_units_source``, from
+``production.apps.ProductionConfig.ready``); without them no unit is allocated.
 """
 
 from __future__ import annotations
@@ -16,25 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import BigIntegerField, ExpressionWrapper, F, IntegerField, Value
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Least
 
-from .models import Order, Quota, QuotaStatus
-
-# Quotas that hold part of an order: offered (waiting for an answer) or accepted (being made).
-ALLOCATING_QUOTA_STATUSES = (QuotaStatus.OFFERED, QuotaStatus.ACCEPTED)
+from .models import Order
 
 
 @dataclass(frozen=True)
@@ -51,6 +40,40 @@ _funds_source: FundsSource | None = None
 def register_funds_source(*, for_order: Callable[[int], int], expression: Callable[[], Combinable]) -> None:
     global _funds_source
     _funds_source = FundsSource(for_order=for_order, expression=expression)
+
+
+@dataclass(frozen=True)
+class UnitsSource:
+    """Where units handed to workshops are read from: one order's allocated units by id, and per ``Order`` row the
+    allocated and the produced units as expressions (production's quotas; see
+    ``production.selectors.committed``)."""
+
+    allocated_for_order: Callable[[int], int]
+    allocated_expression: Callable[[], Combinable]
+    produced_expression: Callable[[], Combinable]
+
+
+_units_source: UnitsSource | None = None
+
+
+def register_units_source(
+    *,
+    allocated_for_order: Callable[[int], int],
+    allocated_expression: Callable[[], Combinable],
+    produced_expression: Callable[[], Combinable],
+) -> None:
+    global _units_source
+    _units_source = UnitsSource(
+        allocated_for_order=allocated_for_order,
+        allocated_expression=allocated_expression,
+        produced_expression=produced_expression,
+    )
+
+
+def _units_expression(which: str) -> Combinable:
+    if _units_source is None:
+        return Value(0, output_field=IntegerField())
+    return getattr(_units_source, which)()
 
 
 def confirmed_funds_rials(order: Order) -> int:
@@ -105,32 +128,17 @@ def releasable_units(order: Order) -> int:
     return min(confirmed_funds_rials(order) // unit_cost, order.quantity)
 
 
-def committed_units_expression() -> Case:
-    """Per quota, the units its order can count on.
-
-    Offered and accepted quotas: their quantity less any remainder released for
-    re-allocation. Cancelled quotas: what was produced before cancelling (those
-    units still reach the order). Declined quotas: nothing. So a declined or
-    cancelled quota's remainder is free for the next allocation run.
-    """
-    return Case(
-        When(status__in=ALLOCATING_QUOTA_STATUSES, then=F("quantity") - F("released_units")),
-        When(status=QuotaStatus.CANCELLED, then=F("produced_units")),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
 def allocated_units(order: Order) -> int:
-    """Units already handed to workshops (see ``committed_units_expression``).
+    """Units already handed to workshops (``production.selectors.committed.committed_units_expression``).
 
     Uses the ``allocated`` annotation of ``with_unit_totals`` when present.
     """
     annotated = getattr(order, "allocated", None)
     if annotated is not None:
         return annotated
-    total = Quota.objects.filter(order=order).aggregate(total=Sum(committed_units_expression()))
-    return total["total"] or 0
+    if _units_source is None or order.pk is None:
+        return 0
+    return _units_source.allocated_for_order(order.pk)
 
 
 def committed_funds_rials(order: Order) -> int:
@@ -147,17 +155,6 @@ def unallocated_releasable_units(order: Order) -> int:
     return max(releasable_units(order) - allocated_units(order), 0)
 
 
-def _quota_sum(field, **filters) -> Coalesce:
-    totals = (
-        Quota.objects.filter(order=OuterRef("pk"), **filters)
-        .order_by()
-        .values("order")
-        .annotate(total=Sum(field))
-        .values("total")
-    )
-    return Coalesce(Subquery(totals, output_field=IntegerField()), Value(0))
-
-
 def with_funding(queryset):
     """Annotate ``confirmed_funds``, ``funded_pct`` and ``releasable`` (SQL twins of the functions above)."""
     queryset = queryset.annotate(confirmed_funds=confirmed_funds_expression())
@@ -171,11 +168,11 @@ def with_funding(queryset):
 
 
 def with_unit_totals(queryset):
-    """Annotate ``allocated`` (see ``committed_units_expression``), ``produced`` (all quotas) and
+    """Annotate ``allocated`` (see ``allocated_units``), ``produced`` (all quotas) and
     ``confirmed_funds`` per order, so a list of orders needs one query, not one per order."""
     return queryset.annotate(
-        allocated=_quota_sum(committed_units_expression()),
-        produced=_quota_sum("produced_units"),
+        allocated=_units_expression("allocated_expression"),
+        produced=_units_expression("produced_expression"),
         confirmed_funds=confirmed_funds_expression(),
     )
 

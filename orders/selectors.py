@@ -1,9 +1,10 @@
-"""Reads behind the order pages: who sees which orders, staleness, an order's quotas and history."""
+"""Reads behind the order pages: who sees which orders, staleness, the parts other rooms add, and history."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -14,7 +15,7 @@ from core.models import Role
 from core.scoping import scope_by_province
 
 from .funding import with_unit_totals
-from .models import Order, OrderStatus, Quota
+from .models import Order, OrderStatus
 from .models.orders import UNFULFILLED_STATUSES
 
 HISTORY_LIMIT = 50
@@ -75,25 +76,25 @@ def order_for_user(user, pk: int) -> Order:
     return with_unit_totals(orders_for_user(user).select_related("health_center__province", "created_by")).get(pk=pk)
 
 
-def order_quotas(order: Order) -> list[Quota]:
-    return list(order.quotas.select_related("workshop__city").order_by("due_date", "pk"))
+# --- Parts of the order page from the rooms above ----------------------------------------------------------
+
+# The order page also shows the order's quotas (production) and deliveries (fulfilment), which orders may not
+# import: each of those rooms registers a reader of its part when Django starts (its AppConfig.ready). A part takes
+# the order and its allocated units and returns entries of the page's context.
+OrderPagePart = Callable[[Order, int], dict[str, Any]]
+_order_page_parts: list[OrderPagePart] = []
 
 
-@dataclass(frozen=True)
-class QuotaTotals:
-    allocated: int
-    produced: int
-    accepted: int
-    delivered: int  # 0 until the deliveries feature records deliveries
+def register_order_page_part(part: OrderPagePart) -> None:
+    if part not in _order_page_parts:
+        _order_page_parts.append(part)
 
 
-def quota_totals(quotas: list[Quota], allocated: int) -> QuotaTotals:
-    return QuotaTotals(
-        allocated=allocated,
-        produced=sum(quota.produced_units for quota in quotas),
-        accepted=sum(quota.accepted_units for quota in quotas),
-        delivered=0,
-    )
+def order_page_parts(order: Order, allocated_units: int) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for part in _order_page_parts:
+        context.update(part(order, allocated_units))
+    return context
 
 
 # --- Audit trail --------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,9 +22,10 @@ from core.bounds import check_order_value
 from core.models import HealthCenter, Product, Role, User
 from core.scoping import scope_by_province
 from core.sequences import next_number
+from orders import funding
 
-from . import funding
-from .models import Order, OrderPriority, OrderStatus, Quota, QuotaStatus
+from . import open_work
+from .models import Order, OrderPriority, OrderStatus
 from .models.orders import UNFULFILLED_STATUSES
 
 # The order lifecycle; anything not listed here is refused. The single source of truth for status changes:
@@ -46,9 +46,6 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 
 # Money can reach an order once a coordinator has approved it and until it is closed or cancelled.
 FUNDABLE_STATUSES = (OrderStatus.OPEN, OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION, OrderStatus.DELIVERED)
-
-# Quotas still running: offered, or accepted and not fully produced. They follow the order's extension or cancellation.
-OPEN_QUOTA_STATUSES = (QuotaStatus.OFFERED, QuotaStatus.ACCEPTED)
 
 
 def can_transition(order: Order, status: OrderStatus | str) -> bool:
@@ -213,16 +210,6 @@ def order_close(*, order: Order, actor: User, note: str = "") -> Order:
     return order
 
 
-def _open_quotas(order: Order):
-    """The order's quotas still running (locked): offered, or accepted and not fully produced."""
-    return (
-        Quota.objects.select_for_update()
-        .filter(order=order, status__in=OPEN_QUOTA_STATUSES)
-        .exclude(status=QuotaStatus.ACCEPTED, produced_units__gte=F("quantity") - F("released_units"))
-        .order_by("pk")
-    )
-
-
 @transaction.atomic
 def order_cancel(*, order: Order, actor: User | None, reason: str) -> Order:
     """Cancel an order that is not closed or cancelled yet, saying why; its open quotas follow.
@@ -238,20 +225,7 @@ def order_cancel(*, order: Order, actor: User | None, reason: str) -> Order:
     order = _locked(order)
     if OrderStatus.CANCELLED not in ALLOWED_TRANSITIONS[order.status]:
         raise _refuse_transition(order, OrderStatus.CANCELLED)
-    cancelled = 0
-    for quota in _open_quotas(order):
-        old = quota.status
-        quota.status = QuotaStatus.CANCELLED
-        quota.cancel_reason = reason[:400]
-        quota.save(update_fields=["status", "cancel_reason"])
-        log_action(
-            actor=actor,
-            obj=quota,
-            action="quota.cancel",
-            changes={"status": [old, quota.status]},
-            note=reason,
-        )
-        cancelled += 1
+    cancelled = open_work.cancel_open_work(order, actor, reason)  # production's quotas (quotas_cancel_with_order)
     old_status = order.status
     order.status = OrderStatus.CANCELLED
     order.save(update_fields=["status"])
@@ -272,7 +246,7 @@ def order_mark_in_production_if_needed(order: Order, *, actor: User | None = Non
     order = _locked(order)
     if order.status != OrderStatus.FUNDED:
         return order
-    if not Quota.objects.filter(order=order, status=QuotaStatus.ACCEPTED).exists():
+    if not open_work.is_being_made(order):
         return order
     _move(order, OrderStatus.IN_PRODUCTION, actor, action="order.in_production")
     return order
@@ -320,17 +294,7 @@ def order_extend(*, order: Order, needed_by: dt.date, actor: User, reason: str) 
     if needed_by <= order.needed_by:
         raise ValidationError({"needed_by": _("The new date must be later than the current needed-by date.")})
     due_date = max(needed_by - dt.timedelta(days=delivery_lead_days()), today)
-    moved = 0
-    for quota in _open_quotas(order):
-        if quota.due_date == due_date:
-            continue
-        old_due = quota.due_date
-        quota.due_date = due_date
-        quota.save(update_fields=["due_date"])
-        log_action(
-            actor=actor, obj=quota, action="quota.due_date", changes={"due_date": [old_due, due_date]}, note=reason
-        )
-        moved += 1
+    moved = open_work.move_open_work(order, due_date, actor, reason)  # production's quotas (quotas_follow_order)
     old = order.needed_by
     order.needed_by = needed_by
     order.save(update_fields=["needed_by"])

@@ -26,7 +26,7 @@ The figures:
   same at the day before the period; so the units money released in the
   period (negative when a refund took money away).
 - **allocated**: units handed to workshops by quotas offered in the period,
-  counted as the order counts them (``orders.funding.committed_units_expression``:
+  counted as the order counts them (``production.selectors.committed.committed_units_expression``:
   offered/accepted quotas their quantity less any released part, cancelled
   quotas what was produced, declined quotas nothing).
 - **produced**: ``OutputReport.quantity`` with ``report_date`` in the period.
@@ -64,8 +64,9 @@ from django.db.models import F, Q, QuerySet, Sum
 from core.models import Product, Province
 from donors.ledger import ORDER_INFLOW_KINDS, ORDER_OUTFLOW_KINDS
 from donors.models import EntryKind, LedgerEntry
-from orders.funding import committed_units_expression
-from orders.models import DeliveryLine, OutputReport, Quota
+from fulfilment.models import DeliveryLine
+from production.models import OutputReport, Quota
+from production.selectors.committed import committed_units_expression
 
 from .periods import DashboardPeriod, day_range, midnight, moment_range
 from .selectors import answered_in, demand_orders, in_scope, left_in, pickup_lines_in

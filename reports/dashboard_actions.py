@@ -10,7 +10,7 @@ provinces, or in the chosen province:
 - **orders past their needed-by date** (``orders.selectors.stale_orders``);
 - **quotas behind pace**: accepted quotas with units still to make whose
   output is below what their working days so far called for
-  (``orders.quota_selectors.quotas_behind_pace``), by the workshop's
+  (``production.selectors.quotas.quotas_behind_pace``), by the workshop's
   province -> the workshop's page;
 - **disputed deliveries** -> the delivery;
 - **pledges waiting for confirmation** (pledged, not yet received): pledges to
@@ -41,12 +41,14 @@ from core.persian import ui_number
 from core.templatetags.persian import code_text, sep
 from donors.models import PledgeStatus
 from donors.selectors import pledges_waiting
-from orders.delivery_selectors import disputed_deliveries
+from fulfilment.models import DeliveryStatus
+from fulfilment.selectors.deliveries import disputed_deliveries
 from orders.funding import with_unallocated_units
-from orders.models import DeliveryStatus, Order, Quota
+from orders.models import Order
 from orders.models.orders import FINAL_STATUSES
-from orders.quota_selectors import BehindQuota, quotas_behind_pace
 from orders.selectors import stale_orders
+from production.models import Quota
+from production.selectors.quotas import BehindQuota, quotas_behind_pace
 from workshops.models import WorkshopStatus
 from workshops.selectors import workshops_waiting_for_verification
 

@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 from core import jalali
 from core.i18n import page_is_persian
 from core.models import Province
+from fulfilment.models import DeliveryLine
 from orders.funding import confirmed_funds_expression
-from orders.models import DeliveryLine, Order, OutputReport, Quota, QuotaStatus
+from orders.models import Order
 from orders.models.orders import FINAL_STATUSES
+from production.models import OutputReport, Quota, QuotaStatus
 
 from . import charts
 from .periods import DashboardPeriod, moment_range

@@ -11,8 +11,9 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from core.models import Province
 from core.scoping import scope_by_province
-from orders.models import DeliveryLine, Order, OrderStatus, PickupLine
-from orders.models.deliveries import DeliveryStatus
+from fulfilment.models import DeliveryLine, PickupLine
+from fulfilment.models.deliveries import DeliveryStatus
+from orders.models import Order, OrderStatus
 
 from .periods import DashboardPeriod, day_range, moment_range
 

@@ -28,7 +28,8 @@ from django.db.models import Count, F, QuerySet, Sum
 
 from core.models import HealthCenter, Product, Province
 from donors.models import Campaign, EntryKind, LedgerEntry
-from orders.models import Delivery, DeliveryStatus, Order, PickupLine, RejectReason
+from fulfilment.models import Delivery, DeliveryStatus, PickupLine, RejectReason
+from orders.models import Order
 from workshops.models import Workshop
 
 from .dashboard import dashboard_figures, product_rows, province_rows

@@ -13,7 +13,8 @@ from core.models import City, HealthCenter, HealthCenterKind, Product, Province,
 from core.roles import user_set_role_group
 from core.validators import national_id_with_check_digit, sheba_with_check_digits
 from donors.models import Donor, DonorKind, Pledge
-from orders.models import Order, OrderPriority, OrderStatus, Quota, QuotaStatus
+from orders.models import Order, OrderPriority, OrderStatus
+from production.models import Quota, QuotaStatus
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
 
 TEST_PASSWORD = "test-pass-1405"
@@ -203,7 +204,7 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     """A planned delivery to a Tehran hospital tomorrow, with a courier; lines come from DeliveryLineFactory."""
 
     class Meta:
-        model = "orders.Delivery"
+        model = "fulfilment.Delivery"
 
     code = factory.Sequence(lambda n: f"DLV-1405-{n + 900000:06d}")
     health_center = factory.SubFactory(HealthCenterFactory)
@@ -221,7 +222,7 @@ class DeliveryLineFactory(factory.django.DjangoModelFactory):
     """
 
     class Meta:
-        model = "orders.DeliveryLine"
+        model = "fulfilment.DeliveryLine"
 
     delivery = factory.SubFactory(DeliveryFactory)
     units = 20

@@ -1,12 +1,13 @@
-"""App dependencies point one way: core <- workshops <- orders <- donors <- reports."""
+"""App dependencies point one way: core <- workshops <- orders <- production <- fulfilment <- donors <- reports."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
-LAYERS = ["core", "workshops", "orders", "donors", "reports"]
+LAYERS = ["core", "workshops", "orders", "production", "fulfilment", "donors", "reports"]
 
 
 def imported_apps(path: Path) -> set[str]:
@@ -35,6 +36,84 @@ def test_apps_do_not_import_the_project_package_except_its_celery_app(app):
         for line in source.splitlines():
             if line.strip().startswith(("from hamdeli", "import hamdeli")):
                 assert "celery import app" in line, f"{path.relative_to(PROJECT)}: {line.strip()}"
+
+
+# Which room a template belongs to, by its folder (templates/orders/ holds the three rooms split out of orders).
+TEMPLATE_ROOMS = {
+    "core": "core",
+    "workshops": "workshops",
+    "orders/order": "orders",
+    "orders/allocation": "production",
+    "orders/owner": "production",
+    "orders/supply": "production",
+    "orders/delivery": "fulfilment",
+    "orders/pdf": "fulfilment",
+    "orders/pickup": "fulfilment",
+    "orders/receiving": "fulfilment",
+    "orders/sheets": "fulfilment",
+    "donors": "donors",
+    "reports": "reports",
+}
+# Which room a URL namespace belongs to; names without a namespace are the project's (home, login...).
+URL_NAMESPACE_ROOMS = {
+    "core": "core",
+    "workshops": "workshops",
+    "orders": "orders",
+    "quotas": "production",
+    "supply": "production",
+    "pickups": "fulfilment",
+    "deliveries": "fulfilment",
+    "sheets": "fulfilment",
+    "receiving": "fulfilment",
+    "my-payouts": "donors",
+    "giving": "donors",
+    "donations": "donors",
+    "payouts": "donors",
+    "receipts": "donors",
+    "reports": "reports",
+}
+# The allocation desk keeps its old names in the orders namespace, but its pages are production's.
+URL_NAME_ROOMS = {"orders:allocation": "production", "orders:allocation-run": "production"}
+URL_TAG = re.compile(r"""\{%\s*url\s+["']([^"']+)["']""")
+
+
+def template_room(path: Path) -> str | None:
+    relative = path.relative_to(PROJECT / "templates").as_posix()
+    for folder in sorted(TEMPLATE_ROOMS, key=len, reverse=True):
+        if relative.startswith(folder + "/"):
+            return TEMPLATE_ROOMS[folder]
+    return None  # the project's own templates (base, home, errors, admin) sit above every room
+
+
+def url_room(name: str) -> str | None:
+    if name in URL_NAME_ROOMS:
+        return URL_NAME_ROOMS[name]
+    if ":" not in name:
+        return None
+    return URL_NAMESPACE_ROOMS[name.split(":")[0]]
+
+
+def test_a_template_links_only_to_pages_of_its_room_or_below():
+    """A link to a page of a room above is named by that room (or the view) and passed in, as the code's imports."""
+    checked = 0
+    for path in (PROJECT / "templates").rglob("*.html"):
+        room = template_room(path)
+        if room is None:
+            continue
+        for name in URL_TAG.findall(path.read_text(encoding="utf-8")):
+            target = url_room(name)
+            checked += 1
+            if target is not None:
+                assert LAYERS.index(target) <= LAYERS.index(room), (
+                    f"{path.relative_to(PROJECT)} links to {name} ({target}), above {room}"
+                )
+    assert checked > 100  # the pattern still finds the links
+
+
+def test_every_url_namespace_has_a_room():
+    from django.urls import get_resolver
+
+    assert set(get_resolver().namespace_dict) - {"admin"} == set(URL_NAMESPACE_ROOMS)
 
 
 def test_every_transactional_test_restores_the_reference_data():

@@ -4,7 +4,8 @@ import pytest
 
 from bench import world
 from donors.integrity import integrity_problems
-from orders.models import Delivery, DeliveryStatus, OutputReport, Quota
+from fulfilment.models import Delivery, DeliveryStatus
+from production.models import OutputReport, Quota
 
 
 @pytest.fixture

@@ -17,11 +17,13 @@ from core.persian import ui_number
 from donors import ledger
 from donors.notification_tasks import coordinator_action_counts
 from donors.payouts import payout_batch_create, payout_batch_mark_paid
-from orders.deliveries import delivery_create, delivery_dispatch
+from fulfilment.models import DeliveryStatus, Pickup, PickupLine
+from fulfilment.services.deliveries import delivery_create, delivery_dispatch
+from fulfilment.services.receiving import CONFIRMABLE_STATUSES, ReceivedLine, delivery_confirm
 from orders.funding import funding_of
-from orders.models import DeliveryStatus, OrderStatus, Pickup, PickupLine, QuotaStatus
-from orders.quota_selectors import quota_progress
-from orders.receiving import CONFIRMABLE_STATUSES, ReceivedLine, delivery_confirm
+from orders.models import OrderStatus
+from production.models import QuotaStatus
+from production.selectors.quotas import quota_progress
 from reports.dashboard import dashboard_figures
 from reports.periods import DashboardPeriod
 from reports.thematic_selectors import thematic_data

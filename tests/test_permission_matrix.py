@@ -38,10 +38,11 @@ from donors.models import Pledge
 from donors.payout_models import PayoutBatch
 from donors.receipts import verify_token
 from donors.services import pledge_confirm
-from orders.models import OrderStatus, OutputReport
-from orders.models.allocation_runs import AllocationRun, AllocationRunStatus
-from orders.models.deliveries import DeliveryLine, DeliveryStatus, Pickup, PickupLine, SheetBatch, SheetBatchStatus
-from orders.receiving_links import confirmation_url
+from fulfilment.models.deliveries import DeliveryLine, DeliveryStatus, Pickup, PickupLine, SheetBatch, SheetBatchStatus
+from fulfilment.receiving_links import confirmation_url
+from orders.models import OrderStatus
+from production.models import OutputReport
+from production.models.allocation_runs import AllocationRun, AllocationRunStatus
 from reports.models import ThematicReport, ThematicReportStatus
 from workshops.models import WorkshopChangeRequest, WorkshopUnavailability
 

@@ -40,18 +40,12 @@ from core.outbox import FLUSH_GRACE
 from donors import receipts
 from donors.models import Receipt
 from donors.services import pledge_confirm
+from fulfilment.models import SheetBatch, SheetBatchStatus
+from fulfilment.tasks import sheet_batch_start
 from hamdeli.celery import app
-from orders.allocation_views import start_run
-from orders.models import (
-    AllocationRun,
-    AllocationRunStatus,
-    OrderStatus,
-    Quota,
-    QuotaStatus,
-    SheetBatch,
-    SheetBatchStatus,
-)
-from orders.sheet_tasks import sheet_batch_start
+from orders.models import OrderStatus
+from production.models import AllocationRun, AllocationRunStatus, Quota, QuotaStatus
+from production.views.allocation import start_run
 from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_start
 from workshops.models import WorkshopCapacity, WorkshopStatus
@@ -301,7 +295,7 @@ def quota_due_soon_alerts_twice(world: World) -> None:
 
 
 def quota_offers_notify_twice(world: World) -> None:
-    from orders.notification_tasks import id_ranges
+    from production.notification_tasks import id_ranges
 
     offered = {"status": QuotaStatus.OFFERED, "responded_at": None}
     quotas = [factories.QuotaFactory(**offered), factories.QuotaFactory(**offered)]

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -44,7 +45,9 @@ class PendingChangesView(RoleRequiredMixin, TemplateView):
         rows = []
         for change in pending_changes_in_scope(self.request.user):
             form = bound[1] if bound and bound[0] == change.pk else DecisionForm(prefix=change.pk)
-            rows.append({"request": change, "form": form})
+            # The workshop page belongs to production (above workshops): the view names it, not the template.
+            workshop_url = reverse("supply:workshop-detail", args=[change.workshop.pk])
+            rows.append({"request": change, "form": form, "workshop_url": workshop_url})
         return rows
 
     def get_context_data(self, **kwargs):

@@ -122,7 +122,7 @@ def capacity_set(*, workshop: Workshop, product: Product, units_per_day: int | N
     """Declare how many units of ``product`` the workshop makes per working day; 0 or None removes it.
 
     Quotas already accepted are never changed here; the owner is shown which
-    of them are now at risk (see ``orders.quota_selectors.quotas_at_risk``).
+    of them are now at risk (see ``production.selectors.quotas.quotas_at_risk``).
     """
     Workshop.objects.select_for_update().filter(pk=workshop.pk).get()
     if units_per_day is not None and units_per_day < 0:

@@ -7,7 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from core.persian import to_persian_digits
-from orders.models import OrderStatus, Quota, QuotaStatus
+from orders.models import OrderStatus
+from production.models import Quota, QuotaStatus
 from workshops.models import WorkshopCapacity
 
 from .. import factories

@@ -11,8 +11,9 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from orders.models import DeliveryStatus, OrderStatus
-from orders.receiving_links import confirmation_path
+from fulfilment.models import DeliveryStatus
+from fulfilment.receiving_links import confirmation_path
+from orders.models import OrderStatus
 from tests import factories
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from core import jalali
 from core.persian import group_thousands, to_persian_digits
-from orders.quotas import output_report
+from production.services.quotas import output_report
 
 from .. import factories
 from .conftest import PHONE_LOCALE, PHONE_VIEWPORT

@@ -18,9 +18,9 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from core.persian import to_persian_digits
-from orders.collection import PickupLineInput, pickup_record
-from orders.models import Delivery, DeliveryStatus
-from orders.quotas import output_report
+from fulfilment.models import Delivery, DeliveryStatus
+from fulfilment.services.collection import PickupLineInput, pickup_record
+from production.services.quotas import output_report
 
 from .. import factories
 from ..pdf_tools import poppler

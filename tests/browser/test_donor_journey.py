@@ -17,11 +17,11 @@ from playwright.sync_api import Page, expect
 
 from core.persian import to_latin_digits, to_persian_digits
 from donors.models import PaymentAccount, Pledge, PledgeStatus
-from orders.collection import PickupLineInput, pickup_record
-from orders.deliveries import delivery_create, delivery_dispatch
+from fulfilment.services.collection import PickupLineInput, pickup_record
+from fulfilment.services.deliveries import delivery_create, delivery_dispatch
+from fulfilment.services.receiving import ReceivedLine, delivery_confirm
 from orders.models import OrderStatus
-from orders.quotas import output_report
-from orders.receiving import ReceivedLine, delivery_confirm
+from production.services.quotas import output_report
 
 from .. import factories
 

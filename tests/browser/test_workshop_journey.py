@@ -11,8 +11,9 @@ from playwright.sync_api import Page, expect
 
 from core import jalali
 from core.persian import to_persian_digits
-from orders.models import OrderStatus, Quota, QuotaStatus
-from orders.quotas import quota_offer
+from orders.models import OrderStatus
+from production.models import Quota, QuotaStatus
+from production.services.quotas import quota_offer
 from workshops.models import Workshop, WorkshopStatus
 
 from .. import factories

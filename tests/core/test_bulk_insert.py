@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.audit import log_action_rows
 from core.bulk_insert import insert_rows
 from core.models import AuditLog
-from orders.models import Quota, QuotaStatus
+from production.models import Quota, QuotaStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from core.busy import BusyMiddleware, is_lock_timeout
-from orders.models import DeliveryStatus, OrderStatus
-from orders.receiving_links import confirmation_path
+from fulfilment.models import DeliveryStatus
+from fulfilment.receiving_links import confirmation_path
+from orders.models import OrderStatus
 from tests import factories
 
 
@@ -78,7 +79,7 @@ def test_a_page_whose_service_times_out_on_a_lock_answers_409_and_saves_nothing(
         f"reject_reason_{line.pk}": "",
     }
 
-    with mock.patch("orders.receiving.log_action", side_effect=OperationalError("database is locked")):
+    with mock.patch("fulfilment.services.receiving.log_action", side_effect=OperationalError("database is locked")):
         response = client.post(confirmation_path(delivery), data)
 
     assert response.status_code == 409

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 
 from core import task_claims
-from orders import sheet_tasks
-from orders.models import SheetBatch
+from fulfilment import tasks as sheet_tasks
+from fulfilment.models import SheetBatch
 from reports import tasks as report_tasks
 from reports.models import ThematicReport
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.audit import audit_history, log_action
-from orders.models import Delivery
+from fulfilment.models import Delivery
 
 from .. import factories
 

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from core.models import AuditLog
-from orders.models import Delivery, DeliveryStatus, OrderStatus
-from orders.receiving_links import confirmation_path
+from fulfilment.models import Delivery, DeliveryStatus
+from fulfilment.receiving_links import confirmation_path
+from orders.models import OrderStatus
 from tests import factories, races
 
 pytestmark = pytest.mark.skipif(

@@ -33,7 +33,7 @@ def test_the_daily_jobs_are_scheduled_in_tehran_time_after_migrate():
 
 def test_every_schedule_names_a_celery_task_that_exists():
     import donors.notification_tasks  # noqa: F401
-    import orders.notification_tasks  # noqa: F401
+    import production.notification_tasks  # noqa: F401
     from hamdeli.celery import app
 
     for task_name, _ in EXPECTED.values():

@@ -12,10 +12,10 @@ from core.forms import JalaliDateField, LocalizedDecimalField, LocalizedIntegerF
 from core.models import Product, Role
 from donors.donor_forms import PledgeForm
 from donors.services import pledge_create
+from orders.forms import OrderForm
 from orders.models import Order, OrderStatus
-from orders.order_forms import OrderForm
-from orders.owner_forms import OutputReportForm
 from orders.services import order_approve, order_create
+from production.forms.owner import OutputReportForm
 
 from .. import factories
 

@@ -13,7 +13,7 @@ from core import login_throttle
 from core.auth import ForcePasswordChangeMiddleware
 from core.models import AuditLog, Role, User
 from core.password_reset import CHANGE_ACTION
-from orders.collection import collector_appoint
+from fulfilment.services.collection import collector_appoint
 
 from .. import factories
 

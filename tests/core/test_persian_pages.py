@@ -74,7 +74,7 @@ def test_the_separator_between_items_is_never_a_middle_dot_beside_persian_digits
 def test_a_sheet_batch_downloads_under_the_jalali_date_people_planned_it_for(client_for, coordinator):
     import datetime as dt
 
-    from orders.sheet_tasks import batch_file_name, sheet_batch_render, sheet_batch_start
+    from fulfilment.tasks import batch_file_name, sheet_batch_render, sheet_batch_start
 
     day = dt.date(2026, 12, 1)  # 10 Azar 1405
     factories.DeliveryLineFactory(delivery__planned_date=day, delivery__created_by=coordinator)
@@ -87,7 +87,7 @@ def test_a_sheet_batch_downloads_under_the_jalali_date_people_planned_it_for(cli
 
 
 def test_the_receivers_form_isolates_the_order_code_and_separates_the_quantity_with_a_persian_comma(client_for, db):
-    from orders.models import DeliveryStatus
+    from fulfilment.models import DeliveryStatus
 
     line = factories.DeliveryLineFactory(units=165, delivery__status=DeliveryStatus.DISPATCHED)
     staff = factories.HealthCenterStaffFactory(health_center=line.delivery.health_center)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.jalali import format_short
 from core.models import OutboxMessage
-from orders.models import SheetBatch, SheetBatchStatus
+from fulfilment.models import SheetBatch, SheetBatchStatus
 from reports.models import ThematicReport, ThematicReportStatus
 
 from .. import factories

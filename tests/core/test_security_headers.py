@@ -13,8 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import Role
 from core.security import ADMIN_HEADER, STRICT_HEADER
-from orders.models import DeliveryStatus, OrderStatus
-from orders.receiving_links import confirmation_path
+from fulfilment.models import DeliveryStatus
+from fulfilment.receiving_links import confirmation_path
+from orders.models import OrderStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ from core.models import HealthCenter, User
 from donors.ledger import ledger_problems
 from donors.models import Pledge
 from donors.payout_models import PayoutBatch, PayoutBatchStatus
-from orders.models import Delivery, DeliveryStatus, Order, OrderStatus, PickupLine
+from fulfilment.models import Delivery, DeliveryStatus, PickupLine
+from orders.models import Order, OrderStatus
 from workshops.models import Workshop, WorkshopCapacity
 
 

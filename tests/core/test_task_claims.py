@@ -11,9 +11,10 @@ from django.utils import timezone
 from core.models import OutboxMessage
 from core.task_claims import ClaimLost, claim, heartbeat
 from core.tasks import outbox_flush
-from orders.allocation_views import start_run
-from orders.models import AllocationRun, AllocationRunStatus, SheetBatch, SheetBatchStatus
-from orders.tasks import run_allocation
+from fulfilment.models import SheetBatch, SheetBatchStatus
+from production.models import AllocationRun, AllocationRunStatus
+from production.tasks import run_allocation
+from production.views.allocation import start_run
 from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_start
 

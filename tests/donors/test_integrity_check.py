@@ -18,11 +18,12 @@ from django.utils import timezone
 from donors.integrity import integrity_problems
 from donors.models import EntryKind, LedgerEntry
 from donors.services import payout_record
-from orders.collection import PickupLineInput, pickup_record
-from orders.deliveries import delivery_cancel, delivery_create, delivery_dispatch
-from orders.models import Delivery, DeliveryLine, DeliveryStatus, PickupLine, Quota, RejectReason
-from orders.quotas import output_report
-from orders.receiving import ReceivedLine, delivery_confirm
+from fulfilment.models import Delivery, DeliveryLine, DeliveryStatus, PickupLine, RejectReason
+from fulfilment.services.collection import PickupLineInput, pickup_record
+from fulfilment.services.deliveries import delivery_cancel, delivery_create, delivery_dispatch
+from fulfilment.services.receiving import ReceivedLine, delivery_confirm
+from production.models import Quota
+from production.services.quotas import output_report
 
 from .. import factories
 

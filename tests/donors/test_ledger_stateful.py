@@ -25,7 +25,8 @@ from donors.services import (
     pledge_create,
     pledge_refund,
 )
-from orders.models import OrderStatus, Quota
+from orders.models import OrderStatus
+from production.models import Quota
 
 from .. import factories
 

@@ -17,7 +17,7 @@ from core.site import absolute_url
 from donors.models import PledgeStatus
 from donors.notification_tasks import coordinator_action_counts, coordinator_daily_digest
 from donors.services import pledge_confirm
-from orders.models import DeliveryStatus
+from fulfilment.models import DeliveryStatus
 from tests import factories
 from workshops.models import WorkshopStatus
 

@@ -11,7 +11,8 @@ from donors import ledger
 from donors.models import EntryKind, LedgerEntry, PayoutBatchStatus, PledgeStatus
 from donors.payouts import payout_batch_cancel, payout_batch_create, payout_batch_mark_paid, payout_plan
 from donors.services import pledge_confirm, pledge_create
-from orders.models import OrderStatus, Pickup, PickupLine
+from fulfilment.models import Pickup, PickupLine
+from orders.models import OrderStatus
 
 from .. import factories
 

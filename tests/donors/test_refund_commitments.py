@@ -12,8 +12,9 @@ from donors import ledger
 from donors.integrity import integrity_problems
 from donors.services import funds_move, pledge_refund
 from orders.funding import allocated_units, committed_funds_rials, releasable_units
-from orders.models import Order, OrderStatus, Quota, QuotaStatus
-from orders.quotas import workshop_set_status_with_quotas
+from orders.models import Order, OrderStatus
+from production.models import Quota, QuotaStatus
+from production.services.quotas import workshop_set_status_with_quotas
 from workshops.models import Workshop, WorkshopStatus
 
 from .. import factories

@@ -8,7 +8,8 @@ from django.urls import reverse
 from donors.models import PledgeStatus
 from donors.services import campaign_apply, payout_record, pledge_confirm, pledge_refund
 from donors.trace import attribute_ledger, pledges_mark_applied, traces_for
-from orders.models import DeliveryStatus, OrderStatus
+from fulfilment.models import DeliveryStatus
+from orders.models import OrderStatus
 
 from .. import factories
 

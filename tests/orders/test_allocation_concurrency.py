@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from orders import allocation_service
-from orders.allocation_service import allocation_commit
-from orders.models import OrderStatus, Quota
+from orders.models import OrderStatus
+from production.models import Quota
+from production.services import allocation as allocation_service
+from production.services.allocation import allocation_commit
 from workshops.models import Workshop, WorkshopCapacity
 
 from .. import factories, races

@@ -18,10 +18,11 @@ from django.utils import timezone
 from donors import ledger
 from donors.integrity import integrity_problems
 from donors.services import pledge_refund
-from orders import quotas as quota_services
-from orders.allocation_service import allocation_commit
 from orders.funding import allocated_units, releasable_units
-from orders.models import Order, OrderStatus, Quota, QuotaStatus
+from orders.models import Order, OrderStatus
+from production.models import Quota, QuotaStatus
+from production.services import quotas as quota_services
+from production.services.allocation import allocation_commit
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
 
 from .. import factories, races

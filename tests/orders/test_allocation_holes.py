@@ -11,10 +11,11 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from orders import allocation_service
-from orders.allocation_report import summarize, unmet_sentence
-from orders.allocation_service import allocation_commit
-from orders.models import AllocationRun, AllocationRunStatus, OrderStatus, Quota, QuotaStatus
+from orders.models import OrderStatus
+from production.allocation_report import summarize, unmet_sentence
+from production.models import AllocationRun, AllocationRunStatus, Quota, QuotaStatus
+from production.services import allocation as allocation_service
+from production.services.allocation import allocation_commit
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
 
 from .. import factories

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from orders.models.allocation_runs import AllocationRun, AllocationRunStatus
+from production.models.allocation_runs import AllocationRun, AllocationRunStatus
 
 from .. import factories
 

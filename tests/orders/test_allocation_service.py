@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from orders.allocation_report import summarize, unmet_sentence
-from orders.allocation_service import allocation_commit, allocation_preview
-from orders.models import AllocationRun, AllocationRunStatus, OrderPriority, OrderStatus, Quota, QuotaStatus
-from orders.tasks import run_allocation
+from orders.models import OrderPriority, OrderStatus
+from production.allocation_report import summarize, unmet_sentence
+from production.models import AllocationRun, AllocationRunStatus, Quota, QuotaStatus
+from production.services.allocation import allocation_commit, allocation_preview
+from production.tasks import run_allocation
 from workshops.models import WorkshopCapacity, WorkshopStatus
 
 from .. import factories

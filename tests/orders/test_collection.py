@@ -9,7 +9,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
 from core.models import AuditLog, Role, User
-from orders.collection import (
+from fulfilment.models import PickupLine, RejectReason
+from fulfilment.services.collection import (
     PickupError,
     PickupLineInput,
     collector_appoint,
@@ -17,8 +18,8 @@ from orders.collection import (
     collectors_in_scope,
     pickup_record,
 )
-from orders.models import OutputReport, PickupLine, Quota, QuotaStatus, RejectReason
-from orders.quotas import output_correct
+from production.models import OutputReport, Quota, QuotaStatus
+from production.services.quotas import output_correct
 
 from .. import factories, races
 

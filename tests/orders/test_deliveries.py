@@ -9,15 +9,16 @@ from django.utils import timezone, translation
 
 from core.jalali import jalali_year
 from core.models import AuditLog
-from orders.deliveries import (
+from fulfilment.models import Delivery, DeliveryStatus
+from fulfilment.selectors.deliveries import deliverable_quotas, ready_health_centers
+from fulfilment.services.deliveries import (
     delivery_cancel,
     delivery_create,
     delivery_dispatch,
     delivery_mark_delivered,
     delivery_update,
 )
-from orders.delivery_selectors import deliverable_quotas, ready_health_centers
-from orders.models import Delivery, DeliveryStatus, Quota
+from production.models import Quota
 
 from .. import factories, races
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from core import jalali
 from core.models import Role
-from orders.deliveries import delivery_create, delivery_dispatch, delivery_mark_delivered
-from orders.models import Delivery, DeliveryLine, DeliveryStatus, Quota
+from fulfilment.models import Delivery, DeliveryLine, DeliveryStatus
+from fulfilment.services.deliveries import delivery_create, delivery_dispatch, delivery_mark_delivered
+from production.models import Quota
 
 from .. import factories
 

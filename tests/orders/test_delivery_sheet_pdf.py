@@ -15,8 +15,8 @@ from PIL import Image
 
 from core.persian import to_persian_digits
 from core.words import number_to_words
-from orders.delivery_sheet import delivery_sheet_pdf
-from orders.receiving_links import confirmation_url, delivery_from_token
+from fulfilment.delivery_sheet import delivery_sheet_pdf
+from fulfilment.receiving_links import confirmation_url, delivery_from_token
 from tests import factories
 from tests.pdf_tools import page_count, poppler, squeezed_text
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.supply import workshop_loads
-from orders.supply_selectors import workshops_for_coordinator
+from production.selectors.supply import workshops_for_coordinator
+from production.supply import workshop_loads
 from workshops.models import WorkshopUnavailability
 
 from .. import factories

@@ -16,13 +16,15 @@ from core.notifications.recipients import coordinators_of
 from core.notifications.texts import persian_date, persian_number
 from core.site import absolute_url
 from core.tasks import notification_send
-from orders.allocation_service import allocation_commit
-from orders.deliveries import delivery_dispatch
-from orders.models import DeliveryStatus, OrderStatus, OutputReport, QuotaStatus
-from orders.notification_tasks import owner_daily_reminders, quota_due_soon_alerts
-from orders.quotas import quota_offer
-from orders.receiving import ReceivedLine, delivery_confirm
-from orders.receiving_links import confirmation_url
+from fulfilment.models import DeliveryStatus
+from fulfilment.receiving_links import confirmation_url
+from fulfilment.services.deliveries import delivery_dispatch
+from fulfilment.services.receiving import ReceivedLine, delivery_confirm
+from orders.models import OrderStatus
+from production.models import OutputReport, QuotaStatus
+from production.notification_tasks import owner_daily_reminders, quota_due_soon_alerts
+from production.services.allocation import allocation_commit
+from production.services.quotas import quota_offer
 from tests import factories
 
 pytestmark = pytest.mark.django_db

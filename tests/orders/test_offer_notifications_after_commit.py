@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from core.models import Notification, NotificationStatus, OutboxMessage
 from core.notifications import backends
 from core.outbox import flush
-from orders.allocation_service import allocation_commit
-from orders.models import OrderStatus, QuotaStatus
-from orders.notification_tasks import id_ranges, ids_from_ranges, quota_offers_notify
+from orders.models import OrderStatus
+from production.models import QuotaStatus
+from production.notification_tasks import id_ranges, ids_from_ranges, quota_offers_notify
+from production.services.allocation import allocation_commit
 from tests import factories
 
 from ..brokers import broker_at

@@ -14,7 +14,8 @@ from django.utils import timezone
 from core import jalali
 from core.audit import log_action
 from core.models import Role
-from orders.models import Order, OrderPriority, OrderStatus, QuotaStatus
+from orders.models import Order, OrderPriority, OrderStatus
+from production.models import QuotaStatus
 
 from .. import factories
 

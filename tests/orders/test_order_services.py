@@ -19,8 +19,7 @@ from orders.funding import (
     releasable_units,
     unallocated_releasable_units,
 )
-from orders.models import Order, OrderPriority, OrderStatus, QuotaStatus
-from orders.quotas import quota_accept
+from orders.models import Order, OrderPriority, OrderStatus
 from orders.services import (
     ALLOWED_TRANSITIONS,
     order_approve,
@@ -32,6 +31,8 @@ from orders.services import (
     order_reject,
     order_set_status,
 )
+from production.models import QuotaStatus
+from production.services.quotas import quota_accept
 
 from .. import factories
 

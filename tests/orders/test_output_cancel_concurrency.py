@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from core.models import AuditLog
-from orders import quotas
-from orders.models import OutputReport, Quota, QuotaStatus
+from production.models import OutputReport, Quota, QuotaStatus
+from production.services import quotas
 from workshops.models import WorkshopStatus
 
 from .. import factories, races

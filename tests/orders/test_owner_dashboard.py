@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from orders.models import QuotaStatus
+from production.models import QuotaStatus
 from workshops.services import capacity_set
 
 from .. import factories

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import QuotaStatus
-from orders.quota_selectors import inbox_quotas, inbox_workshop, newest_answer_first, quotas_of_owner
+from production.models import QuotaStatus
+from production.selectors.quotas import inbox_quotas, inbox_workshop, newest_answer_first, quotas_of_owner
 
 from .. import factories
 

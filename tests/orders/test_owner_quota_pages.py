@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import jalali
-from orders.models import OutputReport, QuotaStatus
-from orders.quotas import output_report
+from production.models import OutputReport, QuotaStatus
+from production.services.quotas import output_report
 
 from .. import factories
 

@@ -9,7 +9,8 @@ from django.utils import timezone, translation
 
 from core import jalali
 from core.models import Role, User
-from orders.models import Pickup, Quota
+from fulfilment.models import Pickup
+from production.models import Quota
 
 from .. import factories
 
@@ -186,7 +187,7 @@ def test_persian_pages_show_persian_digits(client_for, coordinator):
 
 
 def recorded_pickup(coordinator, workshop=None, rejected=0):
-    from orders.collection import PickupLineInput, pickup_record
+    from fulfilment.services.collection import PickupLineInput, pickup_record
 
     quota = produced_quota(produced=20, workshop=workshop or factories.WorkshopFactory())
     line = PickupLineInput(

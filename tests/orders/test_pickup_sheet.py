@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from core.models import Role
 from core.persian import to_persian_digits
-from orders.models import QuotaStatus
-from orders.pickup_sheet import pickup_route_pdf, pickup_route_stops
+from fulfilment.pickup_sheet import pickup_route_pdf, pickup_route_stops
+from production.models import QuotaStatus
 from tests import factories
 from tests.pdf_tools import run_poppler
 from tests.pdf_tools import squeezed_text as pdf_text

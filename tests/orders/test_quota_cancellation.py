@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import AuditLog
-from orders.models import QuotaStatus
-from orders.quotas import quota_cancel, workshop_set_status_with_quotas
+from production.models import QuotaStatus
+from production.services.quotas import quota_cancel, workshop_set_status_with_quotas
 from workshops.models import WorkshopStatus
 
 from .. import factories

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from core.models import AuditLog, Role
-from orders.models import OutputReport, QuotaStatus
-from orders.quota_selectors import earnings_of_workshop, quota_progress, quotas_at_risk
-from orders.quotas import output_correct, output_report, quota_accept, quota_decline, quota_offer
+from production.models import OutputReport, QuotaStatus
+from production.selectors.quotas import earnings_of_workshop, quota_progress, quotas_at_risk
+from production.services.quotas import output_correct, output_report, quota_accept, quota_decline, quota_offer
 from workshops.models import WorkshopStatus
 from workshops.services import capacity_set
 

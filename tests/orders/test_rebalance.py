@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from core.models import AuditLog
 from orders.funding import allocated_units
-from orders.models import QuotaStatus
-from orders.quotas import output_report, quota_cancel
-from orders.rebalance import quota_release_remainder, releases_due
+from production.models import QuotaStatus
+from production.services.quotas import output_report, quota_cancel
+from production.services.rebalance import quota_release_remainder, releases_due
 
 from .. import factories
 

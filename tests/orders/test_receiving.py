@@ -5,9 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import override
 
 from core.models import AuditLog
-from orders.delivery_progress import order_delivery_progress, quota_delivery_lines, with_delivered_units
-from orders.models import Delivery, DeliveryStatus, Order, OrderStatus
-from orders.receiving import ReceivedLine, delivery_confirm
+from fulfilment.models import Delivery, DeliveryStatus
+from fulfilment.selectors.progress import order_delivery_progress, quota_delivery_lines, with_delivered_units
+from fulfilment.services.receiving import ReceivedLine, delivery_confirm
+from orders.models import Order, OrderStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from core.models import AuditLog
-from orders import receiving
-from orders.models import Delivery, DeliveryStatus, OrderStatus
+from fulfilment.models import Delivery, DeliveryStatus
+from fulfilment.services import receiving
+from orders.models import OrderStatus
 
 from .. import factories, races
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.translation import override
 
 from core.models import AuditLog
-from orders.models import Delivery, DeliveryStatus, OrderStatus
-from orders.receiving import NOT_DISPATCHED, ReceivedLine, delivery_confirm
-from orders.receiving_links import confirmation_path
+from fulfilment.models import Delivery, DeliveryStatus
+from fulfilment.receiving_links import confirmation_path
+from fulfilment.services.receiving import NOT_DISPATCHED, ReceivedLine, delivery_confirm
+from orders.models import OrderStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db

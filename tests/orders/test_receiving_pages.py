@@ -7,9 +7,10 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from orders.models import Delivery, DeliveryStatus, OrderStatus
-from orders.receiving import ReceivedLine, delivery_confirm
-from orders.receiving_links import confirmation_path, confirmation_token
+from fulfilment.models import Delivery, DeliveryStatus
+from fulfilment.receiving_links import confirmation_path, confirmation_token
+from fulfilment.services.receiving import ReceivedLine, delivery_confirm
+from orders.models import OrderStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from orders import sheet_tasks
-from orders.models import DeliveryStatus, SheetBatch, SheetBatchStatus
-from orders.sheet_tasks import sheet_batch_render, sheet_batch_start
+from fulfilment import tasks as sheet_tasks
+from fulfilment.models import DeliveryStatus, SheetBatch, SheetBatchStatus
+from fulfilment.tasks import sheet_batch_render, sheet_batch_start
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditLog, Role
-from orders.models import OutputReport, QuotaStatus
-from orders.supply_selectors import Punctuality, quota_history
+from production.models import OutputReport, QuotaStatus
+from production.selectors.supply import Punctuality, quota_history
 from workshops.models import WorkshopNote, WorkshopStatus
 
 from .. import factories

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Role
-from orders.models import QuotaStatus
+from production.models import QuotaStatus
 from workshops.models import WorkshopStatus
 
 from .. import factories

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Role
-from orders.supply import supply_summary, workshop_loads
+from production.supply import supply_summary, workshop_loads
 from workshops.models import Workshop, WorkshopStatus
 
 from .. import factories

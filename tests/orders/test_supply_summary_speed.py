@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Province
-from orders.models import QuotaStatus
-from orders.supply import supply_summary, workshop_loads
+from production.models import QuotaStatus
+from production.supply import supply_summary, workshop_loads
 from workshops.calendar import FRIDAY, THURSDAY, mask_from_weekdays
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, WorkshopUnavailability
 

@@ -18,19 +18,13 @@ from core.models import Role
 from core.validators import national_id_with_check_digit
 from donors.models import LedgerEntry
 from donors.services import payout_record
-from orders.collection import PickupLineInput, pickup_record
-from orders.deliveries import delivery_create, delivery_dispatch
-from orders.models import (
-    DeliveryLine,
-    Order,
-    OrderStatus,
-    OutputReport,
-    PickupLine,
-    Quota,
-    QuotaStatus,
-)
-from orders.quotas import output_report
-from orders.receiving import ReceivedLine, delivery_confirm
+from fulfilment.models import DeliveryLine, PickupLine
+from fulfilment.services.collection import PickupLineInput, pickup_record
+from fulfilment.services.deliveries import delivery_create, delivery_dispatch
+from fulfilment.services.receiving import ReceivedLine, delivery_confirm
+from orders.models import Order, OrderStatus
+from production.models import OutputReport, Quota, QuotaStatus
+from production.services.quotas import output_report
 from reports.dashboard import dashboard_figures, product_rows, province_rows
 from reports.dashboard_actions import action_lists
 from reports.periods import DashboardPeriod

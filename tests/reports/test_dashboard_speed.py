@@ -14,8 +14,9 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orders.models import DeliveryLine, Order
-from orders.quota_selectors import behind_by, pace
+from fulfilment.models import DeliveryLine
+from orders.models import Order
+from production.selectors.quotas import behind_by, pace
 from reports.dashboard import figure_rows, product_rows, province_rows
 from reports.dashboard_actions import action_lists
 from reports.periods import DashboardPeriod, moment_range

@@ -15,10 +15,11 @@ from django.utils import timezone
 from core.jalali import format_short
 from core.persian import to_persian_digits
 from donors.services import campaign_apply, pledge_confirm
-from orders.collection import PickupLineInput, pickup_record
-from orders.deliveries import delivery_create
-from orders.models import Delivery, DeliveryStatus, Order, OrderStatus, RejectReason
-from orders.receiving import ReceivedLine, delivery_confirm
+from fulfilment.models import Delivery, DeliveryStatus, RejectReason
+from fulfilment.services.collection import PickupLineInput, pickup_record
+from fulfilment.services.deliveries import delivery_create
+from fulfilment.services.receiving import ReceivedLine, delivery_confirm
+from orders.models import Order, OrderStatus
 from reports import tasks
 from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_generate, thematic_report_start

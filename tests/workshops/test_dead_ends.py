@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import Quota
+from production.models import Quota
 from workshops.models import Workshop, WorkshopStatus
 
 from .. import factories

@@ -5,7 +5,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 from core.notifications.schedules import ensure_daily_schedules
 from core.outbox import FLUSH_SCHEDULE_NAME, ensure_flush_schedule
-from orders.notification_tasks import SCHEDULES as ORDER_SCHEDULES
+from production.notification_tasks import SCHEDULES as ORDER_SCHEDULES
 
 from ...notification_tasks import SCHEDULES as DONOR_SCHEDULES
 

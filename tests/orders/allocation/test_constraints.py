@@ -8,15 +8,7 @@ import datetime as dt
 
 import pytest
 
-from orders.allocation import (
-    Allocation,
-    ExistingLoad,
-    Options,
-    OrderDemand,
-    WorkshopSupply,
-    allocate,
-    check_plan,
-)
+from production.allocation import Allocation, ExistingLoad, Options, OrderDemand, WorkshopSupply, allocate, check_plan
 from workshops.calendar import DEFAULT_WEEKDAY_MASK, WorkCalendar
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday; Friday is the day off

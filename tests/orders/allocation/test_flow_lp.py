@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from orders.allocation import Options, allocate, check_plan, flow_lp
-from orders.allocation.prepare import build_arrays, canonical
+from production.allocation import Options, allocate, check_plan, flow_lp
+from production.allocation.prepare import build_arrays, canonical
 
 from .test_optimality import SEEDS, TODAY, independent_lp, random_instance
 

@@ -20,7 +20,7 @@ def test_a_plain_highspy_highs_prints_its_banner_the_first_time_which_is_why_the
 
 def test_the_engines_highs_prints_nothing_on_standard_output_however_many_are_made():
     code = (
-        "from orders.allocation.highs import quiet_highs\n"
+        "from production.allocation.highs import quiet_highs\n"
         "first, second = quiet_highs(), quiet_highs()\n"
         "print(first.getOptionValue('output_flag')[1], second.getOptionValue('output_flag')[1])\n"
     )

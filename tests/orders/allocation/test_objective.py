@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from orders.allocation import ExistingLoad, Options, OrderDemand, Weights, WorkshopSupply, allocate, plan_objective
+from production.allocation import ExistingLoad, Options, OrderDemand, Weights, WorkshopSupply, allocate, plan_objective
 from workshops.calendar import DEFAULT_WEEKDAY_MASK, WorkCalendar
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday

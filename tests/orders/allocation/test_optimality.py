@@ -29,7 +29,15 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 
-from orders.allocation import ExistingLoad, Options, OrderDemand, WorkshopSupply, allocate, check_plan, plan_objective
+from production.allocation import (
+    ExistingLoad,
+    Options,
+    OrderDemand,
+    WorkshopSupply,
+    allocate,
+    check_plan,
+    plan_objective,
+)
 from workshops.calendar import WorkCalendar
 
 TODAY = dt.date(2026, 11, 28)

@@ -12,7 +12,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orders.allocation import (
+from production.allocation import (
     REASONS,
     ExistingLoad,
     Options,

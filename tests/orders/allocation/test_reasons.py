@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from orders.allocation import (
+from production.allocation import (
     BELOW_MINIMUM,
     CAPACITY_TAKEN,
     NO_FREE_CAPACITY_BEFORE,

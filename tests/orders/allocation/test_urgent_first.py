@@ -7,7 +7,7 @@ search written for the test (it shares no code with the engine).
 import datetime as dt
 import random
 
-from orders.allocation import ExistingLoad, Options, OrderDemand, Weights, WorkshopSupply, allocate, check_plan
+from production.allocation import ExistingLoad, Options, OrderDemand, Weights, WorkshopSupply, allocate, check_plan
 from workshops.calendar import DEFAULT_WEEKDAY_MASK, WorkCalendar
 
 TODAY = dt.date(2026, 11, 28)  # a Saturday; Friday is the day off
@@ -150,7 +150,7 @@ def test_a_small_order_as_a_whole_still_gets_one_quota_of_all_its_units():
 
 
 def test_the_checker_refuses_a_small_quota_of_a_partial_order():
-    from orders.allocation import Allocation
+    from production.allocation import Allocation
 
     remainder = OrderDemand(1, MASK, 1, 10, 5, day(10), "normal", partial=True)
     workshop = WorkshopSupply(1, 1, 10, {MASK: 500}, SAT_TO_THU)

@@ -20,7 +20,8 @@ def broker_status(timeout: float = 1.0) -> str:
     """``eager`` with no broker configured, else whether the broker answers within ``timeout`` seconds."""
     if not settings.CELERY_BROKER_URL:
         return "eager"
-    from hamdeli.celery import app
+    # The project's Celery app, without importing the project (hamdeli sits above every app and sets it as current).
+    from celery import current_app as app
 
     # Its own read timeout too: a stopped (not dead) Redis accepts the connection and then never answers.
     limits = {"socket_timeout": timeout, "socket_connect_timeout": timeout}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -141,8 +141,11 @@ def planned_delivery(units: int = 20, **center):
 
 
 def test_a_dispatched_delivery_sends_the_confirmation_link_to_the_centers_staff_and_mobile(
-    outbox, coordinator, django_capture_on_commit_callbacks
+    outbox, coordinator, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # The link carries a signed timestamp: with the clock pinned, the link made here to compare with is the one
+    # sent (otherwise the test fails whenever a second ticks between the two).
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda signer: "1pinned")
     delivery = planned_delivery(35, phone="09127654321")
     staff = factories.HealthCenterStaffFactory(health_center=delivery.health_center)
     factories.HealthCenterStaffFactory()  # another center's staff hears nothing

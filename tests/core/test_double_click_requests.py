@@ -62,13 +62,23 @@ def test_the_same_request_twice_at_once_makes_the_work_once(monkeypatch, coordin
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.parametrize(("request_work", "model"), [(request_report, ThematicReport), (request_batch, SheetBatch)])
-def test_without_the_lock_the_same_request_twice_at_once_makes_a_twin(monkeypatch, coordinator, request_work, model):
-    """The control case: both requests look for a twin before either has written its row."""
+@pytest.mark.parametrize(
+    ("request_work", "model", "requesting"),
+    [(request_report, ThematicReport, report_tasks), (request_batch, SheetBatch, sheet_tasks)],
+)
+def test_without_the_lock_the_same_request_twice_at_once_makes_a_twin(
+    monkeypatch, coordinator, request_work, model, requesting
+):
+    """The control case: both requests look for a twin before either has written its row.
+
+    They meet after the lookup has *run* (``queued_twin`` returns a row or None), not after ``filter`` built
+    the still-lazy query: meeting there let a loaded machine run the first request to its commit before the
+    second one's query ran, and the twin did not appear.
+    """
     monkeypatch.setattr(task_claims, "lock_requester", lambda user: None)
 
     with races.Race() as race:
-        race.meet_after(monkeypatch, model.objects, "filter")
+        race.meet_after(monkeypatch, requesting, "queued_twin")
         race.all_at_once(first=request_work(coordinator), second=request_work(coordinator))
 
     assert race.errors == {}

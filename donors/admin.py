@@ -1,23 +1,19 @@
 """The donors admin: every list of money is scoped like the coordinator's own pages.
 
 A coordinator sees pledges (and their donors, ledger entries and receipts) of her
-provinces' orders plus campaign pledges (``donors.selectors.pledges_in_scope``), and
-payout batches she covers entirely (``donors.payouts.batches_for``); national
-coordinators and superusers see everything. Shebas of paid lines are masked here:
-the coordinator who pays reads them on the batch page and its bank CSV.
+provinces' orders plus campaign pledges (``donors.selectors.pledges_in_scope``);
+national coordinators and superusers see everything. Payout batches have their own
+admin (``payouts/admin.py``).
 """
 
 from django.contrib import admin
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
-from core.admin_audit import mask_private
-from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
+from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ReadOnlyAdminMixin
 from core.persian import to_latin_digits
 from core.scoping import sees_all_provinces
 
-from .models import Campaign, Donor, LedgerEntry, PaymentAccount, PayoutBatch, PayoutLine, Pledge, Receipt
-from .payouts import batches_for
+from .models import Campaign, Donor, LedgerEntry, PaymentAccount, Pledge, Receipt
 from .selectors import pledges_in_scope
 
 
@@ -98,57 +94,6 @@ class ReceiptAdmin(PledgeScopedAdminMixin, ReadOnlyAdminMixin, HamdeliModelAdmin
     list_display = ["number", "issued_on", "amount_rials", "pledge", "download_count", "created_at"]
     search_fields = ["number"]
     list_select_related = ["pledge__donor__user", "pledge__order", "pledge__campaign"]
-
-
-def paid_sheba(line: PayoutLine) -> str:
-    return mask_private(line.sheba) if line.sheba else "—"
-
-
-paid_sheba.short_description = _("Sheba paid to")
-
-
-class PayoutLineInline(admin.TabularInline):
-    model = PayoutLine
-    fields = ["workshop", paid_sheba, "quota", "units", "piece_rate_rials", "amount_rials", "ledger_entry"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(PayoutBatch)
-class PayoutBatchAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
-    """Batches are made, paid and cancelled by donors.payouts (which writes the ledger): the admin only shows them."""
-
-    list_display = ["number", "period_start", "period_end", "status", "bank_reference", "paid_on", "created_by"]
-    list_filter = ["status"]
-    search_fields = ["number", "bank_reference"]
-    list_select_related = ["created_by"]
-    inlines = [PayoutLineInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request) & batches_for(request.user)
-
-
-@admin.register(PayoutLine)
-class PayoutLineAdmin(ProvinceScopedAdminMixin, ReadOnlyAdminMixin, HamdeliModelAdmin):
-    province_field = "quota__order__health_center__province"
-    list_display = ["batch", "workshop", "paid_sheba", "quota", "units", "amount_rials", "ledger_entry"]
-    exclude = ["sheba"]
-    readonly_fields = ["paid_sheba"]
-
-    @admin.display(description=_("Sheba paid to"))
-    def paid_sheba(self, line: PayoutLine) -> str:
-        return paid_sheba(line)
-
-    list_filter = ["batch__status"]
-    search_fields = ["batch__number", "workshop__name"]
-    list_select_related = ["batch", "workshop", "quota__order", "ledger_entry"]
 
 
 @admin.register(PaymentAccount)

@@ -292,4 +292,3 @@ class Receipt(models.Model):
 
 
 from .payment_models import PaymentAccount  # noqa: E402, F401  (registers the model)
-from .payout_models import PayoutBatch, PayoutBatchStatus, PayoutLine  # noqa: E402, F401  (registers the models)

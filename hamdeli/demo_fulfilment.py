@@ -16,11 +16,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.models import User
-from donors.payouts import payout_batch_create, payout_batch_mark_paid
 from fulfilment.models import Pickup, RejectReason
 from fulfilment.services.collection import PickupLineInput, pickup_record
 from fulfilment.services.deliveries import delivery_create, delivery_dispatch
 from fulfilment.services.receiving import ReceivedLine, delivery_confirm
+from payouts.services import payout_batch_create, payout_batch_mark_paid
 from production.models import Quota, QuotaStatus
 
 COURIER = {"courier_name": "رضا محمدی", "courier_phone": "09127654321", "vehicle": "وانت نیسان"}

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "production",
     "fulfilment",
     "donors",
+    "payouts",
     "reports",
     "hamdeli",  # project-level pieces above all apps: home page, seed_demo
 ]

@@ -36,14 +36,14 @@ urlpatterns = [
     path("", include("workshops.urls")),
     # Workshop owner: quota inbox, output reports, history (production app, where quotas live).
     path("workshop/", include("production.urls.owner")),
-    # Workshop owner: payouts received (donors app, where the ledger lives).
-    path("workshop/payouts/", include("donors.owner_payout_urls")),
+    # Workshop owner: payouts received (payouts app).
+    path("workshop/payouts/", include("payouts.urls.owner")),
     # Coordinator: workshop list and detail, supply summary (production app: they show quotas too).
     path("coordinator/", include("production.urls.supply")),
     # Coordinator: pledges, confirmations, campaigns, donors (donors app).
     path("coordinator/donations/", include("donors.coordinator_urls")),
-    # Coordinator: payout batches to workshops (donors app).
-    path("coordinator/payouts/", include("donors.payout_urls")),
+    # Coordinator: payout batches to workshops (payouts app).
+    path("coordinator/payouts/", include("payouts.urls.batches")),
     # Coordinator (and appointed collectors): pickups with quality check, deliveries, printed sheets (fulfilment app).
     path("coordinator/pickups/", include("fulfilment.urls.pickups")),
     path("coordinator/deliveries/", include("fulfilment.urls.deliveries")),

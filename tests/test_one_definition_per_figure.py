@@ -16,12 +16,12 @@ from core.models import Role
 from core.persian import ui_number
 from donors import ledger
 from donors.notification_tasks import coordinator_action_counts
-from donors.payouts import payout_batch_create, payout_batch_mark_paid
 from fulfilment.models import DeliveryStatus, Pickup, PickupLine
 from fulfilment.services.deliveries import delivery_create, delivery_dispatch
 from fulfilment.services.receiving import CONFIRMABLE_STATUSES, ReceivedLine, delivery_confirm
 from orders.funding import funding_of
 from orders.models import OrderStatus
+from payouts.services import payout_batch_create, payout_batch_mark_paid
 from production.models import QuotaStatus
 from production.selectors.quotas import quota_progress
 from reports.dashboard import dashboard_figures

@@ -35,12 +35,12 @@ from django.utils import timezone
 
 from core.models import AuditLog, Role
 from donors.models import Pledge
-from donors.payout_models import PayoutBatch
 from donors.receipts import verify_token
 from donors.services import pledge_confirm
 from fulfilment.models.deliveries import DeliveryLine, DeliveryStatus, Pickup, PickupLine, SheetBatch, SheetBatchStatus
 from fulfilment.receiving_links import confirmation_url
 from orders.models import OrderStatus
+from payouts.models import PayoutBatch
 from production.models import OutputReport
 from production.models.allocation_runs import AllocationRun, AllocationRunStatus
 from reports.models import ThematicReport, ThematicReportStatus

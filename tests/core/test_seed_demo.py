@@ -3,9 +3,9 @@ from django.core.management import call_command
 from core.models import HealthCenter, User
 from donors.ledger import ledger_problems
 from donors.models import Pledge
-from donors.payout_models import PayoutBatch, PayoutBatchStatus
 from fulfilment.models import Delivery, DeliveryStatus, PickupLine
 from orders.models import Order, OrderStatus
+from payouts.models import PayoutBatch, PayoutBatchStatus
 from workshops.models import Workshop, WorkshopCapacity
 
 

@@ -10,9 +10,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from core.persian import to_persian_digits
-from donors.models import Donor, LedgerEntry, PayoutBatch, PayoutLine, Pledge, Receipt
-from donors.payout_forms import last_jalali_month
-from donors.payouts import payout_batch_create
+from donors.models import Donor, LedgerEntry, Pledge, Receipt
+from payouts.forms import last_jalali_month
+from payouts.models import PayoutBatch, PayoutLine
+from payouts.services import payout_batch_create
 from tests import factories
 
 from .test_payout_batches import fund, pick_up

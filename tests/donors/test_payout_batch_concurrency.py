@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from donors import payouts
-from donors.models import PayoutBatch, PayoutLine
+from payouts import services as payouts
+from payouts.models import PayoutBatch, PayoutLine
 
 from .. import factories, races
 from .test_payout_batches import fund, pick_up

@@ -8,11 +8,12 @@ from django.utils import translation
 
 from core.models import AuditLog
 from donors import ledger
-from donors.models import EntryKind, LedgerEntry, PayoutBatchStatus, PledgeStatus
-from donors.payouts import payout_batch_cancel, payout_batch_create, payout_batch_mark_paid, payout_plan
+from donors.models import EntryKind, LedgerEntry, PledgeStatus
 from donors.services import pledge_confirm, pledge_create
 from fulfilment.models import Pickup, PickupLine
 from orders.models import OrderStatus
+from payouts.models import PayoutBatchStatus
+from payouts.services import payout_batch_cancel, payout_batch_create, payout_batch_mark_paid, payout_plan
 
 from .. import factories
 

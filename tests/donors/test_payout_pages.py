@@ -14,9 +14,10 @@ from django.utils.translation import gettext
 from core.jalali import format_short
 from core.persian import to_persian_digits
 from core.validators import sheba_with_check_digits
-from donors.models import EntryKind, LedgerEntry, PayoutBatch, PayoutBatchStatus, PayoutLine
-from donors.payout_forms import last_jalali_month
-from donors.payouts import payout_batch_create, payout_batch_mark_paid
+from donors.models import EntryKind, LedgerEntry
+from payouts.forms import last_jalali_month
+from payouts.models import PayoutBatch, PayoutBatchStatus, PayoutLine
+from payouts.services import payout_batch_create, payout_batch_mark_paid
 
 from .. import factories
 from .test_payout_batches import fund, pick_up

@@ -10,7 +10,7 @@ from core.forms import JalaliDateField
 from core.models import Province
 from core.scoping import scope_by_province
 
-from .payout_models import PayoutBatch, PayoutBatchStatus
+from .models import PayoutBatch, PayoutBatchStatus
 
 
 class JalaliDateFilter(django_filters.DateFilter):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import owner_payout_views as views
+from ..views import owner as views
 
 app_name = "my-payouts"
 

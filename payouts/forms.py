@@ -1,7 +1,7 @@
 """Forms of the payout pages: a new batch (Jalali period, default last month), marking it paid, cancelling it.
 
 The forms only read what was typed (Persian digits, Jalali dates); the rules
-are checked by ``donors.payouts``, whose errors the views show by the field.
+are checked by ``payouts.services``, whose errors the views show by the field.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import payout_views as views
+from ..views import batches as views
 
 app_name = "payouts"
 

@@ -1,9 +1,9 @@
 """The coordinator's payout pages: batch list (CSV/XLSX), new batch with a preview, one batch with its actions.
 
 Coordinators only; a coordinator sees a batch when she covers every province
-in it (``donors.payouts.batches_for``), otherwise 404. Actions load the batch
+in it (``payouts.services.batches_for``), otherwise 404. Actions load the batch
 through that scope, validate their form, call one service of
-``donors.payouts`` and redirect back to the batch.
+``payouts.services`` and redirect back to the batch.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from core.models import Role
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 
-from . import payouts
-from .payout_filters import PayoutBatchFilter
-from .payout_forms import CancelBatchForm, MarkPaidForm, PayoutBatchForm
-from .payout_models import PayoutBatch, PayoutBatchStatus
-from .payout_tables import STATUS_BADGES, PayoutBatchTable
+from .. import services as payouts
+from ..filters import PayoutBatchFilter
+from ..forms import CancelBatchForm, MarkPaidForm, PayoutBatchForm
+from ..models import PayoutBatch, PayoutBatchStatus
+from ..tables import STATUS_BADGES, PayoutBatchTable
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):

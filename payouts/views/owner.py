@@ -9,8 +9,8 @@ from django.views.generic import TemplateView
 from core.models import Role
 from core.scoping import RoleRequiredMixin
 
-from .payout_models import PayoutBatchStatus
-from .payouts import owner_payout_lines
+from ..models import PayoutBatchStatus
+from ..services import owner_payout_lines
 
 
 class OwnerPayoutListView(RoleRequiredMixin, TemplateView):

@@ -3,7 +3,7 @@
 A batch is a *draft* (its lines reserve the units, so no other batch includes
 them) until the bank has paid it: then ``payout_batch_mark_paid`` writes one
 ``payout`` ledger entry per line and it is *paid*. A draft can be *cancelled*,
-which frees its units. Imported by ``donors.models`` so Django sees the models.
+which frees its units. The payouts app's own models, on the tables they had in donors (``db_table``).
 """
 
 from django.conf import settings
@@ -59,6 +59,7 @@ class PayoutBatch(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
+        db_table = "donors_payoutbatch"  # moved from donors with its table (issue 16)
         verbose_name = _("payout batch")
         verbose_name_plural = _("payout batches")
         ordering = ["-created_at", "-id"]
@@ -109,6 +110,7 @@ class PayoutLine(models.Model):
     )
 
     class Meta:
+        db_table = "donors_payoutline"
         verbose_name = _("payout line")
         verbose_name_plural = _("payout lines")
         ordering = ["batch", "workshop__name", "id"]

@@ -11,7 +11,7 @@ from core.i18n import page_is_persian
 from core.tables import NumberColumn
 from core.templatetags.persian import code
 
-from .payout_models import PayoutBatch, PayoutBatchStatus
+from .models import PayoutBatch, PayoutBatchStatus
 
 STATUS_BADGES = {PayoutBatchStatus.DRAFT: "warn", PayoutBatchStatus.PAID: "ok", PayoutBatchStatus.CANCELLED: "danger"}
 

@@ -47,13 +47,14 @@ from core.models import Province, Role, User
 from core.persian import to_latin_digits, ui_number
 from core.scoping import scope_by_province, sees_all_provinces
 from core.sequences import next_number
+from donors import ledger
+from donors.services import payout_record
+from donors.trace import pledges_mark_applied
 from fulfilment.models import PickupLine
 from orders.models import Order
 from production.models import Quota
 
-from . import ledger, services
-from .payout_models import PayoutBatch, PayoutBatchStatus, PayoutLine
-from .trace import pledges_mark_applied
+from .models import PayoutBatch, PayoutBatchStatus, PayoutLine
 
 
 @dataclass(frozen=True)
@@ -327,7 +328,7 @@ def payout_batch_mark_paid(*, batch: PayoutBatch, bank_reference: str, paid_on: 
     _lock_quotas([line.quota_id for line in lines])
     for line in lines:
         try:
-            entry = services.payout_record(quota=line.quota, units=line.units, actor=actor)
+            entry = payout_record(quota=line.quota, units=line.units, actor=actor)
         except ValidationError as error:
             raise ValidationError(
                 _("%(order)s, %(workshop)s: %(problem)s")

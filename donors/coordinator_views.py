@@ -30,12 +30,13 @@ from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.templatetags.persian import num
 
-from . import ledger, services
+from . import ledger
 from .coordinator_filters import DonorFilter, PledgeFilter
 from .coordinator_forms import ApplyForm, CampaignForm, CancelForm, ConfirmForm, FundsMoveForm, RefundForm
 from .coordinator_tables import STATUS_BADGES, DonorTable, PledgeTable
 from .models import Campaign, Donor, LedgerEntry, Pledge, PledgeStatus
 from .selectors import pledges_in_scope
+from .services import funds, pledges
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):
@@ -81,14 +82,14 @@ ACTIONS: dict[str, Action] = {
 def available_actions(pledge: Pledge) -> list[str]:
     if pledge.status == PledgeStatus.PLEDGED:
         return ["confirm", "cancel"]
-    if pledge.status in services.RECEIVED_STATUSES:
+    if pledge.status in pledges.RECEIVED_STATUSES:
         return ["refund"]
     return []
 
 
 def perform(name: str, pledge: Pledge, data: dict, actor):
     if name == "confirm":
-        return services.pledge_confirm(
+        return pledges.pledge_confirm(
             pledge=pledge,
             actor=actor,
             amount_received_rials=data["amount_received_rials"],
@@ -96,9 +97,9 @@ def perform(name: str, pledge: Pledge, data: dict, actor):
             received_on=data["received_on"],
         )
     if name == "cancel":
-        return services.pledge_cancel(pledge=pledge, actor=actor, reason=data["reason"])
+        return pledges.pledge_cancel(pledge=pledge, actor=actor, reason=data["reason"])
     if name == "refund":
-        return services.pledge_refund(pledge=pledge, amount=data["amount_rials"], actor=actor, reason=data["reason"])
+        return pledges.pledge_refund(pledge=pledge, amount=data["amount_rials"], actor=actor, reason=data["reason"])
     raise Http404
 
 
@@ -141,7 +142,7 @@ class PledgeActionView(PledgePageMixin, TemplateView):
         if action not in ACTIONS:
             raise Http404
         pledge = self.get_pledge()
-        if action == "confirm" and pledge.status in (*services.RECEIVED_STATUSES, PledgeStatus.REFUNDED):
+        if action == "confirm" and pledge.status in (*pledges.RECEIVED_STATUSES, PledgeStatus.REFUNDED):
             messages.info(request, _("This pledge was already confirmed; nothing was changed."))
             return redirect("donations:pledge-detail", pk=pledge.pk)
         form = ACTIONS[action].form_class(request.POST, prefix=action, pledge=pledge)
@@ -183,7 +184,7 @@ class CampaignListView(CoordinatorOnlyMixin, TemplateView):
         form = CampaignForm(request.POST)
         if form.is_valid():
             with refusal_shown(form) as refused:
-                campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
+                campaign = pledges.campaign_create(actor=request.user, **form.cleaned_data)
             if not refused:
                 messages.success(request, _("Campaign «%(name)s» is open.") % {"name": campaign.name})
                 return redirect("donations:campaign-detail", pk=campaign.pk)
@@ -224,7 +225,7 @@ class CampaignDetailView(CoordinatorOnlyMixin, TemplateView):
             order = form.cleaned_data["order"]
             amount = form.cleaned_data["amount_rials"]
             with refusal_shown(form) as refused:
-                services.campaign_apply(campaign=campaign, order=order, amount=amount, actor=request.user)
+                funds.campaign_apply(campaign=campaign, order=order, amount=amount, actor=request.user)
             if not refused:
                 messages.success(
                     request,
@@ -247,7 +248,7 @@ class CampaignFillView(CoordinatorOnlyMixin, TemplateView):
         except Campaign.DoesNotExist:
             raise Http404 from None
         with refusal_shown(request=request) as refused:
-            entries = services.campaign_fill_urgent_gaps(campaign=campaign, actor=request.user)
+            entries = funds.campaign_fill_urgent_gaps(campaign=campaign, actor=request.user)
         if refused:
             return redirect("donations:campaign-detail", pk=campaign.pk)
         if not entries:
@@ -290,7 +291,7 @@ class FundsMoveView(CoordinatorOnlyMixin, TemplateView):
         if form.is_valid():
             data = form.cleaned_data
             with refusal_shown(form) as refused:
-                services.funds_move(
+                funds.funds_move(
                     from_order=data["from_order"],
                     to_order=data["to_order"],
                     amount=data["amount_rials"],

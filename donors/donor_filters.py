@@ -23,7 +23,7 @@ PRIORITY_RANK = {OrderPriority.URGENT: 0, OrderPriority.HIGH: 1, OrderPriority.N
 
 
 def with_open_gap(queryset):
-    """Annotate ``gap``: the SQL twin of ``donors.services.order_open_gap_rials``.
+    """Annotate ``gap``: the SQL twin of ``donors.services.pledges.order_open_gap_rials``.
 
     budget − funds in the ledger − pledges not yet received, never below zero; the
     board therefore offers exactly what ``pledge_create`` will accept. The units a

@@ -31,7 +31,7 @@ from .donor_filters import BoardFilter, board_orders, gap_units
 from .donor_forms import DonorSignupForm, PledgeForm
 from .models import Campaign, Donor, Pledge, PledgeStatus
 from .selectors import pledges_of_user
-from .services import donor_register, pledge_create
+from .services.pledges import donor_register, pledge_create
 from .trace import traces_for
 
 LOGIN_BACKEND = "core.auth.MobileNumberBackend"

@@ -24,7 +24,7 @@ from core.persian import to_persian_digits
 from core.services import user_create
 from core.validators import national_id_with_check_digit, sheba_with_check_digits
 from donors.models import Donor, PaymentAccount, Pledge
-from donors.services import donor_register, order_open_gap_rials, pledge_confirm, pledge_create
+from donors.services.pledges import donor_register, order_open_gap_rials, pledge_confirm, pledge_create
 from orders.models import Order, OrderPriority, OrderStatus
 from orders.services import order_create, order_set_status
 from production.models import Quota

@@ -25,7 +25,7 @@ Locks, in the project's order (orders by id → quotas by id): creating a batch
 locks the candidate orders and quotas, so two coordinators creating batches at
 once queue and the second sees the first one's lines. Marking a batch paid
 locks the batch, then the orders and quotas, and writes each line through
-``donors.services.payout_record`` (its checks, ledger entry and audit), all or
+``donors.services.funds.payout_record`` (its checks, ledger entry and audit), all or
 nothing.
 """
 
@@ -48,7 +48,7 @@ from core.persian import to_latin_digits, ui_number
 from core.scoping import scope_by_province, sees_all_provinces
 from core.sequences import next_number
 from donors import ledger
-from donors.services import payout_record
+from donors.services.funds import payout_record
 from donors.trace import pledges_mark_applied
 from fulfilment.models import PickupLine
 from orders.models import Order

@@ -172,7 +172,7 @@ def fund_order(order: Order, amount_rials: int | None = None) -> Order:
 
     The one way tests give an order money: confirmed funds are read from the donors' ledger.
     """
-    from donors.services import pledge_confirm
+    from donors.services.pledges import pledge_confirm
 
     amount = order.budget_rials if amount_rials is None else amount_rials
     pledge = PledgeFactory(order=order, amount_rials=amount)

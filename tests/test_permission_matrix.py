@@ -36,7 +36,7 @@ from django.utils import timezone
 from core.models import AuditLog, Role
 from donors.models import Pledge
 from donors.receipts import verify_token
-from donors.services import pledge_confirm
+from donors.services.pledges import pledge_confirm
 from fulfilment.models.deliveries import DeliveryLine, DeliveryStatus, Pickup, PickupLine, SheetBatch, SheetBatchStatus
 from fulfilment.receiving_links import confirmation_url
 from orders.models import OrderStatus

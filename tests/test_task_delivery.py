@@ -39,7 +39,7 @@ from core.notifications.recipients import coordinators_of
 from core.outbox import FLUSH_GRACE
 from donors import receipts
 from donors.models import Receipt
-from donors.services import pledge_confirm
+from donors.services.pledges import pledge_confirm
 from fulfilment.models import SheetBatch, SheetBatchStatus
 from fulfilment.tasks import sheet_batch_start
 from hamdeli.celery import app

@@ -11,7 +11,7 @@ from core.bounds import MAX_RIALS, MAX_UNIT_PRICE_RIALS, MAX_UNITS, MIN_PLEDGE_R
 from core.forms import JalaliDateField, LocalizedDecimalField, LocalizedIntegerField, MobileNumberField
 from core.models import Product, Role
 from donors.donor_forms import PledgeForm
-from donors.services import pledge_create
+from donors.services.pledges import pledge_create
 from orders.forms import OrderForm
 from orders.models import Order, OrderStatus
 from orders.services import order_approve, order_create

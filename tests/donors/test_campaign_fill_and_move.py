@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from donors import ledger
 from donors.models import EntryKind, LedgerEntry
-from donors.services import campaign_fill_urgent_gaps, pledge_confirm
+from donors.services.funds import campaign_fill_urgent_gaps
+from donors.services.pledges import pledge_confirm
 from orders.models import OrderPriority
 
 from .. import factories

@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from donors import services
 from donors.models import LedgerEntry, Pledge
+from donors.services import pledges as services
 from orders.models import OrderStatus
 
 from .. import factories, races

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core import jalali
 from donors.models import Campaign, EntryKind, LedgerEntry, PledgeStatus
-from donors.services import pledge_confirm
+from donors.services.pledges import pledge_confirm
 
 from .. import factories
 

@@ -10,7 +10,7 @@ from core.models import Role, User
 from core.persian import group_thousands, to_persian_digits
 from donors.donor_filters import board_orders
 from donors.models import Donor, DonorKind, Pledge
-from donors.services import order_open_gap_rials, pledge_confirm
+from donors.services.pledges import order_open_gap_rials, pledge_confirm
 from orders.models import OrderPriority, OrderStatus
 
 from .. import factories
@@ -233,7 +233,7 @@ def test_a_pledge_form_sent_twice_records_one_pledge_even_when_it_filled_the_who
 def test_a_campaign_pledge_sent_twice_with_one_key_is_one_pledge(donor, coordinator):
     import uuid
 
-    from donors.services import pledge_create
+    from donors.services.pledges import pledge_create
 
     campaign = factories.CampaignFactory(created_by=coordinator)
     key = uuid.uuid4()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from donors.integrity import integrity_problems
 from donors.models import EntryKind, LedgerEntry
-from donors.services import payout_record
+from donors.services.funds import payout_record
 from fulfilment.models import Delivery, DeliveryLine, DeliveryStatus, PickupLine, RejectReason
 from fulfilment.services.collection import PickupLineInput, pickup_record
 from fulfilment.services.deliveries import delivery_cancel, delivery_create, delivery_dispatch

@@ -7,15 +7,8 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from core.models import AuditLog
 from donors import ledger
 from donors.models import EntryKind, LedgerAppendOnlyError, LedgerEntry, PledgeStatus
-from donors.services import (
-    campaign_apply,
-    campaign_create,
-    funds_move,
-    payout_record,
-    pledge_confirm,
-    pledge_create,
-    pledge_refund,
-)
+from donors.services.funds import campaign_apply, funds_move, payout_record
+from donors.services.pledges import campaign_create, pledge_confirm, pledge_create, pledge_refund
 from orders.models import Order, OrderStatus
 
 from .. import factories

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from donors.models import EntryKind, LedgerEntry
-from donors.services import payout_record, pledge_confirm
+from donors.services.funds import payout_record
+from donors.services.pledges import pledge_confirm
 
 from .. import factories
 

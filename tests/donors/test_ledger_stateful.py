@@ -16,15 +16,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from donors import ledger, trace
 from donors.models import LedgerEntry, Pledge, PledgeStatus
-from donors.services import (
-    campaign_apply,
-    funds_move,
-    payout_record,
-    pledge_cancel,
-    pledge_confirm,
-    pledge_create,
-    pledge_refund,
-)
+from donors.services.funds import campaign_apply, funds_move, payout_record
+from donors.services.pledges import pledge_cancel, pledge_confirm, pledge_create, pledge_refund
 from orders.models import OrderStatus
 from production.models import Quota
 

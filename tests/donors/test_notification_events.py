@@ -16,7 +16,7 @@ from core.notifications.texts import persian_number
 from core.site import absolute_url
 from donors.models import PledgeStatus
 from donors.notification_tasks import coordinator_action_counts, coordinator_daily_digest
-from donors.services import pledge_confirm
+from donors.services.pledges import pledge_confirm
 from fulfilment.models import DeliveryStatus
 from tests import factories
 from workshops.models import WorkshopStatus

@@ -9,7 +9,7 @@ from django.utils import translation
 from core.models import AuditLog
 from donors import ledger
 from donors.models import EntryKind, LedgerEntry, PledgeStatus
-from donors.services import pledge_confirm, pledge_create
+from donors.services.pledges import pledge_confirm, pledge_create
 from fulfilment.models import Pickup, PickupLine
 from orders.models import OrderStatus
 from payouts.models import PayoutBatchStatus
@@ -223,7 +223,7 @@ def test_marking_paid_is_all_or_nothing_when_an_order_no_longer_holds_the_money(
     pick_up(second, 10, dt.date(2026, 11, 1), coordinator)
     batch = first_aban_batch(coordinator)
     # Someone pays the second quota's units by hand before the bank transfer is recorded.
-    from donors.services import payout_record
+    from donors.services.funds import payout_record
 
     payout_record(quota=second, units=10, actor=coordinator)
     with pytest.raises(ValidationError, match=second.order.number):

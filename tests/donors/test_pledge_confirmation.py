@@ -8,7 +8,7 @@ from django.utils import translation
 from core.models import AuditLog
 from donors import ledger
 from donors.models import EntryKind, LedgerEntry, Pledge, PledgeStatus
-from donors.services import pledge_cancel, pledge_confirm, pledge_create
+from donors.services.pledges import pledge_cancel, pledge_confirm, pledge_create
 from orders.models import OrderStatus
 
 from .. import factories

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.jalali import format_long, jalali_year
 from donors.models import Receipt
 from donors.receipts import verify_token
-from donors.services import pledge_confirm
+from donors.services.pledges import pledge_confirm
 
 from .. import factories
 from ..pdf_tools import poppler

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from core.persian import ui_number
 from donors import ledger
 from donors.integrity import integrity_problems
-from donors.services import funds_move, pledge_refund
+from donors.services.funds import funds_move
+from donors.services.pledges import pledge_refund
 from orders.funding import allocated_units, committed_funds_rials, releasable_units
 from orders.models import Order, OrderStatus
 from production.models import Quota, QuotaStatus

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from donors.models import PledgeStatus
-from donors.services import campaign_apply, payout_record, pledge_confirm, pledge_refund
+from donors.services.funds import campaign_apply, payout_record
+from donors.services.pledges import pledge_confirm, pledge_refund
 from donors.trace import attribute_ledger, pledges_mark_applied, traces_for
 from fulfilment.models import DeliveryStatus
 from orders.models import OrderStatus

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from donors import ledger
 from donors.integrity import integrity_problems
-from donors.services import pledge_refund
+from donors.services.pledges import pledge_refund
 from orders.funding import allocated_units, releasable_units
 from orders.models import Order, OrderStatus
 from production.models import Quota, QuotaStatus

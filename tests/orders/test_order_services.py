@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from core.jalali import jalali_year
 from core.models import AuditLog
-from donors.services import pledge_confirm, pledge_create, pledge_refund
+from donors.services.pledges import pledge_confirm, pledge_create, pledge_refund
 from orders import funding
 from orders.funding import (
     allocated_units,

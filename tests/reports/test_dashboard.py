@@ -17,7 +17,7 @@ from core import jalali
 from core.models import Role
 from core.validators import national_id_with_check_digit
 from donors.models import LedgerEntry
-from donors.services import payout_record
+from donors.services.funds import payout_record
 from fulfilment.models import DeliveryLine, PickupLine
 from fulfilment.services.collection import PickupLineInput, pickup_record
 from fulfilment.services.deliveries import delivery_create, delivery_dispatch

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from core.jalali import format_short
 from core.persian import to_persian_digits
-from donors.services import campaign_apply, pledge_confirm
+from donors.services.funds import campaign_apply
+from donors.services.pledges import pledge_confirm
 from fulfilment.models import Delivery, DeliveryStatus, RejectReason
 from fulfilment.services.collection import PickupLineInput, pickup_record
 from fulfilment.services.deliveries import delivery_create

@@ -41,7 +41,7 @@ urlpatterns = [
     # Coordinator: workshop list and detail, supply summary (production app: they show quotas too).
     path("coordinator/", include("production.urls.supply")),
     # Coordinator: pledges, confirmations, campaigns, donors (donors app).
-    path("coordinator/donations/", include("donors.coordinator_urls")),
+    path("coordinator/donations/", include("donors.urls.coordinator")),
     # Coordinator: payout batches to workshops (payouts app).
     path("coordinator/payouts/", include("payouts.urls.batches")),
     # Coordinator (and appointed collectors): pickups with quality check, deliveries, printed sheets (fulfilment app).
@@ -51,10 +51,10 @@ urlpatterns = [
     # Receiver of a delivery: confirmation by the sheet's link (no login) or in-app for health-center staff.
     path("receive/", include("fulfilment.urls.receiving")),
     # Donor: sign-up, funding board, pledging, my giving (donors app).
-    path("giving/", include("donors.donor_urls")),
+    path("giving/", include("donors.urls.donor")),
     # Orders (orders app) and, under the same prefix and namespace, the allocation desk (production app).
     path("orders/", include(([*order_urls.urlpatterns, *allocation_urls.urlpatterns], order_urls.app_name))),
-    path("receipts/", include("donors.receipt_urls")),
+    path("receipts/", include("donors.urls.receipts")),
     # Coordinator: dashboard and thematic reports (reports app, above all others).
     path("coordinator/reports/", include("reports.urls")),
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from core.bounds import MAX_RIALS, MAX_UNIT_PRICE_RIALS, MAX_UNITS, MIN_PLEDGE_RIALS
 from core.forms import JalaliDateField, LocalizedDecimalField, LocalizedIntegerField, MobileNumberField
 from core.models import Product, Role
-from donors.donor_forms import PledgeForm
+from donors.forms.donor import PledgeForm
 from donors.services.pledges import pledge_create
 from orders.forms import OrderForm
 from orders.models import Order, OrderStatus

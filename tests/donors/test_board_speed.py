@@ -12,8 +12,8 @@ from core.models import Province
 from core.pagination import PageAndCountPaginator
 from core.persian import group_thousands
 from core.widgets import FastSelect
-from donors.donor_filters import BoardFilter, board_orders, gap_units
-from donors.donor_views import BOARD_PAGE_SIZE
+from donors.filters.donor import BoardFilter, board_orders, gap_units
+from donors.views.donor import BOARD_PAGE_SIZE
 
 from .. import factories
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.models import Role, User
 from core.persian import group_thousands, to_persian_digits
-from donors.donor_filters import board_orders
+from donors.filters.donor import board_orders
 from donors.models import Donor, DonorKind, Pledge
 from donors.services.pledges import order_open_gap_rials, pledge_confirm
 from orders.models import OrderPriority, OrderStatus

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import coordinator_views as views
+from ..views import coordinator as views
 
 app_name = "donations"
 

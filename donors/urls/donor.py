@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import donor_views as views
-from .payment_views import PledgePayView
+from ..views import donor as views
+from ..views.payment import PledgePayView
 
 app_name = "giving"
 

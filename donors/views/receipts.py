@@ -12,8 +12,8 @@ from django.views.generic import TemplateView
 from core.models import Role
 from core.scoping import scope_by_province, sees_all_provinces
 
-from .models import Receipt
-from .receipts import receipt_download, receipt_from_token
+from ..models import Receipt
+from ..receipts import receipt_download, receipt_from_token
 
 
 def receipts_visible_to(user):

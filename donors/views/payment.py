@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
-from .donor_views import DonorPageMixin
-from .models import PledgeStatus
-from .payment_instructions import instructions_for
-from .selectors import pledges_of_user
+from ..models import PledgeStatus
+from ..payment_instructions import instructions_for
+from ..selectors import pledges_of_user
+from .donor import DonorPageMixin
 
 
 class PledgePayView(DonorPageMixin, TemplateView):

@@ -25,8 +25,8 @@ from core.templatetags.persian import num, sep
 from orders.models import Order
 from orders.services import FUNDABLE_STATUSES
 
-from . import ledger
-from .models import EntryKind, LedgerEntry
+from .. import ledger
+from ..models import EntryKind, LedgerEntry
 
 AMOUNT_HELP = _("Persian digits and separators are fine: ۵۰٬۰۰۰٬۰۰۰")
 DATE_HELP = _("Jalali date, e.g. 1405/09/07.")

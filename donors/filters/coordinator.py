@@ -9,7 +9,7 @@ from core.filters_base import ActiveCountMixin
 from core.forms import JalaliDateField, LocalizedIntegerField
 from core.persian import normalize_text, to_latin_digits
 
-from .models import Campaign, Donor, DonorKind, Pledge, PledgeStatus
+from ..models import Campaign, Donor, DonorKind, Pledge, PledgeStatus
 
 
 class JalaliDateFilter(django_filters.DateFilter):

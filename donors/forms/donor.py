@@ -13,7 +13,7 @@ from core.forms import LocalizedIntegerField, PersianCharField, PlainTextField
 from core.persian import to_latin_digits
 from workshops.forms import SignupForm
 
-from .models import DonorKind
+from ..models import DonorKind
 
 MAX_PLEDGE_RIALS = MAX_RIALS
 

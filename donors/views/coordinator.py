@@ -30,13 +30,13 @@ from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.templatetags.persian import num
 
-from . import ledger
-from .coordinator_filters import DonorFilter, PledgeFilter
-from .coordinator_forms import ApplyForm, CampaignForm, CancelForm, ConfirmForm, FundsMoveForm, RefundForm
-from .coordinator_tables import STATUS_BADGES, DonorTable, PledgeTable
-from .models import Campaign, Donor, LedgerEntry, Pledge, PledgeStatus
-from .selectors import pledges_in_scope
-from .services import funds, pledges
+from .. import ledger
+from ..filters.coordinator import DonorFilter, PledgeFilter
+from ..forms.coordinator import ApplyForm, CampaignForm, CancelForm, ConfirmForm, FundsMoveForm, RefundForm
+from ..models import Campaign, Donor, LedgerEntry, Pledge, PledgeStatus
+from ..selectors import pledges_in_scope
+from ..services import funds, pledges
+from ..tables import STATUS_BADGES, DonorTable, PledgeTable
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):

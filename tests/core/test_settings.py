@@ -82,11 +82,12 @@ def test_sqlite_takes_the_write_lock_at_begin_and_waits_when_busy(settings):
 def test_no_setting_and_no_application_module_can_turn_a_row_lock_off():
     """Locks are switched off only inside the concurrency tests' control cases (monkeypatch), never by settings."""
     from hamdeli import settings as production
+    from tests.test_architecture import LAYERS  # every app, including the rooms split out of orders and donors
 
     assert [name for name in dir(production) if "LOCKING" in name] == []
     application = [
         path
-        for app in ("core", "workshops", "orders", "donors", "reports", "hamdeli")
+        for app in (*LAYERS, "hamdeli")
         for path in (PROJECT / app).rglob("*.py")
     ]
     assert [str(path) for path in application if "_LOCKING" in path.read_text(encoding="utf-8")] == []

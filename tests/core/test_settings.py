@@ -85,9 +85,5 @@ def test_no_setting_and_no_application_module_can_turn_a_row_lock_off():
     from tests.test_architecture import LAYERS  # every app, including the rooms split out of orders and donors
 
     assert [name for name in dir(production) if "LOCKING" in name] == []
-    application = [
-        path
-        for app in (*LAYERS, "hamdeli")
-        for path in (PROJECT / app).rglob("*.py")
-    ]
+    application = [path for app in (*LAYERS, "hamdeli") for path in (PROJECT / app).rglob("*.py")]
     assert [str(path) for path in application if "_LOCKING" in path.read_text(encoding="utf-8")] == []

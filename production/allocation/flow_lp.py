@@ -32,7 +32,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from .lp import simplex_solver
+from .lp import _last_of_group, highs_lp, simplex_solver
 from .model import Options
 from .prepare import Arrays, needed_units
 
@@ -123,8 +123,7 @@ def build(arrays: Arrays, options: Options) -> FlowModel:
     level_w, level_k = e_w[order][new_level], e_k[order][new_level]
     level_cap = arrays.cap[level_w, level_k]
     # A level as free as the next one of its workshop is implied by it: its entries join the next one's row.
-    last = np.ones(len(level_w), dtype=bool)
-    last[:-1] = level_w[1:] != level_w[:-1]
+    last = _last_of_group(level_w)
     kept = np.flatnonzero(last | np.concatenate((level_cap[:-1] != level_cap[1:], [True])))
     e_level = np.empty(len(e_w), dtype=np.int64)
     e_level[order] = np.searchsorted(kept, np.cumsum(new_level) - 1)
@@ -207,15 +206,8 @@ def build(arrays: Arrays, options: Options) -> FlowModel:
     row_upper[r_chain:r_fair] = (level_cap - previous_cap) / lcm[level_w]
     row_upper[r_fair:r_z] = fair_days[fair_ws]
 
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_cols, n_rows
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, np.zeros(n_cols), upper
-    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
-    lp.offset_ = float(np.dot(arrays.o_prio, arrays.o_units))
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data
+    offset = float(np.dot(arrays.o_prio, arrays.o_units))
+    lp = highs_lp(matrix, cost=cost, upper=upper, row_lower=row_lower, row_upper=row_upper, offset=offset)
     return FlowModel(
         lp=lp,
         n_cols=n_cols,

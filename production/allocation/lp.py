@@ -144,21 +144,17 @@ def build(arrays: Arrays, o: np.ndarray, w: np.ndarray, options: Options) -> LpM
     matrix = sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), (n_rows, n_cols))
 
     cost = placement_cost(arrays, o, w, weights)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_cols, n_rows
-    lp.col_cost_ = np.concatenate([cost - arrays.o_prio[o], np.zeros(n_s), np.full(n_z, weights.overload)])
-    lp.col_lower_ = np.zeros(n_cols)
-    lp.col_upper_ = np.concatenate([upper, np.full(n_s + n_z, np.inf)])
-    lp.row_lower_ = np.full(n_rows, -np.inf)
-    lp.row_upper_ = np.concatenate(
-        [arrays.o_units.astype(np.float64), chain_rhs, fair_days[fair_ws], np.zeros(len(bounded))]
-    )
     offset = float(np.dot(arrays.o_prio, arrays.o_units))
-    lp.offset_ = offset
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data
+    lp = highs_lp(
+        matrix,
+        cost=np.concatenate([cost - arrays.o_prio[o], np.zeros(n_s), np.full(n_z, weights.overload)]),
+        upper=np.concatenate([upper, np.full(n_s + n_z, np.inf)]),
+        row_lower=np.full(n_rows, -np.inf),
+        row_upper=np.concatenate(
+            [arrays.o_units.astype(np.float64), chain_rhs, fair_days[fair_ws], np.zeros(len(bounded))]
+        ),
+        offset=offset,
+    )
     n_p, span = len(arrays.products), arrays.horizon + 2
     col_keys = _keys([(0, o * n_w + w), (1, chain_w[carry] * span + chain_due[carry]), (2, z_w * n_p + z_p)])
     row_keys = _keys(
@@ -188,6 +184,28 @@ def build(arrays: Arrays, o: np.ndarray, w: np.ndarray, options: Options) -> LpM
         offset=offset,
         lp=lp,
     )
+
+
+def highs_lp(
+    matrix: sp.csc_matrix,
+    *,
+    cost: np.ndarray,
+    upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    offset: float,
+) -> highspy.HighsLp:
+    """A HiGHS model (columns >= 0) from a column-wise matrix: the one place both LPs hand theirs over."""
+    lp = highspy.HighsLp()
+    lp.num_row_, lp.num_col_ = matrix.shape
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, np.zeros(matrix.shape[1]), upper
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.offset_ = offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data
+    return lp
 
 
 def _last_of_group(keys: np.ndarray) -> np.ndarray:

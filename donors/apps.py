@@ -11,7 +11,7 @@ class DonorsConfig(AppConfig):
         # (orders may not import donors, so donors hands its readers over).
         from orders import funding
 
-        from . import ledger
+        from .ledger import selectors as ledger
 
         funding.register_funds_source(
             for_order=ledger.order_applied_funds, expression=ledger.order_applied_funds_expression

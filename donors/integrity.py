@@ -17,7 +17,7 @@ readable list instead of as wrong payouts months later:
   (suspending a workshop cancels all its open quotas in the same transaction);
 - per order: the units handed to workshops (``orders.funding.allocated_units``)
   are paid for by its confirmed funds (refunds and moves may not undercut them);
-- the ledger: everything ``donors.ledger.ledger_problems`` checks.
+- the ledger: everything ``donors.ledger.selectors.ledger_problems`` checks.
 
 Lives in ``donors`` because it reads orders and the ledger (donors may import
 orders). Every check is one aggregate query however large the data, so it
@@ -38,8 +38,8 @@ from production.models import OutputReport, Quota
 from production.selectors.committed import ALLOCATING_QUOTA_STATUSES
 from workshops.models import WorkshopStatus
 
-from .ledger import ledger_problems
-from .models import LedgerEntry
+from .ledger.models import LedgerEntry
+from .ledger.selectors import ledger_problems
 
 ANSWERED_STATUSES = (DeliveryStatus.CONFIRMED, DeliveryStatus.DISPUTED)
 

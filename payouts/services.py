@@ -47,9 +47,9 @@ from core.models import Province, Role, User
 from core.persian import to_latin_digits, ui_number
 from core.scoping import scope_by_province, sees_all_provinces
 from core.sequences import next_number
-from donors import ledger
+from donors.ledger import selectors as ledger
+from donors.ledger.services import pledges_mark_applied
 from donors.services.funds import payout_record
-from donors.trace import pledges_mark_applied
 from fulfilment.models import PickupLine
 from orders.models import Order
 from production.models import Quota

@@ -62,7 +62,7 @@ from dataclasses import dataclass, fields
 from django.db.models import F, Q, QuerySet, Sum
 
 from core.models import Product, Province
-from donors.ledger import ORDER_INFLOW_KINDS, ORDER_OUTFLOW_KINDS
+from donors.ledger.selectors import ORDER_INFLOW_KINDS, ORDER_OUTFLOW_KINDS
 from donors.models import EntryKind, LedgerEntry
 from fulfilment.models import DeliveryLine
 from production.models import OutputReport, Quota

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.models import Role
 from core.persian import ui_number
-from donors import ledger
+from donors.ledger import selectors as ledger
 from donors.notification_tasks import coordinator_action_counts
 from fulfilment.models import DeliveryStatus, Pickup, PickupLine
 from fulfilment.services.deliveries import delivery_create, delivery_dispatch

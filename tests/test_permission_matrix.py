@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from core.models import AuditLog, Role
 from donors.models import Pledge
-from donors.receipts import verify_token
+from donors.receipts.tokens import verify_token
 from donors.services.pledges import pledge_confirm
 from fulfilment.models.deliveries import DeliveryLine, DeliveryStatus, Pickup, PickupLine, SheetBatch, SheetBatchStatus
 from fulfilment.receiving_links import confirmation_url

@@ -37,15 +37,15 @@ from core.models import Notification, NotificationChannel, NotificationStatus, O
 from core.notifications import backends, notify
 from core.notifications.recipients import coordinators_of
 from core.outbox import FLUSH_GRACE
-from donors import receipts
 from donors.models import Receipt
+from donors.receipts import services as receipts
 from donors.services.pledges import pledge_confirm
 from fulfilment.models import SheetBatch, SheetBatchStatus
 from fulfilment.tasks import sheet_batch_start
 from hamdeli.celery import app
 from orders.models import OrderStatus
 from production.models import AllocationRun, AllocationRunStatus, Quota, QuotaStatus
-from production.views.allocation import start_run
+from production.services.allocation_runs import start_run
 from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_start
 from workshops.models import WorkshopCapacity, WorkshopStatus

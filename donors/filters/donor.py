@@ -15,7 +15,7 @@ from core.models import Product, Province
 from core.widgets import FastSelect
 from orders.models import Order, OrderPriority, OrderStatus
 
-from ..ledger import order_applied_funds_expression
+from ..ledger.selectors import order_applied_funds_expression
 from ..models import Pledge, PledgeStatus
 
 BOARD_STATUSES = (OrderStatus.OPEN, OrderStatus.FUNDED)  # the statuses pledge_create accepts

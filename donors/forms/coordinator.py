@@ -25,7 +25,7 @@ from core.templatetags.persian import num, sep
 from orders.models import Order
 from orders.services import FUNDABLE_STATUSES
 
-from .. import ledger
+from ..ledger import selectors as ledger
 from ..models import EntryKind, LedgerEntry
 
 AMOUNT_HELP = _("Persian digits and separators are fine: ۵۰٬۰۰۰٬۰۰۰")

@@ -18,7 +18,7 @@ from orders.models import Order, OrderPriority, OrderStatus
 from orders.services import FUNDABLE_STATUSES, order_mark_funded_if_needed
 from production.models import Quota
 
-from .. import ledger
+from ..ledger import selectors as ledger
 from ..models import Campaign, EntryKind, LedgerEntry
 from .guards import (
     _entry,

@@ -21,7 +21,7 @@ from core.scoping import scope_by_province
 from orders import funding
 from orders.models import Order
 
-from .. import ledger
+from ..ledger import selectors as ledger
 from ..models import Campaign, LedgerEntry, Pledge
 
 

@@ -21,11 +21,11 @@ from core.persian import ui_number
 from orders.models import Order, OrderStatus
 from orders.services import order_mark_funded_if_needed
 
-from .. import ledger
+from ..ledger import selectors as ledger
 from ..models import Campaign, Donor, DonorKind, EntryKind, LedgerEntry, Pledge, PledgeStatus
 from ..notifications import notify_pledge_confirmed
-from ..receipts import receipt_issue
-from ..tasks import receipt_generate
+from ..receipts.services import receipt_issue
+from ..receipts.tasks import receipt_generate
 from .guards import (
     _entry,
     _lock_campaign,

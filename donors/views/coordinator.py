@@ -30,7 +30,7 @@ from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.templatetags.persian import num
 
-from .. import ledger
+from ..ledger import selectors as ledger
 from ..filters.coordinator import DonorFilter, PledgeFilter
 from ..forms.coordinator import ApplyForm, CampaignForm, CancelForm, ConfirmForm, FundsMoveForm, RefundForm
 from ..models import Campaign, Donor, LedgerEntry, Pledge, PledgeStatus

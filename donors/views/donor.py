@@ -26,13 +26,13 @@ from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.services import user_create
 
-from .. import ledger
+from ..ledger import selectors as ledger
+from ..ledger.trace import traces_for
 from ..filters.donor import BoardFilter, board_orders, gap_units
 from ..forms.donor import DonorSignupForm, PledgeForm
 from ..models import Campaign, Donor, Pledge, PledgeStatus
 from ..selectors import pledges_of_user
 from ..services.pledges import donor_register, pledge_create
-from ..trace import traces_for
 
 LOGIN_BACKEND = "core.auth.MobileNumberBackend"
 BOARD_PAGE_SIZE = 20

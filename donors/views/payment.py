@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from ..models import PledgeStatus
-from ..payment_instructions import instructions_for
+from ..payments.selectors import instructions_for
 from ..selectors import pledges_of_user
 from .donor import DonorPageMixin
 

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.models import Role
-from core.scoping import scope_by_province, sees_all_provinces
-
-from ..models import Receipt
-from ..receipts import receipt_download, receipt_from_token
-
-
-def receipts_visible_to(user):
-    """The donor's own receipts; a coordinator's: receipts of orders in her provinces (all for national ones)."""
-    own = Q(pledge__donor__user=user)
-    if user.is_superuser or sees_all_provinces(user):
-        return Receipt.objects.all()
-    if user.role == Role.COORDINATOR:
-        scoped = scope_by_province(Receipt.objects.all(), user, field="pledge__order__health_center__province")
-        return Receipt.objects.filter(Q(pk__in=scoped.values("pk")) | own)
-    return Receipt.objects.filter(own)
+from ..receipts.selectors import receipts_for_public_check, receipts_visible_to
+from ..receipts.services import receipt_download
+from ..receipts.tokens import receipt_from_token
 
 
 class ReceiptDownloadView(LoginRequiredMixin, View):
@@ -41,11 +27,11 @@ class ReceiptDownloadView(LoginRequiredMixin, View):
 class ReceiptVerifyView(TemplateView):
     """Public: number, date and amount only — never the donor or the purpose."""
 
-    template_name = "donors/receipt_verify.html"
+    template_name = "donors/receipts/verify.html"
 
     def get_context_data(self, **kwargs):
         receipt_id = receipt_from_token(self.kwargs["token"])
         if receipt_id is None:
             raise Http404
-        receipt = get_object_or_404(Receipt.objects.only("number", "issued_on", "amount_rials"), pk=receipt_id)
+        receipt = get_object_or_404(receipts_for_public_check(), pk=receipt_id)
         return {**super().get_context_data(**kwargs), "receipt": receipt}

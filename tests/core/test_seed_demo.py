@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
 from core.models import HealthCenter, User
-from donors.ledger import ledger_problems
+from donors.ledger.selectors import ledger_problems
 from donors.models import Pledge
 from fulfilment.models import Delivery, DeliveryStatus, PickupLine
 from orders.models import Order, OrderStatus

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from donors import ledger
+from donors.ledger import selectors as ledger
 from donors.models import EntryKind, LedgerEntry
 from donors.services.funds import campaign_fill_urgent_gaps
 from donors.services.pledges import pledge_confirm

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from core.models import AuditLog
-from donors import ledger
+from donors.ledger import selectors as ledger
 from donors.models import EntryKind, LedgerAppendOnlyError, LedgerEntry, PledgeStatus
 from donors.services.funds import campaign_apply, funds_move, payout_record
 from donors.services.pledges import campaign_create, pledge_confirm, pledge_create, pledge_refund

@@ -14,7 +14,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from donors import ledger, trace
+from donors.ledger import selectors as ledger
+from donors.ledger import trace
 from donors.models import LedgerEntry, Pledge, PledgeStatus
 from donors.services.funds import campaign_apply, funds_move, payout_record
 from donors.services.pledges import pledge_cancel, pledge_confirm, pledge_create, pledge_refund

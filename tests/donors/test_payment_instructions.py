@@ -150,7 +150,7 @@ def test_only_the_national_coordinator_may_change_payment_accounts_in_the_admin(
 def test_the_demo_world_tells_its_donors_where_to_pay(settings):
     from django.core.management import call_command
 
-    from donors.payment_instructions import instructions_for
+    from donors.payments.selectors import instructions_for
 
     settings.DEBUG = True
     call_command("seed_demo")

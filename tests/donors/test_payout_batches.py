@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from core.models import AuditLog
-from donors import ledger
+from donors.ledger import selectors as ledger
 from donors.models import EntryKind, LedgerEntry, PledgeStatus
 from donors.services.pledges import pledge_confirm, pledge_create
 from fulfilment.models import Pickup, PickupLine

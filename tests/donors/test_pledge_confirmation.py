@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from core.models import AuditLog
-from donors import ledger
+from donors.ledger import selectors as ledger
 from donors.models import EntryKind, LedgerEntry, Pledge, PledgeStatus
 from donors.services.pledges import pledge_cancel, pledge_confirm, pledge_create
 from orders.models import OrderStatus

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.jalali import format_long, jalali_year
 from donors.models import Receipt
-from donors.receipts import verify_token
+from donors.receipts.tokens import verify_token
 from donors.services.pledges import pledge_confirm
 
 from .. import factories
@@ -78,7 +78,7 @@ def test_the_receipt_pdf_embeds_vazirmatn(coordinator, django_capture_on_commit_
 
 
 def test_running_the_task_again_keeps_the_stored_file(coordinator, django_capture_on_commit_callbacks):
-    from donors.tasks import receipt_generate
+    from donors.receipts.tasks import receipt_generate
 
     receipt = _confirmed(coordinator, django_capture_on_commit_callbacks)
     name = receipt.pdf.name

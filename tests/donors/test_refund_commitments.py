@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.persian import ui_number
-from donors import ledger
 from donors.integrity import integrity_problems
+from donors.ledger import selectors as ledger
 from donors.services.funds import funds_move
 from donors.services.pledges import pledge_refund
 from orders.funding import allocated_units, committed_funds_rials, releasable_units

@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from donors.ledger.services import pledges_mark_applied
+from donors.ledger.trace import attribute_ledger, traces_for
 from donors.models import PledgeStatus
 from donors.services.funds import campaign_apply, payout_record
 from donors.services.pledges import pledge_confirm, pledge_refund
-from donors.trace import attribute_ledger, pledges_mark_applied, traces_for
 from fulfilment.models import DeliveryStatus
 from orders.models import OrderStatus
 

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from donors import ledger
 from donors.integrity import integrity_problems
+from donors.ledger import selectors as ledger
 from donors.services.pledges import pledge_refund
 from orders.funding import allocated_units, releasable_units
 from orders.models import Order, OrderStatus

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from donors.ledger import ledger_problems, ledger_totals
+from donors.ledger.selectors import ledger_problems, ledger_totals
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Balances computed from the append-only ledger, and the checks of its invariants.
+"""The ledger's reads: balances computed from the append-only entries, and the re-check of its invariants.
 
 Accounts: donors (money comes from and is refunded to them), campaigns and
 orders (money is held there), workshops (money is paid out to them). Each
@@ -31,7 +31,8 @@ from django.db.models.functions import Coalesce
 from orders.models import Order
 from production.models import Quota
 
-from .models import Campaign, EntryKind, LedgerEntry, Pledge, PledgeStatus
+from ..models import Campaign, Pledge, PledgeStatus
+from .models import EntryKind, LedgerEntry
 
 ORDER_INFLOW_KINDS = (EntryKind.RECEIVED, EntryKind.APPLIED, EntryKind.MOVED)
 ORDER_OUTFLOW_KINDS = (EntryKind.MOVED, EntryKind.REFUNDED)  # payouts are spent, not taken away

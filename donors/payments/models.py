@@ -1,6 +1,6 @@
 """Where donors pay: the bank accounts shown after a pledge, one national default and optional per-province ones.
 
-Imported by ``donors.models`` so Django sees the model.
+Imported by ``donors.models`` so Django sees the model; ``selectors.instructions_for`` reads it.
 """
 
 from django.core.exceptions import ValidationError

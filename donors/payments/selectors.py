@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from .models import Pledge
-from .payment_models import PaymentAccount
+from ..models import Pledge
+from .models import PaymentAccount
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ order) holds a queue of (pledge, rials) pieces; money leaving an account
 (applied, moved, paid out) takes the oldest pieces first, and a refund takes
 the refunded pledge's own pieces. The rule is deterministic, never invents or
 loses a rial (the pieces always add up to the account balances that
-``ledger`` computes), and is the same for every donor.
+``donors.ledger.selectors`` computes), and is the same for every donor.
 
 Units and deliveries come from the orders side (quotas, delivery lines), which
 the services keep under locks; the money figures come only from the ledger.
@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Sum
 
-from core.audit import log_action
 from fulfilment.models import Delivery, DeliveryLine, DeliveryStatus
 from orders.models import Order
 from production.models import Quota, QuotaStatus
 
-from .models import EntryKind, LedgerEntry, Pledge, PledgeStatus
+from ..models import Pledge
+from .models import EntryKind, LedgerEntry
 
 Account = tuple[str, int]  # ("campaign", id) or ("order", id)
 
@@ -280,29 +280,3 @@ def traces_for(pledges: list[Pledge]) -> dict[int, PledgeTrace]:
             refunded_rials=item.refunded,
         )
     return traces
-
-
-# --- Pledge status: received -> applied ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def pledges_mark_applied(actor=None) -> list[int]:
-    """received -> applied for every pledge whose money has all been paid out to workshops for accepted units.
-
-    "Applied" means the donor's money has done its work: none of it waits in a
-    campaign or an order any more (refunds aside). Called after every payout.
-    Returns the ids of the pledges that changed.
-    """
-    money = attribute_ledger()
-    ready = [pledge_id for pledge_id, item in money.items() if item.paid_total > 0 and item.held_total == 0]
-    changed = list(Pledge.objects.select_for_update().filter(pk__in=ready, status=PledgeStatus.RECEIVED).order_by("pk"))
-    for pledge in changed:
-        pledge.status = PledgeStatus.APPLIED
-        pledge.save(update_fields=["status"])
-        log_action(
-            actor=actor,
-            obj=pledge,
-            action="pledge.applied",
-            changes={"status": [PledgeStatus.RECEIVED, PledgeStatus.APPLIED]},
-        )
-    return [pledge.pk for pledge in changed]

@@ -20,7 +20,7 @@ The figures:
 - **funded rials**: money the ledger brought to orders in the period: entries
   *to* an order (received from a donor, applied from a campaign, moved in)
   minus entries *from* an order (moved out, refunded), by entry date. Payouts
-  do not lower it (as in ``donors.ledger.order_applied_funds``).
+  do not lower it (as in ``donors.ledger.selectors.order_applied_funds``).
 - **releasable units**: what that money pays for. Per order,
   ``min(floor(funds up to the period's end / unit cost), quantity)`` minus the
   same at the day before the period; so the units money released in the

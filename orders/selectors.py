@@ -27,6 +27,11 @@ def orders_in_scope(user) -> QuerySet[Order]:
     )
 
 
+def orders_in_scope_with_status(user, *statuses: str) -> QuerySet[Order]:
+    """The coordinator's orders in one of ``statuses`` (the home page counts requested, open and active ones)."""
+    return orders_in_scope(user).filter(status__in=statuses)
+
+
 def orders_of_health_center(health_center_id: int) -> QuerySet[Order]:
     return Order.objects.select_related("product").filter(health_center_id=health_center_id)
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 
 from core.models import Province
 from core.scoping import scope_by_province
 
-from .models import Workshop, WorkshopStatus
+from .models import Workshop, WorkshopStatus, WorkshopUnavailability
 
 
 def workshop_of_owner(user) -> Workshop | None:
@@ -22,6 +24,11 @@ def workshops_in_scope(user) -> QuerySet[Workshop]:
     return scope_by_province(Workshop.objects.select_related("province", "city"), user)
 
 
+def verified_workshops(user) -> QuerySet[Workshop]:
+    """The coordinator's workshops that may receive quotas (verified, not pending nor suspended)."""
+    return workshops_in_scope(user).filter(status=WorkshopStatus.VERIFIED)
+
+
 def workshops_waiting_for_verification(user, province: Province | None = None) -> QuerySet[Workshop]:
     """Registered workshops a coordinator has not verified yet (status pending), in her provinces.
 
@@ -33,3 +40,8 @@ def workshops_waiting_for_verification(user, province: Province | None = None) -
     if province is not None:
         workshops = workshops.filter(province=province)
     return workshops
+
+
+def days_off_from(workshop: Workshop, today: dt.date) -> QuerySet[WorkshopUnavailability]:
+    """The workshop's current and future closed periods, soonest first (the owner's days-off page)."""
+    return WorkshopUnavailability.objects.filter(workshop=workshop, end_date__gte=today).order_by("start_date", "pk")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from core.audit import HistoryEntry, audit_history, field_labeller, value_reader
 from core.models import HealthCenter, Province
 from core.scoping import scope_by_province
+from core.selectors import health_centers_in_scope
 from production.models import Quota
 
 from ..models import Delivery, DeliveryLine, DeliveryStatus
@@ -27,10 +28,6 @@ def deliverable_quotas(health_center: HealthCenter) -> QuerySet[Quota]:
         .select_related("order__product", "workshop__city")
         .order_by("order__number", "pk")
     )
-
-
-def health_centers_in_scope(user) -> QuerySet[HealthCenter]:
-    return scope_by_province(HealthCenter.objects.select_related("province", "city"), user)
 
 
 def ready_health_centers(user) -> QuerySet[HealthCenter]:

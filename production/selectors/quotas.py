@@ -18,7 +18,7 @@ from orders.models import Order
 from workshops.calendar import Load, WorkCalendar, loads_at_risk
 from workshops.models import Workshop, WorkshopCapacity, WorkshopUnavailability
 
-from ..models import Quota, QuotaStatus
+from ..models import OutputReport, Quota, QuotaStatus
 
 
 def quotas_of_owner(user: User) -> QuerySet[Quota]:
@@ -31,6 +31,21 @@ def quotas_of_owner(user: User) -> QuerySet[Quota]:
         .prefetch_related("workshop__unavailable_ranges")
         .filter(workshop__owner=user)
     )
+
+
+def accepted_quotas_of_owner(user: User) -> QuerySet[Quota]:
+    """The owner's accepted quotas: the work she is doing now (her home page shows each one's progress)."""
+    return quotas_of_owner(user).filter(status=QuotaStatus.ACCEPTED)
+
+
+def quota_reports(quota: Quota) -> QuerySet[OutputReport]:
+    """The quota's output reports with who made them, in the model's order (the quota page and its corrections)."""
+    return quota.reports.select_related("reported_by")
+
+
+def owner_output_reports(user: User) -> QuerySet[OutputReport]:
+    """Every output report of the owner's workshop, in the model's order (newest first), with the product."""
+    return OutputReport.objects.select_related("quota__order__product").filter(quota__workshop__owner=user)
 
 
 @dataclass(frozen=True)

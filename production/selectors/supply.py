@@ -40,7 +40,7 @@ from workshops.calendar import WEEK_ORDER, WEEKDAY_NAMES, weekdays_from_mask
 from workshops.models import Workshop, WorkshopCapacity, WorkshopNote, WorkshopStatus
 
 from ..models import OutputReport, Quota, QuotaStatus
-from ..supply import ACTIVE_QUOTA_STATUSES, WorkshopLoad
+from ..supply import ACTIVE_QUOTA_STATUSES, SupplyRow, WorkshopLoad, supply_summary, workshop_loads
 
 OUTPUT_TIMELINE_DAYS = 30
 HISTORY_LIMIT = 30
@@ -94,6 +94,16 @@ def workshop_for_coordinator(user, pk: int) -> Workshop:
         )
         .get(pk=pk)
     )
+
+
+def workshop_load(workshop: Workshop, today: dt.date | None = None) -> WorkshopLoad | None:
+    """One workshop's committed days and units over the supply window (its record page)."""
+    return workshop_loads(Workshop.objects.filter(pk=workshop.pk), today).get(workshop.pk)
+
+
+def supply_summary_for(user, today: dt.date | None = None) -> list[SupplyRow]:
+    """The supply summary over the coordinator's provinces (all workshops for national coordinators)."""
+    return supply_summary(scope_by_province(Workshop.objects.all(), user), today)
 
 
 def working_weekdays(workshop: Workshop) -> list[tuple[str, bool]]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.functional import SimpleLazyObject
+
 from .models import Role
 from .outbox import oldest_waiting
+from .permissions import Can, menu_for
 
 
 def background_work(request) -> dict:
@@ -16,3 +19,18 @@ def background_work(request) -> dict:
     if user is None or not user.is_authenticated or not (user.is_superuser or user.role == Role.COORDINATOR):
         return {}
     return {"background_delayed_since": oldest_waiting()}
+
+
+def access(request) -> dict:
+    """``can.<capability>`` and ``site_menu`` (the user's links in base.html), from ``core.permissions``.
+
+    Both read the user only when a template uses them, like ``django.contrib.auth``'s ``user``.
+    """
+
+    def user():
+        return getattr(request, "user", None)
+
+    return {
+        "can": Can(user),
+        "site_menu": SimpleLazyObject(lambda: menu_for(user()) if user() is not None else ()),
+    }

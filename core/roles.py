@@ -10,46 +10,11 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .models import Role
+from .permissions import ROLES
 
-ROLE_GROUP_NAMES = {
-    Role.COORDINATOR: "coordinators",
-    Role.WORKSHOP_OWNER: "workshop owners",
-    Role.DONOR: "donors",
-    Role.HEALTH_CENTER_STAFF: "health-center staff",
-    Role.COLLECTOR: "collectors",
-}
-
-# app_label.codename; coordinators use the admin for reference data (cities, health centers).
-ROLE_PERMISSIONS = {
-    Role.COORDINATOR: [
-        "core.view_province",
-        "core.view_city",
-        "core.add_city",
-        "core.change_city",
-        "core.view_product",
-        "core.view_healthcenter",
-        "core.add_healthcenter",
-        "core.change_healthcenter",
-        "core.view_auditlog",
-        "workshops.view_workshop",
-        "workshops.view_workshopcapacity",
-        "workshops.view_workshopunavailability",
-        "workshops.view_workshopnote",
-        "orders.view_order",
-        "production.view_quota",
-        "production.view_outputreport",
-        "production.view_allocationrun",
-        "donors.view_donor",
-        "donors.view_pledge",
-        "donors.view_campaign",
-        "donors.view_ledgerentry",
-    ],
-    Role.WORKSHOP_OWNER: [],
-    Role.DONOR: [],
-    Role.HEALTH_CENTER_STAFF: [],
-    # Collectors only use the pickup pages, which check the role themselves: no admin permissions.
-    Role.COLLECTOR: [],
-}
+# Both read from the one declaration of roles (core.permissions.ROLES).
+ROLE_GROUP_NAMES = {role: access.group for role, access in ROLES.items()}
+ROLE_PERMISSIONS = {role: list(access.admin_permissions) for role, access in ROLES.items()}
 
 
 def sync_role_groups(**kwargs) -> None:

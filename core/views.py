@@ -135,7 +135,7 @@ class ProductListView(ListView):
 
 
 class HealthCenterListView(RoleRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "manage_health_centers"
     table_class = HealthCenterTable
     filterset_class = HealthCenterFilter
     template_name = "core/healthcenter_list.html"
@@ -149,7 +149,7 @@ class HealthCenterListView(RoleRequiredMixin, SafeExportMixin, SingleTableMixin,
 class HealthCenterDetailView(RoleRequiredMixin, DetailView):
     """Coordinators see centers in their provinces; staff see their own center; anything else is 404."""
 
-    allowed_roles = (Role.COORDINATOR, Role.HEALTH_CENTER_STAFF)
+    capability = "see_health_center"
     template_name = "core/healthcenter_detail.html"
     context_object_name = "center"
 

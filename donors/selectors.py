@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from core.models import Province, Role
+from core.models import Province
+from core.permissions import user_can
 from core.scoping import sees_all_provinces
 
 from .models import Pledge, PledgeStatus
@@ -23,7 +24,7 @@ def pledges_in_scope(user) -> QuerySet[Pledge]:
     pledges = Pledge.objects.select_related("donor__user", "order__health_center__province", "campaign")
     if sees_all_provinces(user):
         return pledges
-    if not (user.is_authenticated and user.role == Role.COORDINATOR):
+    if not user_can(user, "manage_donations"):  # past the line above: a provincial coordinator
         return pledges.none()
     return pledges.filter(Q(order__health_center__province__in=user.provinces.values("pk")) | Q(campaign__isnull=False))
 

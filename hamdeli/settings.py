@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.background_work",
+                "core.context_processors.access",
             ],
             "builtins": ["core.templatetags.persian"],
         },

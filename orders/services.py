@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.audit import log_action
 from core.bounds import check_order_value
 from core.models import HealthCenter, Product, Role, User
+from core.permissions import user_can
 from core.scoping import scope_by_province
 from core.sequences import next_number
 from orders import funding
@@ -58,7 +59,7 @@ def delivery_lead_days() -> int:
 
 
 def _is_coordinator(user: User | None) -> bool:
-    return bool(user is not None and (user.is_superuser or user.role == Role.COORDINATOR))
+    return user_can(user, "manage_orders")
 
 
 def _check_coordinator_scope(order: Order, actor: User | None) -> None:

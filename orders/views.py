@@ -26,7 +26,6 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
-from core.models import Role
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.tables import CountOnceMixin
@@ -51,11 +50,11 @@ from .tables import PRIORITY_BADGES, STATUS_BADGES, OrderTable
 
 
 class OrderPagesMixin(RoleRequiredMixin):
-    allowed_roles = (Role.COORDINATOR, Role.HEALTH_CENTER_STAFF)
+    capability = "request_orders"
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "manage_orders"
 
 
 # --- List ---------------------------------------------------------------------------------------------------

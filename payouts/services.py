@@ -43,7 +43,8 @@ from django.utils.translation import gettext as _
 from core.audit import log_action
 from core.i18n import page_is_persian
 from core.jalali import format_short
-from core.models import Province, Role, User
+from core.models import Province, User
+from core.permissions import user_can
 from core.persian import to_latin_digits, ui_number
 from core.scoping import scope_by_province, sees_all_provinces
 from core.sequences import next_number
@@ -115,7 +116,7 @@ class PayoutPlan:
 
 
 def _require_coordinator(actor: User) -> None:
-    if not (actor.is_superuser or actor.role == Role.COORDINATOR):
+    if not user_can(actor, "manage_payouts"):
         raise PermissionDenied
 
 
@@ -124,7 +125,7 @@ def batches_for(user) -> QuerySet[PayoutBatch]:
     batches = PayoutBatch.objects.all()
     if sees_all_provinces(user):
         return batches
-    if not (user.is_authenticated and user.role == Role.COORDINATOR):
+    if not user_can(user, "manage_payouts"):  # past the line above: a provincial coordinator
         return batches.none()
     foreign = Province.objects.exclude(pk__in=user.provinces.values("pk"))
     return batches.exclude(provinces__in=foreign)

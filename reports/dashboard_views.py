@@ -12,7 +12,6 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from core.exports import SafeExportMixin
 from core.jalali import file_date
-from core.models import Role
 from core.scoping import RoleRequiredMixin
 
 from .dashboard import figure_rows, product_rows, province_rows, total_of
@@ -30,7 +29,7 @@ from .dashboard_tables import ProductFiguresTable, ProvinceFiguresTable
 
 
 class DashboardView(RoleRequiredMixin, SafeExportMixin, SingleTableMixin, TemplateView):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "read_reports"
     template_name = "reports/dashboard.html"
     table_pagination = False
 

@@ -13,7 +13,6 @@ from django.views.generic import ListView, TemplateView
 
 from core.i18n import page_language
 from core.jalali import file_date
-from core.models import Role
 from core.scoping import RoleRequiredMixin
 
 from .models import ThematicReport, ThematicReportStatus
@@ -31,7 +30,7 @@ def reports_visible_to(user) -> QuerySet[ThematicReport]:
 
 
 class ThematicReportListView(RoleRequiredMixin, ListView):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "read_reports"
     template_name = "reports/thematic/list.html"
     context_object_name = "reports"
     paginate_by = 20
@@ -41,7 +40,7 @@ class ThematicReportListView(RoleRequiredMixin, ListView):
 
 
 class ThematicReportCreateView(RoleRequiredMixin, TemplateView):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "read_reports"
     template_name = "reports/thematic/form.html"
 
     def get_context_data(self, **kwargs):
@@ -75,7 +74,7 @@ class ThematicReportCreateView(RoleRequiredMixin, TemplateView):
 class ThematicReportDetailView(RoleRequiredMixin, TemplateView):
     """The report's progress (the page refreshes itself until it is done), its failure message, the downloads."""
 
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "read_reports"
     template_name = "reports/thematic/detail.html"
 
     def get_context_data(self, **kwargs):
@@ -84,7 +83,7 @@ class ThematicReportDetailView(RoleRequiredMixin, TemplateView):
 
 
 class ThematicReportDownloadView(RoleRequiredMixin, View):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "read_reports"
 
     def get(self, request, pk: int, kind: str):
         if kind not in CONTENT_TYPES:

@@ -34,6 +34,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from core.models import AuditLog, Role
+from core.permissions import CAPABILITIES
+from core.permissions import ROLES as DECLARED_ROLES
 from donors.models import Pledge
 from donors.receipts.tokens import verify_token
 from donors.services.pledges import pledge_confirm
@@ -51,17 +53,23 @@ from . import factories
 LOGIN, FORBIDDEN, NOT_FOUND, OK = "LOGIN", "FORBIDDEN", "NOT_FOUND", "OK"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 
-ROLES = (
-    "anonymous",
-    "owner",
-    "other_owner",
-    "donor",
-    "other_donor",
-    "staff",
-    "other_coordinator",
-    "coordinator",
-    "superuser",
-)
+# Who probes each URL: a user of a role of ``core.permissions.ROLES`` (the "other_" ones are in Isfahan or own
+# nothing of the world below), a superuser, or an anonymous visitor. ``test_every_role_probes_every_url`` asks
+# for a user of every declared role, so a new role gets its column here.
+SUPERUSER = "superuser"
+ACTORS: dict[str, str | None] = {
+    "anonymous": None,
+    "owner": Role.WORKSHOP_OWNER,
+    "other_owner": Role.WORKSHOP_OWNER,
+    "donor": Role.DONOR,
+    "other_donor": Role.DONOR,
+    "staff": Role.HEALTH_CENTER_STAFF,
+    "collector": Role.COLLECTOR,
+    "other_coordinator": Role.COORDINATOR,
+    "coordinator": Role.COORDINATOR,
+    "superuser": SUPERUSER,
+}
+ROLES = tuple(ACTORS)
 
 # URL prefixes with their own tests (the admin) or that are Django's own (language switch, media files).
 SKIPPED_PREFIXES = ("admin/", "i18n/", "media/", "static/")
@@ -184,26 +192,30 @@ def members(**per_role: str) -> dict[str, str]:
     return answers(OK, anonymous=LOGIN, **per_role)
 
 
-def coordinators_list() -> dict[str, str]:
-    """A coordinator page without an object (a list or a form): her own provinces' rows."""
-    return answers(FORBIDDEN, anonymous=LOGIN, coordinator=OK, other_coordinator=OK, superuser=OK)
+def holds(actor: str, capability: str) -> bool:
+    """Whether the declaration (``core.permissions.CAPABILITIES``) gives ``capability`` to this actor's role."""
+    rule = CAPABILITIES[capability]
+    role = ACTORS[actor]
+    return rule.superuser if role == SUPERUSER else role in rule.roles
 
 
-def coordinators_object() -> dict[str, str]:
-    """A coordinator page about a Tehran object: 404 for the Isfahan coordinator."""
-    return answers(FORBIDDEN, anonymous=LOGIN, coordinator=OK, other_coordinator=NOT_FOUND, superuser=OK)
+def allowed(capability: str, *, scoped: bool = False, **per_role: str) -> dict[str, str]:
+    """A page behind ``capability``: OK to the actors whose role has it, 403 to the other users, login for visitors.
 
-
-def owners_page(superuser: str = FORBIDDEN) -> dict[str, str]:
-    return answers(FORBIDDEN, anonymous=LOGIN, owner=OK, other_owner=OK, superuser=superuser)
-
-
-def owners_object(superuser: str = NOT_FOUND) -> dict[str, str]:
-    return answers(FORBIDDEN, anonymous=LOGIN, owner=OK, other_owner=NOT_FOUND, superuser=superuser)
-
-
-def donors_page(superuser: str = FORBIDDEN) -> dict[str, str]:
-    return answers(FORBIDDEN, anonymous=LOGIN, donor=OK, other_donor=OK, superuser=superuser)
+    ``scoped``: the page is about one object of the world (in Tehran, the owner's, the donor's), so an "other_"
+    actor who has the capability gets 404 instead: the object is not in her scope.
+    """
+    expected = {}
+    for actor in ROLES:
+        if ACTORS[actor] is None:
+            expected[actor] = LOGIN
+        elif not holds(actor, capability):
+            expected[actor] = FORBIDDEN
+        else:
+            expected[actor] = NOT_FOUND if scoped and actor.startswith("other_") else OK
+    unknown = set(per_role) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return expected | per_role
 
 
 def pk(attribute: str) -> Callable[[SimpleNamespace], dict]:
@@ -230,130 +242,126 @@ MATRIX: dict[str, Entry] = {
     ),
     "receipts:verify": Entry(public(), kwargs=lambda w: {"token": verify_token(w.receipt)}),
     # Health centers.
-    "core:healthcenter-list": Entry(coordinators_list()),
-    "core:healthcenter-detail": Entry(
-        answers(FORBIDDEN, anonymous=LOGIN, staff=OK, coordinator=OK, other_coordinator=NOT_FOUND, superuser=OK),
-        kwargs=pk("center"),
-    ),
+    "core:healthcenter-list": Entry(allowed("manage_health_centers")),
+    "core:healthcenter-detail": Entry(allowed("see_health_center", scoped=True), kwargs=pk("center")),
     "core:notification-settings": Entry(members()),
     # Workshop owner: her own workshop (the superuser has none: these pages are about one's own workshop).
-    "workshops:register": Entry(owners_page()),
-    "workshops:bank": Entry(owners_page()),
-    "workshops:profile": Entry(owners_page()),
-    "workshops:capacity": Entry(owners_page()),
-    "workshops:availability": Entry(owners_page()),
+    "workshops:register": Entry(allowed("run_workshop")),
+    "workshops:bank": Entry(allowed("run_workshop")),
+    "workshops:profile": Entry(allowed("run_workshop")),
+    "workshops:capacity": Entry(allowed("run_workshop")),
+    "workshops:availability": Entry(allowed("run_workshop")),
     "workshops:availability-remove": Entry(
-        owners_object(superuser=FORBIDDEN), kwargs=pk("unavailability"), post_only=True, empty_post_acts=True
+        allowed("run_workshop", scoped=True), kwargs=pk("unavailability"), post_only=True, empty_post_acts=True
     ),
-    "quotas:inbox": Entry(owners_page()),
-    "quotas:detail": Entry(owners_object(superuser=FORBIDDEN), kwargs=pk("quota")),
-    "quotas:accept": Entry(owners_object(superuser=FORBIDDEN), kwargs=pk("quota"), post_only=True),
-    "quotas:decline": Entry(owners_object(superuser=FORBIDDEN), kwargs=pk("quota")),
+    "quotas:inbox": Entry(allowed("report_output")),
+    "quotas:detail": Entry(allowed("report_output", scoped=True), kwargs=pk("quota")),
+    "quotas:accept": Entry(allowed("report_output", scoped=True), kwargs=pk("quota"), post_only=True),
+    "quotas:decline": Entry(allowed("report_output", scoped=True), kwargs=pk("quota")),
     "quotas:correct": Entry(
-        owners_object(superuser=FORBIDDEN),
+        allowed("report_output", scoped=True),
         kwargs=lambda w: {"pk": w.quota.pk, "report_pk": w.output_report.pk},
         post_only=True,
     ),
-    "quotas:history": Entry(owners_page()),
-    "my-payouts:list": Entry(owners_page()),
+    "quotas:history": Entry(allowed("report_output")),
+    "my-payouts:list": Entry(allowed("see_earnings")),
     # Coordinator: supply.
-    "supply:workshop-list": Entry(coordinators_list()),
-    "supply:workshop-detail": Entry(coordinators_object(), kwargs=pk("workshop")),
+    "supply:workshop-list": Entry(allowed("supervise_workshops")),
+    "supply:workshop-detail": Entry(allowed("supervise_workshops", scoped=True), kwargs=pk("workshop")),
     "supply:workshop-status": Entry(
-        coordinators_object(), kwargs=lambda w: {"pk": w.workshop.pk, "action": "suspend"}, post_only=True
+        allowed("supervise_workshops", scoped=True),
+        kwargs=lambda w: {"pk": w.workshop.pk, "action": "suspend"},
+        post_only=True,
     ),
-    "supply:workshop-note": Entry(coordinators_object(), kwargs=pk("workshop"), post_only=True),
-    "supply:summary": Entry(coordinators_list()),
-    "workshops:change-requests": Entry(coordinators_list()),
-    "workshops:change-request-decide": Entry(coordinators_object(), kwargs=pk("change_request"), post_only=True),
+    "supply:workshop-note": Entry(allowed("supervise_workshops", scoped=True), kwargs=pk("workshop"), post_only=True),
+    "supply:summary": Entry(allowed("supervise_workshops")),
+    "workshops:change-requests": Entry(allowed("supervise_workshops")),
+    "workshops:change-request-decide": Entry(
+        allowed("supervise_workshops", scoped=True), kwargs=pk("change_request"), post_only=True
+    ),
     # Coordinator: donations.
-    "donations:pledge-list": Entry(coordinators_list()),
-    "donations:pledge-detail": Entry(coordinators_object(), kwargs=pk("pledge")),
+    "donations:pledge-list": Entry(allowed("manage_donations")),
+    "donations:pledge-detail": Entry(allowed("manage_donations", scoped=True), kwargs=pk("pledge")),
     "donations:pledge-action": Entry(
-        coordinators_object(), kwargs=lambda w: {"pk": w.pledge.pk, "action": "refund"}, post_only=True
+        allowed("manage_donations", scoped=True),
+        kwargs=lambda w: {"pk": w.pledge.pk, "action": "refund"},
+        post_only=True,
     ),
     # Campaigns are national: every coordinator may see and fill them.
-    "donations:campaign-list": Entry(coordinators_list()),
-    "donations:campaign-detail": Entry(coordinators_list(), kwargs=pk("campaign")),
-    "donations:campaign-fill": Entry(coordinators_list(), kwargs=pk("campaign"), post_only=True),
-    "donations:funds-move": Entry(coordinators_list()),
-    "donations:donor-list": Entry(coordinators_list()),
+    "donations:campaign-list": Entry(allowed("manage_donations")),
+    "donations:campaign-detail": Entry(allowed("manage_donations"), kwargs=pk("campaign")),
+    "donations:campaign-fill": Entry(allowed("manage_donations"), kwargs=pk("campaign"), post_only=True),
+    "donations:funds-move": Entry(allowed("manage_donations")),
+    "donations:donor-list": Entry(allowed("manage_donations")),
     # Coordinator: payouts.
-    "payouts:list": Entry(coordinators_list()),
-    "payouts:create": Entry(coordinators_list()),
-    "payouts:detail": Entry(coordinators_object(), kwargs=pk("payout_batch")),
-    "payouts:bank-csv": Entry(coordinators_object(), kwargs=pk("payout_batch")),
+    "payouts:list": Entry(allowed("manage_payouts")),
+    "payouts:create": Entry(allowed("manage_payouts")),
+    "payouts:detail": Entry(allowed("manage_payouts", scoped=True), kwargs=pk("payout_batch")),
+    "payouts:bank-csv": Entry(allowed("manage_payouts", scoped=True), kwargs=pk("payout_batch")),
     "payouts:action": Entry(
-        coordinators_object(), kwargs=lambda w: {"pk": w.payout_batch.pk, "action": "cancel"}, post_only=True
+        allowed("manage_payouts", scoped=True),
+        kwargs=lambda w: {"pk": w.payout_batch.pk, "action": "cancel"},
+        post_only=True,
     ),
     # Coordinator (and collectors): pickups.
-    "pickups:list": Entry(coordinators_list()),
-    "pickups:workshops": Entry(coordinators_list()),
-    "pickups:record": Entry(coordinators_object(), kwargs=lambda w: {"workshop_pk": w.workshop.pk}),
-    "pickups:detail": Entry(coordinators_object(), kwargs=pk("pickup")),
-    "pickups:collectors": Entry(coordinators_list()),
+    "pickups:list": Entry(allowed("record_pickups")),
+    "pickups:workshops": Entry(allowed("record_pickups")),
+    "pickups:record": Entry(allowed("record_pickups", scoped=True), kwargs=lambda w: {"workshop_pk": w.workshop.pk}),
+    "pickups:detail": Entry(allowed("record_pickups", scoped=True), kwargs=pk("pickup")),
+    "pickups:collectors": Entry(allowed("appoint_collectors")),
     "pickups:collector-revoke": Entry(
-        coordinators_object(), kwargs=pk("collector"), post_only=True, empty_post_acts=True
+        allowed("appoint_collectors", scoped=True), kwargs=pk("collector"), post_only=True, empty_post_acts=True
     ),
     # Coordinator: deliveries.
-    "deliveries:list": Entry(coordinators_list()),
-    "deliveries:ready": Entry(coordinators_list()),
-    "deliveries:create": Entry(coordinators_object(), kwargs=lambda w: {"health_center_pk": w.center.pk}),
-    "deliveries:detail": Entry(coordinators_object(), kwargs=pk("delivery")),
-    "deliveries:edit": Entry(coordinators_object(), kwargs=pk("delivery")),
+    "deliveries:list": Entry(allowed("plan_deliveries")),
+    "deliveries:ready": Entry(allowed("plan_deliveries")),
+    "deliveries:create": Entry(
+        allowed("plan_deliveries", scoped=True), kwargs=lambda w: {"health_center_pk": w.center.pk}
+    ),
+    "deliveries:detail": Entry(allowed("plan_deliveries", scoped=True), kwargs=pk("delivery")),
+    "deliveries:edit": Entry(allowed("plan_deliveries", scoped=True), kwargs=pk("delivery")),
     "deliveries:action": Entry(
-        coordinators_object(), kwargs=lambda w: {"pk": w.delivery.pk, "action": "cancel"}, post_only=True
+        allowed("plan_deliveries", scoped=True),
+        kwargs=lambda w: {"pk": w.delivery.pk, "action": "cancel"},
+        post_only=True,
     ),
     # Sheets: the delivery sheet is also the receiving center's; a batch is its requester's.
-    "sheets:delivery-sheet": Entry(
-        answers(FORBIDDEN, anonymous=LOGIN, staff=OK, coordinator=OK, other_coordinator=NOT_FOUND, superuser=OK),
-        kwargs=pk("delivery"),
-    ),
-    "sheets:pickup-sheet": Entry(coordinators_list()),
-    "sheets:batch-list": Entry(coordinators_list()),
-    "sheets:batch-create": Entry(coordinators_list()),
-    "sheets:batch-detail": Entry(coordinators_object(), kwargs=pk("sheet_batch")),
-    "sheets:batch-download": Entry(coordinators_object(), kwargs=pk("sheet_batch")),
+    "sheets:delivery-sheet": Entry(allowed("read_delivery_sheets", scoped=True), kwargs=pk("delivery")),
+    "sheets:pickup-sheet": Entry(allowed("record_pickups")),
+    "sheets:batch-list": Entry(allowed("print_sheets")),
+    "sheets:batch-create": Entry(allowed("print_sheets")),
+    "sheets:batch-detail": Entry(allowed("print_sheets", scoped=True), kwargs=pk("sheet_batch")),
+    "sheets:batch-download": Entry(allowed("print_sheets", scoped=True), kwargs=pk("sheet_batch")),
     # Receiving in the app: the staff of the receiving center.
-    "receiving:center-list": Entry(answers(FORBIDDEN, anonymous=LOGIN, staff=OK, superuser=OK)),
-    "receiving:center-confirm": Entry(
-        answers(FORBIDDEN, anonymous=LOGIN, staff=OK, superuser=NOT_FOUND), kwargs=pk("dispatched")
-    ),
+    "receiving:center-list": Entry(allowed("confirm_receipt")),
+    # A superuser may confirm, but no delivery is hers (she has no health center).
+    "receiving:center-confirm": Entry(allowed("confirm_receipt", superuser=NOT_FOUND), kwargs=pk("dispatched")),
     # Donors.
-    "giving:pledge-order": Entry(donors_page(), kwargs=pk("order")),
-    "giving:pledge-campaign": Entry(donors_page(), kwargs=pk("campaign")),
-    "giving:mine": Entry(donors_page()),
-    "giving:pledge-pay": Entry(
-        answers(FORBIDDEN, anonymous=LOGIN, donor=OK, other_donor=NOT_FOUND), kwargs=pk("pledge")
-    ),
+    "giving:pledge-order": Entry(allowed("give"), kwargs=pk("order")),
+    "giving:pledge-campaign": Entry(allowed("give"), kwargs=pk("campaign")),
+    "giving:mine": Entry(allowed("give")),
+    "giving:pledge-pay": Entry(allowed("give", scoped=True), kwargs=pk("pledge")),
     # Orders: coordinators and the staff of the ordering center.
-    "orders:list": Entry(
-        answers(FORBIDDEN, anonymous=LOGIN, staff=OK, coordinator=OK, other_coordinator=OK, superuser=OK)
-    ),
-    "orders:create": Entry(
-        answers(FORBIDDEN, anonymous=LOGIN, staff=OK, coordinator=OK, other_coordinator=OK, superuser=OK)
-    ),
-    "orders:allocation": Entry(coordinators_list()),
+    "orders:list": Entry(allowed("request_orders")),
+    "orders:create": Entry(allowed("request_orders")),
+    "orders:allocation": Entry(allowed("run_allocation")),
     # A run is its requester's.
-    "orders:allocation-run": Entry(coordinators_object(), kwargs=pk("allocation_run")),
-    "orders:detail": Entry(
-        answers(FORBIDDEN, anonymous=LOGIN, staff=OK, coordinator=OK, other_coordinator=NOT_FOUND, superuser=OK),
-        kwargs=pk("order"),
-    ),
+    "orders:allocation-run": Entry(allowed("run_allocation", scoped=True), kwargs=pk("allocation_run")),
+    "orders:detail": Entry(allowed("request_orders", scoped=True), kwargs=pk("order")),
     "orders:action": Entry(
-        coordinators_object(), kwargs=lambda w: {"pk": w.order.pk, "action": "cancel"}, post_only=True
+        allowed("manage_orders", scoped=True), kwargs=lambda w: {"pk": w.order.pk, "action": "cancel"}, post_only=True
     ),
     # Receipts: the donor's own, or a coordinator's of her provinces.
     "receipts:download": Entry(
         answers(NOT_FOUND, anonymous=LOGIN, donor=OK, coordinator=OK, superuser=OK), kwargs=pk("receipt")
     ),
     # Reports.
-    "reports:dashboard": Entry(coordinators_list()),
-    "reports:thematic-list": Entry(coordinators_list()),
-    "reports:thematic-create": Entry(coordinators_list()),
-    "reports:thematic-detail": Entry(coordinators_object(), kwargs=pk("thematic_report")),
+    "reports:dashboard": Entry(allowed("read_reports")),
+    "reports:thematic-list": Entry(allowed("read_reports")),
+    "reports:thematic-create": Entry(allowed("read_reports")),
+    "reports:thematic-detail": Entry(allowed("read_reports", scoped=True), kwargs=pk("thematic_report")),
     "reports:thematic-download": Entry(
-        coordinators_object(), kwargs=lambda w: {"pk": w.thematic_report.pk, "kind": "pdf"}
+        allowed("read_reports", scoped=True), kwargs=lambda w: {"pk": w.thematic_report.pk, "kind": "pdf"}
     ),
 }
 
@@ -452,6 +460,12 @@ def test_every_url_is_classified():
     assert not missing, "\n".join(f"classify {name} in tests/test_permission_matrix.py" for name in missing)
 
 
+def test_every_role_probes_every_url():
+    """A new role in core.permissions needs a user in the world and its column in ACTORS."""
+    missing = set(DECLARED_ROLES) - set(ACTORS.values())
+    assert not missing, f"add a user of {sorted(missing)} to build_world and ACTORS"
+
+
 def test_the_matrix_has_no_stale_entries():
     stale = set(MATRIX) - set(project_url_names())
     assert not stale, f"these URL names no longer exist: {sorted(stale)}"
@@ -484,6 +498,10 @@ def test_other_donor_gets_the_expected_answer_from_every_url(client, world):
 
 def test_staff_gets_the_expected_answer_from_every_url(client, world):
     _check("staff", client, world)
+
+
+def test_collector_gets_the_expected_answer_from_every_url(client, world):
+    _check("collector", client, world)
 
 
 def test_other_coordinator_gets_the_expected_answer_from_every_url(client, world):

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from core.forms import PersianCharField
-from core.models import Role
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 
@@ -38,7 +37,7 @@ class DecisionForm(forms.Form):
 class PendingChangesView(RoleRequiredMixin, TemplateView):
     """GET: the pending requests of her provinces, each with approve and reject; POST ``<pk>``: decide one."""
 
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "supervise_workshops"
     template_name = "workshops/change_requests.html"
 
     def rows(self, bound: tuple[int, DecisionForm] | None = None) -> list[dict]:

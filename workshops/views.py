@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
-from core.models import Role
+from core.permissions import user_can
 from core.rate_limit import signup_throttle
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
@@ -55,7 +55,7 @@ class _LoadOwnWorkshop:
     needs_workshop = True
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.role != Role.WORKSHOP_OWNER:
+        if not user_can(request.user, "run_workshop"):
             raise PermissionDenied  # e.g. a superuser: these pages are about one's own workshop
         self.workshop = workshop_of_owner(request.user)
         if self.needs_workshop and self.workshop is None:
@@ -66,7 +66,7 @@ class _LoadOwnWorkshop:
 class OwnerPageMixin(RoleRequiredMixin, _LoadOwnWorkshop):
     """Anonymous: login; another role: 403; an owner without a workshop: step 2 of the sign-up."""
 
-    allowed_roles = (Role.WORKSHOP_OWNER,)
+    capability = "run_workshop"
     step: int | None = None
 
     def get_context_data(self, **kwargs):
@@ -87,7 +87,7 @@ class SignupView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            return redirect("workshops:register" if request.user.role == Role.WORKSHOP_OWNER else "home")
+            return redirect("workshops:register" if user_can(request.user, "run_workshop") else "home")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

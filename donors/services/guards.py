@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from core.audit import log_action
-from core.models import Role, User
+from core.models import User
+from core.permissions import user_can
 from core.persian import ui_number
 from core.scoping import scope_by_province
 from orders import funding
@@ -29,7 +30,7 @@ def _require_coordinator(actor: User | None, order: Order | None = None) -> None
     """A coordinator (of the order's province, when there is an order); ``None`` is the system."""
     if actor is None:
         return
-    if not (actor.is_superuser or actor.role == Role.COORDINATOR):
+    if not user_can(actor, "manage_donations"):
         raise PermissionDenied
     if order is not None:
         in_scope = scope_by_province(Order.objects.filter(pk=order.pk), actor, field="health_center__province")

@@ -17,6 +17,7 @@ from core.audit import log_action
 from core.bounds import MIN_PLEDGE_RIALS
 from core.models import Role, User
 from core.outbox import enqueue
+from core.permissions import user_can
 from core.persian import ui_number
 from orders.models import Order, OrderStatus
 from orders.services import order_mark_funded_if_needed
@@ -213,7 +214,7 @@ def pledge_confirm(
 def pledge_cancel(*, pledge: Pledge, actor: User | None, reason: str) -> Pledge:
     """Cancel a pledge whose money never arrived (its donor or a coordinator); only pledged ones."""
     pledge = _lock_pledge(pledge)
-    if actor is not None and not (actor.is_donor and pledge.donor.user_id == actor.pk):
+    if actor is not None and not (user_can(actor, "give") and pledge.donor.user_id == actor.pk):
         _require_coordinator(actor, pledge.order)
     if pledge.status != PledgeStatus.PLEDGED:
         raise ValidationError(_("Only a pledge whose money has not arrived can be cancelled."))

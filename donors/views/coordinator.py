@@ -25,14 +25,13 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
-from core.models import Role
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.templatetags.persian import num
 
-from ..ledger import selectors as ledger
 from ..filters.coordinator import DonorFilter, PledgeFilter
 from ..forms.coordinator import ApplyForm, CampaignForm, CancelForm, ConfirmForm, FundsMoveForm, RefundForm
+from ..ledger import selectors as ledger
 from ..models import Campaign, Donor, LedgerEntry, Pledge, PledgeStatus
 from ..selectors import pledges_in_scope
 from ..services import funds, pledges
@@ -40,7 +39,7 @@ from ..tables import STATUS_BADGES, DonorTable, PledgeTable
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "manage_donations"
 
 
 # The coordinator's scope of pledges is the selector's: the list, the counts and every action agree.

@@ -11,7 +11,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -21,15 +21,16 @@ from django_filters.views import FilterView
 
 from core.models import Role, User
 from core.pagination import PageAndCountPaginator
+from core.permissions import user_can
 from core.rate_limit import signup_throttle
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from core.services import user_create
 
-from ..ledger import selectors as ledger
-from ..ledger.trace import traces_for
 from ..filters.donor import BoardFilter, board_orders, gap_units
 from ..forms.donor import DonorSignupForm, PledgeForm
+from ..ledger import selectors as ledger
+from ..ledger.trace import traces_for
 from ..models import Campaign, Donor, Pledge, PledgeStatus
 from ..selectors import pledges_of_user
 from ..services.pledges import donor_register, pledge_create
@@ -62,12 +63,7 @@ def donor_of(user) -> Donor:
 class DonorPageMixin(RoleRequiredMixin):
     """Anonymous: login; any other role (a superuser included: these pages are about one's own giving): 403."""
 
-    allowed_roles = (Role.DONOR,)
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.role != Role.DONOR:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    capability = "give"
 
 
 @signup_throttle  # each post says whether a number is registered: limited per address
@@ -131,7 +127,7 @@ class _PledgeView(DonorPageMixin, FormView):
         raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.role == Role.DONOR:
+        if user_can(request.user, "give"):
             earlier = self._sent_before(request)
             if earlier is not None:
                 # A double tap or a resend: the same pledge, not a second one (nor a 404 because the first one

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.models import Province, Role, User
+from core.permissions import user_can
 from core.persian import ui_number
 from core.roles import user_set_role_group
 from core.scoping import scope_by_province, sees_all_provinces
@@ -79,7 +80,7 @@ def can_record_pickup(user: User, workshop: Workshop) -> bool:
     appointed for that province."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if not (user.is_superuser or user.role in (Role.COORDINATOR, Role.COLLECTOR)):
+    if not user_can(user, "record_pickups"):
         return False
     return scope_by_province(Workshop.objects.filter(pk=workshop.pk), user).exists()
 
@@ -218,7 +219,7 @@ def _temporary_password() -> str:
 
 
 def _require_coordinator(actor: User) -> None:
-    if not (actor.is_authenticated and (actor.is_superuser or actor.role == Role.COORDINATOR)):
+    if not user_can(actor, "appoint_collectors"):
         raise PermissionDenied
 
 

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import diff, log_action, snapshot
-from core.models import HealthCenter, Role, User
+from core.models import HealthCenter, User
+from core.permissions import user_can
 from core.persian import ui_number
 from core.scoping import scope_by_province
 from core.sequences import next_number
@@ -51,7 +52,7 @@ def can_transition(delivery: Delivery, status: str) -> bool:
 
 def check_coordinator_scope(health_center: HealthCenter, actor: User) -> None:
     """Only a coordinator of the health center's province (or a national one, or a superuser) may act."""
-    if actor is None or not (actor.is_superuser or actor.role == Role.COORDINATOR):
+    if not user_can(actor, "plan_deliveries"):
         raise PermissionDenied
     in_scope = scope_by_province(HealthCenter.objects.filter(pk=health_center.pk), actor)
     if not in_scope.exists():

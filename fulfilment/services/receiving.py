@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from core import jalali
 from core.audit import log_action
 from core.i18n import page_is_persian
-from core.models import Role, User
+from core.models import User
+from core.permissions import user_can
 from core.persian import normalize_text, ui_number
 from orders import services
 from orders.models import Order, OrderStatus
@@ -93,7 +94,7 @@ def _check_actor(delivery: Delivery, actor: User | None) -> None:
     """``None`` is the receiver with the signed link; in the app only the center's own staff (or a superuser)."""
     if actor is None or actor.is_superuser:
         return
-    if actor.role != Role.HEALTH_CENTER_STAFF or actor.health_center_id != delivery.health_center_id:
+    if not user_can(actor, "confirm_receipt") or actor.health_center_id != delivery.health_center_id:
         raise PermissionDenied
 
 

@@ -26,7 +26,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
-from core.models import HealthCenter, Role
+from core.models import HealthCenter
+from core.permissions import user_can
 from core.persian import ui_number
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
@@ -52,12 +53,12 @@ from ..tables.deliveries import STATUS_BADGES, DeliveryTable
 
 
 class CoordinatorMixin(RoleRequiredMixin):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "plan_deliveries"
 
     def passes_role_check(self, user) -> bool:
         """Whether ``RoleRequiredMixin`` lets ``user`` in: pages that load their object in ``dispatch`` do it only
         then, so another role gets 403 (not a 404 that answers whether the object is in anyone's scope)."""
-        return user.is_authenticated and (user.is_superuser or user.role in self.allowed_roles)
+        return user_can(user, self.capability)
 
 
 def sheet_url(delivery: Delivery) -> str | None:

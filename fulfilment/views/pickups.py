@@ -19,7 +19,7 @@ from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
 from core.forms import add_service_errors
-from core.models import Province, Role
+from core.models import Province
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin, scope_by_province
 from core.templatetags.persian import num
@@ -39,11 +39,11 @@ from ..tables.pickups import PickupTable
 
 
 class PickupPagesMixin(RoleRequiredMixin):
-    allowed_roles = (Role.COORDINATOR, Role.COLLECTOR)
+    capability = "record_pickups"
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "appoint_collectors"
 
 
 class PickupListView(PickupPagesMixin, SafeExportMixin, SingleTableMixin, FilterView):

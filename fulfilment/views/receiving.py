@@ -29,7 +29,6 @@ from django.views.generic import ListView
 
 from core.client_ip import client_ip
 from core.forms import add_service_errors
-from core.models import Role
 from core.scoping import RoleRequiredMixin
 
 from ..forms.receiving import ConfirmationForm, ShortCodeForm
@@ -192,7 +191,7 @@ class EnterCodeView(View):
 
 
 class CenterStaffMixin(RoleRequiredMixin):
-    allowed_roles = (Role.HEALTH_CENTER_STAFF,)
+    capability = "confirm_receipt"
 
     def center_deliveries(self):
         return Delivery.objects.filter(health_center_id=self.request.user.health_center_id)

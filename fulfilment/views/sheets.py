@@ -38,7 +38,7 @@ def deliveries_visible_to(user):
 
 
 class DeliverySheetView(RoleRequiredMixin, View):
-    allowed_roles = (Role.COORDINATOR, Role.HEALTH_CENTER_STAFF)
+    capability = "read_delivery_sheets"
 
     def get(self, request, pk):
         delivery = get_object_or_404(deliveries_visible_to(request.user), pk=pk)
@@ -48,7 +48,7 @@ class DeliverySheetView(RoleRequiredMixin, View):
 class PickupSheetView(RoleRequiredMixin, TemplateView):
     """The form, or, once a city and a day are given, the route PDF itself (collectors print their own rounds)."""
 
-    allowed_roles = (Role.COORDINATOR, Role.COLLECTOR)
+    capability = "record_pickups"
     template_name = "orders/sheets/pickup_form.html"
 
     def get(self, request, *args, **kwargs):
@@ -78,7 +78,7 @@ def batches_visible_to(user):
 
 
 class SheetBatchListView(RoleRequiredMixin, ListView):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "print_sheets"
     template_name = "orders/sheets/batch_list.html"
     context_object_name = "batches"
     paginate_by = 20
@@ -95,7 +95,7 @@ class SheetBatchListView(RoleRequiredMixin, ListView):
 
 
 class SheetBatchCreateView(RoleRequiredMixin, TemplateView):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "print_sheets"
     template_name = "orders/sheets/batch_form.html"
 
     def get_context_data(self, **kwargs):
@@ -121,7 +121,7 @@ class SheetBatchCreateView(RoleRequiredMixin, TemplateView):
 class SheetBatchDetailView(RoleRequiredMixin, TemplateView):
     """The batch's progress (the page refreshes itself while it runs), its failures and the download."""
 
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "print_sheets"
     template_name = "orders/sheets/batch_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -139,7 +139,7 @@ class SheetBatchDetailView(RoleRequiredMixin, TemplateView):
 
 
 class SheetBatchDownloadView(RoleRequiredMixin, View):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "print_sheets"
 
     def get(self, request, pk):
         batch = get_object_or_404(batches_visible_to(request.user), pk=pk)

@@ -24,7 +24,6 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin, escape_formula
-from core.models import Role
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 
@@ -36,7 +35,7 @@ from ..tables import STATUS_BADGES, PayoutBatchTable
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "manage_payouts"
 
     def get_batch(self) -> PayoutBatch:
         try:

@@ -6,7 +6,6 @@ from collections import OrderedDict
 
 from django.views.generic import TemplateView
 
-from core.models import Role
 from core.scoping import RoleRequiredMixin
 
 from ..models import PayoutBatchStatus
@@ -14,8 +13,7 @@ from ..services import owner_payout_lines
 
 
 class OwnerPayoutListView(RoleRequiredMixin, TemplateView):
-    allowed_roles = (Role.WORKSHOP_OWNER,)
-    superuser_allowed = False
+    capability = "see_earnings"
     template_name = "donors/payouts/owner.html"
 
     def get_context_data(self, **kwargs):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from core.models import Product, Province, Role
+from core.models import Product, Province
 from core.outbox import enqueue
 from core.scoping import RoleRequiredMixin, scope_by_province, sees_all_provinces
 
@@ -73,7 +73,7 @@ def start_run(*, user, province_codes: list[str], dry_run: bool) -> AllocationRu
 
 
 class AllocationDeskView(RoleRequiredMixin, TemplateView):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "run_allocation"
     template_name = "orders/allocation/desk.html"
 
     def get_context_data(self, **kwargs):
@@ -98,7 +98,7 @@ class AllocationDeskView(RoleRequiredMixin, TemplateView):
 class AllocationRunView(RoleRequiredMixin, TemplateView):
     """A run's progress (the page refreshes itself while it runs) and then its plan."""
 
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "run_allocation"
     template_name = "orders/allocation/run.html"
 
     def get_run(self) -> AllocationRun:

@@ -18,7 +18,6 @@ from django.views.generic import ListView, TemplateView
 
 from core import jalali
 from core.i18n import page_is_persian
-from core.models import Role
 from core.persian import ui_number
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
@@ -38,8 +37,7 @@ from ..services.quotas import output_correct, output_report, quota_accept, quota
 
 
 class OwnerPageMixin(RoleRequiredMixin):
-    allowed_roles = (Role.WORKSHOP_OWNER,)
-    superuser_allowed = False
+    capability = "report_output"
 
     def get_quota(self) -> Quota:
         return get_object_or_404(quotas_of_owner(self.request.user), pk=self.kwargs["pk"])

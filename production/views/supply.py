@@ -18,7 +18,6 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
-from core.models import Role
 from core.persian import ui_number
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin, scope_by_province
@@ -51,7 +50,7 @@ STATUS_MESSAGES = {
 
 
 class CoordinatorOnlyMixin(RoleRequiredMixin):
-    allowed_roles = (Role.COORDINATOR,)
+    capability = "supervise_workshops"
 
 
 class WorkshopListView(CoordinatorOnlyMixin, SafeExportMixin, CountOnceMixin, SingleTableMixin, FilterView):

@@ -3,6 +3,13 @@
 import django_filters
 import django_filters.fields
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .forms import JalaliDateField
+from .models import HealthCenter, Province
+from .persian import normalize_text, to_latin_digits
+from .scoping import scope_by_province
+from .widgets import FastSelect
 
 
 class ActiveCountMixin:
@@ -41,3 +48,43 @@ class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     """``django_filters.ModelChoiceFilter`` whose options are fetched with one plain query (same options)."""
 
     field_class = FetchedModelChoiceField
+
+
+class JalaliDateFilter(django_filters.DateFilter):
+    """A date typed in Jalali. Its box shows an example: a year's first day on a lower bound, its last on an upper."""
+
+    field_class = JalaliDateField
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            example = "۱۴۰۵/۰۱/۰۱" if self.lookup_expr.endswith("gte") else "۱۴۰۵/۱۲/۲۹"
+            super().field.widget.attrs["placeholder"] = example
+        return self._field
+
+
+def searched_text(value: str) -> str:
+    """What was typed in a search box as the database holds it: Latin digits, Persian letters, no outer spaces."""
+    return normalize_text(to_latin_digits(value.strip()))
+
+
+class HealthCenterFilterSet(ActiveCountMixin, django_filters.FilterSet):
+    """Filters of a list of health centers' records (orders, deliveries): by province and by center."""
+
+    province = ModelChoiceFilter(
+        label=_("Province"),
+        field_name="health_center__province",
+        queryset=Province.objects.none(),
+        empty_label=_("All"),
+        widget=FastSelect,
+    )
+    health_center = ModelChoiceFilter(
+        label=_("Health center"), queryset=HealthCenter.objects.none(), empty_label=_("All"), widget=FastSelect
+    )
+
+    def scope_health_centers(self, user) -> None:
+        """Offer only the provinces and centers ``user`` may see."""
+        self.filters["province"].queryset = scope_by_province(Province.objects.all(), user, field="pk")
+        self.filters["health_center"].queryset = scope_by_province(HealthCenter.objects.all(), user).order_by(
+            "province__name_fa", "name"
+        )

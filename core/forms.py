@@ -157,6 +157,15 @@ def required_reason_field() -> PersianCharField:
     )
 
 
+def bank_reference_field() -> PlainTextField:
+    """The bank's reference for a payment, asked when a pledge's money arrives and when a payout batch is paid."""
+    return PlainTextField(
+        label=_("Bank reference"),
+        max_length=100,
+        error_messages={"required": _("Enter the bank's reference for this payment.")},
+    )
+
+
 class MobileNumberField(forms.CharField):
     default_validators = [validate_mobile]
     widget = forms.TextInput(

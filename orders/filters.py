@@ -5,22 +5,15 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters_base import ActiveCountMixin, ModelChoiceFilter
-from core.forms import JalaliDateField
-from core.models import HealthCenter, Product, Province
-from core.persian import normalize_text, to_latin_digits
-from core.scoping import scope_by_province
+from core.filters_base import HealthCenterFilterSet, JalaliDateFilter, ModelChoiceFilter, searched_text
+from core.models import Product
 from core.widgets import FastSelect
 
 from .models import Order, OrderPriority, OrderStatus
 from .selectors import is_health_center_staff, stale_condition
 
 
-class JalaliDateFilter(django_filters.DateFilter):
-    field_class = JalaliDateField
-
-
-class OrderFilter(ActiveCountMixin, django_filters.FilterSet):
+class OrderFilter(HealthCenterFilterSet):
     q = django_filters.CharFilter(label=_("Order number"), method="filter_number")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=OrderStatus.choices, empty_label=_("All"), widget=FastSelect
@@ -30,16 +23,6 @@ class OrderFilter(ActiveCountMixin, django_filters.FilterSet):
     )
     product = ModelChoiceFilter(
         label=_("Product"), queryset=Product.objects.none(), empty_label=_("All"), widget=FastSelect
-    )
-    province = ModelChoiceFilter(
-        label=_("Province"),
-        field_name="health_center__province",
-        queryset=Province.objects.none(),
-        empty_label=_("All"),
-        widget=FastSelect,
-    )
-    health_center = ModelChoiceFilter(
-        label=_("Health center"), queryset=HealthCenter.objects.none(), empty_label=_("All"), widget=FastSelect
     )
     stale = django_filters.ChoiceFilter(
         label=_("Stale"),
@@ -64,15 +47,10 @@ class OrderFilter(ActiveCountMixin, django_filters.FilterSet):
             del self.filters["province"]
             del self.filters["health_center"]
         else:
-            self.filters["province"].queryset = scope_by_province(Province.objects.all(), user, field="pk")
-            self.filters["health_center"].queryset = scope_by_province(HealthCenter.objects.all(), user).order_by(
-                "province__name_fa", "name"
-            )
-        self.form.fields["needed_from"].widget.attrs["placeholder"] = "۱۴۰۵/۰۱/۰۱"
-        self.form.fields["needed_to"].widget.attrs["placeholder"] = "۱۴۰۵/۱۲/۲۹"
+            self.scope_health_centers(user)
 
     def filter_number(self, queryset, name, value):
-        text = normalize_text(to_latin_digits(value.strip())).upper()
+        text = searched_text(value).upper()
         return queryset.filter(number__icontains=text) if text else queryset
 
     def filter_stale(self, queryset, name, value):

@@ -5,16 +5,11 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters_base import ActiveCountMixin
-from core.forms import JalaliDateField
+from core.filters_base import ActiveCountMixin, JalaliDateFilter
 from core.models import Province
 from core.scoping import scope_by_province
 
 from .models import PayoutBatch, PayoutBatchStatus
-
-
-class JalaliDateFilter(django_filters.DateFilter):
-    field_class = JalaliDateField
 
 
 class PayoutBatchFilter(ActiveCountMixin, django_filters.FilterSet):
@@ -32,5 +27,3 @@ class PayoutBatchFilter(ActiveCountMixin, django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["province"].queryset = scope_by_province(Province.objects.all(), user, field="pk")
-        self.form.fields["period_from"].widget.attrs["placeholder"] = "۱۴۰۵/۰۱/۰۱"
-        self.form.fields["period_to"].widget.attrs["placeholder"] = "۱۴۰۵/۱۲/۲۹"

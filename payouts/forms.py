@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField, PlainTextField, required_reason_field
+from core.forms import JalaliDateField, bank_reference_field, required_reason_field
 from core.jalali import from_jalali, to_jalali
 from core.models import Province
 from core.scoping import scope_by_province
@@ -72,11 +72,7 @@ class PayoutBatchForm(forms.Form):
 
 
 class MarkPaidForm(forms.Form):
-    bank_reference = PlainTextField(
-        label=_("Bank reference"),
-        max_length=100,
-        error_messages={"required": _("Enter the bank's reference for this payment.")},
-    )
+    bank_reference = bank_reference_field()
     paid_on = JalaliDateField(
         label=_("Date paid"), help_text=DATE_HELP, error_messages={"required": _("Enter the date the bank paid.")}
     )

@@ -22,10 +22,9 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from core.filters_base import ActiveCountMixin, ModelChoiceFilter
+from core.filters_base import ActiveCountMixin, ModelChoiceFilter, searched_text
 from core.forms import LocalizedIntegerField
 from core.models import City, Product, Province
-from core.persian import normalize_text, to_latin_digits
 from core.scoping import scope_by_province
 from core.widgets import FastSelect
 from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
@@ -99,7 +98,7 @@ class WorkshopFilter(ActiveCountMixin, django_filters.FilterSet):
     # --- one-column filters -------------------------------------------------------------------------------
 
     def filter_search(self, queryset, name, value):
-        text = normalize_text(to_latin_digits(value.strip()))
+        text = searched_text(value)
         if not text:
             return queryset
         matches = Q(name__icontains=text) | Q(owner__full_name__icontains=text)

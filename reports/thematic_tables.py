@@ -113,26 +113,24 @@ def _area_row(row: Figures) -> list:
     ]
 
 
+def _area_table(key: str, sheet: str, title: str, first: str, rows: list[Figures]) -> Table:
+    """The dashboard's figures for each province, or each product."""
+    return Table(
+        key=key,
+        sheet=sheet,
+        title=title,
+        columns=_area_columns(first),
+        rows=[_area_row(row) for row in rows],
+        empty_message=_("Nothing in this period."),
+    )
+
+
 def report_tables(data: ThematicData) -> list[Table]:
     nothing = _("Nothing in this period.")
     return [
         summary_table(data),
-        Table(
-            key="provinces",
-            sheet=_("Provinces"),
-            title=_("By province"),
-            columns=_area_columns(_("Province")),
-            rows=[_area_row(row) for row in data.provinces],
-            empty_message=nothing,
-        ),
-        Table(
-            key="products",
-            sheet=_("Products"),
-            title=_("By product"),
-            columns=_area_columns(_("Product")),
-            rows=[_area_row(row) for row in data.products],
-            empty_message=nothing,
-        ),
+        _area_table("provinces", _("Provinces"), _("By province"), _("Province"), data.provinces),
+        _area_table("products", _("Products"), _("By product"), _("Product"), data.products),
         Table(
             key="workshops",
             sheet=_("Top workshops"),

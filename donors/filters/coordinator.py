@@ -5,15 +5,11 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters_base import ActiveCountMixin
-from core.forms import JalaliDateField, LocalizedIntegerField
+from core.filters_base import ActiveCountMixin, JalaliDateFilter, searched_text
+from core.forms import LocalizedIntegerField
 from core.persian import normalize_text, to_latin_digits
 
 from ..models import Campaign, Donor, DonorKind, Pledge, PledgeStatus
-
-
-class JalaliDateFilter(django_filters.DateFilter):
-    field_class = JalaliDateField
 
 
 class AmountFilter(django_filters.NumberFilter):
@@ -42,8 +38,6 @@ class PledgeFilter(ActiveCountMixin, django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["campaign"].queryset = Campaign.objects.order_by("-starts_on", "-id")
-        self.form.fields["pledged_from"].widget.attrs["placeholder"] = "۱۴۰۵/۰۱/۰۱"
-        self.form.fields["pledged_to"].widget.attrs["placeholder"] = "۱۴۰۵/۱۲/۲۹"
 
     def filter_reference(self, queryset, name, value):
         # Read out or typed from the donor's bank slip: Persian or Latin digits, perhaps with spaces.
@@ -51,7 +45,7 @@ class PledgeFilter(ActiveCountMixin, django_filters.FilterSet):
         return queryset.filter(reference__startswith=text) if text else queryset
 
     def filter_order(self, queryset, name, value):
-        text = normalize_text(to_latin_digits(value.strip())).upper()
+        text = searched_text(value).upper()
         return queryset.filter(order__number__icontains=text) if text else queryset
 
 

@@ -17,7 +17,7 @@ from core.forms import (
     JalaliDateField,
     LocalizedIntegerField,
     PersianCharField,
-    PlainTextField,
+    bank_reference_field,
     required_reason_field,
 )
 from core.scoping import scope_by_province
@@ -32,22 +32,27 @@ AMOUNT_HELP = _("Persian digits and separators are fine: ۵۰٬۰۰۰٬۰۰۰")
 DATE_HELP = _("Jalali date, e.g. 1405/09/07.")
 
 
-class ConfirmForm(forms.Form):
-    bank_reference = PlainTextField(
-        label=_("Bank reference"),
-        max_length=100,
-        error_messages={"required": _("Enter the bank's reference for this payment.")},
+def rials_field(label, required_message) -> LocalizedIntegerField:
+    """A positive amount in rials, typed with Persian digits and separators if the user likes."""
+    return LocalizedIntegerField(
+        label=label, min_value=1, help_text=AMOUNT_HELP, error_messages={"required": required_message}
     )
+
+
+def scoped_orders(orders, user):
+    """``orders`` limited to the coordinator's provinces, soonest needed first."""
+    return scope_by_province(orders, user, field="health_center__province").order_by("needed_by", "pk")
+
+
+class ConfirmForm(forms.Form):
+    bank_reference = bank_reference_field()
     received_on = JalaliDateField(
         label=_("Date received"),
         help_text=DATE_HELP,
         error_messages={"required": _("Enter the date the money arrived.")},
     )
-    amount_received_rials = LocalizedIntegerField(
-        label=_("Amount actually received (rials)"),
-        min_value=1,
-        help_text=AMOUNT_HELP,
-        error_messages={"required": _("Enter the amount received, in rials.")},
+    amount_received_rials = rials_field(
+        _("Amount actually received (rials)"), _("Enter the amount received, in rials.")
     )
 
     def __init__(self, *args, pledge=None, **kwargs):
@@ -65,12 +70,7 @@ class CancelForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    amount_rials = LocalizedIntegerField(
-        label=_("Amount to refund (rials)"),
-        min_value=1,
-        help_text=AMOUNT_HELP,
-        error_messages={"required": _("Enter the amount to refund, in rials.")},
-    )
+    amount_rials = rials_field(_("Amount to refund (rials)"), _("Enter the amount to refund, in rials."))
     reason = required_reason_field()
 
     def __init__(self, *args, pledge=None, **kwargs):
@@ -81,12 +81,7 @@ class CampaignForm(forms.Form):
     name = PersianCharField(
         label=_("Name"), max_length=200, error_messages={"required": _("Give the campaign a name.")}
     )
-    goal_rials = LocalizedIntegerField(
-        label=_("Goal (rials)"),
-        min_value=1,
-        help_text=AMOUNT_HELP,
-        error_messages={"required": _("Enter the goal, in rials.")},
-    )
+    goal_rials = rials_field(_("Goal (rials)"), _("Enter the goal, in rials."))
     starts_on = JalaliDateField(
         label=_("Starts on"), help_text=DATE_HELP, error_messages={"required": _("Enter the first day.")}
     )
@@ -110,20 +105,13 @@ class ApplyForm(forms.Form):
         empty_label=_("Choose an order"),
         error_messages={"required": _("Choose the order that receives the money.")},
     )
-    amount_rials = LocalizedIntegerField(
-        label=_("Amount (rials)"),
-        min_value=1,
-        help_text=AMOUNT_HELP,
-        error_messages={"required": _("Enter the amount, in rials.")},
-    )
+    amount_rials = rials_field(_("Amount (rials)"), _("Enter the amount, in rials."))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["order"].queryset = scope_by_province(
-            Order.objects.filter(status__in=FUNDABLE_STATUSES).select_related("health_center", "product"),
-            user,
-            field="health_center__province",
-        ).order_by("needed_by", "pk")
+        self.fields["order"].queryset = scoped_orders(
+            Order.objects.filter(status__in=FUNDABLE_STATUSES).select_related("health_center", "product"), user
+        )
 
 
 def _unspent_expression():
@@ -159,21 +147,15 @@ class FundsMoveForm(forms.Form):
         empty_label=_("Choose the order that receives the money"),
         error_messages={"required": _("Choose the order that receives the money.")},
     )
-    amount_rials = LocalizedIntegerField(
-        label=_("Amount (rials)"),
-        min_value=1,
-        help_text=AMOUNT_HELP,
-        error_messages={"required": _("Enter the amount, in rials.")},
-    )
+    amount_rials = rials_field(_("Amount (rials)"), _("Enter the amount, in rials."))
     reason = required_reason_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        orders = scope_by_province(
+        orders = scoped_orders(
             Order.objects.select_related("health_center", "product").annotate(unspent_rials=_unspent_expression()),
             user,
-            field="health_center__province",
-        ).order_by("needed_by", "pk")
+        )
         self.fields["from_order"].queryset = orders.filter(unspent_rials__gt=0)
         self.fields["to_order"].queryset = orders.filter(status__in=FUNDABLE_STATUSES)
 

@@ -6,11 +6,9 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from core.filters_base import ActiveCountMixin
+from core.filters_base import ActiveCountMixin, JalaliDateFilter, searched_text
 from core.models import City, Province
-from core.persian import normalize_text, to_latin_digits
 from core.scoping import scope_by_province
-from orders.filters import JalaliDateFilter
 from workshops.models import Workshop
 
 from ..models import Pickup, PickupLine
@@ -48,11 +46,9 @@ class PickupFilter(ActiveCountMixin, django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         _scoped_places(self, request.user)
-        self.form.fields["date_from"].widget.attrs["placeholder"] = "۱۴۰۵/۰۱/۰۱"
-        self.form.fields["date_to"].widget.attrs["placeholder"] = "۱۴۰۵/۱۲/۲۹"
 
     def filter_workshop(self, queryset, name, value):
-        text = normalize_text(to_latin_digits(value.strip()))
+        text = searched_text(value)
         return queryset.filter(workshop__name__icontains=text) if text else queryset
 
     def filter_rejections(self, queryset, name, value):

@@ -1,7 +1,8 @@
-"""The ledger's writes beyond the entries themselves: a pledge whose money has done its work becomes applied.
+"""The ledger's writes: the one writer of entries, and a pledge whose money has done its work becomes applied.
 
-Ledger entries are appended by the money services (``donors/services/``: ``guards._entry``, the one writer), in
-the transaction that changes the pledge, campaign or order they move money for.
+``entry_append`` is called by the money services (``donors/services/``: confirm, refund, apply, move, pay out) in
+the transaction that changes the pledge, campaign or order the entry moves money for, after they have locked
+those rows and re-checked the balances; it never edits an entry (the model refuses it too).
 """
 
 from __future__ import annotations
@@ -11,7 +12,23 @@ from django.db import transaction
 from core.audit import log_action
 
 from ..models import Pledge, PledgeStatus
+from .models import LedgerEntry
 from .trace import attribute_ledger
+
+
+def entry_append(**fields) -> LedgerEntry:
+    """Validate (the kind's accounts, positive amount), save and audit one new entry; ``fields`` are its columns."""
+    entry = LedgerEntry(**fields)
+    entry.full_clean()
+    entry.save()
+    log_action(
+        actor=fields.get("created_by"),
+        obj=entry,
+        action=f"ledger.{entry.kind}",
+        changes={"amount_rials": [None, entry.amount_rials]},
+        note=entry.note,
+    )
+    return entry
 
 
 @transaction.atomic

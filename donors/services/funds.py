@@ -19,9 +19,9 @@ from orders.services import FUNDABLE_STATUSES, order_mark_funded_if_needed
 from production.models import Quota
 
 from ..ledger import selectors as ledger
+from ..ledger.services import entry_append
 from ..models import Campaign, EntryKind, LedgerEntry
 from .guards import (
-    _entry,
     _lock_campaign,
     _lock_orders,
     _order_room,
@@ -55,7 +55,7 @@ def campaign_apply(*, campaign: Campaign, order: Order, amount: int, actor: User
     room = _order_room(order)
     if amount > room:
         raise _refuse_above_gap(room)
-    entry = _entry(
+    entry = entry_append(
         kind=EntryKind.APPLIED,
         amount_rials=amount,
         from_campaign=campaign,
@@ -131,7 +131,7 @@ def funds_move(*, from_order: Order, to_order: Order, amount: int, actor: User |
     room = _order_room(to_order)
     if amount > room:
         raise _refuse_above_gap(room)
-    entry = _entry(
+    entry = entry_append(
         kind=EntryKind.MOVED,
         amount_rials=amount,
         from_order=from_order,
@@ -170,7 +170,7 @@ def payout_record(*, quota: Quota, units: int, actor: User | None) -> LedgerEntr
     quota.paid_units = before + units
     quota.save(update_fields=["paid_units"])
     log_action(actor=actor, obj=quota, action="quota.paid", changes={"paid_units": [before, quota.paid_units]})
-    return _entry(
+    return entry_append(
         kind=EntryKind.PAYOUT,
         amount_rials=amount,
         from_order=order,

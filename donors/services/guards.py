@@ -1,10 +1,10 @@
-"""What every write on pledges, campaigns and the ledger shares: who may, row locks, refusals, one ledger entry.
+"""What every write on pledges, campaigns and the ledger shares: who may, row locks, refusals.
 
 Every service that moves money runs in one transaction, locks the rows whose
 balance it changes (always in the order pledge → campaign → orders by id →
 quota, so two services never wait on each other), re-checks the invariants of
 ``donors.ledger`` on the locked state, appends ledger entries (never edits
-them, ``_entry``) and writes the audit log. The services are in
+them, ``donors.ledger.services.entry_append``) and writes the audit log. The services are in
 ``donors/services/pledges.py`` (donors, campaigns, pledges) and
 ``donors/services/funds.py`` (money moved between campaigns, orders and workshops).
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from core.audit import log_action
 from core.models import User
 from core.permissions import user_can
 from core.persian import ui_number
@@ -23,7 +22,7 @@ from orders import funding
 from orders.models import Order
 
 from ..ledger import selectors as ledger
-from ..models import Campaign, LedgerEntry, Pledge
+from ..models import Campaign, Pledge
 
 
 def _require_coordinator(actor: User | None, order: Order | None = None) -> None:
@@ -92,17 +91,3 @@ def _refuse_below_commitments(order: Order, amount: int) -> None:
                 % {"committed": ui_number(committed), "free": ui_number(free)}
             }
         )
-
-
-def _entry(**fields) -> LedgerEntry:
-    entry = LedgerEntry(**fields)
-    entry.full_clean()
-    entry.save()
-    log_action(
-        actor=fields.get("created_by"),
-        obj=entry,
-        action=f"ledger.{entry.kind}",
-        changes={"amount_rials": [None, entry.amount_rials]},
-        note=entry.note,
-    )
-    return entry

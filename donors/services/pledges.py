@@ -23,12 +23,12 @@ from orders.models import Order, OrderStatus
 from orders.services import order_mark_funded_if_needed
 
 from ..ledger import selectors as ledger
+from ..ledger.services import entry_append
 from ..models import Campaign, Donor, DonorKind, EntryKind, LedgerEntry, Pledge, PledgeStatus
 from ..notifications import notify_pledge_confirmed
 from ..receipts.services import receipt_issue
 from ..receipts.tasks import receipt_generate
 from .guards import (
-    _entry,
     _lock_campaign,
     _lock_orders,
     _lock_pledge,
@@ -182,7 +182,7 @@ def pledge_confirm(
     pledge.bank_reference = bank_reference.strip()
     pledge.received_on = received_on
     pledge.save(update_fields=["status", "received_amount_rials", "bank_reference", "received_on"])
-    _entry(
+    entry_append(
         kind=EntryKind.RECEIVED,
         amount_rials=amount_received_rials,
         from_donor_id=pledge.donor_id,
@@ -259,7 +259,7 @@ def pledge_refund(*, pledge: Pledge, amount: int, actor: User | None, reason: st
         )
     if pledge.order_id is not None:
         _refuse_below_commitments(order, amount)  # read under the order's lock
-    entry = _entry(
+    entry = entry_append(
         kind=EntryKind.REFUNDED,
         amount_rials=amount,
         from_order_id=pledge.order_id,

@@ -86,6 +86,8 @@ class RoleAccess:
     # ``provinces`` bound what she sees (``scope_by_province``); a national one sees every province.
     province_scoped: bool = False
     may_be_national: bool = False  # only coordinators may carry ``is_national`` (a database check)
+    # She sees only her own health center's orders, deliveries and page (``user.health_center``).
+    health_center_scoped: bool = False
     menu: tuple[MenuLink, ...] = ()
 
 
@@ -149,6 +151,7 @@ ROLES: dict[str, RoleAccess] = {
     ),
     STAFF: RoleAccess(
         group="health-center staff",
+        health_center_scoped=True,
         menu=(
             MenuLink("orders:list", _("My orders"), "request_orders"),
             MenuLink("orders:create", _("New request"), "request_orders"),
@@ -193,6 +196,14 @@ def is_province_scoped(user) -> bool:
     """Whether the user's ``provinces`` bound what she sees (when she does not see them all)."""
     access = ROLES.get(user.role) if user.is_authenticated else None
     return bool(access is not None and access.province_scoped)
+
+
+def is_health_center_scoped(user) -> bool:
+    """Whether the user sees only her own health center's rows (a superuser never is: she sees everything)."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    access = ROLES.get(user.role)
+    return bool(access is not None and access.health_center_scoped)
 
 
 def menu_for(user) -> tuple[MenuLink, ...]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import HealthCenter, Product, Province, Role
+from .models import HealthCenter, Product, Province
+from .permissions import is_health_center_scoped
 from .scoping import scope_by_province
 
 
@@ -29,7 +30,7 @@ def health_centers_counted(user) -> QuerySet[HealthCenter]:
 
 def health_centers_visible_to(user) -> QuerySet[HealthCenter]:
     """Coordinators: the centers of their provinces; health-center staff: their own center only."""
-    if user.role == Role.HEALTH_CENTER_STAFF and not user.is_superuser:
+    if is_health_center_scoped(user):
         return HealthCenter.objects.select_related("province", "city").filter(pk=user.health_center_id)
     return health_centers_in_scope(user)
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bounds import MAX_UNITS
 from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField, required_reason_field
-from core.models import HealthCenter, Product, Role
+from core.models import HealthCenter, Product
+from core.permissions import is_health_center_scoped
 from core.scoping import scope_by_province
 
 from .models import OrderPriority
@@ -69,7 +70,7 @@ class OrderForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.role == Role.HEALTH_CENTER_STAFF and not user.is_superuser:
+        if is_health_center_scoped(user):
             del self.fields["health_center"]
         else:
             self.fields["health_center"].queryset = scope_by_province(

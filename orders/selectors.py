@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core.audit import HistoryEntry, audit_history, field_labeller, value_reader
-from core.models import Role
+from core.permissions import is_health_center_scoped
 from core.scoping import scope_by_province
 
 from .funding import with_unit_totals
@@ -37,7 +37,7 @@ def orders_of_health_center(health_center_id: int) -> QuerySet[Order]:
 
 
 def is_health_center_staff(user) -> bool:
-    return bool(user.is_authenticated and user.role == Role.HEALTH_CENTER_STAFF and not user.is_superuser)
+    return is_health_center_scoped(user)
 
 
 def orders_for_user(user) -> QuerySet[Order]:

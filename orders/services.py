@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.bounds import check_order_value
-from core.models import HealthCenter, Product, Role, User
-from core.permissions import user_can
+from core.models import HealthCenter, Product, User
+from core.permissions import is_health_center_scoped, user_can
 from core.scoping import scope_by_province
 from core.sequences import next_number
 from orders import funding
@@ -116,7 +116,7 @@ def order_create(
     them. ``status`` may force ``requested`` or ``open`` (demo data, imports).
     The unit cost, and so the budget, is fixed now.
     """
-    if created_by.role == Role.HEALTH_CENTER_STAFF and not created_by.is_superuser:
+    if is_health_center_scoped(created_by):
         if health_center.pk != created_by.health_center_id:
             raise PermissionDenied
         initial = OrderStatus.REQUESTED

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from ..models import HealthCenter, Role
+from ..permissions import is_health_center_scoped
 from ..scoping import sees_all_provinces
 from .persian import code
 
@@ -29,7 +30,7 @@ def _centers_in_scope(request) -> set[int] | None:
             centers = set(
                 HealthCenter.objects.filter(province__in=user.provinces.values("pk")).values_list("pk", flat=True)
             )
-        elif user.is_authenticated and user.role == Role.HEALTH_CENTER_STAFF and user.health_center_id:
+        elif is_health_center_scoped(user) and user.health_center_id:
             centers = {user.health_center_id}
         else:
             centers = set()

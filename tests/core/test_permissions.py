@@ -16,7 +16,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from core.models import Role, User
-from core.permissions import CAPABILITIES, ROLES, SUPERUSER_MENU_ROLE, menu_for, user_can
+from core.permissions import (
+    CAPABILITIES,
+    ROLES,
+    SUPERUSER_MENU_ROLE,
+    is_health_center_scoped,
+    menu_for,
+    sees_all_provinces,
+    user_can,
+)
 from core.roles import ROLE_GROUP_NAMES, ROLE_PERMISSIONS
 from core.scoping import PROVINCE_SCOPED_ROLES, RoleRequiredMixin
 
@@ -104,6 +112,15 @@ def test_user_can_reads_roles_and_the_superuser_flag():
 def test_the_superuser_gets_the_coordinators_menu_and_visitors_none():
     assert menu_for(User(role=Role.DONOR, is_superuser=True)) == ROLES[Role.COORDINATOR].menu
     assert menu_for(AnonymousUser()) == ()
+
+
+def test_scope_reads_the_declaration():
+    assert sees_all_provinces(User(role=Role.COORDINATOR, is_national=True))
+    assert not sees_all_provinces(User(role=Role.COLLECTOR, is_national=True))  # only coordinators may be national
+    assert sees_all_provinces(User(role=Role.DONOR, is_superuser=True)) and not sees_all_provinces(AnonymousUser())
+    assert is_health_center_scoped(User(role=Role.HEALTH_CENTER_STAFF))
+    assert not is_health_center_scoped(User(role=Role.HEALTH_CENTER_STAFF, is_superuser=True))
+    assert not is_health_center_scoped(User(role=Role.COORDINATOR)) and not is_health_center_scoped(AnonymousUser())
 
 
 def test_groups_and_scope_read_the_declaration():

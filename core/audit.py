@@ -71,6 +71,17 @@ def log_action(
     )
 
 
+def add_and_log(obj: models.Model, deltas: dict[str, int], *, actor: Any, action: str, note: str = "") -> None:
+    """Add ``deltas`` to counters of ``obj`` (a quota's units), save only those, and log each before and after."""
+    changes = {}
+    for name, delta in deltas.items():
+        before = getattr(obj, name)
+        setattr(obj, name, before + delta)
+        changes[name] = [before, before + delta]
+    obj.save(update_fields=list(deltas))
+    log_action(actor=actor, obj=obj, action=action, changes=changes, note=note)
+
+
 def log_actions(
     *,
     actor: Any,

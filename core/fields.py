@@ -35,21 +35,35 @@ class PersianCharField(models.CharField):
         return super().formfield(**{"form_class": core_forms.PersianCharField, **kwargs})
 
 
-class MobileNumberField(models.CharField):
-    """An Iranian mobile number stored as ``09xxxxxxxxx``."""
+class TypedNumberField(models.CharField):
+    """A number people type by hand, stored in one canonical form whatever keyboard, spaces or dashes they used.
 
-    default_validators = [validate_mobile]
+    Subclasses say how long it is stored (``length``), how typing becomes that form (``normalize``) and which
+    form field people type it in (``form_class``).
+    """
+
+    length: int
+    form_class: type | None = None
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 11)
+        kwargs.setdefault("max_length", self.length)
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)
-        return normalize_mobile(value) if value else value
+        return self.normalize(value) if value else value
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": core_forms.MobileNumberField, **kwargs})
+        return super().formfield(**{"form_class": self.form_class, **kwargs})
+
+
+class MobileNumberField(TypedNumberField):
+    """An Iranian mobile number stored as ``09xxxxxxxxx``."""
+
+    default_validators = [validate_mobile]
+    length = 11
+    normalize = staticmethod(normalize_mobile)
+    form_class = core_forms.MobileNumberField
 
 
 class RialField(models.PositiveBigIntegerField):
@@ -93,52 +107,30 @@ class PhoneField(models.CharField):
         return super().formfield(**{"form_class": core_forms.PlainTextField, **kwargs})
 
 
-class NationalIdField(models.CharField):
+class NationalIdField(TypedNumberField):
     """Iranian national ID (کد ملی), ten digits with a valid check digit."""
 
     default_validators = [validate_national_id]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 10)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_national_id(value) if value else value
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": core_forms.NationalIdField, **kwargs})
+    length = 10
+    normalize = staticmethod(normalize_national_id)
+    form_class = core_forms.NationalIdField
 
 
-class ShebaField(models.CharField):
+class ShebaField(TypedNumberField):
     """Iranian IBAN (شبا): ``IR`` + 24 digits with a valid mod-97 checksum."""
 
     default_validators = [validate_sheba]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 26)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_sheba(value) if value else value
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": core_forms.ShebaField, **kwargs})
+    length = 26
+    normalize = staticmethod(normalize_sheba)
+    form_class = core_forms.ShebaField
 
 
-class CardNumberField(models.CharField):
+class CardNumberField(TypedNumberField):
     """A 16-digit bank card number, stored as plain Latin digits (typed with Persian digits, spaces or dashes)."""
 
     default_validators = [validate_card_number]
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 16)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return normalize_card_number(value) if value else value
+    length = 16
+    normalize = staticmethod(normalize_card_number)
 
     def formfield(self, **kwargs):
         # The form field must take what people type (spaces, dashes): the model cleans it down to 16 digits.

@@ -135,3 +135,11 @@ def validate_card_number(value: str) -> None:
             _("This card number is not valid: a bank card has 16 digits; check them on the card."),
             code="invalid_card_number",
         )
+
+
+def required_reason(reason: str | None, message) -> str:
+    """The reason typed for a refusal or a cancellation, trimmed; a blank one is refused on the ``reason`` field."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": message})
+    return reason

@@ -34,27 +34,35 @@ def _below_thousand(n: int) -> str:
     return _AND.join(parts)
 
 
-def number_to_words(number: int) -> str:
-    """Persian words for an integer (``0`` -> «صفر», negatives get «منفی»); refuses 10^18 and above."""
+def _persian_group(group: int, scale: int) -> str:
+    if scale == 1 and group == 1:
+        return _SCALES[1]  # «هزار», not «یک هزار»
+    return " ".join(filter(None, [_below_thousand(group), _SCALES[scale]]))
+
+
+def _spell(number: int, name: str, *, zero: str, minus: str, group_words, joiner: str) -> str:
+    """``number`` in words: each group of three digits spelled with its scale by ``group_words``, largest first."""
     if isinstance(number, bool) or not isinstance(number, int):
-        raise TypeError("number_to_words takes an int")
+        raise TypeError(f"{name} takes an int")
     if number == 0:
-        return "صفر"
+        return zero
     if number < 0:
-        return "منفی " + number_to_words(-number)
+        return minus + _spell(-number, name, zero=zero, minus=minus, group_words=group_words, joiner=joiner)
     if number >= LIMIT:
-        raise ValueError(f"number_to_words supports numbers below {LIMIT}")
+        raise ValueError(f"{name} supports numbers below {LIMIT}")
     groups = []
     scale = 0
     while number:
         number, group = divmod(number, 1000)
         if group:
-            if scale == 1 and group == 1:
-                groups.append(_SCALES[1])
-            else:
-                groups.append(" ".join(filter(None, [_below_thousand(group), _SCALES[scale]])))
+            groups.append(group_words(group, scale))
         scale += 1
-    return _AND.join(reversed(groups))
+    return joiner.join(reversed(groups))
+
+
+def number_to_words(number: int) -> str:
+    """Persian words for an integer (``0`` -> «صفر», negatives get «منفی»); refuses 10^18 and above."""
+    return _spell(number, "number_to_words", zero="صفر", minus="منفی ", group_words=_persian_group, joiner=_AND)
 
 
 # --- English, for the English version of printed sheets -------------------------------------------------------
@@ -87,21 +95,10 @@ def _en_below_thousand(n: int) -> str:
     return " ".join(parts)
 
 
+def _en_group(group: int, scale: int) -> str:
+    return " ".join(filter(None, [_en_below_thousand(group), _EN_SCALES[scale]]))
+
+
 def number_to_words_en(number: int) -> str:
     """English words for an integer, as written on forms: ``1_250`` -> "one thousand two hundred fifty"."""
-    if isinstance(number, bool) or not isinstance(number, int):
-        raise TypeError("number_to_words_en takes an int")
-    if number == 0:
-        return "zero"
-    if number < 0:
-        return "minus " + number_to_words_en(-number)
-    if number >= LIMIT:
-        raise ValueError(f"number_to_words_en supports numbers below {LIMIT}")
-    groups = []
-    scale = 0
-    while number:
-        number, group = divmod(number, 1000)
-        if group:
-            groups.append(" ".join(filter(None, [_en_below_thousand(group), _EN_SCALES[scale]])))
-        scale += 1
-    return " ".join(reversed(groups))
+    return _spell(number, "number_to_words_en", zero="zero", minus="minus ", group_words=_en_group, joiner=" ")

@@ -23,6 +23,7 @@ from core.models import HealthCenter, Product, User
 from core.permissions import is_health_center_scoped, user_can
 from core.scoping import scope_by_province
 from core.sequences import next_number
+from core.validators import required_reason
 from orders import funding
 
 from . import open_work
@@ -219,9 +220,7 @@ def order_cancel(*, order: Order, actor: User | None, reason: str) -> Order:
     with the same reason. Produced units stay on the quota: the workshop keeps
     the credit for what it made. Fully produced quotas are left as they are.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give a reason for cancelling the order.")})
+    reason = required_reason(reason, _("Give a reason for cancelling the order."))
     _check_coordinator_scope(order, actor)
     order = _locked(order)
     if OrderStatus.CANCELLED not in ALLOWED_TRANSITIONS[order.status]:
@@ -282,9 +281,7 @@ def order_extend(*, order: Order, needed_by: dt.date, actor: User, reason: str) 
     ``needed_by - HAMDELI_DELIVERY_LEAD_DAYS`` (never before today), each
     change audited on the quota.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give a reason for extending the order.")})
+    reason = required_reason(reason, _("Give a reason for extending the order."))
     _check_coordinator_scope(order, actor)
     order = _locked(order)
     if order.status not in UNFULFILLED_STATUSES:

@@ -48,6 +48,7 @@ from core.permissions import user_can
 from core.persian import to_latin_digits, ui_number
 from core.scoping import scope_by_province, sees_all_provinces
 from core.sequences import next_number
+from core.validators import required_reason
 from donors.ledger import selectors as ledger
 from donors.ledger.services import pledges_mark_applied
 from donors.services.funds import payout_record
@@ -374,9 +375,7 @@ def payout_batch_cancel(*, batch: PayoutBatch, actor: User, reason: str) -> Payo
         return batch
     if batch.status != PayoutBatchStatus.DRAFT:
         raise ValidationError(_("A paid batch cannot be cancelled: its money has reached the workshops."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give a reason.")})
+    reason = required_reason(reason, _("Give a reason."))
     batch.status = PayoutBatchStatus.CANCELLED
     batch.cancel_reason = reason
     batch.cancelled_at = timezone.now()

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import log_action
+from core.audit import add_and_log, log_action
 from core.models import Province, Role, User
 from core.permissions import user_can
 from core.persian import ui_number
@@ -180,18 +180,11 @@ def pickup_record(
             reject_reason=line.reject_reason if line.rejected_units else "",
             reject_note=line.reject_note.strip() if line.rejected_units else "",
         )
-        before_collected, before_accepted = quota.collected_units, quota.accepted_units
-        quota.collected_units = before_collected + line.collected_units
-        quota.accepted_units = before_accepted + line.accepted_units
-        quota.save(update_fields=["collected_units", "accepted_units"])
-        log_action(
+        add_and_log(
+            quota,
+            {"collected_units": line.collected_units, "accepted_units": line.accepted_units},
             actor=actor,
-            obj=quota,
             action="quota.collect",
-            changes={
-                "collected_units": [before_collected, quota.collected_units],
-                "accepted_units": [before_accepted, quota.accepted_units],
-            },
             note=f"pickup {pickup.pk}",
         )
     log_action(

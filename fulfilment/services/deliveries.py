@@ -22,12 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import diff, log_action, snapshot
+from core.audit import add_and_log, diff, log_action, snapshot
 from core.models import HealthCenter, User
 from core.permissions import user_can
 from core.persian import ui_number
 from core.scoping import scope_by_province
 from core.sequences import next_number
+from core.validators import required_reason
 from production.models import Quota
 
 from ..models import Delivery, DeliveryLine, DeliveryStatus
@@ -157,16 +158,7 @@ def delivery_create(
     for pk, units in wanted.items():
         quota = locked[pk]
         DeliveryLine.objects.create(delivery=delivery, quota=quota, units=units)
-        before = quota.delivered_units
-        quota.delivered_units = before + units
-        quota.save(update_fields=["delivered_units"])
-        log_action(
-            actor=actor,
-            obj=quota,
-            action="quota.delivery_planned",
-            changes={"delivered_units": [before, quota.delivered_units]},
-            note=delivery.code,
-        )
+        add_and_log(quota, {"delivered_units": units}, actor=actor, action="quota.delivery_planned", note=delivery.code)
     log_action(
         actor=actor,
         obj=delivery,
@@ -274,23 +266,14 @@ def delivery_cancel(*, delivery: Delivery, actor: User, reason: str) -> Delivery
         return delivery  # a double click must not give the units back twice
     if not can_transition(delivery, DeliveryStatus.CANCELLED):
         raise _refuse(delivery, _("cancelled"))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give a reason for cancelling the delivery.")})
+    reason = required_reason(reason, _("Give a reason for cancelling the delivery."))
     lines = list(delivery.lines.order_by("quota_id"))
     locked = Quota.objects.select_for_update().filter(pk__in=[line.quota_id for line in lines]).order_by("pk")
     quotas = {quota.pk: quota for quota in locked}
     for line in lines:
         quota = quotas[line.quota_id]
-        before = quota.delivered_units
-        quota.delivered_units = before - line.units
-        quota.save(update_fields=["delivered_units"])
-        log_action(
-            actor=actor,
-            obj=quota,
-            action="quota.delivery_cancelled",
-            changes={"delivered_units": [before, quota.delivered_units]},
-            note=delivery.code,
+        add_and_log(
+            quota, {"delivered_units": -line.units}, actor=actor, action="quota.delivery_cancelled", note=delivery.code
         )
     delivery.cancel_reason = reason
     delivery.save(update_fields=["cancel_reason"])

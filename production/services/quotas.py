@@ -17,9 +17,10 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import log_action
+from core.audit import add_and_log, log_action
 from core.models import User
 from core.persian import ui_number
+from core.validators import required_reason
 from orders.models import Order
 from orders.services import order_mark_in_production_if_needed
 from workshops.models import Workshop, WorkshopStatus
@@ -96,9 +97,7 @@ def quota_decline(*, quota: Quota, owner: User, reason: str) -> Quota:
     quota = _owned_quota_for_update(quota, owner)
     if quota.status != QuotaStatus.OFFERED:
         raise ValidationError(_("This quota is no longer waiting for an answer."))
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Please say why you decline, so the coordinator can plan.")})
+    reason = required_reason(reason, _("Please say why you decline, so the coordinator can plan."))
     quota.status = QuotaStatus.DECLINED
     quota.decline_reason = reason
     quota.responded_at = timezone.now()
@@ -181,14 +180,11 @@ def output_report(
     except IntegrityError:
         # Same key committed by a parallel request that did not wait on our lock (another quota row).
         return OutputReport.objects.get(idempotency_key=idempotency_key), False
-    before = quota.produced_units
-    quota.produced_units = before + quantity
-    quota.save(update_fields=["produced_units"])
-    log_action(
+    add_and_log(
+        quota,
+        {"produced_units": quantity},
         actor=owner,
-        obj=quota,
         action="output.report",
-        changes={"produced_units": [before, quota.produced_units]},
         note=f"report {report.pk}: {quantity} on {report_date.isoformat()}",
     )
     return report, True
@@ -246,15 +242,16 @@ def quota_cancel(*, quota: Quota, actor: User | None, reason: str) -> Quota:
     quota = _for_update(Quota.objects.all()).get(pk=quota.pk)
     if quota.status not in (QuotaStatus.OFFERED, QuotaStatus.ACCEPTED):
         raise ValidationError(_("Only an offered or accepted quota can be cancelled."))
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Please give a reason for cancelling the quota.")})
+    _mark_cancelled(quota, actor, required_reason(reason, _("Please give a reason for cancelling the quota.")))
+    return quota
+
+
+def _mark_cancelled(quota: Quota, actor: User | None, reason: str) -> None:
     before = quota.status
     quota.status = QuotaStatus.CANCELLED
-    quota.cancel_reason = reason
+    quota.cancel_reason = reason[:400]
     quota.save(update_fields=["status", "cancel_reason"])
     log_action(actor=actor, obj=quota, action="quota.cancel", changes={"status": [before, quota.status]}, note=reason)
-    return quota
 
 
 @transaction.atomic
@@ -306,17 +303,7 @@ def quotas_cancel_with_order(order: Order, actor: User | None, reason: str) -> i
     """
     cancelled = 0
     for quota in _open_quotas(order):
-        old = quota.status
-        quota.status = QuotaStatus.CANCELLED
-        quota.cancel_reason = reason[:400]
-        quota.save(update_fields=["status", "cancel_reason"])
-        log_action(
-            actor=actor,
-            obj=quota,
-            action="quota.cancel",
-            changes={"status": [old, quota.status]},
-            note=reason,
-        )
+        _mark_cancelled(quota, actor, reason)
         cancelled += 1
     return cancelled
 

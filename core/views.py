@@ -25,10 +25,10 @@ from .forms_auth import (
     PasswordResetRequestForm,
 )
 from .health import broker_status, database_status
-from .models import HealthCenter, Product, Role
 from .persian import ui_number
 from .refusals import refusal_shown
-from .scoping import RoleRequiredMixin, scope_by_province
+from .scoping import RoleRequiredMixin
+from .selectors import active_products, health_centers_in_scope, health_centers_visible_to
 from .tables import HealthCenterTable
 
 
@@ -130,8 +130,10 @@ def favicon(request):
 
 class ProductListView(ListView):
     template_name = "core/product_list.html"
-    queryset = Product.objects.filter(is_active=True)
     context_object_name = "products"
+
+    def get_queryset(self):
+        return active_products()
 
 
 class HealthCenterListView(RoleRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
@@ -143,7 +145,7 @@ class HealthCenterListView(RoleRequiredMixin, SafeExportMixin, SingleTableMixin,
     export_name = "health-centers"
 
     def get_queryset(self):
-        return scope_by_province(HealthCenter.objects.select_related("province", "city"), self.request.user)
+        return health_centers_in_scope(self.request.user)
 
 
 class HealthCenterDetailView(RoleRequiredMixin, DetailView):
@@ -154,10 +156,4 @@ class HealthCenterDetailView(RoleRequiredMixin, DetailView):
     context_object_name = "center"
 
     def get_object(self, queryset=None):
-        user = self.request.user
-        centers = HealthCenter.objects.select_related("province", "city")
-        if user.role == Role.HEALTH_CENTER_STAFF and not user.is_superuser:
-            centers = centers.filter(pk=user.health_center_id)
-        else:
-            centers = scope_by_province(centers, user)
-        return get_object_or_404(centers, pk=self.kwargs["pk"])
+        return get_object_or_404(health_centers_visible_to(self.request.user), pk=self.kwargs["pk"])

@@ -7,19 +7,29 @@ one of them and the apps themselves only import downwards (core <- workshops
 
 from django.views.generic import TemplateView
 
-from core.models import HealthCenter, Product, Role
-from core.scoping import scope_by_province
+from core.models import Role
+from core.selectors import active_products, health_centers_counted
 from donors.selectors import pledges_of_user, pledges_waiting
 from fulfilment.selectors.deliveries import deliveries_to_confirm, disputed_deliveries, ready_health_centers
 from fulfilment.selectors.pickups import workshops_to_collect_from
 from orders.models import OrderStatus
-from orders.selectors import orders_in_scope, orders_of_health_center
-from production.models import QuotaStatus
-from production.selectors.quotas import offers_waiting, quota_progress, quotas_at_risk, quotas_of_owner
+from orders.selectors import orders_in_scope, orders_in_scope_with_status, orders_of_health_center
+from production.selectors.quotas import (
+    accepted_quotas_of_owner,
+    offers_waiting,
+    quota_progress,
+    quotas_at_risk,
+    quotas_of_owner,
+)
 from production.selectors.supply import without_offers
 from workshops.change_requests import pending_changes_in_scope
 from workshops.models import WorkshopStatus
-from workshops.selectors import workshop_of_owner, workshops_in_scope, workshops_waiting_for_verification
+from workshops.selectors import (
+    verified_workshops,
+    workshop_of_owner,
+    workshops_in_scope,
+    workshops_waiting_for_verification,
+)
 
 
 class HomeView(TemplateView):
@@ -27,7 +37,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["products"] = Product.objects.filter(is_active=True)
+        context["products"] = active_products()
         user = self.request.user
         if not user.is_authenticated:
             return context
@@ -53,7 +63,7 @@ class HomeView(TemplateView):
             # Verified but never offered anything: the page says why and what comes next, not just "0".
             "never_offered": workshop.status == WorkshopStatus.VERIFIED and not quotas.exists(),
             "offered_count": offers_waiting(user).count(),
-            "accepted": [(quota, quota_progress(quota)) for quota in quotas.filter(status=QuotaStatus.ACCEPTED)],
+            "accepted": [(quota, quota_progress(quota)) for quota in accepted_quotas_of_owner(user)],
             "at_risk": quotas_at_risk(workshop),
         }
 
@@ -64,13 +74,13 @@ class HomeView(TemplateView):
             "provinces": "all" if user.is_superuser or user.is_national else list(user.provinces.all()),
             "workshops_total": workshops.count(),
             "workshops_pending": workshops_waiting_for_verification(user).count(),
-            "workshops_verified": workshops.filter(status=WorkshopStatus.VERIFIED).count(),
-            "orders_requested": orders.filter(status=OrderStatus.REQUESTED).count(),
-            "orders_open": orders.filter(status=OrderStatus.OPEN).count(),
-            "orders_active": orders.filter(status__in=[OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION]).count(),
+            "workshops_verified": verified_workshops(user).count(),
+            "orders_requested": orders_in_scope_with_status(user, OrderStatus.REQUESTED).count(),
+            "orders_open": orders_in_scope_with_status(user, OrderStatus.OPEN).count(),
+            "orders_active": orders_in_scope_with_status(user, OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION).count(),
             "pledges_waiting": pledges_waiting(user).count(),
             "recent_orders": orders[:10],
-            "health_centers": scope_by_province(HealthCenter.objects.all(), user).count(),
+            "health_centers": health_centers_counted(user).count(),
             "workshops_to_collect": workshops_to_collect_from(user).count(),
             "centers_ready": ready_health_centers(user).count(),
             "deliveries_disputed": disputed_deliveries(user).count(),

@@ -45,7 +45,7 @@ from fulfilment.tasks import sheet_batch_start
 from hamdeli.celery import app
 from orders.models import OrderStatus
 from production.models import AllocationRun, AllocationRunStatus, Quota, QuotaStatus
-from production.views.allocation import start_run
+from production.services.allocation_runs import start_run
 from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_start
 from workshops.models import WorkshopCapacity, WorkshopStatus

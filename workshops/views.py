@@ -35,7 +35,7 @@ from .forms import (
     WorkshopRegisterForm,
 )
 from .models import WorkshopUnavailability
-from .selectors import workshop_of_owner
+from .selectors import days_off_from, workshop_of_owner
 from .services import (
     capacity_update,
     owner_signup,
@@ -240,9 +240,7 @@ class AvailabilityView(OwnerPageMixin, FormView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        periods = WorkshopUnavailability.objects.filter(workshop=self.workshop, end_date__gte=today).order_by(
-            "start_date", "pk"
-        )
+        periods = days_off_from(self.workshop, today)
         return super().get_context_data(periods=periods, today=today, **kwargs)
 
     def form_valid(self, form):

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.db.models import BigIntegerField, Count, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import Promise
@@ -32,8 +30,16 @@ from core.templatetags.persian import num
 from ..filters.coordinator import DonorFilter, PledgeFilter
 from ..forms.coordinator import ApplyForm, CampaignForm, CancelForm, ConfirmForm, FundsMoveForm, RefundForm
 from ..ledger import selectors as ledger
-from ..models import Campaign, Donor, LedgerEntry, Pledge, PledgeStatus
-from ..selectors import pledges_in_scope
+from ..models import Campaign, Pledge, PledgeStatus
+from ..selectors import (
+    campaign_applications,
+    campaign_by_pk,
+    campaign_pledges,
+    campaigns_newest_first,
+    donor_list,
+    pledge_entries,
+    pledges_in_scope,
+)
 from ..services import funds, pledges
 from ..tables import STATUS_BADGES, DonorTable, PledgeTable
 
@@ -121,7 +127,7 @@ class PledgePageMixin(CoordinatorOnlyMixin):
             "pledge": pledge,
             "status_badge": STATUS_BADGES.get(pledge.status, ""),
             "actions": actions,
-            "entries": LedgerEntry.objects.filter(pledge=pledge).select_related("created_by").order_by("created_at"),
+            "entries": pledge_entries(pledge),
         }
 
 
@@ -171,7 +177,7 @@ class CampaignListView(CoordinatorOnlyMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        campaigns = list(Campaign.objects.order_by("-starts_on", "-id"))
+        campaigns = campaigns_newest_first()
         for campaign in campaigns:
             campaign.balance = ledger.campaign_balance(campaign.pk)
             campaign.received = ledger.campaign_received(campaign.pk)
@@ -198,7 +204,7 @@ class CampaignDetailView(CoordinatorOnlyMixin, TemplateView):
 
     def get_campaign(self) -> Campaign:
         try:
-            return Campaign.objects.get(pk=self.kwargs["pk"])
+            return campaign_by_pk(self.kwargs["pk"])
         except Campaign.DoesNotExist:
             raise Http404 from None
 
@@ -209,10 +215,8 @@ class CampaignDetailView(CoordinatorOnlyMixin, TemplateView):
             campaign=campaign,
             balance=ledger.campaign_balance(campaign.pk),
             received=ledger.campaign_received(campaign.pk),
-            pledges=campaign.pledges.select_related("donor__user").order_by("-created_at", "-id")[:50],
-            applied=LedgerEntry.objects.filter(from_campaign=campaign)
-            .select_related("to_order", "created_by")
-            .order_by("created_at"),
+            pledges=campaign_pledges(campaign),
+            applied=campaign_applications(campaign),
             form=form or ApplyForm(user=self.request.user),
         )
         return context
@@ -243,7 +247,7 @@ class CampaignFillView(CoordinatorOnlyMixin, TemplateView):
 
     def post(self, request, pk: int):
         try:
-            campaign = Campaign.objects.get(pk=pk)
+            campaign = campaign_by_pk(pk)
         except Campaign.DoesNotExist:
             raise Http404 from None
         with refusal_shown(request=request) as refused:
@@ -315,17 +319,6 @@ class FundsMoveView(CoordinatorOnlyMixin, TemplateView):
 # --- Donors ---------------------------------------------------------------------------------------------------
 
 
-def _donor_sum(side: str):
-    totals = (
-        LedgerEntry.objects.filter(**{side: OuterRef("pk")})
-        .order_by()
-        .values(side)
-        .annotate(total=Sum("amount_rials"))
-        .values("total")
-    )
-    return Coalesce(Subquery(totals, output_field=BigIntegerField()), Value(0), output_field=BigIntegerField())
-
-
 class DonorListView(CoordinatorOnlyMixin, SafeExportMixin, SingleTableMixin, FilterView):
     """Every donor (donors are not bound to a province) with what they gave, net of refunds (``ledger.donor_given``)."""
 
@@ -336,11 +329,4 @@ class DonorListView(CoordinatorOnlyMixin, SafeExportMixin, SingleTableMixin, Fil
     export_name = "donors"
 
     def get_queryset(self):
-        return (
-            Donor.objects.select_related("user")
-            .annotate(
-                given_rials=_donor_sum("from_donor") - _donor_sum("to_donor"),
-                pledge_count=Count("pledges", distinct=True),
-            )
-            .order_by("user__full_name", "pk")
-        )
+        return donor_list()

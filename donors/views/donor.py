@@ -14,7 +14,6 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -31,17 +30,12 @@ from ..filters.donor import BoardFilter, board_orders, gap_units
 from ..forms.donor import DonorSignupForm, PledgeForm
 from ..ledger import selectors as ledger
 from ..ledger.trace import traces_for
-from ..models import Campaign, Donor, Pledge, PledgeStatus
-from ..selectors import pledges_of_user
+from ..models import Donor, Pledge, PledgeStatus
+from ..selectors import pledge_sent_with, pledges_of_user, running_campaigns, running_campaigns_with_received
 from ..services.pledges import donor_register, pledge_create
 
 LOGIN_BACKEND = "core.auth.MobileNumberBackend"
 BOARD_PAGE_SIZE = 20
-
-
-def active_campaigns():
-    today = timezone.localdate()
-    return Campaign.objects.filter(starts_on__lte=today, ends_on__gte=today).order_by("ends_on", "pk")
 
 
 @transaction.atomic
@@ -112,7 +106,7 @@ class BoardView(FilterView):
         return board_orders()
 
     def get_context_data(self, **kwargs):
-        campaigns = list(active_campaigns().annotate(received=ledger.campaign_received_expression()))
+        campaigns = running_campaigns_with_received()
         context = super().get_context_data(campaigns=campaigns, **kwargs)
         for order in context["orders"]:
             order.gap_units = gap_units(order)
@@ -144,7 +138,7 @@ class _PledgeView(DonorPageMixin, FormView):
             key = uuid.UUID(key)
         except ValueError:
             return None
-        return Pledge.objects.filter(donor__user=request.user, submission_key=key).first()
+        return pledge_sent_with(request.user, key)
 
     def get_initial(self):
         amount = self.request.GET.get("amount", "")
@@ -178,13 +172,13 @@ class OrderPledgeView(_PledgeView):
     def form_invalid(self, form):
         # Above the gap: offer the running campaigns instead, keeping what she typed.
         amount = getattr(self, "tried_amount", None)
-        campaigns = list(active_campaigns()) if amount and form.has_error("amount_rials") else []
+        campaigns = list(running_campaigns()) if amount and form.has_error("amount_rials") else []
         return self.render_to_response(self.get_context_data(form=form, offer_campaigns=campaigns, offer_amount=amount))
 
 
 class CampaignPledgeView(_PledgeView):
     def get_target(self):
-        campaign = get_object_or_404(active_campaigns(), pk=self.kwargs["pk"])
+        campaign = get_object_or_404(running_campaigns(), pk=self.kwargs["pk"])
         campaign.received = ledger.campaign_received(campaign.pk)
         return campaign
 

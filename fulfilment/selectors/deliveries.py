@@ -15,6 +15,7 @@ from core.selectors import health_centers_in_scope
 from production.models import Quota
 
 from ..models import Delivery, DeliveryLine, DeliveryStatus
+from .receiving import center_deliveries
 
 DELIVERABLE = ExpressionWrapper(F("accepted_units") - F("delivered_units"), output_field=IntegerField())
 
@@ -83,7 +84,12 @@ def deliveries_to_confirm(health_center_id: int | None) -> QuerySet[Delivery]:
     act on them until they leave), nor confirmed, disputed or cancelled ones. The staff's home card counts
     these, and each of them is a delivery the receiving pages let her confirm.
     """
-    return Delivery.objects.filter(health_center_id=health_center_id, status__in=CENTER_CAN_CONFIRM_STATUSES)
+    return center_deliveries(health_center_id).filter(status__in=CENTER_CAN_CONFIRM_STATUSES)
+
+
+def delivery_planned_with(submission_key) -> Delivery | None:
+    """The delivery a form with ``submission_key`` already planned (a double tap or a resend), or None."""
+    return Delivery.objects.filter(submission_key=submission_key).first()
 
 
 def _per_delivery(aggregate) -> Coalesce:

@@ -12,7 +12,7 @@ from production.models import Quota
 from workshops.models import Workshop
 
 from ..models import Pickup
-from ..services.collection import COLLECTABLE_STATUSES
+from ..services.collection import COLLECTABLE_STATUSES, collectors_in_scope
 
 
 def _total(field: str):
@@ -76,3 +76,8 @@ def workshop_to_collect_for_user(user: User, pk: int) -> Workshop:
         return scope_by_province(Workshop.objects.select_related("province", "city", "owner"), user).get(pk=pk)
     except Workshop.DoesNotExist:
         raise Http404 from None
+
+
+def collector_in_scope(actor: User, pk: int) -> User | None:
+    """One active collector with a province the coordinator covers (``collectors_in_scope``), or None."""
+    return collectors_in_scope(actor).filter(pk=pk).first()

@@ -31,6 +31,7 @@ from core.permissions import user_can
 from core.persian import ui_number
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
+from core.selectors import health_centers_in_scope
 from core.tables import CountOnceMixin
 from core.templatetags.persian import code_text
 
@@ -43,7 +44,7 @@ from ..selectors.deliveries import (
     delivery_history,
     delivery_lines,
     delivery_list,
-    health_centers_in_scope,
+    delivery_planned_with,
     is_confirmed,
     line_totals,
     ready_health_centers,
@@ -120,7 +121,7 @@ class DeliveryCreateView(CoordinatorMixin, FormView):
     def post(self, request, *args, **kwargs):
         # The same form sent twice (a double tap, a resend after a timeout) shows the delivery it already planned.
         key = request.POST.get("submission_key", "")
-        earlier = Delivery.objects.filter(submission_key=key).first() if _is_uuid(key) else None
+        earlier = delivery_planned_with(key) if _is_uuid(key) else None
         if earlier is not None:
             message = _("This delivery was already planned: %(code)s.") % {"code": code_text(earlier.code)}
             messages.info(request, message)

@@ -19,15 +19,16 @@ from django_tables2 import SingleTableMixin
 
 from core.exports import SafeExportMixin
 from core.forms import add_service_errors
-from core.models import Province
 from core.refusals import refusal_shown
-from core.scoping import RoleRequiredMixin, scope_by_province
+from core.scoping import RoleRequiredMixin
+from core.selectors import provinces_in_scope
 from core.templatetags.persian import num
 
 from ..filters.pickups import CollectableWorkshopFilter, PickupFilter
 from ..forms.pickups import CollectorForm, PickupHeaderForm, PickupRowForm, RevokeForm
 from ..selectors.pickups import (
     collectable_quotas,
+    collector_in_scope,
     pickup_for_user,
     pickup_lines,
     pickups_in_scope,
@@ -134,7 +135,7 @@ class CollectorsView(CoordinatorOnlyMixin, TemplateView):
     template_name = "orders/pickup/collectors.html"
 
     def provinces(self):
-        return scope_by_province(Province.objects.all(), self.request.user, field="pk")
+        return provinces_in_scope(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -160,7 +161,7 @@ class CollectorRevokeView(CoordinatorOnlyMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        collector = collectors_in_scope(request.user).filter(pk=pk).first()
+        collector = collector_in_scope(request.user, pk)
         if collector is None:
             raise Http404
         collector_revoke(actor=request.user, collector=collector)

@@ -18,7 +18,6 @@ import datetime as dt
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -34,6 +33,13 @@ from core.scoping import RoleRequiredMixin
 from ..forms.receiving import ConfirmationForm, ShortCodeForm
 from ..models import Delivery, DeliveryStatus
 from ..receiving_links import CONFIRMATION_LINK_DAYS, LinkExpired, confirmation_path, delivery_from_token
+from ..selectors.receiving import (
+    center_delivery_list,
+    center_delivery_to_answer,
+    delivery_to_answer,
+    delivery_with_short_code,
+    lines_to_answer,
+)
 from ..services.receiving import (
     ALREADY_ANSWERED,
     NOT_DISPATCHED,
@@ -46,10 +52,6 @@ from ..services.receiving import (
 # Wrong short codes allowed from one IP address within the window before the form stops answering.
 CODE_ATTEMPTS_ALLOWED = 10
 CODE_ATTEMPTS_WINDOW_SECONDS = 10 * 60
-
-
-def _lines(delivery: Delivery) -> list:
-    return list(delivery.lines.select_related("quota__order__product").order_by("id"))
 
 
 def expired_response(request) -> HttpResponse:
@@ -82,7 +84,7 @@ class ConfirmationPageMixin:
             context["short_total"] = sum(row["short"] for row in context["rows"])
         else:
             template = "orders/receiving/confirm.html"
-            context["form"] = form or ConfirmationForm(lines=_lines(delivery), initial=self.initial())
+            context["form"] = form or ConfirmationForm(lines=lines_to_answer(delivery), initial=self.initial())
             context["total_units"] = sum(line.units for line in context["form"].lines)
         return TemplateResponse(self.request, template, context)
 
@@ -93,7 +95,7 @@ class ConfirmationPageMixin:
         delivery = self.get_delivery()
         if delivery.is_read_only:
             return self.render_page(delivery, notice=already_answered_message(delivery))
-        form = ConfirmationForm(request.POST, lines=_lines(delivery))
+        form = ConfirmationForm(request.POST, lines=lines_to_answer(delivery))
         if form.is_valid():
             try:
                 delivery = delivery_confirm(
@@ -132,7 +134,7 @@ class ConfirmByLinkView(ConfirmationPageMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get_delivery(self) -> Delivery:
-        return Delivery.objects.select_related("health_center").get(pk=self.delivery.pk)
+        return delivery_to_answer(self.delivery.pk)
 
 
 def _client_key(request) -> str:
@@ -175,7 +177,7 @@ class EnterCodeView(View):
         form = ShortCodeForm(request.POST)
         if not form.is_valid():
             return self.render_form(form)
-        delivery = Delivery.objects.filter(short_code=form.cleaned_data["code"]).first()
+        delivery = delivery_with_short_code(form.cleaned_data["code"])
         if delivery is None:
             _count_failure(request)
             if _too_many_attempts(request):
@@ -193,9 +195,6 @@ class EnterCodeView(View):
 class CenterStaffMixin(RoleRequiredMixin):
     capability = "confirm_receipt"
 
-    def center_deliveries(self):
-        return Delivery.objects.filter(health_center_id=self.request.user.health_center_id)
-
 
 class CenterDeliveryListView(CenterStaffMixin, ListView):
     template_name = "orders/receiving/center_list.html"
@@ -203,14 +202,14 @@ class CenterDeliveryListView(CenterStaffMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return self.center_deliveries().annotate(total_units=Sum("lines__units")).order_by("-planned_date", "-id")
+        return center_delivery_list(self.request.user.health_center_id)
 
 
 class CenterConfirmView(CenterStaffMixin, ConfirmationPageMixin, View):
     in_app = True
 
     def get_delivery(self) -> Delivery:
-        return get_object_or_404(self.center_deliveries().select_related("health_center"), pk=self.kwargs["pk"])
+        return get_object_or_404(center_delivery_to_answer(self.request.user.health_center_id), pk=self.kwargs["pk"])
 
     def actor(self):
         return self.request.user

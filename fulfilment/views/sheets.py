@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -13,13 +12,14 @@ from django.views.generic import ListView, TemplateView
 
 from core.i18n import page_language
 from core.jalali import file_date
-from core.models import Province, Role
-from core.scoping import RoleRequiredMixin, scope_by_province, sees_all_provinces
+from core.scoping import RoleRequiredMixin
+from core.selectors import province_names
 
 from ..delivery_sheet import delivery_sheet_pdf
 from ..forms.sheets import PickupSheetForm, SheetBatchForm
-from ..models import Delivery, SheetBatch, SheetBatchStatus
+from ..models import SheetBatchStatus
 from ..pickup_sheet import pickup_route_pdf
+from ..selectors.sheets import deliveries_visible_to, sheet_batches_for
 from ..tasks import sheet_batch_request
 
 
@@ -28,13 +28,6 @@ def pdf_response(content: bytes, filename: str, *, inline: bool = True) -> HttpR
     response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def deliveries_visible_to(user):
-    """Coordinators: deliveries in their provinces; health-center staff: their own center's."""
-    if user.role == Role.HEALTH_CENTER_STAFF and not user.is_superuser:
-        return Delivery.objects.filter(health_center_id=user.health_center_id)
-    return scope_by_province(Delivery.objects.all(), user, "health_center__province")
 
 
 class DeliverySheetView(RoleRequiredMixin, View):
@@ -61,22 +54,6 @@ class PickupSheetView(RoleRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-def province_names() -> dict[str, str]:
-    return {province.code: province.name for province in Province.objects.all()}
-
-
-def batches_visible_to(user):
-    """Her own batches, and colleagues' batches of one province she covers; national coordinators see all.
-
-    A batch of "all my provinces" holds the sheets of its requester's provinces,
-    which a colleague may not cover, so it stays its requester's.
-    """
-    if sees_all_provinces(user):
-        return SheetBatch.objects.all()
-    covered = Q(province_code__in=user.provinces.values("code")) & ~Q(province_code="")
-    return SheetBatch.objects.filter(Q(created_by=user) | covered)
-
-
 class SheetBatchListView(RoleRequiredMixin, ListView):
     capability = "print_sheets"
     template_name = "orders/sheets/batch_list.html"
@@ -84,7 +61,7 @@ class SheetBatchListView(RoleRequiredMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return batches_visible_to(self.request.user)
+        return sheet_batches_for(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=SheetBatchForm(user=self.request.user), **kwargs)
@@ -125,7 +102,7 @@ class SheetBatchDetailView(RoleRequiredMixin, TemplateView):
     template_name = "orders/sheets/batch_detail.html"
 
     def get_context_data(self, **kwargs):
-        batch = get_object_or_404(batches_visible_to(self.request.user), pk=self.kwargs["pk"])
+        batch = get_object_or_404(sheet_batches_for(self.request.user), pk=self.kwargs["pk"])
         processed = batch.done + len(batch.failures)
         finished = batch.status in (SheetBatchStatus.DONE, SheetBatchStatus.FAILED)
         return super().get_context_data(
@@ -142,7 +119,7 @@ class SheetBatchDownloadView(RoleRequiredMixin, View):
     capability = "print_sheets"
 
     def get(self, request, pk):
-        batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        batch = get_object_or_404(sheet_batches_for(request.user), pk=pk)
         if batch.status != SheetBatchStatus.DONE or not batch.file:
             raise Http404
         name = f"sheets-{file_date(batch.planned_date)}-{batch.province_code or 'all'}.pdf"

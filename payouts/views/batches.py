@@ -12,8 +12,6 @@ import csv
 from collections import OrderedDict
 
 from django.contrib import messages
-from django.db.models import Count, IntegerField, Sum, Value
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -31,6 +29,7 @@ from .. import services as payouts
 from ..filters import PayoutBatchFilter
 from ..forms import CancelBatchForm, MarkPaidForm, PayoutBatchForm
 from ..models import PayoutBatch, PayoutBatchStatus
+from ..selectors import batch_lines_by_workshop, payout_batch_list
 from ..tables import STATUS_BADGES, PayoutBatchTable
 
 
@@ -52,16 +51,7 @@ class PayoutBatchListView(CoordinatorOnlyMixin, SafeExportMixin, SingleTableMixi
     export_name = "payouts"
 
     def get_queryset(self):
-        return (
-            payouts.batches_for(self.request.user)
-            .annotate(
-                total_units=Coalesce(Sum("lines__units"), Value(0), output_field=IntegerField()),
-                total_rials=Coalesce(Sum("lines__amount_rials"), Value(0), output_field=IntegerField()),
-                workshop_count=Count("lines__workshop", distinct=True),
-            )
-            .prefetch_related("provinces")
-            .order_by("-created_at", "-id")  # GROUP BY queries drop Meta.ordering
-        )
+        return payout_batch_list(self.request.user)
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
@@ -97,7 +87,7 @@ class PayoutBatchCreateView(CoordinatorOnlyMixin, TemplateView):
 def workshop_groups(batch: PayoutBatch) -> list[dict]:
     """The batch's lines per workshop (one bank transfer each): name, the Sheba kept on the lines, units, rials."""
     groups: OrderedDict[int, dict] = OrderedDict()
-    lines = batch.lines.select_related("workshop__owner", "quota__order__product").order_by("workshop__name", "pk")
+    lines = batch_lines_by_workshop(batch)
     for line in lines:
         group = groups.setdefault(
             line.workshop_id,

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 from core.scoping import RoleRequiredMixin
 
 from ..models import PayoutBatchStatus
-from ..services import owner_payout_lines
+from ..selectors import owner_payout_lines_newest_first
 
 
 class OwnerPayoutListView(RoleRequiredMixin, TemplateView):
@@ -19,7 +19,7 @@ class OwnerPayoutListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         batches: OrderedDict[int, dict] = OrderedDict()
-        lines = owner_payout_lines(self.request.user).order_by("-batch__period_end", "-batch__pk", "pk")
+        lines = owner_payout_lines_newest_first(self.request.user)
         for line in lines:
             entry = batches.setdefault(line.batch_id, {"batch": line.batch, "lines": [], "units": 0, "amount_rials": 0})
             entry["lines"].append(line)

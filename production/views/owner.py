@@ -24,12 +24,14 @@ from core.scoping import RoleRequiredMixin
 from workshops.selectors import workshop_of_owner
 
 from ..forms.owner import OutputCorrectForm, OutputReportForm, QuotaDeclineForm
-from ..models import OutputReport, Quota, QuotaStatus
+from ..models import Quota, QuotaStatus
 from ..selectors.quotas import (
     earnings_of_workshop,
     inbox_quotas,
     inbox_workshop,
+    owner_output_reports,
     quota_progress,
+    quota_reports,
     quotas_at_risk,
     quotas_of_owner,
 )
@@ -107,7 +109,7 @@ class QuotaDeclineView(OwnerPageMixin, View):
 def _detail_page(request, quota: Quota, *, report_form=None, correction: tuple[int, OutputCorrectForm] | None = None):
     """The quota page: progress, the report form, this quota's reports with same-day correction forms."""
     today = timezone.localdate()
-    reports = list(quota.reports.select_related("reported_by"))
+    reports = list(quota_reports(quota))
     accepted = quota.status == QuotaStatus.ACCEPTED
     rows = []
     for report in reports:
@@ -185,7 +187,7 @@ class OutputCorrectView(OwnerPageMixin, View):
 
     def post(self, request, pk, report_pk):
         quota = self.get_quota()
-        report = get_object_or_404(OutputReport.objects.filter(quota=quota), pk=report_pk)
+        report = get_object_or_404(quota_reports(quota), pk=report_pk)
         form = OutputCorrectForm(request.POST, prefix=f"correct-{report.pk}")
         if form.is_valid():
             with refusal_shown(form) as refused:
@@ -214,9 +216,7 @@ class OutputHistoryView(OwnerPageMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return OutputReport.objects.select_related("quota__order__product").filter(
-            quota__workshop__owner=self.request.user
-        )
+        return owner_output_reports(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

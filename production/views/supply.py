@@ -20,7 +20,7 @@ from django_tables2 import SingleTableMixin
 from core.exports import SafeExportMixin
 from core.persian import ui_number
 from core.refusals import refusal_shown
-from core.scoping import RoleRequiredMixin, scope_by_province
+from core.scoping import RoleRequiredMixin
 from core.tables import CountOnceMixin
 from workshops.change_requests import pending_change_of
 from workshops.models import Workshop
@@ -32,14 +32,16 @@ from ..selectors.supply import (
     OUTPUT_TIMELINE_DAYS,
     output_timeline,
     quota_history,
+    supply_summary_for,
     utilisation_percent,
     working_weekdays,
     workshop_for_coordinator,
     workshop_history,
+    workshop_load,
     workshops_for_coordinator,
 )
 from ..services.quotas import workshop_set_status_with_quotas
-from ..supply import ACTIVE_QUOTA_STATUSES, SUPPLY_WINDOW_DAYS, supply_summary, window, workshop_loads
+from ..supply import ACTIVE_QUOTA_STATUSES, SUPPLY_WINDOW_DAYS, window
 from ..tables import STATUS_BADGES, SupplyTable, WorkshopTable
 
 STATUS_MESSAGES = {
@@ -99,7 +101,7 @@ class WorkshopPageMixin(CoordinatorOnlyMixin):
     def page_context(self, workshop: Workshop, *, status_form=None, note_form=None) -> dict:
         today = timezone.localdate()
         quotas, on_time = quota_history(workshop, today)
-        load = workshop_loads(Workshop.objects.filter(pk=workshop.pk), today).get(workshop.pk)
+        load = workshop_load(workshop, today)
         return {
             "workshop": workshop,
             "status_badge": STATUS_BADGES.get(workshop.status, ""),
@@ -194,7 +196,7 @@ class SupplySummaryView(CoordinatorOnlyMixin, SafeExportMixin, SingleTableMixin,
     export_name = "supply"
 
     def get_table_data(self):
-        return supply_summary(scope_by_province(Workshop.objects.all(), self.request.user))
+        return supply_summary_for(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -13,8 +13,8 @@ from core.task_claims import ClaimLost, claim, heartbeat
 from core.tasks import outbox_flush
 from fulfilment.models import SheetBatch, SheetBatchStatus
 from production.models import AllocationRun, AllocationRunStatus
+from production.services.allocation_runs import start_run
 from production.tasks import run_allocation
-from production.views.allocation import start_run
 from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_start
 

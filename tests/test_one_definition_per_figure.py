@@ -16,6 +16,8 @@ from core.models import Role
 from core.persian import ui_number
 from donors.ledger import selectors as ledger
 from donors.notification_tasks import coordinator_action_counts
+from donors.services.funds import campaign_apply
+from donors.services.pledges import pledge_confirm, pledge_refund
 from fulfilment.models import DeliveryStatus, Pickup, PickupLine
 from fulfilment.services.deliveries import delivery_create, delivery_dispatch
 from fulfilment.services.receiving import CONFIRMABLE_STATUSES, ReceivedLine, delivery_confirm
@@ -404,3 +406,58 @@ def test_delivered_means_received_on_every_page_and_units_on_their_way_are_calle
     assert re.search(r'Sent to health centers</div><div class="figure" data-figure="delivered">12<', dashboard)
     assert ">Delivered<" not in dashboard.split('data-testid="headline"')[1].split("</div>\n</div>")[0]
     assert 'data-testid="delivered-total">0<' in order_page
+
+
+# --- Donations: what a campaign received, what a donor gave --------------------------------------------------------
+
+
+def received(pledge, amount: int | None = None):
+    return pledge_confirm(
+        pledge=pledge,
+        actor=None,
+        amount_received_rials=pledge.amount_rials if amount is None else amount,
+        bank_reference=f"TEST-{pledge.pk}",
+        received_on=timezone.localdate(),
+    )
+
+
+@pytest.fixture
+def money_world(coordinator):
+    """Two donors' pledges: received, refunded in part, applied to an order, still waiting, to another campaign."""
+    donor, other = factories.DonorFactory(), factories.DonorFactory()
+    campaign, elsewhere = factories.CampaignFactory(), factories.CampaignFactory()
+    order, funded = factories.OrderFactory(), factories.OrderFactory()
+    received(factories.PledgeFactory(donor=donor, order=None, campaign=campaign, amount_rials=30_000_000))
+    refunded = received(factories.PledgeFactory(donor=donor, order=order, amount_rials=20_000_000))
+    pledge_refund(pledge=refunded, amount=5_000_000, actor=coordinator, reason="به درخواست نیکوکار")
+    received(factories.PledgeFactory(donor=other, order=None, campaign=campaign, amount_rials=12_000_000))
+    received(factories.PledgeFactory(donor=other, order=None, campaign=elsewhere, amount_rials=4_000_000))
+    factories.PledgeFactory(donor=donor, order=None, campaign=campaign, amount_rials=9_000_000)  # not received yet
+    campaign_apply(campaign=campaign, order=funded, amount=10_000_000, actor=coordinator)  # leaves, still received
+    return donor, other, campaign
+
+
+def test_a_campaigns_received_money_is_one_number_on_the_board_its_pledge_page_the_campaign_list_and_its_page(
+    coordinator, donor_user, client_for, money_world
+):
+    """The board and the coordinator's list read it for many campaigns in one query, the campaign's pages one by one."""
+    *_, campaign = money_world
+    board = {row.pk: row.received for row in client_for(donor_user).get(reverse("giving:board")).context["campaigns"]}
+    pledge_page = client_for(donor_user).get(reverse("giving:pledge-campaign", args=[campaign.pk])).context["target"]
+    coordinator_list = client_for(coordinator).get(reverse("donations:campaign-list")).context["campaigns"]
+    listed = {row.pk: row.received for row in coordinator_list}
+    page = client_for(coordinator).get(reverse("donations:campaign-detail", args=[campaign.pk])).context
+
+    assert board[campaign.pk] == pledge_page.received == listed[campaign.pk] == page["received"] == 42_000_000
+    assert ledger.campaign_received(campaign.pk) == 42_000_000
+    assert board == listed  # every running campaign, the other one too
+
+
+def test_what_a_donor_gave_is_one_number_on_the_donor_list_and_in_the_ledger(coordinator, client_for, money_world):
+    """The donor list adds up the ledger per row in SQL; ``ledger.donor_given`` sums one donor's entries."""
+    donor, other, _ = money_world
+    rows = client_for(coordinator).get(reverse("donations:donor-list")).context["object_list"]
+    given = {row.pk: row.given_rials for row in rows}
+
+    assert given[donor.pk] == ledger.donor_given(donor.pk) == 30_000_000 + 20_000_000 - 5_000_000
+    assert given[other.pk] == ledger.donor_given(other.pk) == 16_000_000

@@ -8,6 +8,13 @@ from core.fields import PersianCharField, RialField
 from core.validators import luhn_check_digit
 from orders.models import Order
 
+# The ledger's, the receipts' and the payment accounts' models live in their rooms (donors/ledger/, donors/receipts/,
+# donors/payments/) and name donors' models by string; Django loads an app's models from ``donors.models``, so they
+# are imported here (and ``from donors.models import LedgerEntry`` works as for any model of the app).
+from .ledger.models import EntryKind, LedgerAppendOnlyError, LedgerEntry  # noqa: F401
+from .payments.models import PaymentAccount  # noqa: F401
+from .receipts.models import Receipt  # noqa: F401
+
 
 class DonorKind(models.TextChoices):
     INDIVIDUAL = "individual", _("Individual")
@@ -136,11 +143,3 @@ class Pledge(models.Model):
     @property
     def destination(self) -> Order | Campaign:
         return self.order if self.order_id is not None else self.campaign
-
-
-# The ledger's and the receipts' models live in their rooms (donors/ledger/, donors/receipts/) and point at
-# donors' models by name; Django loads an app's models from ``donors.models``, so they are imported here, and
-# ``from donors.models import LedgerEntry`` works as for any model of the app.
-from .ledger.models import EntryKind, LedgerAppendOnlyError, LedgerEntry  # noqa: E402, F401
-from .payments.models import PaymentAccount  # noqa: E402, F401
-from .receipts.models import Receipt  # noqa: E402, F401

@@ -217,6 +217,14 @@ class JalaliDateField(forms.DateField):
             raise ValidationError([_month_length_error(error), hint]) from None
 
 
+JALALI_DATE_HELP = _("Jalali date, e.g. 1405/09/07.")
+
+
+def jalali_date_field(label, required_message, *, help_text=JALALI_DATE_HELP) -> JalaliDateField:
+    """A date the form cannot do without, typed in Jalali."""
+    return JalaliDateField(label=label, help_text=help_text, error_messages={"required": required_message})
+
+
 def _month_length_error(error: jalali.JalaliDateError) -> ValidationError:
     """ "Mehr has 30 days." (Esfand names its year, since its length depends on it.)"""
     persian = page_is_persian()

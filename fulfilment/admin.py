@@ -1,18 +1,13 @@
 from django.contrib import admin
 
-from core.admin_base import HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
+from core.admin_base import HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 
 from .models import Delivery, DeliveryLine, Pickup, PickupLine, SheetBatch
 
 
-class PickupLineInline(admin.TabularInline):
+class PickupLineInline(ReadOnlyInline):
     model = PickupLine
-    extra = 0
-    can_delete = False
     readonly_fields = ["quota", "collected_units", "accepted_units", "rejected_units", "reject_reason", "reject_note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Pickup)
@@ -23,14 +18,9 @@ class PickupAdmin(ReadOnlyAdminMixin, ProvinceScopedAdminMixin, HamdeliModelAdmi
     inlines = [PickupLineInline]
 
 
-class DeliveryLineInline(admin.TabularInline):
+class DeliveryLineInline(ReadOnlyInline):
     model = DeliveryLine
-    extra = 0
-    can_delete = False
     readonly_fields = ["quota", "units", "received_units", "rejected_units", "reject_reason"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)

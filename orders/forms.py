@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import MAX_UNITS
-from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField, required_reason_field
+from core.forms import LocalizedIntegerField, PersianCharField, jalali_date_field, required_reason_field
 from core.models import HealthCenter, Product
 from core.permissions import is_health_center_scoped
 from core.scoping import scope_by_province
@@ -51,11 +51,7 @@ class OrderForm(forms.Form):
         min_value=1,
         error_messages={"required": _("Enter how many units are needed.")},
     )
-    needed_by = JalaliDateField(
-        label=_("Needed by"),
-        help_text=_("Jalali date, e.g. 1405/09/07."),
-        error_messages={"required": _("Enter the date by which the goods are needed.")},
-    )
+    needed_by = jalali_date_field(_("Needed by"), _("Enter the date by which the goods are needed."))
     priority = forms.ChoiceField(
         label=_("Priority"), choices=OrderPriority.choices, initial=OrderPriority.NORMAL, widget=forms.RadioSelect
     )
@@ -96,9 +92,5 @@ class CloseForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    needed_by = JalaliDateField(
-        label=_("New needed-by date"),
-        help_text=_("Jalali date, e.g. 1405/09/07."),
-        error_messages={"required": _("Enter the new date.")},
-    )
+    needed_by = jalali_date_field(_("New needed-by date"), _("Enter the new date."))
     reason = required_reason_field()

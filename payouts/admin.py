@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_audit import mask_private
-from core.admin_base import HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
+from core.admin_base import HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 
 from .models import PayoutBatch, PayoutLine
 from .services import batches_for
@@ -21,15 +21,10 @@ def paid_sheba(line: PayoutLine) -> str:
 paid_sheba.short_description = _("Sheba paid to")
 
 
-class PayoutLineInline(admin.TabularInline):
+class PayoutLineInline(ReadOnlyInline):
     model = PayoutLine
     fields = ["workshop", paid_sheba, "quota", "units", "piece_rate_rials", "amount_rials", "ledger_entry"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -12,12 +12,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import JalaliDateField, bank_reference_field, required_reason_field
+from core.forms import bank_reference_field, jalali_date_field, required_reason_field
 from core.jalali import from_jalali, to_jalali
 from core.models import Province
 from core.scoping import scope_by_province
-
-DATE_HELP = _("Jalali date, e.g. 1405/09/07.")
 
 
 def last_jalali_month(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -31,15 +29,11 @@ def last_jalali_month(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 
 class PayoutBatchForm(forms.Form):
-    period_start = JalaliDateField(
-        label=_("Period from"),
-        help_text=DATE_HELP,
-        error_messages={"required": _("Enter the first day of the period.")},
-    )
-    period_end = JalaliDateField(
-        label=_("Period until"),
+    period_start = jalali_date_field(_("Period from"), _("Enter the first day of the period."))
+    period_end = jalali_date_field(
+        _("Period until"),
+        _("Enter the last day of the period."),
         help_text=_("Units accepted at pickups up to this day, and not yet paid, are included."),
-        error_messages={"required": _("Enter the last day of the period.")},
     )
     province = forms.ModelChoiceField(
         label=_("Province"),
@@ -73,9 +67,7 @@ class PayoutBatchForm(forms.Form):
 
 class MarkPaidForm(forms.Form):
     bank_reference = bank_reference_field()
-    paid_on = JalaliDateField(
-        label=_("Date paid"), help_text=DATE_HELP, error_messages={"required": _("Enter the date the bank paid.")}
-    )
+    paid_on = jalali_date_field(_("Date paid"), _("Enter the date the bank paid."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,11 @@ from core.models import Province
 from .dashboard import Figures
 
 
+def _headline(name: str) -> property:
+    """A figure the report shows as the dashboard's headline has it."""
+    return property(lambda summary: getattr(summary.headline, name))
+
+
 @dataclass(frozen=True)
 class Summary:
     """The dashboard's headline plus the counts only the report shows."""
@@ -25,30 +30,13 @@ class Summary:
     disputed_deliveries: int = 0
     health_centers_served: int = 0
 
-    @property
-    def ordered_units(self) -> int:
-        return self.headline.demand_units
-
-    @property
-    def funded_rials(self) -> int:
-        return self.headline.funded_rials
-
-    @property
-    def funded_percent(self) -> int | None:
-        """Units the period's money paid for, as a share of the period's demand; None without demand."""
-        return self.headline.funded_percent
-
-    @property
-    def accepted_units(self) -> int:
-        return self.headline.accepted_units
-
-    @property
-    def delivered_units(self) -> int:
-        return self.headline.delivered_units
-
-    @property
-    def confirmed_units(self) -> int:
-        return self.headline.confirmed_units
+    ordered_units = _headline("demand_units")
+    funded_rials = _headline("funded_rials")
+    # Units the period's money paid for, as a share of the period's demand; None without demand.
+    funded_percent = _headline("funded_percent")
+    accepted_units = _headline("accepted_units")
+    delivered_units = _headline("delivered_units")
+    confirmed_units = _headline("confirmed_units")
 
     @property
     def rejected_percent(self) -> int | None:

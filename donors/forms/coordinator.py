@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import (
-    JalaliDateField,
     LocalizedIntegerField,
     PersianCharField,
     bank_reference_field,
+    jalali_date_field,
     required_reason_field,
 )
 from core.scoping import scope_by_province
@@ -29,7 +29,6 @@ from ..ledger import selectors as ledger
 from ..models import EntryKind, LedgerEntry
 
 AMOUNT_HELP = _("Persian digits and separators are fine: ۵۰٬۰۰۰٬۰۰۰")
-DATE_HELP = _("Jalali date, e.g. 1405/09/07.")
 
 
 def rials_field(label, required_message) -> LocalizedIntegerField:
@@ -46,11 +45,7 @@ def scoped_orders(orders, user):
 
 class ConfirmForm(forms.Form):
     bank_reference = bank_reference_field()
-    received_on = JalaliDateField(
-        label=_("Date received"),
-        help_text=DATE_HELP,
-        error_messages={"required": _("Enter the date the money arrived.")},
-    )
+    received_on = jalali_date_field(_("Date received"), _("Enter the date the money arrived."))
     amount_received_rials = rials_field(
         _("Amount actually received (rials)"), _("Enter the amount received, in rials.")
     )
@@ -82,12 +77,8 @@ class CampaignForm(forms.Form):
         label=_("Name"), max_length=200, error_messages={"required": _("Give the campaign a name.")}
     )
     goal_rials = rials_field(_("Goal (rials)"), _("Enter the goal, in rials."))
-    starts_on = JalaliDateField(
-        label=_("Starts on"), help_text=DATE_HELP, error_messages={"required": _("Enter the first day.")}
-    )
-    ends_on = JalaliDateField(
-        label=_("Ends on"), help_text=DATE_HELP, error_messages={"required": _("Enter the last day.")}
-    )
+    starts_on = jalali_date_field(_("Starts on"), _("Enter the first day."))
+    ends_on = jalali_date_field(_("Ends on"), _("Enter the last day."))
     description = PersianCharField(
         label=_("Description"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

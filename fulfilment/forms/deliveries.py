@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bounds import MAX_UNITS
 from core.forms import (
-    JalaliDateField,
     LocalizedIntegerField,
     MobileNumberField,
     PersianCharField,
+    jalali_date_field,
     required_reason_field,
 )
 from production.models import Quota
@@ -28,11 +28,7 @@ from production.models import Quota
 class DeliveryDetailsForm(forms.Form):
     """Date, courier, vehicle and note: asked when planning and when editing a planned delivery."""
 
-    planned_date = JalaliDateField(
-        label=_("Planned date"),
-        help_text=_("Jalali date, e.g. 1405/09/07."),
-        error_messages={"required": _("Enter the date the goods will be delivered.")},
-    )
+    planned_date = jalali_date_field(_("Planned date"), _("Enter the date the goods will be delivered."))
     courier_name = PersianCharField(
         label=_("Courier"),
         required=False,

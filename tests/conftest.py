@@ -9,6 +9,33 @@ from core.models import Role
 
 from . import factories
 
+# Fixtures through which a test reaches the database (pytest-django's, and ours built on them).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_serialized_rollback", "live_server", "admin_client"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--skip-database-free",
+        action="store_true",
+        help="leave out tests that touch neither the database nor the run's backend settings (marker 'backend'): "
+        ".ci/run's second run (PostgreSQL + Redis) has them already from the first run, and they give the same answer",
+    )
+
+
+def _database_free(item) -> bool:
+    if item.get_closest_marker("django_db") or item.get_closest_marker("backend"):
+        return False
+    return not (DATABASE_FIXTURES & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--skip-database-free"):
+        return
+    skipped = [item for item in items if _database_free(item)]
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = [item for item in items if not _database_free(item)]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

@@ -6,6 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Reads the run's database or broker settings: kept on both of .ci/run's runs (tests/conftest.py).
+pytestmark = pytest.mark.backend
+
 PROJECT = Path(__file__).resolve().parents[1]
 SCRIPT = """
 import json, django

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+# Reads the run's database or broker settings: kept on both of .ci/run's runs (tests/conftest.py).
+pytestmark = pytest.mark.backend
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 APP_SERVICES = ("web", "worker", "beat")

@@ -5,6 +5,11 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
+# Reads the run's database or broker settings: kept on both of .ci/run's runs (tests/conftest.py).
+pytestmark = pytest.mark.backend
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "deploy" / "system_packages.sh"
 

@@ -53,6 +53,9 @@ from workshops.models import WorkshopCapacity, WorkshopStatus
 from . import factories, races
 from .brokers import broker_at
 
+# Reads the run's database or broker settings: kept on both of .ci/run's runs (tests/conftest.py).
+pytestmark = pytest.mark.backend
+
 PROJECT = Path(__file__).resolve().parents[1]
 EVERY_DAY = 0b1111111  # reminders must not depend on the weekday the suite runs on
 # Nothing listens on port 9 (discard): connecting is refused at once, like a stopped Redis.

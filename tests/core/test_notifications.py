@@ -19,6 +19,9 @@ from core.tasks import MAX_RETRIES, notification_send, retry_countdown
 
 from .. import factories
 
+# Reads the run's database or broker settings: kept on both of .ci/run's runs (tests/conftest.py).
+pytestmark = pytest.mark.backend
+
 
 @pytest.fixture(autouse=True)
 def empty_outbox():

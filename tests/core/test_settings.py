@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Reads the run's database or broker settings: kept on both of .ci/run's runs (tests/conftest.py).
+pytestmark = pytest.mark.backend
+
 PROJECT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DEBUG": "0",

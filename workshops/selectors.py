@@ -42,6 +42,11 @@ def workshops_waiting_for_verification(user, province: Province | None = None) -
     return workshops
 
 
+def days_off_of(workshop: Workshop) -> QuerySet[WorkshopUnavailability]:
+    """The workshop's closed periods; another workshop's are simply not in it (404 when the owner removes one)."""
+    return WorkshopUnavailability.objects.filter(workshop=workshop)
+
+
 def days_off_from(workshop: Workshop, today: dt.date) -> QuerySet[WorkshopUnavailability]:
     """The workshop's current and future closed periods, soonest first (the owner's days-off page)."""
-    return WorkshopUnavailability.objects.filter(workshop=workshop, end_date__gte=today).order_by("start_date", "pk")
+    return days_off_of(workshop).filter(end_date__gte=today).order_by("start_date", "pk")

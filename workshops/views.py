@@ -34,8 +34,7 @@ from .forms import (
     UnavailabilityForm,
     WorkshopRegisterForm,
 )
-from .models import WorkshopUnavailability
-from .selectors import days_off_from, workshop_of_owner
+from .selectors import days_off_from, days_off_of, workshop_of_owner
 from .services import (
     capacity_update,
     owner_signup,
@@ -258,7 +257,7 @@ class AvailabilityRemoveView(OwnerPageMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
-        period = get_object_or_404(WorkshopUnavailability, pk=pk, workshop=self.workshop)
+        period = get_object_or_404(days_off_of(self.workshop), pk=pk)
         unavailability_remove(period=period, actor=request.user)
         messages.success(request, _("The days off are removed."))
         return redirect("workshops:availability")

@@ -27,6 +27,11 @@ def payout_batch_list(user) -> QuerySet[PayoutBatch]:
     )
 
 
+def payout_batch_for(user, pk: int) -> PayoutBatch:
+    """One batch whose every province the coordinator covers; ``PayoutBatch.DoesNotExist`` otherwise (404)."""
+    return batches_for(user).get(pk=pk)
+
+
 def batch_lines_by_workshop(batch: PayoutBatch) -> QuerySet[PayoutLine]:
     """The batch's lines ordered by workshop name (one bank transfer per workshop), with owner and product."""
     return batch.lines.select_related("workshop__owner", "quota__order__product").order_by("workshop__name", "pk")

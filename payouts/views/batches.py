@@ -29,7 +29,7 @@ from .. import services as payouts
 from ..filters import PayoutBatchFilter
 from ..forms import CancelBatchForm, MarkPaidForm, PayoutBatchForm
 from ..models import PayoutBatch, PayoutBatchStatus
-from ..selectors import batch_lines_by_workshop, payout_batch_list
+from ..selectors import batch_lines_by_workshop, payout_batch_for, payout_batch_list
 from ..tables import STATUS_BADGES, PayoutBatchTable
 
 
@@ -38,7 +38,7 @@ class CoordinatorOnlyMixin(RoleRequiredMixin):
 
     def get_batch(self) -> PayoutBatch:
         try:
-            return payouts.batches_for(self.request.user).get(pk=self.kwargs["pk"])
+            return payout_batch_for(self.request.user, self.kwargs["pk"])
         except PayoutBatch.DoesNotExist:
             raise Http404 from None
 

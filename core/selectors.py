@@ -23,11 +23,6 @@ def health_centers_in_scope(user) -> QuerySet[HealthCenter]:
     return scope_by_province(HealthCenter.objects.select_related("province", "city"), user)
 
 
-def health_centers_counted(user) -> QuerySet[HealthCenter]:
-    """The same rows as ``health_centers_in_scope``, without the joins a count does not need."""
-    return scope_by_province(HealthCenter.objects.all(), user)
-
-
 def health_centers_visible_to(user) -> QuerySet[HealthCenter]:
     """Coordinators: the centers of their provinces; health-center staff: their own center only."""
     if is_health_center_scoped(user):

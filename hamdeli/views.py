@@ -8,7 +8,7 @@ one of them and the apps themselves only import downwards (core <- workshops
 from django.views.generic import TemplateView
 
 from core.models import Role
-from core.selectors import active_products, health_centers_counted
+from core.selectors import active_products, health_centers_in_scope
 from donors.selectors import pledges_of_user, pledges_waiting
 from fulfilment.selectors.deliveries import deliveries_to_confirm, disputed_deliveries, ready_health_centers
 from fulfilment.selectors.pickups import workshops_to_collect_from
@@ -80,7 +80,7 @@ class HomeView(TemplateView):
             "orders_active": orders_in_scope_with_status(user, OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION).count(),
             "pledges_waiting": pledges_waiting(user).count(),
             "recent_orders": orders[:10],
-            "health_centers": health_centers_counted(user).count(),
+            "health_centers": health_centers_in_scope(user).count(),  # COUNT drops the joins
             "workshops_to_collect": workshops_to_collect_from(user).count(),
             "centers_ready": ready_health_centers(user).count(),
             "deliveries_disputed": disputed_deliveries(user).count(),

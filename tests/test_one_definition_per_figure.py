@@ -349,6 +349,7 @@ def test_the_order_and_workshop_cards_equal_the_rows_of_the_filtered_lists(coord
     assert panel["orders_active"] == orders("funded") + orders("in_production") == 3
     assert panel["workshops_total"] == workshops() == 4
     assert panel["workshops_verified"] == workshops("?status=verified") == 2
+    assert panel["health_centers"] == rows_of(client_for, coordinator, reverse("core:healthcenter-list")) == 1
 
 
 # --- Workshop owner: what she was paid -----------------------------------------------------------------------------

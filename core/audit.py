@@ -82,6 +82,16 @@ def add_and_log(obj: models.Model, deltas: dict[str, int], *, actor: Any, action
     log_action(actor=actor, obj=obj, action=action, changes=changes, note=note)
 
 
+def change_status(obj: models.Model, status: Any, *, actor: Any, action: str, note: str = "", **fields: Any) -> None:
+    """Move ``obj`` to ``status``, setting ``fields`` with it (reason, time), save only those, and log the move."""
+    before = obj.status
+    obj.status = status
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=["status", *fields])
+    log_action(actor=actor, obj=obj, action=action, changes={"status": [before, obj.status]}, note=note)
+
+
 def log_actions(
     *,
     actor: Any,

@@ -63,6 +63,13 @@ class JalaliDateFilter(django_filters.DateFilter):
         return self._field
 
 
+def yes_no_filter(label, method: str, **kwargs) -> django_filters.ChoiceFilter:
+    """A question answered yes, no or "all" (not asked); ``method`` is given "yes" or "no"."""
+    return django_filters.ChoiceFilter(
+        label=label, choices=[("yes", _("Yes")), ("no", _("No"))], empty_label=_("All"), method=method, **kwargs
+    )
+
+
 def searched_text(value: str) -> str:
     """What was typed in a search box as the database holds it: Latin digits, Persian letters, no outer spaces."""
     return normalize_text(to_latin_digits(value.strip()))

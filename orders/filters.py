@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters_base import HealthCenterFilterSet, JalaliDateFilter, ModelChoiceFilter, searched_text
+from core.filters_base import HealthCenterFilterSet, JalaliDateFilter, ModelChoiceFilter, searched_text, yes_no_filter
 from core.models import Product
 from core.widgets import FastSelect
 
@@ -24,13 +24,7 @@ class OrderFilter(HealthCenterFilterSet):
     product = ModelChoiceFilter(
         label=_("Product"), queryset=Product.objects.none(), empty_label=_("All"), widget=FastSelect
     )
-    stale = django_filters.ChoiceFilter(
-        label=_("Stale"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        empty_label=_("All"),
-        widget=FastSelect,
-        method="filter_stale",
-    )
+    stale = yes_no_filter(_("Stale"), "filter_stale", widget=FastSelect)
     needed_from = JalaliDateFilter(label=_("Needed by, from"), field_name="needed_by", lookup_expr="gte")
     needed_to = JalaliDateFilter(label=_("Needed by, to"), field_name="needed_by", lookup_expr="lte")
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import log_action
+from core.audit import change_status, log_action
 from core.bounds import check_order_value
 from core.models import HealthCenter, Product, User
 from core.permissions import is_health_center_scoped, user_can
@@ -88,10 +88,7 @@ def _move(order: Order, status: OrderStatus, actor: User | None, note: str = "",
     """Change the (locked) order's status after checking ``ALLOWED_TRANSITIONS``; audited."""
     if status not in ALLOWED_TRANSITIONS[order.status]:
         raise _refuse_transition(order, status)
-    old = order.status
-    order.status = status
-    order.save(update_fields=["status"])
-    log_action(actor=actor, obj=order, action=action, changes={"status": [old, status.value]}, note=note)
+    change_status(order, status, actor=actor, action=action, note=note)
 
 
 # --- Creation and approval ----------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import log_action
+from core.audit import change_status, log_action
 from core.i18n import page_is_persian
 from core.jalali import format_short
 from core.models import Province, User
@@ -376,16 +376,14 @@ def payout_batch_cancel(*, batch: PayoutBatch, actor: User, reason: str) -> Payo
     if batch.status != PayoutBatchStatus.DRAFT:
         raise ValidationError(_("A paid batch cannot be cancelled: its money has reached the workshops."))
     reason = required_reason(reason, _("Give a reason."))
-    batch.status = PayoutBatchStatus.CANCELLED
-    batch.cancel_reason = reason
-    batch.cancelled_at = timezone.now()
-    batch.save(update_fields=["status", "cancel_reason", "cancelled_at"])
-    log_action(
+    change_status(
+        batch,
+        PayoutBatchStatus.CANCELLED,
         actor=actor,
-        obj=batch,
         action="payout_batch.cancel",
-        changes={"status": [PayoutBatchStatus.DRAFT, batch.status]},
         note=reason,
+        cancel_reason=reason,
+        cancelled_at=timezone.now(),
     )
     return batch
 

@@ -22,7 +22,7 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from core.filters_base import ActiveCountMixin, ModelChoiceFilter, searched_text
+from core.filters_base import ActiveCountMixin, ModelChoiceFilter, searched_text, yes_no_filter
 from core.forms import LocalizedIntegerField
 from core.models import City, Product, Province
 from core.scoping import scope_by_province
@@ -55,13 +55,7 @@ class WorkshopFilter(ActiveCountMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=WorkshopStatus.choices, empty_label=_("All"), widget=FastSelect
     )
-    head_of_household = django_filters.ChoiceFilter(
-        label=_("Woman head of household"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        empty_label=_("All"),
-        widget=FastSelect,
-        method="filter_head_of_household",
-    )
+    head_of_household = yes_no_filter(_("Woman head of household"), "filter_head_of_household", widget=FastSelect)
     no_offer = django_filters.ChoiceFilter(
         label=_("No offer for two weeks"),
         choices=[("yes", _("Yes"))],

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import diff, log_action, snapshot
+from core.audit import change_status, diff, log_action, snapshot
 from core.models import City, User
 from core.scoping import scope_by_province
 
@@ -110,17 +110,16 @@ def change_request_decide(
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError({"reason": _("Please give a reason; the owner will see it.")})
-    request.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
-    request.decision_reason = reason
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
-    log_action(
+    status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
+    change_status(
+        request,
+        status,
         actor=actor,
-        obj=request,
-        action=f"workshop.change_{request.status}",
-        changes={"status": [ChangeRequestStatus.PENDING, request.status]},
+        action=f"workshop.change_{status}",
         note=reason,
+        decision_reason=reason,
+        decided_by=actor,
+        decided_at=timezone.now(),
     )
     if approve:
         before = snapshot(workshop, APPROVED_FIELDS)

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from core.filters_base import ActiveCountMixin, JalaliDateFilter, searched_text
+from core.filters_base import ActiveCountMixin, JalaliDateFilter, searched_text, yes_no_filter
 from core.models import City, Province
 from core.scoping import scope_by_province
 from workshops.models import Workshop
@@ -30,12 +30,7 @@ class PickupFilter(ActiveCountMixin, django_filters.FilterSet):
     city = django_filters.ModelChoiceFilter(
         label=_("City"), field_name="workshop__city", queryset=City.objects.none(), empty_label=_("All")
     )
-    rejections = django_filters.ChoiceFilter(
-        label=_("Has rejections"),
-        choices=[("yes", _("Yes")), ("no", _("No"))],
-        empty_label=_("All"),
-        method="filter_rejections",
-    )
+    rejections = yes_no_filter(_("Has rejections"), "filter_rejections")
     date_from = JalaliDateFilter(label=_("From"), field_name="pickup_date", lookup_expr="gte")
     date_to = JalaliDateFilter(label=_("To"), field_name="pickup_date", lookup_expr="lte")
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import add_and_log, diff, log_action, snapshot
+from core.audit import add_and_log, change_status, diff, log_action, snapshot
 from core.models import HealthCenter, User
 from core.permissions import user_can
 from core.persian import ui_number
@@ -216,15 +216,8 @@ def delivery_update(
 
 
 def _move(delivery: Delivery, status: str, actor: User, *, stamp: str | None = None, note: str = "") -> None:
-    before = delivery.status
-    delivery.status = status
-    fields = ["status"]
-    changes = {"status": [before, status]}
-    if stamp:
-        setattr(delivery, stamp, timezone.now())
-        fields.append(stamp)
-    delivery.save(update_fields=fields)
-    log_action(actor=actor, obj=delivery, action=f"delivery.{status}", changes=changes, note=note)
+    stamps = {stamp: timezone.now()} if stamp else {}
+    change_status(delivery, status, actor=actor, action=f"delivery.{status}", note=note, **stamps)
 
 
 @transaction.atomic

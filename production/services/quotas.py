@@ -17,7 +17,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import add_and_log, log_action
+from core.audit import add_and_log, change_status, log_action
 from core.models import User
 from core.persian import ui_number
 from core.validators import required_reason
@@ -83,10 +83,7 @@ def quota_accept(*, quota: Quota, owner: User) -> Quota:
         raise ValidationError(_("This quota is no longer waiting for an answer."))
     if quota.workshop.status != WorkshopStatus.VERIFIED:
         raise ValidationError(_("Your workshop is not verified at the moment, so it cannot take on quotas."))
-    quota.status = QuotaStatus.ACCEPTED
-    quota.responded_at = timezone.now()
-    quota.save(update_fields=["status", "responded_at"])
-    log_action(actor=owner, obj=quota, action="quota.accept", changes={"status": [QuotaStatus.OFFERED, quota.status]})
+    change_status(quota, QuotaStatus.ACCEPTED, actor=owner, action="quota.accept", responded_at=timezone.now())
     order_mark_in_production_if_needed(quota.order, actor=owner)
     return quota
 
@@ -98,16 +95,14 @@ def quota_decline(*, quota: Quota, owner: User, reason: str) -> Quota:
     if quota.status != QuotaStatus.OFFERED:
         raise ValidationError(_("This quota is no longer waiting for an answer."))
     reason = required_reason(reason, _("Please say why you decline, so the coordinator can plan."))
-    quota.status = QuotaStatus.DECLINED
-    quota.decline_reason = reason
-    quota.responded_at = timezone.now()
-    quota.save(update_fields=["status", "decline_reason", "responded_at"])
-    log_action(
+    change_status(
+        quota,
+        QuotaStatus.DECLINED,
         actor=owner,
-        obj=quota,
         action="quota.decline",
-        changes={"status": [QuotaStatus.OFFERED, quota.status]},
         note=reason,
+        decline_reason=reason,
+        responded_at=timezone.now(),
     )
     return quota
 
@@ -247,11 +242,9 @@ def quota_cancel(*, quota: Quota, actor: User | None, reason: str) -> Quota:
 
 
 def _mark_cancelled(quota: Quota, actor: User | None, reason: str) -> None:
-    before = quota.status
-    quota.status = QuotaStatus.CANCELLED
-    quota.cancel_reason = reason[:400]
-    quota.save(update_fields=["status", "cancel_reason"])
-    log_action(actor=actor, obj=quota, action="quota.cancel", changes={"status": [before, quota.status]}, note=reason)
+    change_status(
+        quota, QuotaStatus.CANCELLED, actor=actor, action="quota.cancel", note=reason, cancel_reason=reason[:400]
+    )
 
 
 @transaction.atomic

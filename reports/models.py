@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Province
+from core.models import ClaimedWork, Province
 from core.scoping import sees_all_provinces
 
 
@@ -35,7 +35,7 @@ class ThematicReportQuerySet(models.QuerySet):
         )
 
 
-class ThematicReport(models.Model):
+class ThematicReport(ClaimedWork):
     """A periodic statistical report for one province, or (``province`` empty) all of the requester's provinces."""
 
     province = models.ForeignKey(
@@ -64,11 +64,6 @@ class ThematicReport(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # When a task took the row (queued -> running); see core.task_claims for rows whose task died.
-    claimed_at = models.DateTimeField(_("claimed by a worker at"), null=True, blank=True, editable=False)
-    # Touched by the running task after every step: a stale one means its worker died (core.task_claims).
-    heartbeat_at = models.DateTimeField(_("last sign of life from its worker"), null=True, blank=True, editable=False)
-    restarts = models.PositiveSmallIntegerField(_("restarts after a worker stopped"), default=0, editable=False)
 
     objects = ThematicReportQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 from .accounts import PasswordResetCode, Role, User
 from .audit import AuditLog
 from .catalogue import Product, ProductKind
+from .claimed_work import ClaimedWork
 from .geography import City, Province
 from .healthcenters import HealthCenter, HealthCenterKind
 from .notifications import Notification, NotificationChannel, NotificationStatus
@@ -10,6 +11,7 @@ from .sequences import NumberSequence
 __all__ = [
     "AuditLog",
     "City",
+    "ClaimedWork",
     "HealthCenter",
     "HealthCenterKind",
     "Notification",

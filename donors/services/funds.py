@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import log_action
+from core.audit import add_and_log
 from core.models import User
 from core.persian import ui_number
 from core.scoping import scope_by_province
+from core.validators import required_reason
 from orders.models import Order, OrderPriority, OrderStatus
 from orders.services import FUNDABLE_STATUSES, order_mark_funded_if_needed
 from production.models import Quota
@@ -22,11 +23,12 @@ from ..ledger import selectors as ledger
 from ..ledger.services import entry_append
 from ..models import Campaign, EntryKind, LedgerEntry
 from .guards import (
+    _check_at_most,
+    _check_room,
     _lock_campaign,
     _lock_orders,
     _order_room,
     _positive,
-    _refuse_above_gap,
     _refuse_below_commitments,
     _require_coordinator,
 )
@@ -47,14 +49,8 @@ def campaign_apply(*, campaign: Campaign, order: Order, amount: int, actor: User
     campaign = _lock_campaign(campaign)
     (order,) = _lock_orders(order)
     _check_fundable(order)
-    held = ledger.campaign_balance(campaign.pk)
-    if amount > held:
-        raise ValidationError(
-            {"amount_rials": _("The campaign holds only %(amount)s rials.") % {"amount": ui_number(held)}}
-        )
-    room = _order_room(order)
-    if amount > room:
-        raise _refuse_above_gap(room)
+    _check_at_most(amount, ledger.campaign_balance(campaign.pk), _("The campaign holds only %(amount)s rials."))
+    _check_room(order, amount)
     entry = entry_append(
         kind=EntryKind.APPLIED,
         amount_rials=amount,
@@ -118,26 +114,20 @@ def funds_move(*, from_order: Order, to_order: Order, amount: int, actor: User |
     _require_coordinator(actor, from_order)
     _require_coordinator(actor, to_order)
     _positive(amount)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason.")})
+    reason = required_reason(reason, _("Give a reason."))
     from_order, to_order = _lock_orders(from_order, to_order)
     _check_fundable(to_order)
     held = ledger.order_balance(from_order.pk)
-    if amount > held:
-        raise ValidationError(
-            {"amount_rials": _("The order holds only %(amount)s rials unspent.") % {"amount": ui_number(held)}}
-        )
+    _check_at_most(amount, held, _("The order holds only %(amount)s rials unspent."))
     _refuse_below_commitments(from_order, amount)
-    room = _order_room(to_order)
-    if amount > room:
-        raise _refuse_above_gap(room)
+    _check_room(to_order, amount)
     entry = entry_append(
         kind=EntryKind.MOVED,
         amount_rials=amount,
         from_order=from_order,
         to_order=to_order,
         created_by=actor,
-        note=reason.strip(),
+        note=reason,
     )
     order_mark_funded_if_needed(to_order, actor=actor)
     return entry
@@ -166,10 +156,7 @@ def payout_record(*, quota: Quota, units: int, actor: User | None) -> LedgerEntr
                 % {"amount": ui_number(held), "pay": ui_number(amount)}
             }
         )
-    before = quota.paid_units
-    quota.paid_units = before + units
-    quota.save(update_fields=["paid_units"])
-    log_action(actor=actor, obj=quota, action="quota.paid", changes={"paid_units": [before, quota.paid_units]})
+    add_and_log(quota, {"paid_units": units}, actor=actor, action="quota.paid")
     return entry_append(
         kind=EntryKind.PAYOUT,
         amount_rials=amount,

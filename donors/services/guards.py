@@ -72,6 +72,19 @@ def _refuse_above_gap(gap: int, field: str = "amount_rials") -> ValidationError:
     )
 
 
+def _check_room(order: Order, amount: int, field: str = "amount_rials") -> None:
+    """Refuse more money than the (locked) order's budget can still take."""
+    room = _order_room(order)
+    if amount > room:
+        raise _refuse_above_gap(room, field)
+
+
+def _check_at_most(amount: int, held: int, message: str) -> None:
+    """Refuse an amount above what its source holds; ``message`` names that as ``%(amount)s`` rials."""
+    if amount > held:
+        raise ValidationError({"amount_rials": message % {"amount": ui_number(held)}})
+
+
 def _refuse_below_commitments(order: Order, amount: int) -> None:
     """Refuse taking ``amount`` out of a locked order if its quotas would then be worth more than its money.
 

@@ -13,12 +13,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import log_action
+from core.audit import change_status, log_action
 from core.bounds import MIN_PLEDGE_RIALS
 from core.models import Role, User
 from core.outbox import enqueue
 from core.permissions import user_can
 from core.persian import ui_number
+from core.validators import required_reason
 from orders.models import Order, OrderStatus
 from orders.services import order_mark_funded_if_needed
 
@@ -29,10 +30,11 @@ from ..notifications import notify_pledge_confirmed
 from ..receipts.services import receipt_issue
 from ..receipts.tasks import receipt_generate
 from .guards import (
+    _check_at_most,
+    _check_room,
     _lock_campaign,
     _lock_orders,
     _lock_pledge,
-    _order_room,
     _positive,
     _refuse_above_gap,
     _refuse_below_commitments,
@@ -174,9 +176,7 @@ def pledge_confirm(
         _lock_campaign(pledge.campaign)
     else:
         (order,) = _lock_orders(pledge.order)
-        room = _order_room(order)
-        if amount_received_rials > room:
-            raise _refuse_above_gap(room, "amount_received_rials")
+        _check_room(order, amount_received_rials, "amount_received_rials")
     pledge.status = PledgeStatus.RECEIVED
     pledge.received_amount_rials = amount_received_rials
     pledge.bank_reference = bank_reference.strip()
@@ -218,14 +218,8 @@ def pledge_cancel(*, pledge: Pledge, actor: User | None, reason: str) -> Pledge:
         _require_coordinator(actor, pledge.order)
     if pledge.status != PledgeStatus.PLEDGED:
         raise ValidationError(_("Only a pledge whose money has not arrived can be cancelled."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason.")})
-    pledge.status = PledgeStatus.CANCELLED
-    pledge.status_reason = reason.strip()
-    pledge.save(update_fields=["status", "status_reason"])
-    log_action(
-        actor=actor, obj=pledge, action="pledge.cancel", changes={"status": [PledgeStatus.PLEDGED, pledge.status]}
-    )
+    reason = required_reason(reason, _("Give a reason."))
+    change_status(pledge, PledgeStatus.CANCELLED, actor=actor, action="pledge.cancel", status_reason=reason)
     return pledge
 
 
@@ -240,8 +234,7 @@ def pledge_refund(*, pledge: Pledge, amount: int, actor: User | None, reason: st
     _require_coordinator(actor, pledge.order)
     if pledge.status not in RECEIVED_STATUSES:
         raise ValidationError(_("Only money that has been received can be refunded."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason.")})
+    reason = required_reason(reason, _("Give a reason."))
     _positive(amount)
     if pledge.campaign_id is not None:
         _lock_campaign(pledge.campaign)
@@ -250,13 +243,7 @@ def pledge_refund(*, pledge: Pledge, amount: int, actor: User | None, reason: st
         (order,) = _lock_orders(pledge.order)
         held = ledger.order_balance(pledge.order_id)
     refundable = min(ledger.pledge_received(pledge.pk) - ledger.pledge_refunded(pledge.pk), held)
-    if amount > refundable:
-        raise ValidationError(
-            {
-                "amount_rials": _("At most %(amount)s rials of this pledge are unspent.")
-                % {"amount": ui_number(refundable)}
-            }
-        )
+    _check_at_most(amount, refundable, _("At most %(amount)s rials of this pledge are unspent."))
     if pledge.order_id is not None:
         _refuse_below_commitments(order, amount)  # read under the order's lock
     entry = entry_append(
@@ -267,12 +254,8 @@ def pledge_refund(*, pledge: Pledge, amount: int, actor: User | None, reason: st
         to_donor_id=pledge.donor_id,
         pledge=pledge,
         created_by=actor,
-        note=reason.strip(),
+        note=reason,
     )
     if ledger.pledge_refunded(pledge.pk) == ledger.pledge_received(pledge.pk):
-        before = pledge.status
-        pledge.status = PledgeStatus.REFUNDED
-        pledge.status_reason = reason.strip()
-        pledge.save(update_fields=["status", "status_reason"])
-        log_action(actor=actor, obj=pledge, action="pledge.refunded", changes={"status": [before, pledge.status]})
+        change_status(pledge, PledgeStatus.REFUNDED, actor=actor, action="pledge.refunded", status_reason=reason)
     return entry

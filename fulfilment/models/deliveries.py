@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MobileNumberField, PersianCharField, QuantityField
-from core.models import HealthCenter
+from core.models import ClaimedWork, HealthCenter
 from production.models.quotas import Quota
 from workshops.models import Workshop
 
@@ -213,7 +213,7 @@ class SheetBatchStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class SheetBatch(models.Model):
+class SheetBatch(ClaimedWork):
     """ "Print all sheets for date X in province Y": one merged PDF made by a Celery task, with its progress.
 
     ``failures`` lists the sheets that could not be rendered (code and reason);
@@ -235,11 +235,6 @@ class SheetBatch(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # When a task took the row (queued -> running); see core.task_claims for rows whose task died.
-    claimed_at = models.DateTimeField(_("claimed by a worker at"), null=True, blank=True, editable=False)
-    # Touched by the running task after every step: a stale one means its worker died (core.task_claims).
-    heartbeat_at = models.DateTimeField(_("last sign of life from its worker"), null=True, blank=True, editable=False)
-    restarts = models.PositiveSmallIntegerField(_("restarts after a worker stopped"), default=0, editable=False)
 
     class Meta:
         db_table = "orders_sheetbatch"  # kept from before the split of orders

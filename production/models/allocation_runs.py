@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ClaimedWork
+
 
 class AllocationRunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -10,7 +12,7 @@ class AllocationRunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class AllocationRun(models.Model):
+class AllocationRun(ClaimedWork):
     """One preview or commit of the allocation engine, run by a Celery task, with its progress and result.
 
     ``result`` is a plain JSON summary (per order: workshops and units; unmet
@@ -30,11 +32,6 @@ class AllocationRun(models.Model):
     message = models.CharField(_("message"), max_length=400, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
-    # When a task took the row (queued -> running); see core.task_claims for rows whose task died.
-    claimed_at = models.DateTimeField(_("claimed by a worker at"), null=True, blank=True, editable=False)
-    # Touched by the running task after every step: a stale one means its worker died (core.task_claims).
-    heartbeat_at = models.DateTimeField(_("last sign of life from its worker"), null=True, blank=True, editable=False)
-    restarts = models.PositiveSmallIntegerField(_("restarts after a worker stopped"), default=0, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from orders.models import Order
 from .ledger.models import EntryKind, LedgerAppendOnlyError, LedgerEntry  # noqa: F401
 from .payments.models import PaymentAccount  # noqa: F401
 from .receipts.models import Receipt  # noqa: F401
+from .statements.models import BankStatement, StatementLine, StatementLineStatus  # noqa: F401
 
 
 class DonorKind(models.TextChoices):

@@ -36,7 +36,7 @@ from django.utils import timezone
 from core.models import AuditLog, Role
 from core.permissions import CAPABILITIES
 from core.permissions import ROLES as DECLARED_ROLES
-from donors.models import Pledge
+from donors.models import BankStatement, Pledge
 from donors.receipts.tokens import verify_token
 from donors.services.pledges import pledge_confirm
 from fulfilment.models.deliveries import DeliveryLine, DeliveryStatus, Pickup, PickupLine, SheetBatch, SheetBatchStatus
@@ -137,6 +137,9 @@ def build_world(media_root) -> SimpleNamespace:
     w.pledge = Pledge.objects.get(pk=pledge.pk)
     w.receipt = w.pledge.receipt
     w.campaign = factories.CampaignFactory(created_by=w.coordinator)
+    w.bank_statement = BankStatement.objects.create(
+        uploaded_by=w.coordinator, file_name="statement.csv", file_sha256="0" * 64
+    )
 
     w.payout_batch = PayoutBatch.objects.create(
         number="PAY-1405-900001", period_start=today - dt.timedelta(days=30), period_end=today, created_by=w.coordinator
@@ -293,6 +296,11 @@ MATRIX: dict[str, Entry] = {
     "donations:campaign-fill": Entry(allowed("manage_donations"), kwargs=pk("campaign"), post_only=True),
     "donations:funds-move": Entry(allowed("manage_donations")),
     "donations:donor-list": Entry(allowed("manage_donations")),
+    "donations:statement-upload": Entry(allowed("manage_donations")),
+    "donations:statement-detail": Entry(allowed("manage_donations", scoped=True), kwargs=pk("bank_statement")),
+    "donations:statement-confirm": Entry(
+        allowed("manage_donations", scoped=True), kwargs=pk("bank_statement"), post_only=True
+    ),
     # Coordinator: payouts.
     "payouts:list": Entry(allowed("manage_payouts")),
     "payouts:create": Entry(allowed("manage_payouts")),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ..views import coordinator as views
+from ..views import statements
 
 app_name = "donations"
 
@@ -13,4 +14,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/fill/", views.CampaignFillView.as_view(), name="campaign-fill"),
     path("move/", views.FundsMoveView.as_view(), name="funds-move"),
     path("donors/", views.DonorListView.as_view(), name="donor-list"),
+    path("statements/", statements.StatementUploadView.as_view(), name="statement-upload"),
+    path("statements/<int:pk>/", statements.StatementDetailView.as_view(), name="statement-detail"),
+    path("statements/<int:pk>/confirm/", statements.StatementConfirmView.as_view(), name="statement-confirm"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from core.models import Role
+from core.permissions import user_can
 from core.scoping import scope_by_province, sees_all_provinces
 
 from .models import Receipt
@@ -15,7 +15,7 @@ def receipts_visible_to(user) -> QuerySet[Receipt]:
     own = Q(pledge__donor__user=user)
     if user.is_superuser or sees_all_provinces(user):
         return Receipt.objects.all()
-    if user.role == Role.COORDINATOR:
+    if user_can(user, "manage_donations"):
         scoped = scope_by_province(Receipt.objects.all(), user, field="pledge__order__health_center__province")
         return Receipt.objects.filter(Q(pk__in=scoped.values("pk")) | own)
     return Receipt.objects.filter(own)

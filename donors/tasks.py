@@ -3,4 +3,5 @@
 from __future__ import annotations
 
 from . import notification_tasks  # noqa: F401
+from .ledger import tasks as ledger_tasks  # noqa: F401
 from .receipts import tasks as receipt_tasks  # noqa: F401

@@ -1,4 +1,5 @@
-"""The ledger's one model: ``LedgerEntry``, a movement of money between two accounts, append-only.
+"""The ledger's models: ``LedgerEntry``, a movement of money between two accounts, append-only, and
+``LedgerDaySeal``, each past day's published fingerprint.
 
 Its foreign keys to donors, campaigns and pledges name them as ``"donors.Donor"`` etc.: the models are in the
 same app (``donors/models.py`` imports this module so Django registers the model), and naming them keeps this
@@ -155,3 +156,26 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise LedgerAppendOnlyError(_("Ledger entries cannot be deleted; record a correcting entry instead."))
+
+
+class LedgerDaySeal(models.Model):
+    """The published fingerprint of one day of the ledger, chained to the day before.
+
+    ``digest`` is SHA-256 over the previous day's digest and every entry of the day (Tehran time) in id order,
+    each written out field by field (``donors.ledger.seals``); changing, adding or deleting a past entry, or a
+    past seal, breaks the chain from that day on, and ``manage.py ledger_check`` says where.
+    """
+
+    day = models.DateField(_("day"), unique=True)
+    entry_count = models.PositiveIntegerField(_("entries"))
+    digest = models.CharField(_("digest"), max_length=64)
+    previous_digest = models.CharField(_("previous day's digest"), max_length=64)
+    sealed_at = models.DateTimeField(_("sealed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ledger day seal")
+        verbose_name_plural = _("ledger day seals")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.digest[:12]}"

@@ -33,6 +33,7 @@ from production.models import Quota
 
 from ..models import Campaign, Pledge, PledgeStatus
 from .models import EntryKind, LedgerEntry
+from .seals import seal_problems
 
 ORDER_INFLOW_KINDS = (EntryKind.RECEIVED, EntryKind.APPLIED, EntryKind.MOVED)
 ORDER_OUTFLOW_KINDS = (EntryKind.MOVED, EntryKind.REFUNDED)  # payouts are spent, not taken away
@@ -222,6 +223,7 @@ def ledger_problems() -> list[str]:
 
     problems += _pledge_problems()
     problems += _quota_problems()
+    problems += seal_problems()
 
     totals = ledger_totals()
     if not totals.is_conserved:

@@ -7,13 +7,14 @@ from core.notifications.schedules import ensure_daily_schedules
 from core.outbox import FLUSH_SCHEDULE_NAME, ensure_flush_schedule
 from production.notification_tasks import SCHEDULES as ORDER_SCHEDULES
 
+from ...ledger.tasks import SCHEDULES as LEDGER_SCHEDULES
 from ...notification_tasks import SCHEDULES as DONOR_SCHEDULES
 
 
 class Command(BaseCommand):
     help = (
         "Create the missing periodic tasks of the daily notifications (owner reminders, due-soon alerts, "
-        "coordinator digest), in Tehran time, and the every-minute outbox sweep. "
+        "coordinator digest) and the ledger's nightly seal, in Tehran time, and the every-minute outbox sweep. "
         "Existing ones keep their admin edits unless --reset."
     )
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Put existing schedules back to their defaults.")
 
     def handle(self, *args, reset=False, **options):
-        schedules = ORDER_SCHEDULES + DONOR_SCHEDULES
+        schedules = ORDER_SCHEDULES + DONOR_SCHEDULES + LEDGER_SCHEDULES
         touched = ensure_daily_schedules(
             schedules,
             crontab_model=CrontabSchedule,

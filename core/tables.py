@@ -11,6 +11,13 @@ from .models import HealthCenter
 from .templatetags.persian import num
 
 
+class ColumnClassesMixin:
+    """Every header and cell also gets the class ``col-<column name>``, which the phone layout hides or stacks by."""
+
+    def get_column_class_names(self, classes_set, bound_column):
+        return {*super().get_column_class_names(classes_set, bound_column), f"col-{bound_column.name}"}
+
+
 class NumberColumn(tables.Column):
     """A whole number: thousands-grouped with Persian digits on the page, plain in exports.
 

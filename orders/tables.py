@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import jalali
 from core.i18n import page_is_persian
-from core.tables import NumberColumn
+from core.tables import ColumnClassesMixin, NumberColumn
 from core.templatetags.persian import code, num
 
 from .funding import funded_percent, releasable_units
@@ -38,7 +38,7 @@ def percent_text(value: int) -> str:
     return gettext("%(percent)s%%") % {"percent": num(value)}
 
 
-class OrderTable(tables.Table):
+class OrderTable(ColumnClassesMixin, tables.Table):
     number = tables.Column(verbose_name=_("Order number"), linkify=("orders:detail", {"pk": tables.A("pk")}))
     health_center = tables.Column(verbose_name=_("Health center"), order_by=("health_center__name", "pk"))
     product = tables.Column(verbose_name=_("Product"), order_by=("product__code", "pk"))
@@ -70,9 +70,6 @@ class OrderTable(tables.Table):
         attrs = {"class": "table order-table"}
         empty_text = _("No order matches these filters.")
         order_by = ("-created_at",)
-
-    def get_column_class_names(self, classes_set, bound_column):
-        return {*super().get_column_class_names(classes_set, bound_column), f"col-{bound_column.name}"}
 
     def order_priority(self, queryset, is_descending: bool):
         """Urgent first when ascending (the order people read priorities in), not alphabetical."""

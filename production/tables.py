@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.library_seams import has_annotation
 from core.persian import LocalizedNumber
-from core.tables import NumberColumn
+from core.tables import ColumnClassesMixin, NumberColumn
 from core.templatetags.persian import digits, num
 from workshops.models import Workshop, WorkshopStatus
 
@@ -40,7 +40,7 @@ def percent_text(value: int) -> str:
     return gettext("%(percent)s%%") % {"percent": num(value)}
 
 
-class WorkshopTable(tables.Table):
+class WorkshopTable(ColumnClassesMixin, tables.Table):
     name = tables.Column(verbose_name=_("Workshop"), linkify=("supply:workshop-detail", {"pk": tables.A("pk")}))
     owner = tables.Column(verbose_name=_("Owner"), accessor="owner__full_name", order_by=("owner__full_name",))
     mobile = tables.Column(verbose_name=_("Mobile"), accessor="owner__mobile", order_by=("owner__mobile",))
@@ -77,9 +77,6 @@ class WorkshopTable(tables.Table):
     def __init__(self, *args, loads: dict[int, WorkshopLoad] | None = None, **kwargs):
         self._loads: dict[int, WorkshopLoad] = dict(loads or {})
         super().__init__(*args, **kwargs)
-
-    def get_column_class_names(self, classes_set, bound_column):
-        return {*super().get_column_class_names(classes_set, bound_column), f"col-{bound_column.name}"}
 
     # --- utilisation, computed lazily -------------------------------------------------------------------
 
@@ -176,7 +173,7 @@ class WorkshopTable(tables.Table):
         return value
 
 
-class SupplyTable(tables.Table):
+class SupplyTable(ColumnClassesMixin, tables.Table):
     province = tables.Column(verbose_name=_("Province"), order_by=("province__name_fa", "product__code"))
     product = tables.Column(verbose_name=_("Product"), order_by=("product__code", "province__name_fa"))
     workshops = NumberColumn(verbose_name=_("Verified workshops"))
@@ -192,9 +189,6 @@ class SupplyTable(tables.Table):
     class Meta:
         attrs = {"class": "table supply-table"}
         empty_text = _("No verified workshop with a declared capacity in your provinces yet.")
-
-    def get_column_class_names(self, classes_set, bound_column):
-        return {*super().get_column_class_names(classes_set, bound_column), f"col-{bound_column.name}"}
 
     def render_province(self, record):
         return record.province.name

@@ -12,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core import jalali
 from core.i18n import page_is_persian
-from core.tables import NumberColumn
+from core.tables import ColumnClassesMixin, NumberColumn
 from core.templatetags.persian import num
 
 from ..models import Pickup
 
 
-class PickupTable(tables.Table):
+class PickupTable(ColumnClassesMixin, tables.Table):
     pickup_date = tables.Column(
         verbose_name=_("Date"), linkify=("pickups:detail", {"pk": tables.A("pk")}), order_by=("pickup_date", "pk")
     )
@@ -48,9 +48,6 @@ class PickupTable(tables.Table):
         attrs = {"class": "table pickup-table"}
         empty_text = _("No pickup matches these filters.")
         order_by = ("-pickup_date",)
-
-    def get_column_class_names(self, classes_set, bound_column):
-        return {*super().get_column_class_names(classes_set, bound_column), f"col-{bound_column.name}"}
 
     # --- HTML -------------------------------------------------------------------------------------------
 

@@ -43,7 +43,8 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
-    empty_message: str = ""
+    # Shown instead of an empty table; translated when the table is built, like its title.
+    empty_message: str = field(default_factory=lambda: _("Nothing in this period."))
     note: str = ""
 
 
@@ -121,12 +122,10 @@ def _area_table(key: str, sheet: str, title: str, first: str, rows: list[Figures
         title=title,
         columns=_area_columns(first),
         rows=[_area_row(row) for row in rows],
-        empty_message=_("Nothing in this period."),
     )
 
 
 def report_tables(data: ThematicData) -> list[Table]:
-    nothing = _("Nothing in this period.")
     return [
         summary_table(data),
         _area_table("provinces", _("Provinces"), _("By province"), _("Province"), data.provinces),
@@ -143,7 +142,6 @@ def report_tables(data: ThematicData) -> list[Table]:
                 Column(_("Rejected")),
             ],
             rows=[[w.name, w.province, w.city, w.accepted_units, w.rejected_units] for w in data.top_workshops],
-            empty_message=nothing,
         ),
         Table(
             key="centers",
@@ -159,7 +157,6 @@ def report_tables(data: ThematicData) -> list[Table]:
             rows=[
                 [c.name, c.province, c.deliveries, c.delivered_units, c.confirmed_units] for c in data.health_centers
             ],
-            empty_message=nothing,
         ),
         Table(
             key="campaigns",
@@ -175,7 +172,6 @@ def report_tables(data: ThematicData) -> list[Table]:
             rows=[
                 [c.name, c.received_rials, c.applied_rials, c.refunded_rials, c.balance_rials] for c in data.campaigns
             ],
-            empty_message=nothing,
             note=_("Campaigns are national: received and balance are whole; applied counts only this report's orders."),
         ),
         Table(

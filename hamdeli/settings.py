@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "donors",
     "payouts",
     "reports",
+    "transparency",
     "hamdeli",  # project-level pieces above all apps: home page, seed_demo
 ]
 

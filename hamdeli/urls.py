@@ -57,6 +57,8 @@ urlpatterns = [
     path("receipts/", include("donors.urls.receipts")),
     # Coordinator: dashboard and thematic reports (reports app, above all others).
     path("coordinator/reports/", include("reports.urls")),
+    # Anyone: the campaign's results, added up (transparency app, above reports).
+    path("results/", include("transparency.urls")),
 ]
 
 if settings.DEBUG:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
-LAYERS = ["core", "workshops", "orders", "production", "fulfilment", "donors", "payouts", "reports"]
+LAYERS = ["core", "workshops", "orders", "production", "fulfilment", "donors", "payouts", "reports", "transparency"]
 
 
 def imported_apps(path: Path) -> set[str]:
@@ -56,6 +56,7 @@ TEMPLATE_ROOMS = {
     "donors": "donors",
     "donors/payouts": "payouts",
     "reports": "reports",
+    "transparency": "transparency",
 }
 # Which room a URL namespace belongs to; names without a namespace are the project's (home, login...).
 URL_NAMESPACE_ROOMS = {
@@ -74,6 +75,7 @@ URL_NAMESPACE_ROOMS = {
     "payouts": "payouts",
     "receipts": "donors",
     "reports": "reports",
+    "transparency": "transparency",
 }
 # The allocation desk keeps its old names in the orders namespace, but its pages are production's.
 URL_NAME_ROOMS = {"orders:allocation": "production", "orders:allocation-run": "production"}

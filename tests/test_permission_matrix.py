@@ -228,6 +228,7 @@ def pk(attribute: str) -> Callable[[SimpleNamespace], dict]:
 MATRIX: dict[str, Entry] = {
     # Public pages.
     "home": Entry(public()),
+    "transparency:results": Entry(public()),
     "healthz": Entry(public()),
     "login": Entry(public()),
     # Django's LogoutView is POST-only; logging out is allowed to anyone (a visitor is simply sent on).

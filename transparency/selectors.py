@@ -1,0 +1,135 @@
+"""What the public results page shows, read once per period and kept in the cache for a few minutes.
+
+The figures are the coordinator dashboard's (``reports.dashboard``: the same definitions, so a figure never means
+one thing on the dashboard and another in public), read over every province (``PUBLIC_AGGREGATES``) and then
+protected (``transparency.privacy``): production rows and days of money that describe fewer than five workshops
+or donors are merged. Names of donors and workshops are never read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.permissions import PUBLIC_AGGREGATES
+from donors.ledger.seals import latest_seal
+from donors.models import EntryKind, LedgerDaySeal, LedgerEntry
+from orders.models import Order
+from reports.dashboard import Figures, figure_rows, total_of
+from reports.periods import DashboardPeriod, midnight
+
+from .privacy import MINIMUM, MoneyDay, protected_days, protected_rows
+
+CACHE_SECONDS = 300
+SEALS_SHOWN = 14
+
+
+@dataclass
+class PublicResults:
+    period: DashboardPeriod
+    total: Figures
+    need_rows: list[Figures]  # per province of the health centers: need, funded, delivered, confirmed
+    production_rows: list[Figures]  # per province of the workshops, merged where fewer than five
+    production_other: Figures | None
+    product_rows: list[Figures]
+    product_other: Figures | None
+    money_days: list[MoneyDay]
+    donors: int
+    workshops_paid: int
+    received_rials: int | None  # None: fewer than five donors gave in the period
+    paid_rials: int | None
+    seals: list[LedgerDaySeal]
+
+    @property
+    def production_shown(self) -> bool:
+        """The national production figures describe at least five workshops (or none)."""
+        return not 0 < self.total.workshops_active < MINIMUM
+
+    @property
+    def woman_headed_percent(self) -> int | None:
+        if self.total.workshops_active < MINIMUM:
+            return None
+        return round(100 * self.total.woman_headed_workshops_active / self.total.workshops_active)
+
+
+def campaign_period(today: dt.date | None = None) -> DashboardPeriod:
+    """From the day of the first order to today: the whole campaign so far."""
+    today = today or timezone.localdate()
+    first = Order.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    start = timezone.localtime(first).date() if first else today
+    return DashboardPeriod(min(start, today), today)
+
+
+def _merge(name: str):
+    def merge(rows: list[Figures]) -> Figures:
+        merged = total_of(rows)
+        merged.name = name
+        return merged
+
+    return merge
+
+
+def _money_days(period: DashboardPeriod) -> list[MoneyDay]:
+    entries = (
+        LedgerEntry.objects.filter(
+            kind__in=(EntryKind.RECEIVED, EntryKind.PAYOUT),
+            created_at__gte=midnight(period.start),
+            created_at__lt=midnight(period.end + dt.timedelta(days=1)),
+        )
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day", "kind", "from_donor", "to_workshop", "amount_rials")
+        .order_by("day")
+    )
+    days: dict[dt.date, MoneyDay] = {}
+    for day, kind, donor, workshop, amount in entries:
+        current = days.setdefault(day, MoneyDay(day, day))
+        if kind == EntryKind.RECEIVED:
+            days[day] = current.joined(MoneyDay(day, day, received_rials=amount, donors=frozenset({donor})))
+        else:
+            days[day] = current.joined(MoneyDay(day, day, paid_rials=amount, workshops=frozenset({workshop})))
+    return [days[day] for day in sorted(days)]
+
+
+def _read(period: DashboardPeriod) -> PublicResults:
+    provinces, products = figure_rows(user=PUBLIC_AGGREGATES, period=period)
+    production, production_other = protected_rows(
+        [row for row in provinces if row.workshops_active or row.produced_units],
+        people=lambda row: row.workshops_active,
+        merge=_merge(_("Other provinces together")),
+    )
+    by_product, product_other = protected_rows(
+        [row for row in products if row.workshops_active or row.produced_units],
+        people=lambda row: row.workshops_active,
+        merge=_merge(_("Other products together")),
+    )
+    days = _money_days(period)
+    all_days = MoneyDay(period.start, period.end)
+    for day in days:
+        all_days = all_days.joined(day)
+    seals = list(LedgerDaySeal.objects.order_by("-day")[:SEALS_SHOWN]) if latest_seal() else []
+    return PublicResults(
+        period=period,
+        total=total_of(provinces),
+        need_rows=[row for row in provinces if row.demand_units or row.releasable_units or row.delivered_units],
+        production_rows=production,
+        production_other=production_other,
+        product_rows=by_product,
+        product_other=product_other,
+        money_days=protected_days(days),
+        donors=len(all_days.donors),
+        workshops_paid=len(all_days.workshops),
+        received_rials=all_days.received_rials if len(all_days.donors) >= MINIMUM else None,
+        paid_rials=all_days.paid_rials if len(all_days.workshops) >= MINIMUM else None,
+        seals=seals,
+    )
+
+
+def public_results(period: DashboardPeriod) -> PublicResults:
+    """The page's figures for ``period``, from the cache when read in the last five minutes."""
+    key = f"transparency:results:{period.start.isoformat()}:{period.end.isoformat()}"
+    return cache.get_or_set(key, lambda: _read(period), CACHE_SECONDS)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 APPS = ["core", "workshops", "orders", "production", "fulfilment", "donors", "payouts", "reports", "hamdeli"]
+NOT_APPS = ["tests", "bench"]  # packages at the top level that are not apps: their views (bench's) are tooling
 QUERYSET_BUILDERS = frozenset(
     {
         "filter",
@@ -56,11 +57,13 @@ SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
 
 
 def views_modules() -> list[Path]:
-    paths: set[Path] = set()
-    for app in APPS:
-        paths.update((PROJECT / app).glob("views.py"))
-        paths.update((PROJECT / app / "views").glob("*.py"))
-    paths.add(PROJECT / "core" / "notification_views.py")
+    """The named apps' views, and those of any app added since (a top-level package with views)."""
+    folders = {PROJECT / app for app in APPS} | {path.parent for path in PROJECT.glob("*/__init__.py")}
+    folders -= {PROJECT / name for name in NOT_APPS}
+    paths: set[Path] = {PROJECT / "core" / "notification_views.py"}
+    for folder in folders:
+        paths.update(folder.glob("views.py"))
+        paths.update((folder / "views").glob("*.py"))
     return sorted(path for path in paths if path.exists())
 
 

@@ -13,7 +13,17 @@ from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ReadOnlyAdminM
 from core.persian import to_latin_digits
 from core.scoping import sees_all_provinces
 
-from .models import Campaign, Donor, LedgerEntry, PaymentAccount, Pledge, Receipt
+from .models import (
+    BankStatement,
+    Campaign,
+    Donor,
+    LedgerDaySeal,
+    LedgerEntry,
+    PaymentAccount,
+    Pledge,
+    Receipt,
+    StatementLine,
+)
 from .selectors import pledges_in_scope
 
 
@@ -112,3 +122,38 @@ class PaymentAccountAdmin(AuditedAdminMixin, HamdeliModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return sees_all_provinces(request.user)
+
+
+@admin.register(LedgerDaySeal)
+class LedgerDaySealAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """Written by the nightly seal task only; ``ledger_check`` re-computes them."""
+
+    list_display = ["day", "entry_count", "digest", "sealed_at"]
+    date_hierarchy = "day"
+
+
+class StatementLineInline(admin.TabularInline):
+    model = StatementLine
+    fields = ["row_number", "booked_on", "amount_rials", "description", "bank_reference", "status", "pledge", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BankStatement)
+class BankStatementAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """Uploaded and confirmed on the donation desk's statement pages; the admin only shows them."""
+
+    list_display = ["file_name", "uploaded_by", "uploaded_at"]
+    list_select_related = ["uploaded_by"]
+    inlines = [StatementLineInline]
+
+
+@admin.register(StatementLine)
+class StatementLineAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    list_display = ["statement", "row_number", "booked_on", "amount_rials", "status", "pledge"]
+    list_filter = ["status"]
+    list_select_related = ["statement", "pledge"]

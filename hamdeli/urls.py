@@ -9,6 +9,7 @@ from core import views as core_views
 from core.forms_auth import AdminMobileLoginForm
 from orders import urls as order_urls
 from production.urls import allocation as allocation_urls
+from transparency.api import api as open_data_api
 
 from .views import HomeView
 
@@ -59,6 +60,8 @@ urlpatterns = [
     path("coordinator/reports/", include("reports.urls")),
     # Anyone: the campaign's results, added up (transparency app, above reports).
     path("results/", include("transparency.urls")),
+    # Anyone: the read-only open-data API, version 1 (transparency app).
+    path("api/v1/", open_data_api.urls),
 ]
 
 if settings.DEBUG:

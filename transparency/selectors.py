@@ -18,8 +18,11 @@ from django.utils.translation import gettext as _
 
 from core.permissions import PUBLIC_AGGREGATES
 from donors.ledger.seals import latest_seal
+from donors.ledger.selectors import order_applied_funds_expression
 from donors.models import EntryKind, LedgerDaySeal, LedgerEntry
+from fulfilment.selectors.progress import with_delivered_units
 from orders.models import Order
+from orders.models.orders import UNFULFILLED_STATUSES
 from reports.dashboard import Figures, figure_rows, total_of
 from reports.periods import DashboardPeriod, midnight
 
@@ -133,3 +136,58 @@ def public_results(period: DashboardPeriod) -> PublicResults:
     """The page's figures for ``period``, from the cache when read in the last five minutes."""
     key = f"transparency:results:{period.start.isoformat()}:{period.end.isoformat()}"
     return cache.get_or_set(key, lambda: _read(period), CACHE_SECONDS)
+
+
+# --- Open data: need by province and product ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NeedRow:
+    province_code: str
+    province: str
+    province_en: str
+    product_code: str
+    product: str
+    product_en: str
+    open_orders: int
+    units_needed: int
+    units_funded: int
+    units_delivered: int
+
+    @property
+    def units_unmet(self) -> int:
+        """Units needed that health centers have not received yet."""
+        return self.units_needed - self.units_delivered
+
+
+def need_by_area(province_code: str | None = None, product_code: str | None = None) -> list[NeedRow]:
+    """Orders still waiting for goods (``UNFULFILLED_STATUSES``) added up per province and product.
+
+    Funded units are what each order's money in the ledger pays for (``orders.funding``'s rule, whole units, at
+    most the quantity); delivered units what receivers accepted (``fulfilment.selectors.progress``).
+    """
+    orders = with_delivered_units(Order.objects.filter(status__in=UNFULFILLED_STATUSES))
+    if province_code:
+        orders = orders.filter(health_center__province__code=province_code)
+    if product_code:
+        orders = orders.filter(product__code=product_code)
+    rows = orders.annotate(funds=order_applied_funds_expression()).values_list(
+        "health_center__province__code",
+        "health_center__province__name_fa",
+        "health_center__province__name_en",
+        "product__code",
+        "product__name_fa",
+        "product__name_en",
+        "quantity",
+        "unit_cost_rials",
+        "funds",
+        "delivered_units",
+    )
+    totals: dict[tuple, list] = {}
+    for *names, quantity, unit_cost, funds, delivered in rows.order_by():
+        row = totals.setdefault(tuple(names), [0, 0, 0, 0])
+        row[0] += 1
+        row[1] += quantity
+        row[2] += min(max(int(funds or 0), 0) // unit_cost, quantity) if unit_cost else 0
+        row[3] += min(int(delivered or 0), quantity)
+    return [NeedRow(*key, *values) for key, values in sorted(totals.items())]

@@ -1,0 +1,172 @@
+"""The read-only open-data API, version 1 (django-ninja: the schemas below are the validation, the responses and
+the OpenAPI document at ``/api/v1/openapi.json`` at once).
+
+Public: need by province and product, as JSON (paginated) or as CSV with an HXL hashtag row (the humanitarian
+data exchange convention, so the file drops into HDX tools). Every caller is rate limited per address; a bad
+parameter gets 400 with what was wrong, never a page of HTML.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import HttpResponse
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.throttling import AnonRateThrottle
+from pydantic import Field
+
+from core.models import Product, Province
+from core.persian import NumberFormatError, parse_integer
+
+from .selectors import NeedRow, need_by_area
+
+PAGE_SIZE = 100
+
+api = NinjaAPI(
+    title="Hamdeli open data",
+    version="1",
+    description="Need for medical gowns and masks by province and product, from Hamdeli.",
+    urls_namespace="open-data-v1",
+    docs_url=None,  # the interactive docs load scripts from a CDN, which the site's CSP forbids
+    throttle=[AnonRateThrottle("120/m")],
+)
+
+
+class ApiError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return api.create_response(request, {"detail": exc.message}, status=400)
+
+
+@api.exception_handler(NinjaValidationError)
+def _bad_parameters(request, exc: NinjaValidationError):
+    problems = [
+        f"{'.'.join(str(part) for part in error.get('loc', ())[1:]) or 'request'}: {error.get('msg', 'invalid')}"
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": "Bad parameters.", "problems": problems}, status=400)
+
+
+class NeedFilter(Schema):
+    province: str | None = Field(None, max_length=40, description="Province code, e.g. tehran (see /provinces)")
+    product: str | None = Field(None, max_length=40, description="Product code (see /products)")
+
+
+class NeedOut(Schema):
+    province_code: str
+    province: str
+    province_en: str
+    product_code: str
+    product: str
+    product_en: str
+    open_orders: int
+    units_needed: int
+    units_funded: int
+    units_delivered: int
+    units_unmet: int
+
+
+class NeedPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[NeedOut]
+
+
+class Area(Schema):
+    code: str
+    name: str
+    name_en: str
+
+
+def _checked(filters: NeedFilter) -> list[NeedRow]:
+    if filters.province and not Province.objects.filter(code=filters.province).exists():
+        raise ApiError(f"Unknown province code {filters.province!r}; the codes are listed at /api/v1/provinces.")
+    if filters.product and not Product.objects.filter(code=filters.product).exists():
+        raise ApiError(f"Unknown product code {filters.product!r}; the codes are listed at /api/v1/products.")
+    return need_by_area(filters.province, filters.product)
+
+
+def _page_number(text: str) -> int:
+    """Through the project's one number parser, so ``۲`` is 2 here as in every form."""
+    try:
+        number = parse_integer(text)
+    except NumberFormatError as exc:
+        raise ApiError(f"page: {text[:20]!r} is not a whole number.") from exc
+    if not 1 <= number <= 10_000:
+        raise ApiError("page: from 1 to 10000.")
+    return number
+
+
+@api.get("/need", response=NeedPage, summary="Unmet need of open orders by province and product")
+def need(request, filters: Query[NeedFilter], page: str = Query("1", max_length=20, description="1, 2, ...")):
+    page = _page_number(page)
+    rows = _checked(filters)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    if page > pages:
+        raise ApiError(f"There are {pages} page(s).")
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return {"count": len(rows), "page": page, "pages": pages, "results": [_out(row) for row in shown]}
+
+
+HXL = {
+    "province_code": "#adm1+code",
+    "province": "#adm1+name+i_fa",
+    "province_en": "#adm1+name+i_en",
+    "product_code": "#item+code",
+    "product": "#item+name+i_fa",
+    "product_en": "#item+name+i_en",
+    "open_orders": "#indicator+orders+num",
+    "units_needed": "#indicator+needed+num",
+    "units_funded": "#indicator+funded+num",
+    "units_delivered": "#indicator+delivered+num",
+    "units_unmet": "#indicator+unmet+num",
+}
+
+
+@api.get("/need.csv", summary="The same as CSV with an HXL hashtag row", response={200: None})
+def need_csv(request, filters: Query[NeedFilter]):
+    rows = _checked(filters)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HXL)
+    writer.writerow(HXL.values())
+    for row in rows:
+        out = _out(row)
+        writer.writerow(out[column] for column in HXL)
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="hamdeli-need.csv"'
+    return response
+
+
+@api.get("/provinces", response=list[Area], summary="Province codes")
+def provinces(request):
+    return [{"code": p.code, "name": p.name_fa, "name_en": p.name_en} for p in Province.objects.order_by("code")]
+
+
+@api.get("/products", response=list[Area], summary="Product codes")
+def products(request):
+    return [{"code": p.code, "name": p.name_fa, "name_en": p.name_en} for p in Product.objects.order_by("code")]
+
+
+def _out(row: NeedRow) -> dict:
+    return {
+        "province_code": row.province_code,
+        "province": row.province,
+        "province_en": row.province_en,
+        "product_code": row.product_code,
+        "product": row.product,
+        "product_en": row.product_en,
+        "open_orders": row.open_orders,
+        "units_needed": row.units_needed,
+        "units_funded": row.units_funded,
+        "units_delivered": row.units_delivered,
+        "units_unmet": row.units_unmet,
+    }

@@ -229,6 +229,13 @@ MATRIX: dict[str, Entry] = {
     # Public pages.
     "home": Entry(public()),
     "transparency:results": Entry(public()),
+    # The open-data API (django-ninja; no interactive docs, so its root is 404 for everyone).
+    "open-data-v1:api-root": Entry(answers(NOT_FOUND)),
+    "open-data-v1:openapi-json": Entry(public()),
+    "open-data-v1:need": Entry(public()),
+    "open-data-v1:need_csv": Entry(public()),
+    "open-data-v1:provinces": Entry(public()),
+    "open-data-v1:products": Entry(public()),
     "healthz": Entry(public()),
     "login": Entry(public()),
     # Django's LogoutView is POST-only; logging out is allowed to anyone (a visitor is simply sent on).

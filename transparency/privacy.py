@@ -22,7 +22,8 @@ Row = TypeVar("Row")
 def protected_rows(
     rows: Sequence[Row], *, people: Callable[[Row], int], merge: Callable[[list[Row]], Row]
 ) -> tuple[list[Row], Row | None]:
-    """``rows`` that describe no one or at least ``MINIMUM`` people, and the merged row of the rest (or None)."""
+    """``rows`` that describe no one or at least ``MINIMUM`` people, and the merged row of the rest (None when there
+    is none, or when all of them together are still fewer than ``MINIMUM``: then they are not shown)."""
     small = {index for index, row in enumerate(rows) if 0 < people(row) < MINIMUM}
     if not small:
         return list(rows), None
@@ -33,7 +34,10 @@ def protected_rows(
     merged = set(small)
     while sum(people(rows[i]) for i in merged) < MINIMUM and candidates:
         merged.add(candidates.pop(0))
-    return [row for i, row in enumerate(rows) if i not in merged], merge([rows[i] for i in sorted(merged)])
+    kept = [row for i, row in enumerate(rows) if i not in merged]
+    if sum(people(rows[i]) for i in merged) < MINIMUM:
+        return kept, None  # all of them together are still fewer than five: not shown at all
+    return kept, merge([rows[i] for i in sorted(merged)])
 
 
 @dataclass

@@ -39,6 +39,11 @@ def test_a_province_with_fewer_than_five_workshops_is_merged_with_the_smallest_u
     assert (other.workshops_active, other.produced_units) == (7, 70)  # qom with alborz, the smallest shown
 
 
+def test_fewer_than_five_workshops_in_all_are_not_shown_even_merged():
+    shown, other = protected_rows(rows(qom=2, yazd=2), people=people, merge=merge)
+    assert (shown, other) == ([], None)
+
+
 def test_rows_of_five_or_more_are_shown_as_they_are():
     shown, other = protected_rows(rows(tehran=5, fars=6), people=people, merge=merge)
     assert ([row.name for row in shown], other) == (["tehran", "fars"], None)

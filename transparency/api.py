@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict, fields
 
 from django.http import HttpResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.throttling import AnonRateThrottle
-from pydantic import Field
+from pydantic import Field, create_model
 
 from core.models import Product, Province
 from core.persian import NumberFormatError, parse_integer
@@ -59,18 +60,13 @@ class NeedFilter(Schema):
     product: str | None = Field(None, max_length=40, description="Product code (see /products)")
 
 
-class NeedOut(Schema):
-    province_code: str
-    province: str
-    province_en: str
-    product_code: str
-    product: str
-    product_en: str
-    open_orders: int
-    units_needed: int
-    units_funded: int
-    units_delivered: int
-    units_unmet: int
+# The API's row is the selector's row plus its unmet units: one list of fields, the contract of /need.
+NeedOut = create_model(
+    "NeedOut",
+    __base__=Schema,
+    **{field.name: (field.type, ...) for field in fields(NeedRow)},
+    units_unmet=(int, ...),
+)
 
 
 class NeedPage(Schema):
@@ -157,16 +153,4 @@ def products(request):
 
 
 def _out(row: NeedRow) -> dict:
-    return {
-        "province_code": row.province_code,
-        "province": row.province,
-        "province_en": row.province_en,
-        "product_code": row.product_code,
-        "product": row.product,
-        "product_en": row.product_en,
-        "open_orders": row.open_orders,
-        "units_needed": row.units_needed,
-        "units_funded": row.units_funded,
-        "units_delivered": row.units_delivered,
-        "units_unmet": row.units_unmet,
-    }
+    return {**asdict(row), "units_unmet": row.units_unmet}

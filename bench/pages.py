@@ -38,6 +38,9 @@ PAGES = [
     ("dashboard", "reports:dashboard", "coordinator"),
     ("delivery list", "deliveries:list", "coordinator"),
     ("owner quota inbox", "quotas:inbox", "owner"),
+    # Issue 17: the public results page (cached five minutes) and the open-data API; no login.
+    ("public results", "transparency:results", "anonymous"),
+    ("open data: need", "open-data-v1:need", "anonymous"),
 ]
 FLOOR_PATH = "/bench/empty/"
 # Not the target's floor, a diagnosis: what any signed-in page costs before it shows a row.
@@ -128,6 +131,7 @@ def main() -> int:
         "coordinator": harness.session_cookie(actors.coordinator),
         "donor": harness.session_cookie(actors.donor.user),
         "owner": harness.session_cookie(actors.owner),
+        "anonymous": "",
     }
     paths = {name: (reverse(url_name), cookies[who]) for name, url_name, who in PAGES}
 

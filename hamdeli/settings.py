@@ -266,6 +266,8 @@ if not DEBUG:
 HAMDELI_DELIVERY_LEAD_DAYS = env_int("HAMDELI_DELIVERY_LEAD_DAYS", 2, minimum=0)
 # Allocation: smallest quota worth offering (unless an order's remainder is smaller).
 HAMDELI_MIN_QUOTA_UNITS = env_int("HAMDELI_MIN_QUOTA_UNITS", 10, minimum=1)
+# Requests a minute one address may make to the open-data API (transparency/api.py); 429 above it.
+HAMDELI_OPEN_DATA_RATE = f"{env_int('HAMDELI_OPEN_DATA_PER_MINUTE', 120, minimum=1)}/m"
 # Rebalancing: an accepted quota whose output is below this share of the expected progress
 # while less than this share of its time is left gives its unproduced remainder back.
 HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT = env_int("HAMDELI_REBALANCE_MIN_PROGRESS_PERCENT", 60, minimum=0)

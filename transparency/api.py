@@ -3,7 +3,7 @@ the OpenAPI document at ``/api/v1/openapi.json`` at once).
 
 Public: need by province and product, as JSON (paginated) or as CSV with an HXL hashtag row (the humanitarian
 data exchange convention, so the file drops into HDX tools). Every caller is rate limited per address; a bad
-parameter gets 400 with what was wrong, never a page of HTML.
+parameter gets 400 with what was wrong, never a page of HTML. The rate is ``HAMDELI_OPEN_DATA_RATE``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import asdict, fields
 
+from django.conf import settings
 from django.http import HttpResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -31,7 +32,7 @@ api = NinjaAPI(
     description="Need for medical gowns and masks by province and product, from Hamdeli.",
     urls_namespace="open-data-v1",
     docs_url=None,  # the interactive docs load scripts from a CDN, which the site's CSP forbids
-    throttle=[AnonRateThrottle("120/m")],
+    throttle=[AnonRateThrottle(settings.HAMDELI_OPEN_DATA_RATE)],
 )
 
 

@@ -54,6 +54,7 @@ CAPABILITIES: dict[str, Capability] = {
     "print_sheets": _capability(COORDINATOR),  # batches of delivery sheets
     "manage_donations": _capability(COORDINATOR),  # pledges, campaigns, funds, donors
     "manage_payouts": _capability(COORDINATOR),
+    "use_open_data_api": _capability(COORDINATOR),  # tokens for her provinces' rows in the open-data API
     # Shared by coordinators and the people working with them.
     "request_orders": _capability(COORDINATOR, STAFF),  # staff: their own center's orders
     "see_health_center": _capability(COORDINATOR, STAFF),  # staff: their own center

@@ -9,6 +9,7 @@ from core import views as core_views
 from core.forms_auth import AdminMobileLoginForm
 from orders import urls as order_urls
 from production.urls import allocation as allocation_urls
+from transparency import urls as transparency_urls
 from transparency.api import api as open_data_api
 
 from .views import HomeView
@@ -53,6 +54,8 @@ urlpatterns = [
     path("receive/", include("fulfilment.urls.receiving")),
     # Donor: sign-up, funding board, pledging, my giving (donors app).
     path("giving/", include("donors.urls.donor")),
+    # Anyone: giving online through a bank's gateway, the bank's return and the result (donors/online).
+    path("giving/online/", include("donors.urls.online")),
     # Orders (orders app) and, under the same prefix and namespace, the allocation desk (production app).
     path("orders/", include(([*order_urls.urlpatterns, *allocation_urls.urlpatterns], order_urls.app_name))),
     path("receipts/", include("donors.urls.receipts")),
@@ -60,9 +63,15 @@ urlpatterns = [
     path("coordinator/reports/", include("reports.urls")),
     # Anyone: the campaign's results, added up (transparency app, above reports).
     path("results/", include("transparency.urls")),
+    # Coordinator: her keys to the open-data API's province endpoints (transparency app).
+    path("coordinator/api-tokens/", include((transparency_urls.token_urlpatterns, "api-tokens"))),
     # Anyone: the read-only open-data API, version 1 (transparency app).
     path("api/v1/", open_data_api.urls),
 ]
+
+if settings.ONLINE_GIVING_GATEWAY == "mock":
+    # The project's own bank (Zarinpal v4): development and tests only; never mounted for the real gateway.
+    urlpatterns.append(path("mock-bank/", include("donors.urls.mock_bank")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -76,6 +76,8 @@ URL_NAMESPACE_ROOMS = {
     "receipts": "donors",
     "reports": "reports",
     "transparency": "transparency",
+    "api-tokens": "transparency",
+    "open-data-v1": "transparency",
 }
 # The allocation desk keeps its old names in the orders namespace, but its pages are production's.
 URL_NAME_ROOMS = {"orders:allocation": "production", "orders:allocation-run": "production"}

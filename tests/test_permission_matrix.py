@@ -46,6 +46,7 @@ from payouts.models import PayoutBatch
 from production.models import OutputReport
 from production.models.allocation_runs import AllocationRun, AllocationRunStatus
 from reports.models import ThematicReport, ThematicReportStatus
+from transparency.services import api_token_issue
 from workshops.models import WorkshopChangeRequest, WorkshopUnavailability
 
 from . import factories
@@ -163,6 +164,7 @@ def build_world(media_root) -> SimpleNamespace:
     w.allocation_run = AllocationRun.objects.create(
         created_by=w.coordinator, province_codes=["tehran"], dry_run=True, status=AllocationRunStatus.DONE, result={}
     )
+    w.api_token = api_token_issue(owner=w.coordinator, name="matrix").token
     return w
 
 
@@ -236,6 +238,15 @@ MATRIX: dict[str, Entry] = {
     "open-data-v1:need_csv": Entry(public()),
     "open-data-v1:provinces": Entry(public()),
     "open-data-v1:products": Entry(public()),
+    # With a coordinator's token only (a session is not a token): 401 for everyone probing without one.
+    "open-data-v1:province_order_list": Entry(answers("HTTP 401")),
+    "open-data-v1:province_quota_list": Entry(answers("HTTP 401")),
+    "open-data-v1:province_delivery_list": Entry(answers("HTTP 401")),
+    # Coordinator: her API tokens (a national one sees and revokes everyone's).
+    "api-tokens:list": Entry(allowed("use_open_data_api")),
+    "api-tokens:revoke": Entry(
+        allowed("use_open_data_api", scoped=True), kwargs=pk("api_token"), post_only=True, empty_post_acts=True
+    ),
     "healthz": Entry(public()),
     "login": Entry(public()),
     # Django's LogoutView is POST-only; logging out is allowed to anyone (a visitor is simply sent on).

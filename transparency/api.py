@@ -20,11 +20,10 @@ from ninja.throttling import AnonRateThrottle
 from pydantic import Field, create_model
 
 from core.models import Product, Province
-from core.persian import NumberFormatError, parse_integer
 
+from .api_common import ApiError, one_page, page_number
+from .api_province import router as province_router
 from .selectors import NeedRow, need_by_area
-
-PAGE_SIZE = 100
 
 api = NinjaAPI(
     title="Hamdeli open data",
@@ -34,12 +33,8 @@ api = NinjaAPI(
     docs_url=None,  # the interactive docs load scripts from a CDN, which the site's CSP forbids
     throttle=[AnonRateThrottle(settings.HAMDELI_OPEN_DATA_RATE)],
 )
-
-
-class ApiError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+# With a coordinator's token: her provinces' orders, quotas and deliveries (limited per token, not per address).
+api.add_router("/province", province_router)
 
 
 @api.exception_handler(ApiError)
@@ -91,26 +86,9 @@ def _checked(filters: NeedFilter) -> list[NeedRow]:
     return need_by_area(filters.province, filters.product)
 
 
-def _page_number(text: str) -> int:
-    """Through the project's one number parser, so ``۲`` is 2 here as in every form."""
-    try:
-        number = parse_integer(text)
-    except NumberFormatError as exc:
-        raise ApiError(f"page: {text[:20]!r} is not a whole number.") from exc
-    if not 1 <= number <= 10_000:
-        raise ApiError("page: from 1 to 10000.")
-    return number
-
-
 @api.get("/need", response=NeedPage, summary="Unmet need of open orders by province and product")
 def need(request, filters: Query[NeedFilter], page: str = Query("1", max_length=20, description="1, 2, ...")):
-    page = _page_number(page)
-    rows = _checked(filters)
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    if page > pages:
-        raise ApiError(f"There are {pages} page(s).")
-    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {"count": len(rows), "page": page, "pages": pages, "results": [_out(row) for row in shown]}
+    return one_page(_checked(filters), page_number(page), _out)
 
 
 HXL = {

@@ -12,7 +12,7 @@ def _admin_client(client):
 
 
 def test_every_project_model_is_registered_in_the_admin():
-    for app_label in ("core", "workshops", "orders", "donors", "reports"):
+    for app_label in ("core", "workshops", "orders", "donors", "reports", "transparency"):
         for model in apps.get_app_config(app_label).get_models():
             assert admin.site.is_registered(model), f"{model.__name__} is missing from the admin"
 

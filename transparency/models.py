@@ -20,7 +20,7 @@ class ApiToken(models.Model):
     """
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("issued to")
     )
     name = PersianCharField(_("name"), max_length=NAME_MAX_LENGTH)
     prefix = models.CharField(_("beginning of the key"), max_length=16, editable=False)

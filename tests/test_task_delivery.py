@@ -22,6 +22,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.apps import apps
@@ -37,7 +38,7 @@ from core.models import Notification, NotificationChannel, NotificationStatus, O
 from core.notifications import backends, notify
 from core.notifications.recipients import coordinators_of
 from core.outbox import FLUSH_GRACE
-from donors.models import Receipt
+from donors.models import LedgerDaySeal, Receipt
 from donors.receipts import services as receipts
 from donors.services.pledges import pledge_confirm
 from fulfilment.models import SheetBatch, SheetBatchStatus
@@ -322,11 +323,24 @@ def coordinator_daily_digest_twice(world: World) -> None:
     assert sent_to(world.sms) == sorted([coordinator.mobile, other.mobile])
 
 
+def ledger_seal_days_twice(world: World) -> None:
+    order = factories.OrderFactory()
+    two_days_ago = timezone.now() - dt.timedelta(days=2)
+    with mock.patch("django.utils.timezone.now", return_value=two_days_ago):
+        factories.fund_order(order, 5_000_000)  # an entry dated two days ago
+
+    first, second = world.deliver_twice()  # beat fired twice in the night
+
+    assert (first, second) == (2, 0)  # the day before yesterday and yesterday, sealed once
+    assert LedgerDaySeal.objects.count() == 2
+
+
 DELIVERED_TWICE: dict[str, Callable[[World], None]] = {
     "core.tasks.notification_send": notification_send_twice,
     "core.tasks.outbox_flush": outbox_flush_twice,
     "donors.tasks.receipt_generate": receipt_generate_twice,
     "donors.notification_tasks.coordinator_daily_digest": coordinator_daily_digest_twice,
+    "donors.ledger.tasks.ledger_seal_days": ledger_seal_days_twice,
     "orders.tasks.run_allocation": run_allocation_twice,
     "orders.sheet_tasks.sheet_batch_render": sheet_batch_render_twice,
     "orders.notification_tasks.owner_daily_reminders": owner_daily_reminders_twice,

@@ -20,6 +20,6 @@ SCHEDULES = (
 )
 
 
-@shared_task(name="donors.ledger.tasks.ledger_seal_days")
+@shared_task(name="donors.ledger.tasks.ledger_seal_days", acks_late=True)
 def ledger_seal_days() -> int:
     return seal()

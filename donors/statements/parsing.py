@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.bounds import MAX_RIALS
 from core.jalali import JalaliDateError, parse_jalali
-from core.persian import NumberFormatError, normalize_text, parse_integer, to_latin_digits
+from core.persian import NumberFormatError, normalize_text, parse_integer, to_latin_digits, ui_number
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_LINES = 5_000
@@ -116,7 +116,9 @@ def _date(value: object, row_number: int) -> dt.date:
             return parse_jalali(text)
         return dt.date.fromisoformat(text.replace("/", "-"))
     except (JalaliDateError, ValueError) as exc:
-        raise _refuse(_("Row %(row)s: “%(value)s” is not a date.") % {"row": row_number, "value": text[:40]}) from exc
+        raise _refuse(
+            _("Row %(row)s: “%(value)s” is not a date.") % {"row": ui_number(row_number), "value": text[:40]}
+        ) from exc
 
 
 def _amount(value: object, row_number: int) -> int:
@@ -125,7 +127,7 @@ def _amount(value: object, row_number: int) -> int:
         return 0
     if isinstance(value, float):
         if not value.is_integer():
-            raise _refuse(_("Row %(row)s: an amount in rials has no fraction.") % {"row": row_number})
+            raise _refuse(_("Row %(row)s: an amount in rials has no fraction.") % {"row": ui_number(row_number)})
         value = int(value)
     if isinstance(value, int):
         amount = value
@@ -134,10 +136,13 @@ def _amount(value: object, row_number: int) -> int:
             amount = parse_integer(str(value))
         except NumberFormatError as exc:
             raise _refuse(
-                _("Row %(row)s: “%(value)s” is not an amount in rials.") % {"row": row_number, "value": str(value)[:40]}
+                _("Row %(row)s: “%(value)s” is not an amount in rials.")
+                % {"row": ui_number(row_number), "value": str(value)[:40]}
             ) from exc
     if abs(amount) > MAX_RIALS:
-        raise _refuse(_("Row %(row)s: the amount is larger than any payment Hamdeli records.") % {"row": row_number})
+        raise _refuse(
+            _("Row %(row)s: the amount is larger than any payment Hamdeli records.") % {"row": ui_number(row_number)}
+        )
     return amount
 
 

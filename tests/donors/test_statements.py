@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from core.models import AuditLog
 from donors.ledger import selectors as ledger
@@ -78,9 +79,15 @@ def test_an_xlsx_statement_with_spreadsheet_dates_and_numbers_reads_the_same():
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_with_the_reason(content, name, says):
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         parse_statement(content, name)
     assert says in " ".join(refused.value.message_dict["file"])
+
+
+def test_a_refusal_in_persian_names_the_row_in_persian_digits():
+    with pytest.raises(ValidationError) as refused:
+        parse_statement(csv_file("1405/09/10,x,1,,abc"), "s.csv")
+    assert refused.value.message_dict["file"] == ["ردیف ۳: «abc» مبلغ ریالی نیست."]
 
 
 def test_the_same_transfer_has_the_same_fingerprint_in_another_file_and_two_identical_lines_differ():

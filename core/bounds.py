@@ -31,6 +31,9 @@ MAX_UNIT_PRICE_RIALS = 10**9
 MAX_PEOPLE_OR_MACHINES = 1_000
 # Units of one product a workshop can make in a day.
 MAX_DAILY_UNITS = 100_000
+# Rials in one online gift: the gateway library stores amounts in ten characters, and banks cap a card payment
+# far lower anyway (Zarinpal: a few billion rials).
+MAX_ONLINE_GIFT_RIALS = 2_000_000_000
 # The smallest pledge worth the cost of recording and confirming a bank transfer.
 MIN_PLEDGE_RIALS = 10_000
 

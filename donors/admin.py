@@ -19,6 +19,7 @@ from .models import (
     Donor,
     LedgerDaySeal,
     LedgerEntry,
+    OnlinePayment,
     PaymentAccount,
     Pledge,
     Receipt,
@@ -157,3 +158,13 @@ class StatementLineAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
     list_display = ["statement", "row_number", "booked_on", "amount_rials", "status", "pledge"]
     list_filter = ["status"]
     list_select_related = ["statement", "pledge"]
+
+
+@admin.register(OnlinePayment)
+class OnlinePaymentAdmin(PledgeScopedAdminMixin, ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """Written only by online giving's services (the bank's answers); the admin shows them."""
+
+    list_display = ["authority", "amount_rials", "status", "gateway", "bank_reference", "created_at", "settled_at"]
+    list_filter = ["status", "gateway"]
+    list_select_related = ["pledge"]
+    search_fields = ["authority", "bank_reference"]

@@ -12,6 +12,7 @@ from orders.models import Order
 # donors/payments/) and name donors' models by string; Django loads an app's models from ``donors.models``, so they
 # are imported here (and ``from donors.models import LedgerEntry`` works as for any model of the app).
 from .ledger.models import EntryKind, LedgerAppendOnlyError, LedgerDaySeal, LedgerEntry  # noqa: F401
+from .online.models import OnlinePayment, OnlinePaymentStatus  # noqa: F401
 from .payments.models import PaymentAccount  # noqa: F401
 from .receipts.models import Receipt  # noqa: F401
 from .statements.models import BankStatement, StatementLine, StatementLineStatus  # noqa: F401

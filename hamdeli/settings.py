@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_celery_beat",
+    "azbankgateways",  # the banks' payment protocols for online giving (donors/online)
     "core",
     "workshops",
     "orders",
@@ -309,6 +310,31 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "hamdeli@localhost"
+
+# --- Online giving (donors/online) -------------------------------------------------
+# "mock": the project's own mock bank (/mock-bank/, speaks Zarinpal v4), the default in development;
+# "zarinpal": the real bank (ZARINPAL_MERCHANT_ID required), the default in production; "off": no online giving.
+ONLINE_GIVING_GATEWAY = (env_str("ONLINE_GIVING_GATEWAY") or ("mock" if DEBUG else "zarinpal")).strip().lower()
+if ONLINE_GIVING_GATEWAY not in ("mock", "zarinpal", "off"):
+    raise ImproperlyConfigured(f"ONLINE_GIVING_GATEWAY={ONLINE_GIVING_GATEWAY!r}: use mock, zarinpal or off.")
+ZARINPAL_MERCHANT_ID = env_str("ZARINPAL_MERCHANT_ID") or ""
+if ONLINE_GIVING_GATEWAY == "zarinpal" and not ZARINPAL_MERCHANT_ID and not DEBUG:
+    ONLINE_GIVING_GATEWAY = "off"  # no merchant: the page says online giving is closed, nothing half-works
+# The mock bank's address for the periodic task, which has no request to take the host from.
+ONLINE_GIVING_MOCK_BANK_URL = env_str("ONLINE_GIVING_MOCK_BANK_URL") or "http://127.0.0.1:8000/mock-bank/"
+ZARINPAL_SANDBOX = env_bool("ZARINPAL_SANDBOX", False)
+# Seconds to wait for the bank before a payment stays pending (the periodic task asks again).
+ONLINE_GIVING_BANK_TIMEOUT = env_int("ONLINE_GIVING_BANK_TIMEOUT", 10, minimum=1)
+# A payment with no answer from the bank after this long is cancelled (its pledge too).
+ONLINE_GIVING_EXPIRE_MINUTES = env_int("ONLINE_GIVING_EXPIRE_MINUTES", 30, minimum=5)
+AZ_IRANIAN_BANK_GATEWAYS = {
+    "GATEWAYS": {"ZARINPAL": {"MERCHANT_CODE": ZARINPAL_MERCHANT_ID, "SANDBOX": int(ZARINPAL_SANDBOX)}},
+    "DEFAULT": "ZARINPAL",
+    "CURRENCY": "IRR",  # amounts are rials everywhere; the Zarinpal class sends tomans
+    "BANK_TIMEOUT": ONLINE_GIVING_BANK_TIMEOUT,
+    "CALLBACK_NAMESPACE": "online:callback",  # the bank comes back to our view, which checks everything itself
+    "TRACKING_CODE_LENGTH": 16,
+}
 
 # --- Demo data --------------------------------------------------------------------
 # Demo accounts share one documented password; never usable in production.

@@ -21,3 +21,5 @@ WHITENOISE_USE_FINDERS = True
 # The live server's request threads must not keep connections open, or PostgreSQL
 # refuses to drop the test database at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Online giving pays through the project's mock bank (donors/online/mock_bank.py), whatever DEBUG says.
+ONLINE_GIVING_GATEWAY = "mock"

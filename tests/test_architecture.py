@@ -74,6 +74,8 @@ URL_NAMESPACE_ROOMS = {
     "donations": "donors",
     "payouts": "payouts",
     "receipts": "donors",
+    "online": "donors",
+    "mock-bank": "donors",
     "reports": "reports",
     "transparency": "transparency",
     "api-tokens": "transparency",

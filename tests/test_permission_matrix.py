@@ -368,6 +368,16 @@ MATRIX: dict[str, Entry] = {
     "giving:pledge-campaign": Entry(allowed("give"), kwargs=pk("campaign")),
     "giving:mine": Entry(allowed("give")),
     "giving:pledge-pay": Entry(allowed("give", scoped=True), kwargs=pk("pledge")),
+    # Online giving: a donor as herself, a visitor as a guest (mobile number); other roles' accounts are not donors'.
+    "online:give-order": Entry(allowed("give", anonymous=OK, other_donor=OK), kwargs=pk("order")),
+    "online:give-campaign": Entry(allowed("give", anonymous=OK, other_donor=OK), kwargs=pk("campaign")),
+    "online:callback": Entry(answers(NOT_FOUND)),  # no authority named: a payment we do not know
+    "online:result": Entry(answers(NOT_FOUND), kwargs=lambda w: {"key": "not-a-payment"}),
+    # The mock bank (mounted in tests and development only): the bank's pages, nobody's account.
+    "mock-bank:root": Entry(public()),
+    "mock-bank:request": Entry(public(), post_only=True),
+    "mock-bank:start-pay": Entry(answers(NOT_FOUND), kwargs=lambda w: {"authority": "A-not-a-payment"}),
+    "mock-bank:verify": Entry(public(), post_only=True),
     # Orders: coordinators and the staff of the ordering center.
     "orders:list": Entry(allowed("request_orders")),
     "orders:create": Entry(allowed("request_orders")),

@@ -19,8 +19,8 @@ SCHEDULE_TIMEZONE = "Asia/Tehran"
 class DailySchedule:
     name: str  # the PeriodicTask's unique name, shown in the admin
     task: str  # the Celery task's registered name
-    hour: int
-    minute: int = 0
+    hour: int | str  # or a crontab field such as "*" (every hour)
+    minute: int | str = 0  # or "*/10" (every ten minutes)
     description: str = ""
 
 

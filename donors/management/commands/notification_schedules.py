@@ -9,6 +9,7 @@ from production.notification_tasks import SCHEDULES as ORDER_SCHEDULES
 
 from ...ledger.tasks import SCHEDULES as LEDGER_SCHEDULES
 from ...notification_tasks import SCHEDULES as DONOR_SCHEDULES
+from ...online.tasks import SCHEDULES as ONLINE_SCHEDULES
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Put existing schedules back to their defaults.")
 
     def handle(self, *args, reset=False, **options):
-        schedules = ORDER_SCHEDULES + DONOR_SCHEDULES + LEDGER_SCHEDULES
+        schedules = ORDER_SCHEDULES + DONOR_SCHEDULES + LEDGER_SCHEDULES + ONLINE_SCHEDULES
         touched = ensure_daily_schedules(
             schedules,
             crontab_model=CrontabSchedule,
@@ -32,8 +33,15 @@ class Command(BaseCommand):
         )
         for schedule in schedules:
             state = ("reset" if reset else "created") if schedule.name in touched else "already there"
-            self.stdout.write(f"{schedule.name} ({schedule.hour:02d}:{schedule.minute:02d} Tehran): {state}")
+            self.stdout.write(f"{schedule.name} ({_when(schedule)} Tehran): {state}")
         created = ensure_flush_schedule(
             interval_model=IntervalSchedule, periodic_task_model=PeriodicTask, periodic_tasks_model=PeriodicTasks
         )
         self.stdout.write(f"{FLUSH_SCHEDULE_NAME} (every minute): {'created' if created else 'already there'}")
+
+
+def _when(schedule) -> str:
+    """``00:40`` for a daily job, the crontab fields (``* */10``) for a repeating one."""
+    if isinstance(schedule.hour, int) and isinstance(schedule.minute, int):
+        return f"{schedule.hour:02d}:{schedule.minute:02d}"
+    return f"hour {schedule.hour}, minute {schedule.minute}"

@@ -6,6 +6,9 @@ import hashlib
 import uuid
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,8 +43,6 @@ def test_issuing_returns_the_key_once_and_stores_only_its_hash_and_a_prefix(coor
 
 
 def test_only_a_coordinator_may_issue_a_token(owner):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         issue(owner)
 
@@ -49,8 +50,6 @@ def test_only_a_coordinator_may_issue_a_token(owner):
 def test_a_coordinator_cannot_revoke_another_coordinators_token_but_a_national_one_can(
     coordinator, other_coordinator, national_coordinator
 ):
-    from django.core.exceptions import PermissionDenied
-
     token = issue(coordinator).token
     with pytest.raises(PermissionDenied):
         api_token_revoke(token=token, actor=other_coordinator)
@@ -227,3 +226,34 @@ def test_the_openapi_document_describes_the_province_endpoints_and_their_bearer_
     schema = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/province/orders", "/api/v1/province/quotas", "/api/v1/province/deliveries"} <= set(schema["paths"])
     assert "bearer" in str(schema["components"]["securitySchemes"]).lower()
+
+
+@pytest.mark.parametrize("path", ["orders", "quotas", "deliveries"])
+def test_a_page_of_rows_takes_as_many_queries_for_five_rows_as_for_one(client, coordinator, path):
+    key = issue(coordinator).key
+    call(client, key, path)  # notes the token's first use: the calls below write nothing
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert call(client, key, path).status_code == 200
+        return len(captured)
+
+    quota = factories.QuotaFactory()
+    factories.DeliveryFactory(health_center=quota.order.health_center, created_by=coordinator)
+    with_one_row = queries()
+    for _ in range(4):
+        quota = factories.QuotaFactory()
+        factories.DeliveryFactory(health_center=quota.order.health_center, created_by=coordinator)
+    assert queries() == with_one_row
+    assert call(client, key, path).json()["count"] == 5
+
+
+def test_a_national_coordinator_sees_every_token_and_revokes_another_coordinators(
+    client_for, coordinator, national_coordinator
+):
+    token = issue(coordinator, name="تهران").token
+    client = client_for(national_coordinator)
+    assert "تهران" in client.get(reverse("api-tokens:list")).content.decode()
+    client.post(reverse("api-tokens:revoke", kwargs={"pk": token.pk}))
+    token.refresh_from_db()
+    assert token.revoked_at is not None

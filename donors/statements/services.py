@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.audit import log_action
 from core.models import User
 from core.permissions import user_can
+from core.persian import normalize_text
 
 from ..models import Pledge, PledgeStatus
 from ..services.pledges import pledge_confirm
@@ -56,7 +57,7 @@ def statement_upload(*, actor: User, file_name: str, content: bytes) -> tuple[Ba
     try:
         with transaction.atomic():
             statement = BankStatement.objects.create(
-                uploaded_by=actor, file_name=file_name[-200:], file_sha256=fingerprint
+                uploaded_by=actor, file_name=normalize_text(file_name)[-200:], file_sha256=fingerprint
             )
     except IntegrityError:  # the same file from a second tab, a moment earlier
         return BankStatement.objects.get(uploaded_by=actor, file_sha256=fingerprint), False

@@ -182,6 +182,12 @@ def test_confirming_a_statement_records_each_matched_pledge_once_with_the_banks_
     call_command("ledger_check")
 
 
+def test_a_file_name_with_direction_controls_and_html_is_kept_as_plain_text(coordinator, pledges):
+    content = statement_of((pledges[0], 10_000_000))
+    statement, _ = statement_upload(actor=coordinator, file_name="\u202e<b>azar</b>.csv", content=content)
+    assert statement.file_name == "<b>azar</b>.csv"  # and the page escapes it like any text
+
+
 def test_the_same_file_uploaded_twice_opens_the_first_upload(coordinator, pledges):
     content = statement_of((pledges[0], 10_000_000))
     first, _ = statement_upload(actor=coordinator, file_name="azar.csv", content=content)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView, View
 
 from core.permissions import sees_all_provinces
@@ -36,6 +38,7 @@ class PublicResultsView(TemplateView):
         return context
 
 
+@method_decorator(never_cache, name="dispatch")  # the page may show a new key: no browser or proxy keeps a copy
 class ApiTokenListView(RoleRequiredMixin, TemplateView):
     capability = CAPABILITY
     template_name = "transparency/api_tokens.html"

@@ -77,6 +77,7 @@ def test_the_page_shows_the_new_key_once_and_then_only_its_prefix(client_for, co
     token = ApiToken.objects.get()
     shown = page.context["new_key"]["key"]
     assert shown in page.content.decode() and hashlib.sha256(shown.encode()).hexdigest() == token.key_hash
+    assert "no-store" in page["Cache-Control"]
     again = client.get(url).content.decode()
     assert shown not in again and token.prefix in again and "داشبورد استان" in again
 

@@ -151,11 +151,6 @@ def _credit(pk: int, answer: gateway.VerifyAnswer) -> OnlinePayment:
     payment = _lock_payment(pk)
     if payment.status != PENDING:
         return payment  # the other callback (or the task) credited it a moment ago
-    payment.status = OnlinePaymentStatus.PAID
-    payment.bank_reference = answer.ref_id
-    payment.bank_answer = f"{answer.code} {answer.message}"[:200]
-    payment.settled_at = timezone.now()
-    payment.save(update_fields=["status", "bank_reference", "bank_answer", "settled_at"])
     pledge_confirm(
         pledge=payment.pledge,
         actor=None,  # the system: the bank confirmed it, no coordinator step
@@ -163,6 +158,11 @@ def _credit(pk: int, answer: gateway.VerifyAnswer) -> OnlinePayment:
         bank_reference=f"ZP {answer.ref_id}",
         received_on=timezone.localdate(),
     )
+    payment.status = OnlinePaymentStatus.PAID
+    payment.bank_reference = answer.ref_id
+    payment.bank_answer = f"{answer.code} {answer.message}"[:200]
+    payment.settled_at = timezone.now()
+    payment.save(update_fields=["status", "bank_reference", "bank_answer", "settled_at"])
     return payment
 
 

@@ -48,7 +48,7 @@ def api_token_issue(*, owner: User, name: str, submission_key: uuid.UUID | None 
     """
     if not user_can(owner, CAPABILITY):
         raise PermissionDenied
-    owner = User.objects.select_for_update().get(pk=owner.pk)  # two issues at once count each other's token
+    owner = _lock_owner(owner)  # two issues at once count each other's token
     earlier = _issued_before(owner, submission_key)
     if earlier is not None:
         return IssuedToken(token=earlier, key=None)
@@ -75,6 +75,10 @@ def api_token_issue(*, owner: User, name: str, submission_key: uuid.UUID | None 
         return IssuedToken(token=earlier, key=None)
     log_action(actor=owner, obj=token, action="api_token.issue", changes={"name": [None, token.name]})
     return IssuedToken(token=token, key=key)
+
+
+def _lock_owner(owner: User) -> User:
+    return User.objects.select_for_update().get(pk=owner.pk)
 
 
 def _issued_before(owner: User, submission_key: uuid.UUID | None) -> ApiToken | None:

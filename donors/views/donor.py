@@ -31,6 +31,7 @@ from ..forms.donor import DonorSignupForm, PledgeForm
 from ..ledger import selectors as ledger
 from ..ledger.trace import traces_for
 from ..models import Donor, Pledge, PledgeStatus
+from ..online.selectors import enabled_gateways
 from ..selectors import pledge_sent_with, pledges_of_user, running_campaigns, running_campaigns_with_received
 from ..services.pledges import donor_register, pledge_create
 
@@ -107,7 +108,7 @@ class BoardView(FilterView):
 
     def get_context_data(self, **kwargs):
         campaigns = running_campaigns_with_received()
-        context = super().get_context_data(campaigns=campaigns, **kwargs)
+        context = super().get_context_data(campaigns=campaigns, gives_online=bool(enabled_gateways()), **kwargs)
         for order in context["orders"]:
             order.gap_units = gap_units(order)
         return context

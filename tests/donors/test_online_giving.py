@@ -241,3 +241,10 @@ def test_the_mock_bank_page_has_no_inline_script_or_style(client_for, donor_user
     html = page.content.decode()
     assert "<script>" not in html and "style=" not in html and "<style" not in html
     assert "Content-Security-Policy" in page.headers
+
+
+def test_the_funding_board_offers_to_pay_online_for_each_order_and_campaign(client, order):
+    factories.CampaignFactory(created_by=factories.CoordinatorFactory())
+    page = client.get(reverse("giving:board")).content.decode()
+    assert reverse("online:give-order", args=[order.pk]) in page
+    assert page.count('data-testid="give-online"') == 2

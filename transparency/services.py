@@ -95,13 +95,17 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     """
     if not user_can(actor, CAPABILITY) or (token.owner_id != actor.pk and not sees_all_provinces(actor)):
         raise PermissionDenied
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = _lock_token(token)  # revoked twice at once (two tabs): one revocation, one audit entry
     if token.revoked_at is not None:
         return token
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     log_action(actor=actor, obj=token, action="api_token.revoke", changes={"revoked_at": [None, token.revoked_at]})
     return token
+
+
+def _lock_token(token: ApiToken) -> ApiToken:
+    return ApiToken.objects.select_for_update().get(pk=token.pk)
 
 
 def api_token_used(*, token: ApiToken, now: dt.datetime | None = None) -> None:

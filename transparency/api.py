@@ -3,7 +3,9 @@ the OpenAPI document at ``/api/v1/openapi.json`` at once).
 
 Public: need by province and product, as JSON (paginated) or as CSV with an HXL hashtag row (the humanitarian
 data exchange convention, so the file drops into HDX tools). Every caller is rate limited per address; a bad
-parameter gets 400 with what was wrong, never a page of HTML. The rate is ``HAMDELI_OPEN_DATA_RATE``.
+parameter gets 400 with what was wrong, never a page of HTML. The rate is ``HAMDELI_OPEN_DATA_RATE``. With a
+coordinator's token, her provinces' orders, quotas and deliveries: ``transparency.api_province`` (under
+``/province``, limited per token).
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from .selectors import NeedRow, need_by_area
 api = NinjaAPI(
     title="Hamdeli open data",
     version="1",
-    description="Need for medical gowns and masks by province and product, from Hamdeli.",
+    description=(
+        "Need for medical gowns and masks by province and product, from Hamdeli; with a coordinator's token, "
+        "her provinces' orders, quotas and deliveries."
+    ),
     urls_namespace="open-data-v1",
     docs_url=None,  # the interactive docs load scripts from a CDN, which the site's CSP forbids
     throttle=[AnonRateThrottle(settings.HAMDELI_OPEN_DATA_RATE)],

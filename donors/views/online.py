@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import FormView
 
+from core.client_ip import client_ip
 from core.permissions import user_can
+from core.rate_limit import hit, signup_limit, signup_window_minutes, too_many_attempts
 from core.refusals import refusal_shown
 
 from ..filters.donor import board_orders
@@ -50,6 +52,14 @@ class _GiveOnlineView(FormView):
     @property
     def guest(self) -> bool:
         return not self.request.user.is_authenticated
+
+    def post(self, request, *args, **kwargs):
+        # A guest's gift makes an account for her number, as a sign-up does: the sign-up's count per address.
+        if self.guest and not hit(
+            "signup", client_ip(request), limit=signup_limit(), window_minutes=signup_window_minutes()
+        ):
+            return too_many_attempts(request, minutes=signup_window_minutes())
+        return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "guest": self.guest}

@@ -248,3 +248,14 @@ def test_the_funding_board_offers_to_pay_online_for_each_order_and_campaign(clie
     page = client.get(reverse("giving:board")).content.decode()
     assert reverse("online:give-order", args=[order.pk]) in page
     assert page.count('data-testid="give-online"') == 2
+
+
+def test_a_guest_giving_over_and_over_from_one_address_is_stopped_like_sign_ups(client, order, settings):
+    settings.SIGNUP_MAX_PER_ADDRESS = 2
+    for number in ("09125550011", "09125550012"):
+        _give(client, order, amount="۲۰٬۰۰۰", mobile=number)
+    response = client.post(
+        reverse("online:give-order", args=[order.pk]), {"amount_rials": "۲۰٬۰۰۰", "mobile": "09125550013"}
+    )
+    assert response.status_code == 429
+    assert OnlinePayment.objects.count() == 2

@@ -335,12 +335,37 @@ def ledger_seal_days_twice(world: World) -> None:
     assert LedgerDaySeal.objects.count() == 2
 
 
+def online_payments_recheck_twice(world: World) -> None:
+    from django.test import RequestFactory
+
+    from donors.models import LedgerEntry, OnlinePayment
+    from donors.online import mock_bank
+    from donors.online.services import payment_start
+
+    from .donors.online_bank import route_to_mock_bank
+
+    mock_bank.reset()
+    route_to_mock_bank(world.monkeypatch)
+    order = factories.OrderFactory(status=OrderStatus.OPEN)
+    payment, _page = payment_start(
+        request=RequestFactory().post("/"), donor=factories.DonorFactory(), order=order, amount_rials=1_000_000
+    )
+    mock_bank.payment(payment.authority).paid_amount = 100_000  # paid, but her callback never came
+    OnlinePayment.objects.update(created_at=timezone.now() - dt.timedelta(minutes=6))
+
+    first, second = world.deliver_twice()  # beat fired twice
+
+    assert (first, second) == ({"paid": 1}, {})
+    assert LedgerEntry.objects.filter(pledge=payment.pledge).count() == 1
+
+
 DELIVERED_TWICE: dict[str, Callable[[World], None]] = {
     "core.tasks.notification_send": notification_send_twice,
     "core.tasks.outbox_flush": outbox_flush_twice,
     "donors.tasks.receipt_generate": receipt_generate_twice,
     "donors.notification_tasks.coordinator_daily_digest": coordinator_daily_digest_twice,
     "donors.ledger.tasks.ledger_seal_days": ledger_seal_days_twice,
+    "donors.online.tasks.online_payments_recheck": online_payments_recheck_twice,
     "orders.tasks.run_allocation": run_allocation_twice,
     "orders.sheet_tasks.sheet_batch_render": sheet_batch_render_twice,
     "orders.notification_tasks.owner_daily_reminders": owner_daily_reminders_twice,

@@ -45,7 +45,8 @@ def test_the_command_is_idempotent_and_recreates_a_deleted_schedule():
     output = io.StringIO()
     call_command("notification_schedules", stdout=output)
     assert schedules() == EXPECTED and CrontabSchedule.objects.count() == crontabs
-    assert output.getvalue().count("already there") == 5  # the three daily jobs, the ledger seal, the outbox sweep
+    # The three daily jobs, the ledger seal, the online payments' recheck, the outbox sweep.
+    assert output.getvalue().count("already there") == 6
 
     PeriodicTask.objects.filter(name="Coordinators: morning digest").delete()
     call_command("notification_schedules", stdout=io.StringIO())

@@ -93,3 +93,15 @@ def test_the_normal_allocation_country_has_far_more_capacity_than_demand():
 
     ratio, _ = allocation_bench.measured_demand_ratio()
     assert 0 < ratio < 1
+
+
+@pytest.mark.django_db
+def test_the_payments_benchmark_credits_each_payment_once_and_the_ledger_check_passes(monkeypatch):
+    import requests
+
+    from bench import payments
+
+    monkeypatch.setattr(requests, "post", requests.post)  # the bench routes it to the mock bank; put it back after
+    result = payments.run(payments=3, duplicates=0)  # twins need threads, hence committed data: the bench's own run
+    assert result["credits_equal_payments"] and result["ledger_check_passes"] and result["error_count"] == 0
+    assert result["rials_credited"] == result["rials_paid"] == 3 * payments.AMOUNT_RIALS

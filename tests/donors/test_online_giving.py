@@ -259,3 +259,20 @@ def test_a_guest_giving_over_and_over_from_one_address_is_stopped_like_sign_ups(
     )
     assert response.status_code == 429
     assert OnlinePayment.objects.count() == 2
+
+
+def test_a_bank_that_cannot_be_reached_at_the_start_says_so_and_holds_nothing_of_the_orders_gap(
+    client_for, donor_user, order, monkeypatch
+):
+    import requests
+
+    def down(*args, **kwargs):
+        raise requests.ConnectionError("no route to the bank")
+
+    monkeypatch.setattr(requests, "post", down)
+    response = client_for(donor_user).post(reverse("online:give-order", args=[order.pk]), {"amount_rials": "۲۰٬۰۰۰"})
+    assert response.status_code == 200
+    [message] = response.context["form"].non_field_errors()
+    assert message in response.content.decode()  # "The bank could not be reached. Nothing was paid; ..."
+    assert OnlinePayment.objects.get().status == OnlinePaymentStatus.FAILED
+    assert Pledge.objects.get().status == PledgeStatus.CANCELLED

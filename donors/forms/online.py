@@ -22,6 +22,13 @@ class OnlineGiftForm(forms.Form):
         help_text=_("Your receipt comes to this number by SMS."),
     )
 
+    def clean_amount_rials(self) -> int:
+        amount = self.cleaned_data["amount_rials"]
+        if amount % 10:
+            # Banks take whole tomans: a rial amount that is not a multiple of ten cannot be paid exactly.
+            raise forms.ValidationError(_("Online, give a whole number of tomans: an amount ending in 0 rials."))
+        return amount
+
     def __init__(self, *args, guest: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not guest:

@@ -9,8 +9,9 @@ pinned by ``tests/donors/online/test_gateway_seam.py``:
 - its ``verify`` keeps only "complete or not" and counts code 101 ("already verified") as complete; the
   bank's answer (code, ref_id) is kept here so the caller decides, comparing the authority itself.
 
-Everything else (amount conversion rials → tomans, the callback address, timeouts raising
-``BankGatewayConnectionError``) is the library's public behaviour.
+Amounts are handed to the library in tomans with its currency set to tomans: its own rials → tomans conversion
+divides (``amount / 10``), a float in the JSON, and a rial amount not a multiple of ten would be a fraction.
+Everything else (the callback address, timeouts raising ``BankGatewayConnectionError``) is its public behaviour.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ class _Zarinpal(Zarinpal):
 def _bank(request=None) -> _Zarinpal:
     merchant = MOCK_MERCHANT_ID if gateway_name() == "mock" else settings.ZARINPAL_MERCHANT_ID
     bank = _Zarinpal(base_url=_base_url(request), identifier="1", MERCHANT_CODE=merchant, SANDBOX=0)
-    bank.set_currency(CurrencyEnum.IRR)
+    bank.set_currency(CurrencyEnum.IRT)  # we convert, exactly: see the module's docstring
     if request is not None:
         bank.set_request(request)
     return bank
@@ -94,8 +95,10 @@ def _bank(request=None) -> _Zarinpal:
 
 def start(*, request, amount_rials: int, mobile: str, result_url: str) -> tuple[str, str]:
     """Ask the bank for a payment; return its authority and the address of its payment page."""
+    if amount_rials % 10:
+        raise ValueError("online amounts are whole tomans (multiples of 10 rials)")
     bank = _bank(request)
-    bank.set_amount(amount_rials)
+    bank.set_amount(amount_rials // 10)
     if mobile:
         bank.set_mobile_number(mobile)
     bank.set_client_callback_url(result_url)
@@ -136,8 +139,8 @@ def verify(*, authority: str, request=None) -> VerifyAnswer:
 
 
 def library_amount_rials(authority: str) -> int | None:
-    """The amount the library's own row holds for ``authority`` (what it sends the bank to verify)."""
+    """The amount (in rials) the library's own row holds for ``authority``: what it asks the bank to verify."""
     from azbankgateways.models import Bank
 
     amount = Bank.objects.filter(reference_number=authority, bank_type="ZARINPAL").values_list("amount", flat=True)
-    return int(amount[0]) if amount else None
+    return int(amount[0]) * 10 if amount else None  # the row holds tomans

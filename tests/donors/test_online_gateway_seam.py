@@ -51,13 +51,17 @@ def test_the_librarys_verify_counts_already_verified_as_complete_which_is_why_th
     assert "def verify(self, tracking_code)" in inspect.getsource(BaseBank)
 
 
-def test_the_library_sends_tomans_for_rials_and_reads_the_authority_from_data(monkeypatch):
-    bank = _library_zarinpal()
-    bank.set_currency(CurrencyEnum.IRR)
-    bank.set_amount(12_000_000)
-    bank.prepare_amount()
-    assert bank.get_gateway_amount() == 1_200_000
-    assert "_set_reference_number" in dir(bank)  # the seam names the authority before verify looks its row up
+def test_the_librarys_own_rials_to_tomans_is_a_float_so_the_seam_hands_it_tomans():
+    library = _library_zarinpal()
+    library.set_currency(CurrencyEnum.IRR)
+    library.set_amount(12_000_005)
+    library.prepare_amount()
+    assert library.get_gateway_amount() == 1_200_000.5  # a fraction in the JSON: why we never let it convert
+    ours = gateway._bank()
+    ours.set_amount(1_200_000)
+    ours.prepare_amount()
+    assert ours.get_gateway_amount() == 1_200_000 and isinstance(ours.get_gateway_amount(), int)
+    assert "_set_reference_number" in dir(ours)  # the seam names the authority before verify looks its row up
 
 
 def test_a_timeout_in_the_librarys_request_becomes_its_connection_error(monkeypatch):

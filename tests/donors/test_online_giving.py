@@ -276,3 +276,21 @@ def test_a_bank_that_cannot_be_reached_at_the_start_says_so_and_holds_nothing_of
     assert message in response.content.decode()  # "The bank could not be reached. Nothing was paid; ..."
     assert OnlinePayment.objects.get().status == OnlinePaymentStatus.FAILED
     assert Pledge.objects.get().status == PledgeStatus.CANCELLED
+
+
+def test_an_amount_that_is_not_whole_tomans_is_refused_before_the_bank(client_for, donor_user, order):
+    response = client_for(donor_user).post(reverse("online:give-order", args=[order.pk]), {"amount_rials": "۲۰٬۰۰۵"})
+    assert response.status_code == 200 and response.context["form"].has_error("amount_rials")
+    assert not OnlinePayment.objects.exists()
+
+
+def test_a_guest_gives_to_a_campaign_and_its_received_money_grows(client):
+    from donors.ledger import selectors as ledger
+
+    campaign = factories.CampaignFactory(created_by=factories.CoordinatorFactory())
+    response = client.post(
+        reverse("online:give-campaign", args=[campaign.pk]), {"amount_rials": "۵۰٬۰۰۰", "mobile": "09125550021"}
+    )
+    page = _come_back(client, _pay_at_bank(client, response["Location"]))
+    assert _result_status(page) == "paid"
+    assert ledger.campaign_received(campaign.pk) == 50_000

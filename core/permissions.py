@@ -55,6 +55,7 @@ CAPABILITIES: dict[str, Capability] = {
     "manage_donations": _capability(COORDINATOR),  # pledges, campaigns, funds, donors
     "manage_payouts": _capability(COORDINATOR),
     "use_open_data_api": _capability(COORDINATOR),  # tokens for her provinces' rows in the open-data API
+    "read_sms_log": _capability(COORDINATOR),  # the inbound text messages of her provinces (sms_commands)
     # Shared by coordinators and the people working with them.
     "request_orders": _capability(COORDINATOR, STAFF),  # staff: their own center's orders
     "see_health_center": _capability(COORDINATOR, STAFF),  # staff: their own center
@@ -133,6 +134,7 @@ ROLES: dict[str, RoleAccess] = {
             MenuLink("sheets:batch-list", _("Printing"), "print_sheets"),
             MenuLink("donations:pledge-list", _("Donations"), "manage_donations"),
             MenuLink("payouts:list", _("Payouts"), "manage_payouts"),
+            MenuLink("sms:log", _("SMS messages"), "read_sms_log"),
         ),
     ),
     OWNER: RoleAccess(

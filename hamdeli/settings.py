@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "payouts",
     "reports",
     "transparency",
+    "sms_commands",  # text-message commands from basic phones, through the gateway (above every room it calls)
     "hamdeli",  # project-level pieces above all apps: home page, seed_demo
 ]
 
@@ -299,6 +300,10 @@ SMS_GATEWAY_API_KEY = env_str("SMS_GATEWAY_API_KEY") or ""
 SMS_GATEWAY_SENDER = env_str("SMS_GATEWAY_SENDER") or ""
 SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10, minimum=1)
 SMS_GATEWAY_FORMAT = env_str("SMS_GATEWAY_FORMAT") or "json"  # or "form"
+# Inbound SMS commands (sms_commands): the gateway posts each received message to /sms/inbound/<secret>/.
+# Without a secret the endpoint answers 404; in development a fixed one lets the fake gateway play along.
+SMS_INBOUND_SECRET = env_str("SMS_INBOUND_SECRET") or ("fake-gateway" if DEBUG else "")
+SMS_INBOUND_MAX_PER_HOUR = env_int("SMS_INBOUND_MAX_PER_HOUR", 30, minimum=1)  # per sender number
 # Email notifications go through Django's send_mail: printed to the console in development.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"

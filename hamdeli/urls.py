@@ -9,6 +9,7 @@ from core import views as core_views
 from core.forms_auth import AdminMobileLoginForm
 from orders import urls as order_urls
 from production.urls import allocation as allocation_urls
+from sms_commands import views as sms_views
 from transparency import urls as transparency_urls
 from transparency.api import api as open_data_api
 
@@ -61,6 +62,9 @@ urlpatterns = [
     path("receipts/", include("donors.urls.receipts")),
     # Coordinator: dashboard and thematic reports (reports app, above all others).
     path("coordinator/reports/", include("reports.urls")),
+    # The SMS gateway's "received message" callback (secret in the URL) and the coordinator's log (sms_commands).
+    path("sms/inbound/<str:secret>/", sms_views.gateway_callback, name="sms-inbound"),
+    path("coordinator/sms/", include("sms_commands.urls")),
     # Anyone: the campaign's results, added up (transparency app, above reports).
     path("results/", include("transparency.urls")),
     # Coordinator: her keys to the open-data API's province endpoints (transparency app).

@@ -1,6 +1,6 @@
 """App dependencies point one way.
 
-core <- workshops <- orders <- production <- fulfilment <- donors <- payouts <- reports
+core <- workshops <- orders <- production <- fulfilment <- donors <- payouts <- reports <- transparency <- sms_commands
 """
 
 import ast
@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
-LAYERS = ["core", "workshops", "orders", "production", "fulfilment", "donors", "payouts", "reports", "transparency"]
+LAYERS = [
+    "core",
+    "workshops",
+    "orders",
+    "production",
+    "fulfilment",
+    "donors",
+    "payouts",
+    "reports",
+    "transparency",
+    "sms_commands",
+]
 
 
 def imported_apps(path: Path) -> set[str]:
@@ -57,6 +68,7 @@ TEMPLATE_ROOMS = {
     "donors/payouts": "payouts",
     "reports": "reports",
     "transparency": "transparency",
+    "sms_commands": "sms_commands",
 }
 # Which room a URL namespace belongs to; names without a namespace are the project's (home, login...).
 URL_NAMESPACE_ROOMS = {
@@ -80,6 +92,7 @@ URL_NAMESPACE_ROOMS = {
     "transparency": "transparency",
     "api-tokens": "transparency",
     "open-data-v1": "transparency",
+    "sms": "sms_commands",
 }
 # The allocation desk keeps its old names in the orders namespace, but its pages are production's.
 URL_NAME_ROOMS = {"orders:allocation": "production", "orders:allocation-run": "production"}

@@ -374,6 +374,9 @@ MATRIX: dict[str, Entry] = {
     "online:callback": Entry(answers(NOT_FOUND)),  # no authority named: a payment we do not know
     "online:result": Entry(answers(NOT_FOUND), kwargs=lambda w: {"key": "not-a-payment"}),
     # The mock bank (mounted in tests and development only): the bank's pages, nobody's account.
+    # The SMS gateway's callback: a wrong secret in the URL is 404 to everyone; the coordinator's message log.
+    "sms-inbound": Entry(answers(NOT_FOUND), kwargs=lambda w: {"secret": "not-the-secret"}, post_only=True),
+    "sms:log": Entry(allowed("read_sms_log")),
     "mock-bank:root": Entry(public()),
     "mock-bank:request": Entry(public(), post_only=True),
     "mock-bank:start-pay": Entry(answers(NOT_FOUND), kwargs=lambda w: {"authority": "A-not-a-payment"}),

@@ -322,6 +322,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "hamdeli@localhost"
 ONLINE_GIVING_GATEWAY = (env_str("ONLINE_GIVING_GATEWAY") or ("mock" if DEBUG else "zarinpal")).strip().lower()
 if ONLINE_GIVING_GATEWAY not in ("mock", "zarinpal", "off"):
     raise ImproperlyConfigured(f"ONLINE_GIVING_GATEWAY={ONLINE_GIVING_GATEWAY!r}: use mock, zarinpal or off.")
+if ONLINE_GIVING_GATEWAY == "mock" and not DEBUG:
+    # The mock bank says "paid" to anyone who presses the button: never where real donors give.
+    raise ImproperlyConfigured("ONLINE_GIVING_GATEWAY=mock is for development only (DEBUG=1).")
 ZARINPAL_MERCHANT_ID = env_str("ZARINPAL_MERCHANT_ID") or ""
 if ONLINE_GIVING_GATEWAY == "zarinpal" and not ZARINPAL_MERCHANT_ID and not DEBUG:
     ONLINE_GIVING_GATEWAY = "off"  # no merchant: the page says online giving is closed, nothing half-works

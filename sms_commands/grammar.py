@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.persian import normalize_text, to_latin_digits
+from core.persian import normalize_text, to_latin_digits, to_persian_digits
 
 
 class Action(StrEnum):
@@ -61,12 +61,19 @@ _SPLIT = re.compile(r"(\d+)")
 
 
 def quota_short_code(quota_id: int) -> str:
-    """The code an owner types for a quota: quotas have no code field, so ک + id (stable, never reused)."""
-    return f"ک{quota_id}"
+    """The code an owner types for a quota: quotas have no code field, so ک + id (stable, never reused).
+
+    In Persian digits, as the replies show it; the parser reads it back in any digits.
+    """
+    return "ک" + to_persian_digits(quota_id)
+
+
+# Brackets and punctuation people copy from the help text ("T 12 [K45]") or add out of habit.
+_PUNCTUATION = str.maketrans(dict.fromkeys("[](){}.,،:;-_\u200c\u200d", " "))
 
 
 def _tokens(text: str) -> list[str]:
-    text = normalize_text(to_latin_digits(text)).replace("\u200c", " ").replace("\u200d", " ").upper()
+    text = normalize_text(to_latin_digits(text).translate(_PUNCTUATION)).upper()
     tokens: list[str] = []
     for word in text.split():
         tokens.extend(part for part in _SPLIT.split(word) if part)

@@ -63,7 +63,7 @@ def _refusal(error: ValidationError | PermissionDenied) -> str:
 
 
 def help_text() -> str:
-    return _("Report: T 12 (or T 12 K45). Status: S. Accept: A K45. Decline: D K45. Delivery: C CODE 40.")
+    return _("Report: T 12 [K45]. Status: S. Accept: A K45. Decline: D K45. Delivery: C CODE 40.")
 
 
 def _code(quota: Quota) -> str:

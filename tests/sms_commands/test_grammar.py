@@ -13,7 +13,10 @@ def test_a_report_without_a_quota_code_reads_the_same_in_every_script_and_spacin
     assert parse(text) == Command(Action.REPORT, quantity=12)
 
 
-@pytest.mark.parametrize("text", ["ت ۱۲ ک۴۵", "T 12 K45", "t 12 k45", "ت۱۲ک۴۵", "ت ۱۲ ک ۴۵", "ت 12 ك45", "ت ۱۲ ۴۵"])
+@pytest.mark.parametrize(
+    "text",
+    ["ت ۱۲ ک۴۵", "T 12 K45", "T 12 [K45]", "ت ۱۲، ک-۴۵.", "t 12 k45", "ت۱۲ک۴۵", "ت ۱۲ ک ۴۵", "ت 12 ك45", "ت ۱۲ ۴۵"],
+)
 def test_a_report_to_a_named_quota_carries_its_id(text):
     assert parse(text) == Command(Action.REPORT, quantity=12, quota_id=45)
 
@@ -68,5 +71,5 @@ def test_anything_else_is_unknown(text):
 
 
 def test_a_quota_short_code_is_kaf_and_its_id_and_parses_back():
-    assert quota_short_code(45) == "ک45"
+    assert quota_short_code(45) == "ک۴۵"
     assert parse("ق " + quota_short_code(45)).quota_id == 45

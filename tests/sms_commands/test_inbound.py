@@ -10,6 +10,7 @@ from core.notifications import backends
 from fulfilment.models import DeliveryStatus
 from production.models import OutputReport, QuotaStatus
 from production.selectors.quotas import quota_progress
+from sms_commands.grammar import quota_short_code
 from sms_commands.models import InboundMessage, Outcome
 from sms_commands.services import help_text, sms_receive
 from tests.factories import DeliveryLineFactory, HealthCenterStaffFactory, QuotaFactory, UserFactory
@@ -94,7 +95,7 @@ def test_an_owner_with_several_quotas_is_asked_for_the_code_and_the_code_picks_o
 
     asked, _ = sms_receive(gateway_id="1", sender=owner.mobile, text="ت ۵")
     assert asked.outcome == Outcome.REFUSED
-    assert f"ک{second.pk}" in asked.reply
+    assert quota_short_code(second.pk) in asked.reply
 
     done, _ = sms_receive(gateway_id="2", sender=owner.mobile, text=f"T 5 K{second.pk}")
     second.refresh_from_db()
@@ -132,7 +133,7 @@ def test_status_lists_the_owners_quotas_with_their_progress():
     quota = QuotaFactory(produced_units=30)
     message, _ = sms_receive(gateway_id="1", sender=quota.workshop.owner.mobile, text="و")
     assert message.outcome == Outcome.ANSWERED
-    assert f"ک{quota.pk}" in message.reply and "۳۰" in message.reply
+    assert quota_short_code(quota.pk) in message.reply and "۳۰" in message.reply
 
 
 def test_help_answers_with_the_commands():
@@ -252,3 +253,14 @@ def test_the_callback_needs_an_id_and_a_sender(client):
 
 def test_the_route_is_named():
     assert reverse("sms-inbound", kwargs={"secret": "s"}) == "/sms/inbound/s/"
+
+
+def test_the_everyday_replies_fit_one_persian_sms_page():
+    quota = QuotaFactory(quantity=1000)
+    owner = quota.workshop.owner
+    replies = [
+        sms_receive(gateway_id=str(number), sender=owner.mobile, text=text)[0].reply
+        for number, text in enumerate(["ت ۱۲۳", "و", "راهنما", "سلام", "ت ۵ ک۹۹۹۹۹"])
+    ]
+    replies.append(sms_receive(gateway_id="stranger", sender="09129999999", text="ت ۱۲")[0].reply)
+    assert all(0 < len(reply) <= 70 for reply in replies), [(len(reply), reply) for reply in replies]

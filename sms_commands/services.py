@@ -231,6 +231,20 @@ def _send(reply: SmsMessage) -> None:
         logger.exception("SMS reply to %s failed", reply.to)
 
 
+def _claim(message: InboundMessage) -> bool:
+    """Insert the message under its unique gateway id; False when that id is stored already.
+
+    A twin delivered at the same moment waits here on the first's uncommitted key (PostgreSQL) and, once the
+    first commits, finds it: the command runs once.
+    """
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        return False
+    return True
+
+
 def sms_receive(*, gateway_id: str, sender: str, text: str) -> tuple[InboundMessage, bool]:
     """Keep, do and answer one inbound message; returns ``(message, created)``.
 
@@ -248,11 +262,8 @@ def sms_receive(*, gateway_id: str, sender: str, text: str) -> tuple[InboundMess
             province_id=_sender_province_id(user),
             outcome=Outcome.NOT_UNDERSTOOD,
         )
-        try:
-            with transaction.atomic():
-                message.save()
-        except IntegrityError:
-            return selectors.message_with_gateway_id(gateway_id[:100]), False
+        if not _claim(message):
+            return selectors.message_with_gateway_id(message.gateway_id), False
         result = _answer(message, user)
         message.outcome = result.outcome
         message.reply = result.reply

@@ -97,7 +97,7 @@ def test_donor_pledges_coordinator_confirms_donor_downloads_the_receipt_and_trac
     expect(page).to_have_url(f"{live_server.url}/giving/")
 
     # 2. Pledge fifty million rials to the order, typed the Persian way.
-    page.get_by_test_id("board-order").first.get_by_role("link").last.click()
+    page.get_by_test_id("board-order").first.get_by_test_id("give").click()  # the pledge, not "pay online"
     page.fill("#id_amount_rials", "۵۰٬۰۰۰٬۰۰۰")
     submit(page)
     pledge = Pledge.objects.get(donor__user__mobile="09198765432")

@@ -304,6 +304,9 @@ SMS_GATEWAY_FORMAT = env_str("SMS_GATEWAY_FORMAT") or "json"  # or "form"
 # Without a secret the endpoint answers 404; in development a fixed one lets the fake gateway play along.
 SMS_INBOUND_SECRET = env_str("SMS_INBOUND_SECRET") or ("fake-gateway" if DEBUG else "")
 SMS_INBOUND_MAX_PER_HOUR = env_int("SMS_INBOUND_MAX_PER_HOUR", 30, minimum=1)  # per sender number
+# For gateways without a callback: their inbox, read by `manage.py sms_inbox_poll` (cron) or the task
+# sms_commands.tasks.inbox_poll (a django-celery-beat schedule).
+SMS_GATEWAY_INBOX_URL = env_str("SMS_GATEWAY_INBOX_URL") or ""
 # Email notifications go through Django's send_mail: printed to the console in development.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"

@@ -359,6 +359,33 @@ def online_payments_recheck_twice(world: World) -> None:
     assert LedgerEntry.objects.filter(pledge=payment.pledge).count() == 1
 
 
+def sms_inbox_poll_twice(world: World) -> None:
+    import io
+    import json
+
+    from django.conf import settings
+
+    from production.models import OutputReport
+
+    quota = factories.QuotaFactory()
+    entries = {"entries": [{"messageid": "inbox-1", "sender": quota.workshop.owner.mobile, "message": "ت ۴"}]}
+
+    class Answer(io.BytesIO):
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    world.monkeypatch.setattr(settings, "SMS_GATEWAY_INBOX_URL", "https://gateway.test/inbox")
+    world.monkeypatch.setattr("urllib.request.urlopen", lambda request, timeout: Answer(json.dumps(entries).encode()))
+
+    first, second = world.deliver_twice()  # beat fired twice; the gateway's inbox still holds the message
+
+    assert (first["new"], second["new"], second["seen"]) == (1, 0, 1)
+    assert OutputReport.objects.filter(quota=quota).count() == 1
+
+
 DELIVERED_TWICE: dict[str, Callable[[World], None]] = {
     "core.tasks.notification_send": notification_send_twice,
     "core.tasks.outbox_flush": outbox_flush_twice,
@@ -372,6 +399,7 @@ DELIVERED_TWICE: dict[str, Callable[[World], None]] = {
     "orders.notification_tasks.quota_due_soon_alerts": quota_due_soon_alerts_twice,
     "orders.notification_tasks.quota_offers_notify": quota_offers_notify_twice,
     "reports.tasks.thematic_report_generate": thematic_report_generate_twice,
+    "sms_commands.tasks.inbox_poll": sms_inbox_poll_twice,
 }
 
 

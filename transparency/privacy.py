@@ -42,14 +42,15 @@ def protected_rows(
 
 @dataclass
 class MoneyDay:
-    """Money received from donors and paid to workshops over ``first`` to ``last`` (one day, or a span)."""
+    """Money received from donors, paid to workshops and refunded to donors over ``first`` to ``last``."""
 
     first: dt.date
     last: dt.date
     received_rials: int = 0
-    donors: frozenset[int] = frozenset()
+    donors: frozenset[int] = frozenset()  # who gave or was refunded
     paid_rials: int = 0
     workshops: frozenset[int] = frozenset()
+    refunded_rials: int = 0
 
     def joined(self, other: MoneyDay) -> MoneyDay:
         return MoneyDay(
@@ -59,11 +60,13 @@ class MoneyDay:
             self.donors | other.donors,
             self.paid_rials + other.paid_rials,
             self.workshops | other.workshops,
+            self.refunded_rials + other.refunded_rials,
         )
 
     @property
     def is_safe(self) -> bool:
-        return (not self.received_rials or len(self.donors) >= MINIMUM) and (
+        donor_money = self.received_rials or self.refunded_rials
+        return (not donor_money or len(self.donors) >= MINIMUM) and (
             not self.paid_rials or len(self.workshops) >= MINIMUM
         )
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.permissions import PUBLIC_AGGREGATES
 from donors.ledger.seals import latest_seal
-from donors.ledger.selectors import order_applied_funds_expression
+from donors.ledger.selectors import ledger_totals, order_applied_funds_expression
 from donors.models import EntryKind, LedgerDaySeal, LedgerEntry
 from fulfilment.selectors.progress import with_delivered_units
 from orders.models import Order
@@ -46,6 +46,8 @@ class PublicResults:
     workshops_paid: int
     received_rials: int | None  # None: fewer than five donors gave in the period
     paid_rials: int | None
+    refunded_rials: int | None
+    held_rials: int | None  # in campaigns and orders now, not yet paid to workshops (None: fewer than five donors)
     seals: list[LedgerDaySeal]
 
     @property
@@ -80,22 +82,34 @@ def _merge(name: str):
 def _money_days(period: DashboardPeriod) -> list[MoneyDay]:
     entries = (
         LedgerEntry.objects.filter(
-            kind__in=(EntryKind.RECEIVED, EntryKind.PAYOUT),
+            kind__in=(EntryKind.RECEIVED, EntryKind.PAYOUT, EntryKind.REFUNDED),
             created_at__gte=midnight(period.start),
             created_at__lt=midnight(period.end + dt.timedelta(days=1)),
         )
         .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values_list("day", "kind", "from_donor", "to_workshop", "amount_rials")
+        .values_list("day", "kind", "from_donor", "to_donor", "to_workshop", "amount_rials")
         .order_by("day")
     )
     days: dict[dt.date, MoneyDay] = {}
-    for day, kind, donor, workshop, amount in entries:
+    for day, kind, donor, refunded_donor, workshop, amount in entries:
         current = days.setdefault(day, MoneyDay(day, day))
         if kind == EntryKind.RECEIVED:
-            days[day] = current.joined(MoneyDay(day, day, received_rials=amount, donors=frozenset({donor})))
+            move = MoneyDay(day, day, received_rials=amount, donors=frozenset({donor}))
+        elif kind == EntryKind.REFUNDED:
+            move = MoneyDay(day, day, donors=frozenset({refunded_donor}), refunded_rials=amount)
         else:
-            days[day] = current.joined(MoneyDay(day, day, paid_rials=amount, workshops=frozenset({workshop})))
+            move = MoneyDay(day, day, paid_rials=amount, workshops=frozenset({workshop}))
+        days[day] = current.joined(move)
     return [days[day] for day in sorted(days)]
+
+
+def _held_now() -> int | None:
+    """What campaigns and orders hold today (``ledger_totals``), once five donors stand behind the ledger."""
+    givers = LedgerEntry.objects.filter(kind=EntryKind.RECEIVED).values("from_donor").distinct().count()
+    if givers < MINIMUM:
+        return None
+    totals = ledger_totals()
+    return totals.held_in_campaigns + totals.held_in_orders
 
 
 def _read(period: DashboardPeriod) -> PublicResults:
@@ -106,7 +120,7 @@ def _read(period: DashboardPeriod) -> PublicResults:
         merge=_merge(_("Other provinces together")),
     )
     by_product, product_other = protected_rows(
-        [row for row in products if row.workshops_active or row.produced_units],
+        products,  # need and delivery columns too: a product nobody sewed describes no workshop
         people=lambda row: row.workshops_active,
         merge=_merge(_("Other products together")),
     )
@@ -128,6 +142,8 @@ def _read(period: DashboardPeriod) -> PublicResults:
         workshops_paid=len(all_days.workshops),
         received_rials=all_days.received_rials if len(all_days.donors) >= MINIMUM else None,
         paid_rials=all_days.paid_rials if len(all_days.workshops) >= MINIMUM else None,
+        refunded_rials=all_days.refunded_rials if len(all_days.donors) >= MINIMUM else None,
+        held_rials=_held_now(),
         seals=seals,
     )
 

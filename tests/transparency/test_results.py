@@ -116,6 +116,18 @@ def test_money_is_shown_only_once_five_donors_gave_and_donor_names_never(client)
 
 
 @pytest.mark.django_db
+def test_refunds_and_money_held_show_once_five_donors_stand_behind_them(coordinator):
+    from donors.services.pledges import pledge_refund
+
+    orders = [factories.fund_order(factories.OrderFactory(), 5_000_000) for _ in range(5)]
+    pledge = orders[0].pledges.get()
+    pledge_refund(pledge=pledge, actor=coordinator, amount=1_000_000, reason="دوبار واریز شد")
+    results = public_results(campaign_period())
+    assert (results.received_rials, results.refunded_rials, results.held_rials) == (25_000_000, 1_000_000, 24_000_000)
+    assert [row.demand_units for row in results.product_rows] == [5_000]  # need by product, nobody sewed yet
+
+
+@pytest.mark.django_db
 def test_the_public_total_is_the_dashboards_for_every_province(national_coordinator):
     produced_by("tehran", 5)
     factories.fund_order(factories.OrderFactory(quantity=300), 2_000_000)

@@ -360,22 +360,16 @@ def online_payments_recheck_twice(world: World) -> None:
 
 
 def sms_inbox_poll_twice(world: World) -> None:
-    import io
     import json
 
     from django.conf import settings
 
     from production.models import OutputReport
 
+    from .sms_commands.fake_http import Answer
+
     quota = factories.QuotaFactory()
     entries = {"entries": [{"messageid": "inbox-1", "sender": quota.workshop.owner.mobile, "message": "ت ۴"}]}
-
-    class Answer(io.BytesIO):
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
 
     world.monkeypatch.setattr(settings, "SMS_GATEWAY_INBOX_URL", "https://gateway.test/inbox")
     world.monkeypatch.setattr("urllib.request.urlopen", lambda request, timeout: Answer(json.dumps(entries).encode()))

@@ -9,16 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from tests.factories import QuotaFactory
+from tests.sms_commands.fake_http import Answer
 
 pytestmark = pytest.mark.django_db
-
-
-class _Answer(io.BytesIO):
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 @pytest.fixture
@@ -29,7 +22,7 @@ def site(monkeypatch):
     def urlopen(url, data, timeout):
         path = urllib.parse.urlsplit(url).path
         response = client.post(path, data.decode(), content_type="application/x-www-form-urlencoded")
-        return _Answer(response.content)
+        return Answer(response.content)
 
     monkeypatch.setattr("urllib.request.urlopen", urlopen)
     cache.clear()

@@ -12,16 +12,9 @@ from sms_commands import inbox
 from sms_commands.models import InboundMessage
 from sms_commands.tasks import inbox_poll as inbox_poll_task
 from tests.factories import QuotaFactory
+from tests.sms_commands.fake_http import Answer
 
 pytestmark = pytest.mark.django_db
-
-
-class _Answer(io.BytesIO):
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 @pytest.fixture
@@ -32,7 +25,7 @@ def gateway_inbox(monkeypatch):
 
     def urlopen(request, timeout):
         requests.append(request)
-        return _Answer(json.dumps(held["data"]).encode())
+        return Answer(json.dumps(held["data"]).encode())
 
     monkeypatch.setattr("urllib.request.urlopen", urlopen)
     cache.clear()

@@ -60,7 +60,7 @@ def donor_for_mobile(mobile: str) -> Donor:
 def payment_start(
     *,
     request,
-    donor: Donor,
+    donor: Donor | None,
     amount_rials: int,
     order: Order | None = None,
     campaign: Campaign | None = None,
@@ -70,11 +70,15 @@ def payment_start(
     """Pledge the gift (it holds its share of the order's gap meanwhile) and ask the bank for a payment page.
 
     Returns the payment and the bank page's address. A bank that cannot be reached or refuses leaves no
-    pledge waiting: the pledge is cancelled and the refusal is a ``ValidationError`` for the form.
+    pledge waiting: the pledge is cancelled and the refusal is a ``ValidationError`` for the form. A guest
+    (``donor=None``) gets her donor account in the same transaction as the pledge, so a refused gift (above the
+    order's gap, say) leaves no account behind.
     """
     if gateway.gateway_name() == "off":
         raise ValidationError(_("Online giving is not available at the moment."))
     with transaction.atomic():
+        if donor is None:
+            donor = donor_for_mobile(guest_mobile)
         pledge = pledge_create(donor=donor, order=order, campaign=campaign, amount_rials=amount_rials)
         payment = OnlinePayment.objects.create(
             pledge=pledge,

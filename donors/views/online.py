@@ -22,7 +22,7 @@ from ..forms.online import OnlineGiftForm
 from ..ledger import selectors as ledger
 from ..models import OnlinePaymentStatus
 from ..online.selectors import enabled_gateways, payment_by_result_key
-from ..online.services import donor_for_mobile, payment_result_path, payment_settle, payment_start
+from ..online.services import payment_result_path, payment_settle, payment_start
 from ..selectors import running_campaigns
 from .donor import donor_of
 
@@ -72,10 +72,9 @@ class _GiveOnlineView(FormView):
         if not enabled_gateways():
             return self.form_invalid(form)
         with refusal_shown(form) as refused:
-            donor = donor_of(self.request.user) if not self.guest else donor_for_mobile(data["mobile"])
             _payment, bank_page = payment_start(
                 request=self.request,
-                donor=donor,
+                donor=None if self.guest else donor_of(self.request.user),  # a guest's is made with the pledge
                 amount_rials=data["amount_rials"],
                 guest_mobile=data.get("mobile", ""),
                 started_by=None if self.guest else self.request.user,

@@ -114,6 +114,16 @@ def test_a_guest_gives_with_only_a_mobile_number_gets_an_sms_and_an_account_is_m
     assert [message.to for message in backends.outbox] == ["09125550001"]
 
 
+def test_a_guest_whose_gift_is_refused_leaves_no_account_behind(client, order):
+    too_much = f"{order.budget_rials * 2:,}"
+    response = client.post(
+        reverse("online:give-order", args=[order.pk]), {"amount_rials": too_much, "mobile": "09125550002"}
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not User.objects.filter(mobile="09125550002").exists()
+    assert not OnlinePayment.objects.exists()
+
+
 def test_a_guest_giving_with_a_registered_number_sees_nothing_of_that_account(client, order, donor_user):
     bank_page = _give(client, order, mobile=donor_user.mobile)
     page = _come_back(client, _pay_at_bank(client, bank_page)).content.decode()

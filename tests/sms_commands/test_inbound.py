@@ -264,3 +264,11 @@ def test_the_everyday_replies_fit_one_persian_sms_page():
     ]
     replies.append(sms_receive(gateway_id="stranger", sender="09129999999", text="ت ۱۲")[0].reply)
     assert all(0 < len(reply) <= 70 for reply in replies), [(len(reply), reply) for reply in replies]
+
+
+def test_the_sender_is_recognised_in_the_gateways_international_format():
+    quota = QuotaFactory()
+    international = "+98" + quota.workshop.owner.mobile[1:]
+    message, _ = sms_receive(gateway_id="intl", sender=international, text="T 2")
+    assert message.user == quota.workshop.owner
+    assert message.outcome == Outcome.DONE

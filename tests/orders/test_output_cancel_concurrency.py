@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from core import audit
 from core.models import AuditLog
 from production.models import OutputReport, Quota, QuotaStatus
 from production.services import quotas
@@ -117,8 +118,9 @@ def test_a_report_sent_while_the_quota_is_being_cancelled_is_refused_and_counts_
 ):
     quota = _quota()
     with races.Race(language="en") as race:
-        # Cancelled but not yet committed: the cancellation still holds the quota's lock.
-        written = race.park(monkeypatch, quotas, "log_action", only_if=lambda **kw: kw["action"] == "quota.cancel")
+        # Cancelled but not yet committed: the cancellation still holds the quota's lock. The status change is
+        # audited by core.audit.change_status, which calls its module's log_action once the row is saved.
+        written = race.park(monkeypatch, audit, "log_action", only_if=lambda **kw: kw["action"] == "quota.cancel")
         race.start("cancel", _cancellation(quota, coordinator, cancel))
         written.wait_until_reached()
         report = race.start("report", _report(quota))

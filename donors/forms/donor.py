@@ -42,16 +42,21 @@ class DonorSignupForm(SignupForm):
         return value
 
 
-class PledgeForm(forms.Form):
-    """How much, shown by name or not, and an optional message."""
-
-    amount_rials = LocalizedIntegerField(
+def gift_amount_field(max_value: int) -> LocalizedIntegerField:
+    """The amount a donor types, pledged or paid online: the smallest pledge up to ``max_value`` rials."""
+    return LocalizedIntegerField(
         label=_("Amount (rials)"),
         min_value=MIN_PLEDGE_RIALS,
-        max_value=MAX_PLEDGE_RIALS,
+        max_value=max_value,
         error_messages={"min_value": _("The smallest pledge is %(limit_value)s rials.")},
         help_text=_("For example ۵۰٬۰۰۰٬۰۰۰. Persian digits and thousands separators are fine."),
     )
+
+
+class PledgeForm(forms.Form):
+    """How much, shown by name or not, and an optional message."""
+
+    amount_rials = gift_amount_field(MAX_PLEDGE_RIALS)
     is_anonymous = forms.BooleanField(
         label=_("Do not show my name on public pages"),
         required=False,

@@ -5,18 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.bounds import MAX_ONLINE_GIFT_RIALS, MIN_PLEDGE_RIALS
-from core.forms import LocalizedIntegerField, MobileNumberField
+from core.bounds import MAX_ONLINE_GIFT_RIALS
+from core.forms import MobileNumberField
+
+from .donor import gift_amount_field
 
 
 class OnlineGiftForm(forms.Form):
-    amount_rials = LocalizedIntegerField(
-        label=_("Amount (rials)"),
-        min_value=MIN_PLEDGE_RIALS,
-        max_value=MAX_ONLINE_GIFT_RIALS,
-        error_messages={"min_value": _("The smallest pledge is %(limit_value)s rials.")},
-        help_text=_("For example ۵۰٬۰۰۰٬۰۰۰. Persian digits and thousands separators are fine."),
-    )
+    amount_rials = gift_amount_field(MAX_ONLINE_GIFT_RIALS)
     mobile = MobileNumberField(
         label=_("Mobile number"),
         help_text=_("Your receipt comes to this number by SMS."),

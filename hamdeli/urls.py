@@ -13,6 +13,7 @@ from sms_commands import views as sms_views
 from transparency import urls as transparency_urls
 from transparency.api import api as open_data_api
 
+from . import offline
 from .views import HomeView
 
 admin.site.site_header = _("Hamdeli administration")
@@ -25,6 +26,9 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon),
+    # The installable app: served from the root so the worker's scope covers the owner's pages (hamdeli/offline.py).
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.web_manifest, name="web-manifest"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", core_views.PasswordChangeView.as_view(), name="password_change"),

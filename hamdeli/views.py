@@ -8,6 +8,7 @@ one of them and the apps themselves only import downwards (core <- workshops
 from django.views.generic import TemplateView
 
 from core.models import Role
+from core.offline import allow_offline_copy
 from core.selectors import active_products, health_centers_in_scope
 from donors.selectors import pledges_of_user, pledges_waiting
 from fulfilment.selectors.deliveries import deliveries_to_confirm, disputed_deliveries, ready_health_centers
@@ -34,6 +35,13 @@ from workshops.selectors import (
 
 class HomeView(TemplateView):
     template_name = "home.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Only the owner's home may be kept on the phone for offline reading; a coordinator's holds private data.
+        if request.user.is_authenticated and request.user.role == Role.WORKSHOP_OWNER:
+            allow_offline_copy(response)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -248,6 +248,9 @@ MATRIX: dict[str, Entry] = {
         allowed("use_open_data_api", scoped=True), kwargs=pk("api_token"), post_only=True, empty_post_acts=True
     ),
     "healthz": Entry(public()),
+    # The installable app's worker and manifest (hamdeli/offline.py): files every visitor's browser may fetch.
+    "service-worker": Entry(public()),
+    "web-manifest": Entry(public()),
     "login": Entry(public()),
     # Django's LogoutView is POST-only; logging out is allowed to anyone (a visitor is simply sent on).
     "logout": Entry(answers(OK), post_only=True),

@@ -18,6 +18,7 @@ from django.views.generic import ListView, TemplateView
 
 from core import jalali
 from core.i18n import page_is_persian
+from core.offline import allow_offline_copy
 from core.persian import ui_number
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
@@ -40,6 +41,11 @@ from ..services.quotas import output_correct, output_report, quota_accept, quota
 
 class OwnerPageMixin(RoleRequiredMixin):
     capability = "report_output"
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        # Her own pages: the installable app may keep a copy to read offline (core/offline.py).
+        return allow_offline_copy(response) if request.method == "GET" else response
 
     def get_quota(self) -> Quota:
         return get_object_or_404(quotas_of_owner(self.request.user), pk=self.kwargs["pk"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -46,7 +47,7 @@ def _worker_context() -> dict:
         "precache": json.dumps(precache),
         "owner_prefixes": json.dumps(owner_page_prefixes()),
         "home": json.dumps(reverse("home")),
-        "static_prefix": json.dumps(static("")),
+        "static_prefix": json.dumps(settings.STATIC_URL),
         "login": json.dumps(reverse("login")),
         "logout": json.dumps(reverse("logout")),
         "copy_header": json.dumps(OFFLINE_COPY_HEADER),

@@ -47,6 +47,8 @@ class HashedNames:
     """A stand-in for the manifest storage: every name hashed, as after collectstatic."""
 
     def url(self, name):
+        if not name:
+            raise ValueError("Missing staticfiles manifest entry for ''")  # as the real one does
         stem, _, ext = name.rpartition(".")
         return f"/static/{stem}.0123456789ab.{ext}"
 

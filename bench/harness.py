@@ -68,9 +68,9 @@ def migrate() -> None:
     call_command("migrate", verbosity=0)
 
 
-def manage(*args: str) -> tuple[int, str]:
+def manage(*args: str, env_overrides: dict[str, str] | None = None) -> tuple[int, str]:
     """Run ``manage.py`` in a child process against the same database; returns (exit code, output)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hamdeli.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hamdeli.settings", **(env_overrides or {})}
     done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, capture_output=True, text=True
     )

@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",  # outer: also covers error pages made by later middleware
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (an owner on 3G pays per byte); inside WhiteNoise, which serves static files pre-compressed.
+    # Django pads the compressed body with random bytes against BREACH (Django 4.2+).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.PersianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

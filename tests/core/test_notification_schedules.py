@@ -45,8 +45,8 @@ def test_the_command_is_idempotent_and_recreates_a_deleted_schedule():
     output = io.StringIO()
     call_command("notification_schedules", stdout=output)
     assert schedules() == EXPECTED and CrontabSchedule.objects.count() == crontabs
-    # The three daily jobs, the ledger seal, the online payments' recheck, the outbox sweep.
-    assert output.getvalue().count("already there") == 6
+    # The three daily jobs, the ledger seal, the online payments' recheck, the SMS inbox poll, the outbox sweep.
+    assert output.getvalue().count("already there") == 7
 
     PeriodicTask.objects.filter(name="Coordinators: morning digest").delete()
     call_command("notification_schedules", stdout=io.StringIO())

@@ -59,3 +59,17 @@ def test_without_an_inbox_address_nothing_is_read(gateway_inbox):
     call_command("sms_inbox_poll", stdout=out)
     assert gateway_inbox["requests"] == []
     assert "new 0" in out.getvalue()
+
+
+def test_beat_reads_the_gateways_inbox_every_minute_after_migrate_and_the_command_restores_it(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from hamdeli.celery import app
+
+    task = PeriodicTask.objects.select_related("crontab").get(task="sms_commands.tasks.inbox_poll")
+    assert task.enabled and (task.crontab.minute, task.crontab.hour) == ("*", "*")
+    assert "sms_commands.tasks.inbox_poll" in app.tasks
+
+    task.delete()
+    call_command("notification_schedules", stdout=io.StringIO())
+    assert PeriodicTask.objects.filter(task="sms_commands.tasks.inbox_poll", enabled=True).count() == 1

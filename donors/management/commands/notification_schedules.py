@@ -1,6 +1,8 @@
 """(Re)create the beat schedules of the daily notifications; safe to run any number of times."""
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask, PeriodicTasks
 
 from core.notifications.schedules import ensure_daily_schedules
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Put existing schedules back to their defaults.")
 
     def handle(self, *args, reset=False, **options):
-        schedules = ORDER_SCHEDULES + DONOR_SCHEDULES + LEDGER_SCHEDULES + ONLINE_SCHEDULES
+        schedules = ORDER_SCHEDULES + DONOR_SCHEDULES + LEDGER_SCHEDULES + ONLINE_SCHEDULES + _upper_room_schedules()
         touched = ensure_daily_schedules(
             schedules,
             crontab_model=CrontabSchedule,
@@ -38,6 +40,15 @@ class Command(BaseCommand):
             interval_model=IntervalSchedule, periodic_task_model=PeriodicTask, periodic_tasks_model=PeriodicTasks
         )
         self.stdout.write(f"{FLUSH_SCHEDULE_NAME} (every minute): {'created' if created else 'already there'}")
+
+
+def _upper_room_schedules() -> tuple:
+    """Schedules of rooms above this one (the SMS inbox poll), named on their AppConfig as ``beat_schedules``."""
+    found = ()
+    for config in apps.get_app_configs():
+        if path := getattr(config, "beat_schedules", ""):
+            found += tuple(import_string(path))
+    return found
 
 
 def _when(schedule) -> str:

@@ -56,6 +56,7 @@ CAPABILITIES: dict[str, Capability] = {
     "manage_payouts": _capability(COORDINATOR),
     "use_open_data_api": _capability(COORDINATOR),  # tokens for her provinces' rows in the open-data API
     "read_sms_log": _capability(COORDINATOR),  # the inbound text messages of her provinces (sms_commands)
+    "import_directory": _capability(COORDINATOR),  # workshops and health centers from a spreadsheet, her provinces'
     # Shared by coordinators and the people working with them.
     "request_orders": _capability(COORDINATOR, STAFF),  # staff: their own center's orders
     "see_health_center": _capability(COORDINATOR, STAFF),  # staff: their own center
@@ -129,6 +130,7 @@ ROLES: dict[str, RoleAccess] = {
             MenuLink("supply:summary", _("Supply"), "supervise_workshops"),
             MenuLink("orders:allocation", _("Allocation"), "run_allocation"),
             MenuLink("core:healthcenter-list", _("Health centers"), "manage_health_centers"),
+            MenuLink("workshops:imports:upload", _("Import from a spreadsheet"), "import_directory"),
             MenuLink("pickups:workshops", _("Pickups"), "record_pickups"),
             MenuLink("deliveries:list", _("Deliveries"), "plan_deliveries"),
             MenuLink("sheets:batch-list", _("Printing"), "print_sheets"),

@@ -47,7 +47,7 @@ from production.models import OutputReport
 from production.models.allocation_runs import AllocationRun, AllocationRunStatus
 from reports.models import ThematicReport, ThematicReportStatus
 from transparency.services import api_token_issue
-from workshops.models import WorkshopChangeRequest, WorkshopUnavailability
+from workshops.models import DirectoryImport, WorkshopChangeRequest, WorkshopUnavailability
 
 from . import factories
 
@@ -165,6 +165,9 @@ def build_world(media_root) -> SimpleNamespace:
         created_by=w.coordinator, province_codes=["tehran"], dry_run=True, status=AllocationRunStatus.DONE, result={}
     )
     w.api_token = api_token_issue(owner=w.coordinator, name="matrix").token
+    w.directory_import = DirectoryImport.objects.create(
+        uploaded_by=w.coordinator, kind="workshops", file_name="workshops.csv", file_sha256="0" * 64, content=b""
+    )
     return w
 
 
@@ -303,6 +306,15 @@ MATRIX: dict[str, Entry] = {
     "workshops:change-requests": Entry(allowed("supervise_workshops")),
     "workshops:change-request-decide": Entry(
         allowed("supervise_workshops", scoped=True), kwargs=pk("change_request"), post_only=True
+    ),
+    # Coordinator: workshops and health centers from a spreadsheet; an upload is its uploader's.
+    "workshops:imports:upload": Entry(allowed("import_directory")),
+    "workshops:imports:template": Entry(
+        allowed("import_directory"), kwargs=lambda w: {"kind": "workshops", "fmt": "csv"}
+    ),
+    "workshops:imports:preview": Entry(allowed("import_directory", scoped=True), kwargs=pk("directory_import")),
+    "workshops:imports:confirm": Entry(
+        allowed("import_directory", scoped=True), kwargs=pk("directory_import"), post_only=True
     ),
     # Coordinator: donations.
     "donations:pledge-list": Entry(allowed("manage_donations")),

@@ -2,7 +2,14 @@ from django.contrib import admin
 
 from core.admin_base import AuditedAdminMixin, HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 
-from .models import Workshop, WorkshopCapacity, WorkshopChangeRequest, WorkshopNote, WorkshopUnavailability
+from .models import (
+    DirectoryImport,
+    Workshop,
+    WorkshopCapacity,
+    WorkshopChangeRequest,
+    WorkshopNote,
+    WorkshopUnavailability,
+)
 
 
 class WorkshopCapacityInline(admin.TabularInline):
@@ -58,3 +65,12 @@ class WorkshopChangeRequestAdmin(ProvinceScopedAdminMixin, ReadOnlyAdminMixin, H
     list_display = ["workshop", "new_city", "status", "created_at", "decided_by", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["workshop", "new_city", "decided_by"]
+
+
+@admin.register(DirectoryImport)
+class DirectoryImportAdmin(ReadOnlyAdminMixin, HamdeliModelAdmin):
+    """Uploaded and confirmed on the coordinator's import pages; the admin only shows them."""
+
+    list_display = ["file_name", "kind", "uploaded_by", "uploaded_at", "imported_at"]
+    list_filter = ["kind"]
+    list_select_related = ["uploaded_by"]

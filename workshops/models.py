@@ -206,3 +206,6 @@ class WorkshopChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workshop}: {self.get_status_display()}"
+
+
+from .imports.models import DirectoryImport, ImportKind  # noqa: E402, F401  (Django loads models from here)

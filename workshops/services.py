@@ -58,8 +58,13 @@ def workshop_register(
     sewing_machines: int = 1,
     workers: int = 1,
     public_name_consent: bool = False,
+    actor: User | None = None,
+    note: str = "",
 ) -> Workshop:
-    """Register the owner's workshop; it waits for a coordinator of its province to verify it."""
+    """Register the owner's workshop; it waits for a coordinator of its province to verify it.
+
+    ``actor`` is the owner herself unless a coordinator registers it for her (a spreadsheet import).
+    """
     if owner.role != Role.WORKSHOP_OWNER:
         raise ValidationError(_("Only a workshop owner can register a workshop."))
     if Workshop.objects.filter(owner=owner).exists():
@@ -79,7 +84,13 @@ def workshop_register(
     )
     workshop.full_clean()
     workshop.save()
-    log_action(actor=owner, obj=workshop, action="workshop.register", changes={"status": [None, workshop.status]})
+    log_action(
+        actor=actor or owner,
+        obj=workshop,
+        action="workshop.register",
+        changes={"status": [None, workshop.status]},
+        note=note,
+    )
     return workshop
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import change_views, views
 
@@ -23,4 +23,6 @@ urlpatterns = [
         change_views.DecideChangeView.as_view(),
         name="change-request-decide",
     ),
+    # Coordinator: workshops and health centers from a spreadsheet (workshops/imports).
+    path("coordinator/imports/", include("workshops.imports.urls")),
 ]

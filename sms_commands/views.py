@@ -9,10 +9,11 @@ from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView
+from django_filters.views import FilterView
 
 from core.scoping import RoleRequiredMixin
 
+from .filters import MessageLogFilter
 from .selectors import message_log
 from .services import sms_receive
 
@@ -49,12 +50,13 @@ def gateway_callback(request, secret: str):
     return JsonResponse({"id": message.gateway_id, "duplicate": not created, "reply": message.reply})
 
 
-class MessageLogView(RoleRequiredMixin, ListView):
+class MessageLogView(RoleRequiredMixin, FilterView):
     """The inbound messages of the coordinator's provinces: who wrote what, what it did and what we answered."""
 
     capability = "read_sms_log"
     template_name = "sms_commands/message_log.html"
     context_object_name = "sms_messages"
+    filterset_class = MessageLogFilter
     paginate_by = 50
 
     def get_queryset(self):

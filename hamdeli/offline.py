@@ -19,7 +19,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.offline import OFFLINE_COPY_HEADER
 
@@ -54,7 +54,7 @@ def _worker_context() -> dict:
     }
 
 
-@require_GET
+@require_safe
 def service_worker(request):
     response = HttpResponse(
         render_to_string("offline/sw.js", _worker_context()), content_type="application/javascript; charset=utf-8"
@@ -65,7 +65,7 @@ def service_worker(request):
     return response
 
 
-@require_GET
+@require_safe
 def web_manifest(request):
     with translation.override("fa"):
         name = gettext("Hamdeli")

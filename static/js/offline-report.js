@@ -1,6 +1,6 @@
 // Page side of the installable app: registers /sw.js, marks the offline copy of a page, and on a quota page keeps
-// a report made offline in IndexedDB until it can be sent. Texts come translated in data- attributes. Online, the
-// report form posts exactly as without JavaScript.
+// a report made offline in IndexedDB until it can be sent. Texts come translated in data- attributes. When the
+// server can be reached, the report form posts as it does without JavaScript.
 (() => {
   "use strict";
   const me = document.currentScript, main = document.querySelector("main"), sw = navigator.serviceWorker;
@@ -65,18 +65,25 @@
     box.hidden = !list.children.length && !note.textContent;
   }
 
+  // A phone on a network without internet still says navigator.onLine: a small request (the manifest, never from a
+  // cache) tells. When it answers, the form is posted the ordinary way, as without JavaScript.
+  const reachable = () => fetch(document.querySelector("link[rel=manifest]").href, {
+    method: "HEAD", cache: "no-store", signal: AbortSignal.timeout?.(6000),
+  }).then((response) => response.ok, () => false);
   let saving = false;
   form.addEventListener("submit", async (event) => {
-    if (navigator.onLine) return; // the ordinary post
     event.preventDefault();
-    if (saving || !field("quantity").value.trim()) return; // a second tap while saving, or after (the field is emptied)
+    if (saving) return; // a second tap while the first is being checked or saved
+    const empty = !field("quantity").value.trim();
+    if (empty && !navigator.onLine) return;
     saving = true;
+    if (empty || (navigator.onLine && (await reachable()))) return form.submit(); // the page goes; saving stays set
     try {
       const fields = Object.fromEntries(new FormData(form));
       const { owner, title } = form.dataset;
       await put({ key: fields.idempotency_key, url: form.action.split("#")[0], owner, title, fields });
       field("quantity").value = field("note").value = "";
-      newKey();
+      newKey(); // what she types next is another report
       note.textContent = t.saved;
       await show();
     } finally {

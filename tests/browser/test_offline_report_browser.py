@@ -119,3 +119,33 @@ def test_a_report_the_server_refuses_is_shown_with_its_reason_and_not_lost(page:
     expect(refused).to_contain_text("ثبت نشد")  # still there until she removes it
     refused.locator("button").click()
     expect(refused).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_a_phone_that_says_it_is_online_but_cannot_reach_the_site_keeps_the_report(page: Page):
+    quota = factories.QuotaFactory()
+    open_quota_page_with_the_app_installed(page, quota)
+
+    # A network without internet: navigator.onLine stays true, but the site does not answer.
+    page.context.route("**/manifest.webmanifest", lambda route: route.abort("internetdisconnected"))
+    page.fill("#id_quantity", "۱۲")
+    page.locator("#report form button[type=submit]").click()
+    expect(page.locator("#offline-queue")).to_contain_text(SAVED_ON_PHONE)
+    assert not OutputReport.objects.filter(quota=quota).exists()
+
+    page.context.unroute("**/manifest.webmanifest")
+    page.reload()  # opening the page again sends what waits
+    expect(page.locator("#offline-queue li")).to_contain_text(SENT)
+    assert list(OutputReport.objects.filter(quota=quota).values_list("quantity", flat=True)) == [12]
+
+
+@pytest.mark.browser
+def test_online_the_report_form_posts_as_it_always_did(page: Page):
+    quota = factories.QuotaFactory()
+    open_quota_page_with_the_app_installed(page, quota)
+
+    page.fill("#id_quantity", "۸")
+    page.locator("#report form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("۸")  # the server's "Recorded 8 units…" after its redirect
+    expect(page.locator("#offline-queue")).to_be_hidden()
+    assert list(OutputReport.objects.filter(quota=quota).values_list("quantity", flat=True)) == [8]

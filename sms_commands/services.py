@@ -56,10 +56,36 @@ def report_key(gateway_id: str) -> uuid.UUID:
     return uuid.uuid5(_KEY_NAMESPACE, gateway_id)
 
 
-def _refusal(error: ValidationError | PermissionDenied) -> str:
+def _codes(error: ValidationError) -> set[str | None]:
+    if hasattr(error, "error_dict"):
+        return {item.code for items in error.error_dict.values() for item in items}
+    return {item.code for item in error.error_list}
+
+
+def _short_refusal(error: ValidationError, quota: Quota | None) -> str | None:
+    """The refusals an SMS meets every day, in one page (70 Persian characters); the web page's longer text
+    stays for the rest."""
+    codes = _codes(error)
+    if quota is not None and "over_ceiling" in codes:
+        quota.refresh_from_db(fields=["produced_units"])
+        left = max(quota.max_total_units - quota.produced_units, 0)
+        return _("Too many: at most %(left)s more on %(code)s. Nothing recorded.") % {
+            "left": ui_number(left),
+            "code": _code(quota),
+        }
+    if quota is not None and "not_accepted" in codes:
+        return _("%(code)s is not accepted; nothing recorded.") % {"code": _code(quota)}
+    if quota is not None and "not_offered" in codes:
+        return _("%(code)s no longer waits for an answer.") % {"code": _code(quota)}
+    if "not_verified" in codes:
+        return _("Your workshop is not verified now; nothing changed.")
+    return None
+
+
+def _refusal(error: ValidationError | PermissionDenied, quota: Quota | None = None) -> str:
     if isinstance(error, PermissionDenied):
         return _("This is not yours; nothing was changed.")
-    return " ".join(normalize_text(str(message)) for message in error.messages)
+    return _short_refusal(error, quota) or " ".join(normalize_text(str(message)) for message in error.messages)
 
 
 def help_text() -> str:
@@ -93,9 +119,12 @@ def _report(user: User, command: Command, gateway_id: str) -> Result:
     quota = _pick_quota(user, command, QuotaStatus.ACCEPTED)
     if isinstance(quota, Result):
         return quota
-    report, _created = output_report(
-        quota=quota, owner=user, quantity=command.quantity, idempotency_key=report_key(gateway_id)
-    )
+    try:
+        report, _created = output_report(
+            quota=quota, owner=user, quantity=command.quantity, idempotency_key=report_key(gateway_id)
+        )
+    except ValidationError as error:  # the service rolled its own work back; say why in one SMS page
+        return Result(Outcome.REFUSED, _refusal(error, quota))
     quota.refresh_from_db(fields=["produced_units"])
     return Result(
         Outcome.DONE,
@@ -114,10 +143,13 @@ def _answer_offer(user: User, command: Command) -> Result:
     if isinstance(quota, Result):
         return quota
     values = {"code": _code(quota), "units": ui_number(quota.quantity)}
-    if command.action is Action.ACCEPT:
-        quota_accept(quota=quota, owner=user)
-        return Result(Outcome.DONE, _("Accepted: %(code)s, %(units)s units.") % values)
-    quota_decline(quota=quota, owner=user, reason=_("Declined by SMS."))
+    try:
+        if command.action is Action.ACCEPT:
+            quota_accept(quota=quota, owner=user)
+            return Result(Outcome.DONE, _("Accepted: %(code)s, %(units)s units.") % values)
+        quota_decline(quota=quota, owner=user, reason=_("Declined by SMS."))
+    except ValidationError as error:
+        return Result(Outcome.REFUSED, _refusal(error, quota))
     return Result(Outcome.DONE, _("Declined: %(code)s.") % values)
 
 

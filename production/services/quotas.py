@@ -80,9 +80,11 @@ def quota_accept(*, quota: Quota, owner: User) -> Quota:
     """The owner takes the offered quota on; from now on she reports output against it."""
     quota = _owned_quota_for_update(quota, owner)
     if quota.status != QuotaStatus.OFFERED:
-        raise ValidationError(_("This quota is no longer waiting for an answer."))
+        raise ValidationError(_("This quota is no longer waiting for an answer."), code="not_offered")
     if quota.workshop.status != WorkshopStatus.VERIFIED:
-        raise ValidationError(_("Your workshop is not verified at the moment, so it cannot take on quotas."))
+        raise ValidationError(
+            _("Your workshop is not verified at the moment, so it cannot take on quotas."), code="not_verified"
+        )
     change_status(quota, QuotaStatus.ACCEPTED, actor=owner, action="quota.accept", responded_at=timezone.now())
     order_mark_in_production_if_needed(quota.order, actor=owner)
     return quota
@@ -93,7 +95,7 @@ def quota_decline(*, quota: Quota, owner: User, reason: str) -> Quota:
     """The owner turns the offer down, saying why (the coordinator re-allocates it)."""
     quota = _owned_quota_for_update(quota, owner)
     if quota.status != QuotaStatus.OFFERED:
-        raise ValidationError(_("This quota is no longer waiting for an answer."))
+        raise ValidationError(_("This quota is no longer waiting for an answer."), code="not_offered")
     reason = required_reason(reason, _("Please say why you decline, so the coordinator can plan."))
     change_status(
         quota,
@@ -110,19 +112,16 @@ def quota_decline(*, quota: Quota, owner: User, reason: str) -> Quota:
 def _check_total(quota: Quota, new_total: int) -> None:
     if new_total > quota.max_total_units:
         already = quota.produced_units
-        raise ValidationError(
-            {
-                "quantity": _(
-                    "Too many: this quota allows at most %(max)s units in total (the quota plus 5%%). "
-                    "You have reported %(done)s so far, so you can report at most %(left)s more."
-                )
-                % {
-                    "max": ui_number(quota.max_total_units),
-                    "done": ui_number(already),
-                    "left": ui_number(max(quota.max_total_units - already, 0)),
-                }
-            }
-        )
+        message = _(
+            "Too many: this quota allows at most %(max)s units in total (the quota plus 5%%). "
+            "You have reported %(done)s so far, so you can report at most %(left)s more."
+        ) % {
+            "max": ui_number(quota.max_total_units),
+            "done": ui_number(already),
+            "left": ui_number(max(quota.max_total_units - already, 0)),
+        }
+        # The code lets the SMS reply say it in one short page (sms_commands.services).
+        raise ValidationError({"quantity": ValidationError(message, code="over_ceiling")})
 
 
 @transaction.atomic
@@ -153,7 +152,7 @@ def output_report(
     today = timezone.localdate()
     report_date = report_date or today
     if quota.status != QuotaStatus.ACCEPTED:
-        raise ValidationError(_("Output can only be reported for a quota you have accepted."))
+        raise ValidationError(_("Output can only be reported for a quota you have accepted."), code="not_accepted")
     if quantity <= 0:
         raise ValidationError({"quantity": _("Enter the number of units made: at least 1.")})
     if report_date > today:

@@ -272,3 +272,17 @@ def test_the_sender_is_recognised_in_the_gateways_international_format():
     message, _ = sms_receive(gateway_id="intl", sender=international, text="T 2")
     assert message.user == quota.workshop.owner
     assert message.outcome == Outcome.DONE
+
+
+def test_the_everyday_refusals_also_fit_one_persian_sms_page_and_say_what_is_left():
+    quota = QuotaFactory(quantity=100, produced_units=100)
+    owner = quota.workshop.owner
+    over, _ = sms_receive(gateway_id="over", sender=owner.mobile, text="ت ۱۰")
+    offered = QuotaFactory(workshop=quota.workshop, status="offered")
+    sms_receive(gateway_id="yes", sender=owner.mobile, text=f"ق ک{offered.pk}")
+    again, _ = sms_receive(gateway_id="yes-again", sender=owner.mobile, text=f"ر ک{offered.pk}")
+
+    assert over.outcome == again.outcome == Outcome.REFUSED
+    assert "۵" in over.reply and quota_short_code(quota.pk) in over.reply
+    assert quota_short_code(offered.pk) in again.reply
+    assert all(len(reply) <= 70 for reply in (over.reply, again.reply)), (over.reply, again.reply)

@@ -113,7 +113,7 @@ def test_a_report_the_server_refuses_is_shown_with_its_reason_and_not_lost(page:
     refused = page.locator("#offline-queue li")
     expect(refused).to_contain_text("ثبت نشد")  # "not recorded:" and the server's reason
     page.screenshot(path=artifacts_dir / "offline-report-refused.png", full_page=True)
-    print("REFUSED:", refused.inner_text())
+    expect(refused).to_contain_text("۱۰۵")  # the server's own words: at most 105 units (the quota plus 5%)
     assert not OutputReport.objects.filter(quota=quota).exists()
     page.reload()
     expect(refused).to_contain_text("ثبت نشد")  # still there until she removes it

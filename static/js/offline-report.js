@@ -59,7 +59,11 @@
     for (const e of await all()) {
       const li = add(list, "li", `${fill(t.item, e.fields)} (${e.title}) `);
       add(li, "strong", e.refused ? `${t.refused} ${e.refused}` : why[e.key] || t.waiting);
-      if (e.refused) add(li, "button", t.remove).addEventListener("click", () => drop(e.key).then(show));
+      if (!e.refused) continue;
+      li.className = "refused";
+      const remove = add(li, "button", t.remove);
+      remove.className = "link";
+      remove.addEventListener("click", () => drop(e.key).then(show));
     }
     for (const text of sent) add(add(list, "li", text + " "), "strong", t.sent).className = "sent";
     box.hidden = !list.children.length && !note.textContent;
@@ -102,6 +106,7 @@
     } catch {
       return false; // no connection yet: it waits
     }
+    if (response.ok) note.textContent = ""; // answered: "saved on your phone" is no longer the news
     if (response.ok && response.redirected && new URL(response.url).pathname === new URL(e.url).pathname) {
       await drop(e.key);
       sent.push(fill(t.item, e.fields));
@@ -125,7 +130,6 @@
     try {
       await (navigator.locks ? navigator.locks.request("hamdeli-offline-reports", run) : run());
       if (any) {
-        note.textContent = "";
         const page = new DOMParser().parseFromString(await (await fetch(location.pathname)).text(), "text/html");
         for (const id of ["progress", "reports"]) document.getElementById(id)?.replaceWith(page.getElementById(id) ?? "");
       }

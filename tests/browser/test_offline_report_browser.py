@@ -6,8 +6,10 @@ when the connection returns the report is posted with its idempotency key and co
 """
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from core import jalali
 from core.persian import to_persian_digits
 from production.models import OutputReport
 
@@ -53,6 +55,8 @@ def test_a_report_made_offline_waits_on_the_phone_and_is_counted_once_back_onlin
     page.reload()
     expect(page.locator("h1")).to_have_text(str(quota.order.product))
     expect(page.locator(".offline-banner")).to_contain_text(OFFLINE_COPY)
+    # The copy's day field says today (the copy may be from an earlier day), as the server writes it.
+    expect(page.locator("#id_report_date")).to_have_value(jalali.format_short(timezone.localdate(), persian=True))
     expect(queue.locator("li")).to_contain_text("۱۷")
     expect(queue.locator("li")).to_contain_text(WAITING)
     page.screenshot(path=artifacts_dir / "offline-report-waiting.png", full_page=True)

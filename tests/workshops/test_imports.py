@@ -29,7 +29,12 @@ from workshops.imports.files import (
 )
 from workshops.imports.models import DirectoryImport, ImportKind
 from workshops.imports.rows import ERROR, NEW, check_rows
-from workshops.imports.services import directory_import_confirm, directory_preview, directory_upload
+from workshops.imports.services import (
+    directory_import_confirm,
+    directory_import_request,
+    directory_preview,
+    directory_upload,
+)
 from workshops.models import Workshop, WorkshopStatus
 
 from .. import factories
@@ -296,6 +301,32 @@ def test_a_confirmation_with_another_fingerprint_imports_nothing(coordinator):
     assert not Workshop.objects.filter(national_id="0013542419").exists()
 
 
+def test_a_confirmed_import_runs_once_in_the_background_even_when_queued_twice(
+    coordinator, django_capture_on_commit_callbacks
+):
+    upload = directory_upload(
+        actor=coordinator, kind=ImportKind.WORKSHOPS, file_name="w.csv", content=workshop_file(workshop_row())
+    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        directory_import_request(actor=coordinator, upload=upload, sha256=upload.file_sha256)
+        directory_import_request(actor=coordinator, upload=upload, sha256=upload.file_sha256)
+    assert not Workshop.objects.filter(national_id="0013542419").exists()  # nothing before the worker runs
+    for callback in queued:
+        callback()
+    upload.refresh_from_db()
+    assert upload.result["created"] == 1 and Workshop.objects.filter(national_id="0013542419").count() == 1
+    with pytest.raises(ValidationError):
+        directory_import_request(actor=coordinator, upload=upload, sha256=upload.file_sha256)
+
+
+def test_only_the_uploader_may_import_her_file(coordinator, national_coordinator):
+    upload = directory_upload(
+        actor=coordinator, kind=ImportKind.WORKSHOPS, file_name="w.csv", content=workshop_file(workshop_row())
+    )
+    with pytest.raises(ValidationError):
+        directory_import_request(actor=national_coordinator, upload=upload, sha256=upload.file_sha256)
+
+
 def test_health_centers_are_imported_once_matched_by_name_in_their_city(coordinator):
     content = center_file(
         ("تهران", "تهران", "بیمارستان سینا", "بیمارستان", "خیابان امام", "۰۲۱۶۶۳۴۸۵۰۰", "دکتر رضایی"),
@@ -322,7 +353,9 @@ def test_the_preview_after_import_lists_what_became_of_each_row(coordinator):
 # --- Pages -------------------------------------------------------------------------------------------------------
 
 
-def test_the_coordinator_downloads_the_template_uploads_previews_and_confirms(client_for, coordinator):
+def test_the_coordinator_downloads_the_template_uploads_previews_and_confirms(
+    client_for, coordinator, django_capture_on_commit_callbacks
+):
     client = client_for(coordinator)
     assert reverse("workshops:imports:upload") in client.get(reverse("supply:workshop-list")).text
     xlsx = client.get(reverse("workshops:imports:template", kwargs={"kind": "workshops", "fmt": "xlsx"}))
@@ -341,11 +374,11 @@ def test_the_coordinator_downloads_the_template_uploads_previews_and_confirms(cl
     )
     assert "خیاطی کریمی" in page.text and "کد ملی مالک" in page.text
     upload = DirectoryImport.objects.get()
-    done = client.post(
-        reverse("workshops:imports:confirm", kwargs={"pk": upload.pk}), {"sha256": upload.file_sha256}, follow=True
-    )
-    assert done.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):  # the import task runs when the request commits
+        client.post(reverse("workshops:imports:confirm", kwargs={"pk": upload.pk}), {"sha256": upload.file_sha256})
     assert Workshop.objects.filter(national_id="0013542419", status=WorkshopStatus.PENDING).exists()
+    page = client.get(reverse("workshops:imports:preview", kwargs={"pk": upload.pk}))
+    assert "درون‌ریزی شد" in page.text and 'data-testid="confirm-import"' not in page.text
 
 
 def test_another_provinces_coordinator_cannot_open_or_confirm_an_upload_and_an_owner_is_refused(

@@ -111,7 +111,7 @@ class HealthCenterRowForm(_RowForm):
     contact_person = _text(HEALTH_CENTER_COLUMNS["contact_person"], 120)
 
 
-def row_form_data(form_class, columns: dict[str, str], cells: dict[str, str], extra: dict[str, str] | None = None):
+def row_form_data(columns: dict[str, str], cells: dict[str, str], extra: dict[str, str] | None = None) -> dict:
     """The form's data from a row's cells (header -> text), by the column each field reads."""
     data = {field: cells.get(header, "") for field, header in columns.items()}
     return data | (extra or {})

@@ -29,6 +29,8 @@ class DirectoryImport(models.Model):
     file_name = PersianCharField(_("file name"), max_length=200)
     file_sha256 = models.CharField(_("file fingerprint"), max_length=64, editable=False)
     content = models.BinaryField(_("file content"), editable=False)
+    # Set when she confirms: the import then runs in the background (workshops.tasks), a few minutes for 5,000 rows.
+    queued_at = models.DateTimeField(_("import requested at"), null=True, blank=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     # What the confirmation did, by row status: {"created": n, "present": n, "error": n}.
     result = models.JSONField(_("result"), default=dict, blank=True)

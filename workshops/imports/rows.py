@@ -163,7 +163,7 @@ def _check_workshops(sheet: Sheet, actor) -> list[RowCheck]:
             WorkshopRowForm.capacity_field(product): cells.get(capacity_header(product.name_fa), "")
             for product in products
         }
-        form = WorkshopRowForm(row_form_data(WorkshopRowForm, WORKSHOP_COLUMNS, cells, extra), products=products)
+        form = WorkshopRowForm(row_form_data(WORKSHOP_COLUMNS, cells, extra), products=products)
         valid = form.is_valid()
         data = form.cleaned_data
         row = RowCheck(
@@ -217,7 +217,7 @@ def _check_health_centers(sheet: Sheet, actor) -> list[RowCheck]:
     places = Places(actor)
     checks: list[RowCheck] = []
     for number, cells in sheet.rows:
-        form = HealthCenterRowForm(row_form_data(HealthCenterRowForm, HEALTH_CENTER_COLUMNS, cells))
+        form = HealthCenterRowForm(row_form_data(HEALTH_CENTER_COLUMNS, cells))
         valid = form.is_valid()
         data = form.cleaned_data
         row = RowCheck(

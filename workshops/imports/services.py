@@ -1,12 +1,13 @@
 """Upload a spreadsheet, then import its valid rows; the same file twice changes nothing.
 
 ``directory_upload`` keeps the file (refusing one that cannot be read or lacks the template's columns) and
-imports nothing. ``directory_import_confirm`` locks the upload, parses and checks every row again and, per row,
-creates what is new: a row with an error is left out and listed, the others are imported (not all or nothing:
-a coordinator fixes the few bad rows and uploads the file again, where the imported ones show as already present).
-Each new row is created in a savepoint, so a row that a concurrent sign-up made a duplicate of a moment ago
-becomes "already present" instead of stopping the rest.
-"""
+imports nothing. ``directory_import_request`` (the confirm button) queues the import: 5,000 rows take longer
+than a page may (each goes through the sign-up's services), so a worker runs it (``workshops.tasks``; in-process
+without a broker). ``directory_import_confirm``, which the task calls, locks the upload, parses and checks every
+row again and, per row, creates what is new: a row with an error is left out and listed, the others are imported
+(not all or nothing: a coordinator fixes the few bad rows and uploads the file again, where the imported ones
+show as already present). Each new row is created in a savepoint, so a row that a concurrent sign-up made a
+duplicate of a moment ago becomes "already present" instead of stopping the rest."""
 
 from __future__ import annotations
 
@@ -20,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from core.audit import log_action
 from core.models import City, HealthCenter, Product, Role, User
+from core.outbox import enqueue
 from core.permissions import user_can
 from core.persian import normalize_text
-from core.scoping import sees_all_provinces
 from core.services import user_create
 
 from ..services import capacity_set, workshop_register
@@ -67,6 +68,33 @@ def directory_upload(*, actor: User, kind: str, file_name: str, content: bytes) 
     return upload
 
 
+def _refuse_unless_importable(actor: User, upload: DirectoryImport, sha256: str) -> None:
+    if upload.uploaded_by_id != actor.pk:
+        # The import runs as the uploader, in her provinces: another coordinator uploads the file herself.
+        raise ValidationError(_("Only the coordinator who uploaded this file can import it."))
+    if upload.imported_at is not None:
+        raise ValidationError(_("This file was imported already; upload it again to see what it holds now."))
+    if sha256 != upload.file_sha256:
+        raise ValidationError(_("This is not the file the preview showed; upload it again."))
+
+
+@transaction.atomic
+def directory_import_request(*, actor: User, upload: DirectoryImport, sha256: str) -> DirectoryImport:
+    """Queue the import of the file the preview showed (a second click queues it again: the task runs once)."""
+    _require(actor)
+    upload = DirectoryImport.objects.select_for_update().get(pk=upload.pk)
+    _refuse_unless_importable(actor, upload, sha256)
+    from ..tasks import directory_import_run  # the task module imports this one
+
+    first = upload.queued_at is None
+    upload.queued_at = timezone.now()
+    upload.save(update_fields=["queued_at"])
+    if first:
+        log_action(actor=actor, obj=upload, action="directory_import.request", changes={"queued": [False, True]})
+    enqueue(directory_import_run, upload.pk, obj=upload)
+    return upload
+
+
 def directory_preview(*, actor: User, upload: DirectoryImport) -> list[RowCheck]:
     """The rows as the confirmation would find them now (read only)."""
     return check_rows(upload.kind, read_sheet(bytes(upload.content), upload.file_name), actor)
@@ -77,12 +105,7 @@ def directory_import_confirm(*, actor: User, upload: DirectoryImport, sha256: st
     """Import the upload's valid new rows; rows already present are left alone, rows with errors left out."""
     _require(actor)
     upload = DirectoryImport.objects.select_for_update().get(pk=upload.pk)
-    if upload.uploaded_by_id != actor.pk and not sees_all_provinces(actor):
-        raise PermissionDenied
-    if upload.imported_at is not None:
-        raise ValidationError(_("This file was imported already; upload it again to see what it holds now."))
-    if sha256 != upload.file_sha256:
-        raise ValidationError(_("This is not the file the preview showed; upload it again."))
+    _refuse_unless_importable(actor, upload, sha256)
     rows = check_rows(upload.kind, read_sheet(bytes(upload.content), upload.file_name), actor)
     create = _workshop_create if upload.kind == ImportKind.WORKSHOPS else _health_center_create
     for row in rows:

@@ -19,7 +19,7 @@ from .forms import ConfirmForm, UploadForm
 from .models import ImportKind
 from .rows import ERROR, NEW, PRESENT
 from .selectors import import_products, imports_visible_to
-from .services import CAPABILITY, directory_import_confirm, directory_preview, directory_upload
+from .services import CAPABILITY, directory_import_request, directory_preview, directory_upload
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -101,11 +101,21 @@ class ImportConfirmView(RoleRequiredMixin, View):
             messages.error(request, _("This is not the file the preview showed; upload it again."))
             return redirect("workshops:imports:preview", pk=upload.pk)
         with refusal_shown(request=request) as refused:
-            outcome = directory_import_confirm(actor=request.user, upload=upload, sha256=form.cleaned_data["sha256"])
+            directory_import_request(actor=request.user, upload=upload, sha256=form.cleaned_data["sha256"])
         if not refused:
-            messages.success(
-                request,
-                _("Imported: %(created)s new, %(present)s already present, %(errors)s rows with errors left out.")
-                % {"created": num(outcome.created), "present": num(outcome.present), "errors": num(outcome.errors)},
-            )
+            # Without a broker the import has run by now (in-process); with one, a worker is on it.
+            upload = get_object_or_404(imports_visible_to(request.user), pk=pk)
+            if upload.imported_at is None:
+                messages.info(request, _("The import is running; reload this page in a minute to see what it did."))
+            else:
+                result = upload.result
+                messages.success(
+                    request,
+                    _("Imported: %(created)s new, %(present)s already present, %(errors)s rows with errors left out.")
+                    % {
+                        "created": num(result["created"]),
+                        "present": num(result["present"]),
+                        "errors": num(result["errors"]),
+                    },
+                )
         return redirect("workshops:imports:preview", pk=upload.pk)

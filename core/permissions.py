@@ -28,10 +28,12 @@ class Capability:
     roles: frozenset[str]
     # False on pages about one's own workshop or giving: a superuser has none, so an empty page would mislead.
     superuser: bool = True
+    # Decisions for the whole country (crisis severity): a provincial coordinator may not take them.
+    national_only: bool = False
 
 
-def _capability(*roles: str, superuser: bool = True) -> Capability:
-    return Capability(roles=frozenset(roles), superuser=superuser)
+def _capability(*roles: str, superuser: bool = True, national_only: bool = False) -> Capability:
+    return Capability(roles=frozenset(roles), superuser=superuser, national_only=national_only)
 
 
 COORDINATOR = Role.COORDINATOR
@@ -56,6 +58,7 @@ CAPABILITIES: dict[str, Capability] = {
     "manage_payouts": _capability(COORDINATOR),
     "use_open_data_api": _capability(COORDINATOR),  # tokens for her provinces' rows in the open-data API
     "read_sms_log": _capability(COORDINATOR),  # the inbound text messages of her provinces (sms_commands)
+    "declare_severity": _capability(COORDINATOR, national_only=True),  # crisis levels of provinces and cities
     "import_directory": _capability(COORDINATOR),  # workshops and health centers from a spreadsheet, her provinces'
     # Shared by coordinators and the people working with them.
     "request_orders": _capability(COORDINATOR, STAFF),  # staff: their own center's orders
@@ -137,6 +140,7 @@ ROLES: dict[str, RoleAccess] = {
             MenuLink("donations:pledge-list", _("Donations"), "manage_donations"),
             MenuLink("payouts:list", _("Payouts"), "manage_payouts"),
             MenuLink("sms:log", _("SMS messages"), "read_sms_log"),
+            MenuLink("severity:board", _("Crisis severity"), "declare_severity"),
         ),
     ),
     OWNER: RoleAccess(
@@ -184,6 +188,8 @@ def user_can(user, capability: str) -> bool:
     rule = CAPABILITIES[capability]
     if user is None or not user.is_authenticated:
         return False
+    if rule.national_only and not sees_all_provinces(user):
+        return False
     return user.role in rule.roles or (user.is_superuser and rule.superuser)
 
 
@@ -228,7 +234,11 @@ def menu_for(user) -> tuple[MenuLink, ...]:
     if not user.is_authenticated:
         return ()
     role = SUPERUSER_MENU_ROLE if user.is_superuser else user.role
-    return ROLES[role].menu
+    menu = ROLES[role].menu
+    if any(CAPABILITIES[link.capability].national_only for link in menu if link.capability):
+        # A provincial coordinator's menu leaves out the national decisions her role's menu lists.
+        menu = tuple(link for link in menu if not link.capability or user_can(user, link.capability))
+    return menu
 
 
 class Can:

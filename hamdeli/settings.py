@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "azbankgateways",  # the banks' payment protocols for online giving (donors/online)
     "core",
+    "crisis",  # crisis severity per province and city: read by allocation, orders and funding (above core only)
     "workshops",
     "orders",
     "production",

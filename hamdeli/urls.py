@@ -69,6 +69,8 @@ urlpatterns = [
     # The SMS gateway's "received message" callback (secret in the URL) and the coordinator's log (sms_commands).
     path("sms/inbound/<str:secret>/", sms_views.gateway_callback, name="sms-inbound"),
     path("coordinator/sms/", include("sms_commands.urls")),
+    # National coordinator: crisis severity of provinces and cities (crisis app, just above core).
+    path("coordinator/severity/", include("crisis.urls")),
     # Anyone: the campaign's results, added up (transparency app, above reports).
     path("results/", include("transparency.urls")),
     # Coordinator: her keys to the open-data API's province endpoints (transparency app).

@@ -12,6 +12,7 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 LAYERS = [
     "core",
+    "crisis",
     "workshops",
     "orders",
     "production",
@@ -54,6 +55,7 @@ def test_apps_do_not_import_the_project_package(app):
 # templates/donors/payouts/ the payouts room split out of donors).
 TEMPLATE_ROOMS = {
     "core": "core",
+    "crisis": "crisis",
     "workshops": "workshops",
     "orders/order": "orders",
     "orders/allocation": "production",
@@ -73,6 +75,7 @@ TEMPLATE_ROOMS = {
 # Which room a URL namespace belongs to; names without a namespace are the project's (home, login...).
 URL_NAMESPACE_ROOMS = {
     "core": "core",
+    "severity": "crisis",
     "workshops": "workshops",
     "orders": "orders",
     "quotas": "production",

@@ -204,7 +204,10 @@ def holds(actor: str, capability: str) -> bool:
     """Whether the declaration (``core.permissions.CAPABILITIES``) gives ``capability`` to this actor's role."""
     rule = CAPABILITIES[capability]
     role = ACTORS[actor]
-    return rule.superuser if role == SUPERUSER else role in rule.roles
+    if role == SUPERUSER:
+        return rule.superuser
+    # The world's coordinators are provincial (Tehran, Isfahan): national decisions are not theirs.
+    return role in rule.roles and not rule.national_only
 
 
 def allowed(capability: str, *, scoped: bool = False, **per_role: str) -> dict[str, str]:
@@ -392,6 +395,10 @@ MATRIX: dict[str, Entry] = {
     # The SMS gateway's callback: a wrong secret in the URL is 404 to everyone; the coordinator's message log.
     "sms-inbound": Entry(answers(NOT_FOUND), kwargs=lambda w: {"secret": "not-the-secret"}, post_only=True),
     "sms:log": Entry(allowed("read_sms_log")),
+    # Crisis severity: the national coordinator's (and a superuser's) alone.
+    "severity:board": Entry(allowed("declare_severity")),
+    "severity:import": Entry(allowed("declare_severity"), post_only=True),
+    "severity:template": Entry(allowed("declare_severity")),
     "mock-bank:root": Entry(public()),
     "mock-bank:request": Entry(public(), post_only=True),
     "mock-bank:start-pay": Entry(answers(NOT_FOUND), kwargs=lambda w: {"authority": "A-not-a-payment"}),

@@ -9,20 +9,17 @@ with one amount column a negative amount is.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from collections import Counter
 from dataclasses import dataclass
 
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.bounds import MAX_RIALS
-from core.jalali import JalaliDateError, parse_jalali
 from core.persian import NumberFormatError, normalize_text, parse_integer, to_latin_digits, ui_number
+from core.spreadsheets import cell_date, read_rows
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_LINES = 5_000
@@ -63,26 +60,13 @@ def _refuse(message: str) -> ValidationError:
 
 
 def _load(content: bytes, file_name: str) -> list[list[object]]:
-    if len(content) > MAX_FILE_BYTES:
-        raise _refuse(_("The file is larger than 2 MB; upload one month of the statement at a time."))
-    name = file_name.lower()
-    # The standard csv module and openpyxl directly, not tablib: a statement has title rows above its header, and
-    # tablib refuses rows of different lengths.
-    try:
-        if name.endswith(".xlsx"):
-            if not content.startswith(b"PK"):
-                raise _refuse(_("This file is not an Excel (XLSX) file."))
-            book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-        if name.endswith(".csv"):
-            return [list(row) for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))]
-    except UnicodeDecodeError as exc:
-        raise _refuse(_("The CSV file is not in UTF-8; save it from Excel as “CSV UTF-8”.")) from exc
-    except ValidationError:
-        raise
-    except Exception as exc:  # openpyxl and csv raise many kinds for a broken file
-        raise _refuse(_("The file could not be read as a statement.")) from exc
-    raise _refuse(_("Upload the statement as a CSV or XLSX file."))
+    return read_rows(
+        content,
+        file_name,
+        max_bytes=MAX_FILE_BYTES,
+        too_large=_("The file is larger than 2 MB; upload one month of the statement at a time."),
+        unreadable=_("The file could not be read as a statement."),
+    )
 
 
 def _columns(header: list[object]) -> dict[str, int]:
@@ -106,16 +90,10 @@ def _header(rows: list[list[object]]) -> tuple[int, dict[str, int]]:
 
 
 def _date(value: object, row_number: int) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = to_latin_digits(str(value or "")).strip().split(" ")[0]
     try:
-        if text[:2] in ("13", "14"):
-            return parse_jalali(text)
-        return dt.date.fromisoformat(text.replace("/", "-"))
-    except (JalaliDateError, ValueError) as exc:
+        return cell_date(value)
+    except ValueError as exc:
+        text = to_latin_digits(str(value or "")).strip()
         raise _refuse(
             _("Row %(row)s: “%(value)s” is not a date.") % {"row": ui_number(row_number), "value": text[:40]}
         ) from exc

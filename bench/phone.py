@@ -7,15 +7,17 @@ collects the static files as production does (hashed names, pre-compressed by
 WhiteNoise), starts gunicorn with the production profile and signs the demo
 owner in. Each page (her home, her quota inbox, one accepted quota) is loaded
 in a fresh browser context with an empty cache (first visit), then once more in
-the same context (repeat visit), with Chromium's network emulation at
-400 kbit/s down and up and 400 ms round trip (DevTools protocol
-``Network.emulateNetworkConditions``: the latency is added to every request).
+the same context (repeat visit), through ``bench/slow_link.py``: a proxy on the
+wire at 400 kbit/s down and up with a 400 ms round trip (Chromium's own
+emulation would miss the service worker's traffic, see that module).
 
-Reported per visit: bytes transferred (the encoded size of every response,
-headers included, until the network is idle: fonts and the service worker's
-own downloads count), requests, and the time until the page is usable, taken
-as the later of the first contentful paint and DOMContentLoaded (the text is
-shown styled and the report form answers), with the load event beside it.
+Reported per visit: kilobytes the phone downloaded (``kb``: every byte the
+proxy carried down, HTTP headers included, until the line has been quiet for
+a second: fonts, the service worker and what it keeps count) and uploaded,
+the responses the page itself saw (a diagnosis), and the time until the page
+is usable, taken as the later of the first contentful paint and
+DOMContentLoaded (the text is shown styled and the report form answers), with
+the load event beside it.
 Targets (issue 18): first visit at most 80 KB and 2.5 s, repeat visit at most
 10 KB and 1 s. Chromium is /usr/bin/chromium unless ``--chromium`` says otherwise.
 """
@@ -23,6 +25,7 @@ Targets (issue 18): first visit at most 80 KB and 2.5 s, repeat visit at most
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import platform
 import sys
@@ -32,7 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import harness
+from bench import front, harness
+from bench.slow_link import SlowLink
 
 DOWN_BYTES_PER_SECOND = 400_000 // 8
 UP_BYTES_PER_SECOND = 400_000 // 8
@@ -70,8 +74,21 @@ def owner_pages() -> list[tuple[str, str]]:
     ]
 
 
-def visit(page, cdp, url: str) -> dict:
-    """Load ``url`` once; bytes and requests counted from the DevTools protocol's network events."""
+def wait_until_quiet(link: SlowLink, quiet_s: float = 1.0, timeout_s: float = 30.0) -> None:
+    """Until the line has carried nothing for ``quiet_s`` (the service worker may still be filling its cache)."""
+    deadline = time.monotonic() + timeout_s
+    last, last_change = link.counters(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = link.counters()
+        if now != last:
+            last, last_change = now, time.monotonic()
+        elif time.monotonic() - last_change >= quiet_s:
+            return
+
+
+def visit(page, cdp, link: SlowLink, url: str) -> dict:
+    """Load ``url`` once; bytes counted on the wire, the page's own responses listed for diagnosis."""
     sizes: dict[str, float] = {}
     urls: dict[str, str] = {}
 
@@ -83,23 +100,25 @@ def visit(page, cdp, url: str) -> dict:
 
     cdp.on("Network.loadingFinished", finished)
     cdp.on("Network.responseReceived", responded)
+    down_before, up_before = link.counters()
     started = time.perf_counter()
     response = page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    wait_until_quiet(link)
     wall_ms = (time.perf_counter() - started) * 1000
+    down, up = (after - before for after, before in zip(link.counters(), (down_before, up_before), strict=True))
     cdp.remove_listener("Network.loadingFinished", finished)
     cdp.remove_listener("Network.responseReceived", responded)
     timing = page.evaluate(USABLE_SCRIPT)
     usable = max(timing["dcl"], timing["fcp"] or 0)
     return {
         "status": response.status if response else None,
-        "bytes": int(sum(sizes.values())),
-        "kb": round(sum(sizes.values()) / 1000, 1),
-        "requests": len(sizes),
+        "kb": round(down / 1000, 1),
+        "bytes_down": down,
+        "bytes_up": up,
         "usable_ms": round(usable),
         "load_ms": round(timing["load"]),
-        "until_network_idle_ms": round(wall_ms),
-        "responses": {"/" + urls.get(key, "?"): int(size) for key, size in sizes.items()},
+        "until_quiet_ms": round(wall_ms),
+        "page_saw": {"/" + urls.get(key, "?"): int(size) for key, size in sizes.items()},
     }
 
 
@@ -120,24 +139,16 @@ def signed_in_cookies(browser, base_url: str) -> list[dict]:
         context.close()
 
 
-def measure(browser, base_url: str, cookies: list[dict], path: str) -> dict:
+def measure(browser, link: SlowLink, cookies: list[dict], path: str) -> dict:
+    base_url = f"http://127.0.0.1:{link.port}"
     context = browser.new_context(viewport=PHONE_VIEWPORT, locale="fa-IR", base_url=base_url)
-    context.add_cookies(cookies)
+    context.add_cookies(cookies)  # cookies belong to the host, not the port: the login holds through the proxy
     try:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
-        cdp.send(
-            "Network.emulateNetworkConditions",
-            {
-                "offline": False,
-                "latency": ROUND_TRIP_MS,
-                "downloadThroughput": DOWN_BYTES_PER_SECOND,
-                "uploadThroughput": UP_BYTES_PER_SECOND,
-            },
-        )
-        first = visit(page, cdp, base_url + path)
-        repeat = visit(page, cdp, base_url + path)
+        first = visit(page, cdp, link, base_url + path)
+        repeat = visit(page, cdp, link, base_url + path)
         return {"first": first, "repeat": repeat}
     finally:
         context.close()
@@ -155,6 +166,9 @@ def main() -> int:
     parser.add_argument("--database-url", default="postgres://root@127.0.0.1:5432/hamdeli_phone")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--no-nginx", action="store_true", help="talk to gunicorn directly (no keep-alive, static files by WhiteNoise)"
+    )
     args = parser.parse_args()
 
     # Production's static files: hashed names (cached for a year), compressed copies beside them.
@@ -172,13 +186,22 @@ def main() -> int:
 
     pages = owner_pages()
     results = []
-    with harness.Server(workers=args.workers) as server, sync_playwright() as playwright:
+    use_nginx = front.available() and not args.no_nginx
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(harness.Server(workers=args.workers))
+        entry_port = server.port
+        if use_nginx:
+            from django.conf import settings
+
+            entry_port = stack.enter_context(front.Front(server.port, Path(settings.STATIC_ROOT))).port
+        playwright = stack.enter_context(sync_playwright())
         browser = playwright.chromium.launch(executable_path=args.chromium)
-        base_url = f"http://127.0.0.1:{server.port}"
         try:
-            cookies = signed_in_cookies(browser, base_url)
+            cookies = signed_in_cookies(browser, f"http://127.0.0.1:{entry_port}")
             for name, path in pages:
-                result = measure(browser, base_url, cookies, path)
+                # A fresh line per page: its counters and its queue start empty.
+                with SlowLink(entry_port, DOWN_BYTES_PER_SECOND, UP_BYTES_PER_SECOND, ROUND_TRIP_MS) as link:
+                    result = measure(browser, link, cookies, path)
                 results.append({"page": name, "path": path, **result, "met": verdict(result)})
         finally:
             browser.close()
@@ -188,10 +211,14 @@ def main() -> int:
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
         "network": {
+            "how": "bench/slow_link.py, a proxy on the wire (page and service worker alike)",
             "down_kbit_s": DOWN_BYTES_PER_SECOND * 8 // 1000,
             "up_kbit_s": UP_BYTES_PER_SECOND * 8 // 1000,
             "round_trip_ms": ROUND_TRIP_MS,
         },
+        "server": "nginx (bench/front.py, as deploy/nginx.conf without TLS) -> gunicorn"
+        if use_nginx
+        else "gunicorn directly (WhiteNoise serves static files)",
         "viewport": PHONE_VIEWPORT,
         "targets": TARGETS,
         "pages": results,

@@ -105,3 +105,31 @@ def test_the_payments_benchmark_credits_each_payment_once_and_the_ledger_check_p
     result = payments.run(payments=3, duplicates=0)  # twins need threads, hence committed data: the bench's own run
     assert result["credits_equal_payments"] and result["ledger_check_passes"] and result["error_count"] == 0
     assert result["rials_credited"] == result["rials_paid"] == 3 * payments.AMOUNT_RIALS
+
+
+def test_the_phone_benchmarks_slow_line_carries_every_byte_and_counts_them():
+    import socket
+    import threading
+
+    from bench.slow_link import SlowLink
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def echo_once():
+        connection, _ = listener.accept()
+        with connection:
+            data = connection.recv(65536)
+            connection.sendall(data.upper() * 3)
+
+    threading.Thread(target=echo_once, daemon=True).start()
+    with SlowLink(listener.getsockname()[1], 1_000_000, 1_000_000, round_trip_ms=20) as link:
+        with socket.create_connection(("127.0.0.1", link.port), timeout=5) as phone:
+            phone.sendall(b"gown")
+            received = b""
+            while len(received) < 12:
+                received += phone.recv(65536)
+        assert received == b"GOWNGOWNGOWN"
+        assert link.counters() == (12, 4)
+    listener.close()

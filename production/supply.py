@@ -237,3 +237,29 @@ def supply_summary(workshops: QuerySet[Workshop], today: dt.date | None = None) 
         for (province_id, product_id), row in totals.items()
     ]
     return sorted(rows, key=lambda row: (row.province.name_fa, row.product.code))
+
+
+def free_days_by_province(workshops: QuerySet[Workshop], today: dt.date | None = None) -> dict[int, Fraction]:
+    """Per province: the free workshop-days of ``workshops`` over the next ``SUPPLY_WINDOW_DAYS`` days.
+
+    The one definition of "free sewing capacity" (the province map's measure): verified
+    workshops that declared a daily capacity above zero, each adding its working days in the
+    window less the days its offered and accepted quotas take there (``WorkshopLoad.free_days``,
+    as in ``supply_summary``). Days, not units: a workshop's time is shared between products, so
+    units of different products cannot be added up. Idle workshops (no quota, no closure in
+    the window) are counted by the database per province and weekday mask, as in ``supply_summary``.
+    """
+    first, last = window(today)
+    declared = WorkshopCapacity.objects.filter(units_per_day__gt=0).values("workshop")
+    verified = workshops.filter(status=WorkshopStatus.VERIFIED, pk__in=declared).order_by()
+    closures = WorkshopUnavailability.objects.filter(start_date__lte=last, end_date__gte=first)
+    is_busy = Q(pk__in=_active_quotas(first).values("workshop")) | Q(pk__in=closures.values("workshop"))
+    busy = verified.filter(is_busy)
+    free: dict[int, Fraction] = defaultdict(Fraction)
+    loads = workshop_loads(busy, today)
+    for workshop_id, province_id in busy.values_list("pk", "province_id"):
+        free[province_id] += loads[workshop_id].free_days
+    idle = verified.exclude(is_busy).values_list("province_id", "working_weekdays").annotate(count=Count("pk"))
+    for province_id, mask, count in idle:
+        free[province_id] += count * WorkCalendar(mask).working_days(first, last)
+    return dict(free)

@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Sum, Value
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
@@ -92,13 +92,22 @@ class ProvinceGap:
     gap_rials: int
 
 
-def funding_gap_by_province(*, user, province: Province | None = None) -> list[ProvinceGap]:
-    """Largest gap first; provinces with no gap are left out."""
+def open_order_gaps(*, user, province: Province | None = None) -> QuerySet[Order]:
+    """Orders not closed or cancelled, in scope, each with ``gap``: budget − confirmed funds, never below zero.
+
+    The one definition of the "funding gap" (this chart and the province map's measure).
+    """
     orders = in_scope(Order.objects.exclude(status__in=FINAL_STATUSES), user, "health_center__province", province)
     budget = ExpressionWrapper(F("quantity") * F("unit_cost_rials"), output_field=BigIntegerField())
+    return orders.annotate(funds=confirmed_funds_expression()).annotate(
+        gap=Greatest(budget - F("funds"), Value(0), output_field=BigIntegerField())
+    )
+
+
+def funding_gap_by_province(*, user, province: Province | None = None) -> list[ProvinceGap]:
+    """Largest gap first; provinces with no gap are left out."""
     gaps = (
-        orders.annotate(funds=confirmed_funds_expression())
-        .annotate(gap=Greatest(budget - F("funds"), Value(0), output_field=BigIntegerField()))
+        open_order_gaps(user=user, province=province)
         .order_by()
         .values("health_center__province__name_fa", "health_center__province__name_en")
         .annotate(total=Sum("gap"))

@@ -26,6 +26,7 @@ from .dashboard_charts import (
 )
 from .dashboard_forms import DashboardFilterForm
 from .dashboard_tables import ProductFiguresTable, ProvinceFiguresTable
+from .province_map import coordinator_map
 
 
 class DashboardView(RoleRequiredMixin, SafeExportMixin, SingleTableMixin, TemplateView):
@@ -85,5 +86,7 @@ class DashboardView(RoleRequiredMixin, SafeExportMixin, SingleTableMixin, Templa
             statuses=statuses,
             status_chart=status_chart(statuses),
             action_lists=action_lists(user=user, province=province),
+            # Now, over all her provinces (the chosen one outlined), coloured by ``?map=``.
+            province_map=coordinator_map(user, self.request.GET.get("map"), selected=province),
         )
         return context

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.persian import group_thousands, to_persian_digits
 
 from .charts import PALETTE
+from .province_map import COLUMNS, DARK_TEXT, GREY, LIGHT_TEXT, NOT_YOURS, ROWS, ProvinceMap, is_dark
 from .thematic import ThematicData
 from .thematic_tables import TEXT, Table, cell_kind
 
@@ -130,6 +131,58 @@ def report_charts(data: ThematicData, *, persian: bool) -> list[BarChart]:
     return result
 
 
+def map_grid(province_map: ProvinceMap) -> list[list[dict | None]]:
+    """The tiles as rows of an HTML table (None: sea or a neighbour country), north first, west first;
+    each cell with its text and its colour class (``map_css``)."""
+    grid: list[list[dict | None]] = [[None] * COLUMNS for _ in range(ROWS)]
+    for tile in province_map.tiles:
+        grid[tile.row][tile.column] = {
+            "tile": tile,
+            "value": province_map.value_text(tile),
+            "css": f"map-step-{tile.step}" if tile.shown else "map-grey",
+        }
+    return grid
+
+
+def map_css(province_map: ProvinceMap) -> str:
+    """The tile colours as classes (``map-step-N``, ``map-grey``) for the PDF's stylesheet."""
+    rules = [
+        f".map-step-{step} {{ background-color: {colour}; color: {LIGHT_TEXT if is_dark(colour) else DARK_TEXT}; }}"
+        for step, colour in enumerate(province_map.measure.colours)
+    ]
+    rules.append(f".map-grey {{ background-color: {GREY}; color: {DARK_TEXT}; }}")
+    return "\n".join(rules)
+
+
+def map_swatch(colour: str) -> SafeString:
+    """A legend's colour square for the PDF (an SVG without text, which WeasyPrint draws well)."""
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" viewBox="0 0 10 10" aria-hidden="true">'
+        '<rect width="10" height="10" fill="{}" stroke="#999" stroke-width="0.5"/></svg>',
+        colour,
+    )
+
+
+def map_context(maps: list[ProvinceMap]) -> dict:
+    """The first measure's map as an HTML grid, its legend, and every measure's value for the requester's provinces
+    (a table with the map's numbers: the map in a PDF is a picture)."""
+    if not maps:
+        return {}
+    first = maps[0]
+    rows = [
+        [tile.name, *(other.value_text(other.tiles[index]) for other in maps)]
+        for index, tile in enumerate(first.tiles)
+        if tile.state != NOT_YOURS
+    ]
+    return {
+        "province_map": first,
+        "map_grid": map_grid(first),
+        "map_legend": [{"swatch": map_swatch(item.colour), "label": item.label} for item in first.legend],
+        "map_columns": [_("Province"), *(other.measure.label for other in maps)],
+        "map_rows": rows,
+    }
+
+
 def thematic_pdf(
     data: ThematicData, tables: list[Table], *, title: str, meta: list[tuple[str, str]], narrative: str, persian: bool
 ) -> bytes:
@@ -148,6 +201,8 @@ def thematic_pdf(
         "charts": report_charts(data, persian=persian),
         "tables": tables,
         "persian": persian,
+        **map_context(data.province_maps),
     }
     css = render_to_string(STYLESHEET_TEMPLATE, {"persian": persian})
-    return render_pdf("reports/pdf/thematic.html", context, stylesheets=[css])
+    stylesheets = [css, map_css(data.province_maps[0])] if data.province_maps else [css]
+    return render_pdf("reports/pdf/thematic.html", context, stylesheets=stylesheets)

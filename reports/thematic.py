@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from core.models import Province
 
 from .dashboard import Figures
+from .province_map import ProvinceMap
 
 
 def _headline(name: str) -> property:
@@ -109,6 +110,8 @@ class ThematicData:
     discrepancies: list[DiscrepancyRow] = field(default_factory=list)
     rejections: list[RejectionRow] = field(default_factory=list)
     product_names: list[tuple[str, str, int]] = field(default_factory=list)  # (Persian, English, units ordered)
+    # Need, funding gap and free capacity *today* over the requester's provinces (``reports.map_selectors``).
+    province_maps: list[ProvinceMap] = field(default_factory=list)
 
     @property
     def shortfall_units(self) -> int:

@@ -34,6 +34,7 @@ from workshops.models import Workshop
 
 from .dashboard import dashboard_figures, product_rows, province_rows
 from .periods import DashboardPeriod, moment_range
+from .province_map import report_maps
 from .selectors import demand_orders, in_scope, lines_answered, lines_that_left, pickup_lines_in
 from .thematic import (
     CampaignRow,
@@ -262,4 +263,5 @@ def thematic_data(*, user_or_scope, province: Province | None, start: dt.date, e
         discrepancies=discrepancy_rows(user, province, period),
         rejections=rejection_rows(user, province, period),
         product_names=ordered_products(user, province, period),
+        province_maps=report_maps(user, selected=province),
     )

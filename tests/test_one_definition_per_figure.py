@@ -22,7 +22,8 @@ from fulfilment.models import DeliveryStatus, Pickup, PickupLine
 from fulfilment.services.deliveries import delivery_create, delivery_dispatch
 from fulfilment.services.receiving import CONFIRMABLE_STATUSES, ReceivedLine, delivery_confirm
 from orders.funding import funding_of
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
+from orders.models.orders import FINAL_STATUSES
 from payouts.services import payout_batch_create, payout_batch_mark_paid
 from production.models import QuotaStatus
 from production.selectors.quotas import quota_progress
@@ -462,3 +463,72 @@ def test_what_a_donor_gave_is_one_number_on_the_donor_list_and_in_the_ledger(coo
 
     assert given[donor.pk] == ledger.donor_given(donor.pk) == 30_000_000 + 20_000_000 - 5_000_000
     assert given[other.pk] == ledger.donor_given(other.pk) == 16_000_000
+
+
+# --- The province map: need, funding gap and free capacity, as the dashboard, the order pages and supply count them ---
+
+
+def map_values(client_for, user, measure: str) -> dict[str, int | None]:
+    response = client_for(user).get(reverse("reports:dashboard") + f"?map={measure}")
+    assert response.status_code == 200
+    return {row["tile"].code: row["tile"].value for row in response.context["province_map"].rows}
+
+
+def test_the_maps_funding_gap_is_the_dashboards_chart_and_the_order_pages_gap(coordinator, client_for, db):
+    center = factories.HealthCenterFactory()
+    factories.fund_order(factories.OrderFactory(health_center=center, quantity=1000), 3_000_000)
+    factories.fund_order(factories.OrderFactory(health_center=center, quantity=100))  # no gap left
+    factories.OrderFactory(health_center=center, quantity=200, status=OrderStatus.REQUESTED)
+    factories.OrderFactory(health_center=center, quantity=500, status=OrderStatus.CLOSED)
+    factories.OrderFactory(health_center=center, quantity=500, status=OrderStatus.CANCELLED)
+    factories.OrderFactory(health_center=factories.HealthCenterFactory(province=factories.province("isfahan")))
+
+    shown = map_values(client_for, coordinator, "funding")
+    chart = client_for(coordinator).get(reverse("reports:dashboard")).context["gaps"]
+    pages = [
+        client_for(coordinator).get(reverse("orders:detail", args=[order.pk])).context["funding"].gap_rials
+        for order in Order.objects.filter(health_center=center).exclude(status__in=FINAL_STATUSES)
+    ]
+
+    assert [gap.gap_rials for gap in chart] == [shown["tehran"]] == [sum(pages)]
+    assert shown["isfahan"] is None  # not hers
+
+
+def test_the_maps_unmet_need_is_each_order_pages_quantity_less_allocated(coordinator, client_for, db):
+    center = factories.HealthCenterFactory()
+    busy = factories.OrderFactory(health_center=center, quantity=1000, status=OrderStatus.FUNDED)
+    factories.QuotaFactory(order=busy, quantity=300)
+    factories.QuotaFactory(order=busy, quantity=100, released_units=20)
+    factories.QuotaFactory(order=busy, quantity=200, status=QuotaStatus.CANCELLED, produced_units=50, cancel_reason="x")
+    factories.QuotaFactory(order=busy, quantity=100, status=QuotaStatus.DECLINED, decline_reason="سرم شلوغ است")
+    over = factories.OrderFactory(health_center=center, quantity=100, status=OrderStatus.FUNDED)
+    factories.QuotaFactory(order=over, quantity=100)
+    factories.OrderFactory(health_center=center, quantity=400)
+    factories.OrderFactory(health_center=center, quantity=900, status=OrderStatus.CLOSED)
+
+    shown = map_values(client_for, coordinator, "need")
+    pages = {}
+    for order in Order.objects.filter(health_center=center).exclude(status__in=FINAL_STATUSES):
+        funding = client_for(coordinator).get(reverse("orders:detail", args=[order.pk])).context["funding"]
+        pages[order.pk] = max(order.quantity - funding.allocated_units, 0)
+
+    assert shown["tehran"] == sum(pages.values()) == (1000 - 300 - 80 - 50) + 0 + 400
+
+
+def test_the_maps_free_capacity_is_the_supply_windows_free_days_of_verified_workshops(coordinator, client_for, db):
+    from production.supply import workshop_loads
+    from workshops.models import Workshop
+
+    factories.WorkshopCapacityFactory()  # idle
+    factories.QuotaFactory(quantity=60)  # busy: 3 of its days taken at 20 a day
+    factories.WorkshopFactory()  # declared nothing
+    factories.WorkshopCapacityFactory(
+        workshop=factories.WorkshopFactory(status=WorkshopStatus.SUSPENDED, status_reason="کیفیت")
+    )
+
+    shown = map_values(client_for, coordinator, "capacity")
+    counted = Workshop.objects.filter(status=WorkshopStatus.VERIFIED, capacities__units_per_day__gt=0).distinct()
+    loads = workshop_loads(counted)
+
+    assert shown["tehran"] == int(sum(load.free_days for load in loads.values()))
+    assert len(loads) == 2

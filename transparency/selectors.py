@@ -9,13 +9,15 @@ or donors are merged. Names of donors and workshops are never read.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.i18n import page_is_persian
 from core.permissions import PUBLIC_AGGREGATES
 from donors.ledger.seals import latest_seal
 from donors.ledger.selectors import ledger_totals, order_applied_funds_expression
@@ -24,7 +26,9 @@ from fulfilment.selectors.progress import with_delivered_units
 from orders.models import Order
 from orders.models.orders import UNFULFILLED_STATUSES
 from reports.dashboard import Figures, figure_rows, total_of
+from reports.map_selectors import map_provinces, measure_for, measures
 from reports.periods import DashboardPeriod, midnight
+from reports.province_map import ProvinceMap, build_map
 
 from .privacy import MINIMUM, MoneyDay, protected_days, protected_rows
 
@@ -152,6 +156,37 @@ def public_results(period: DashboardPeriod) -> PublicResults:
     """The page's figures for ``period``, from the cache when read in the last five minutes."""
     key = f"transparency:results:{period.start.isoformat()}:{period.end.isoformat()}"
     return cache.get_or_set(key, lambda: _read(period), CACHE_SECONDS)
+
+
+# --- The province map ------------------------------------------------------------------------------------------
+
+
+def _map_figures(key: str) -> tuple[list, dict[int, int], set[int]]:
+    measure = measure_for(key, public=True)
+    people = measure.people() if measure.people else {}
+    hidden = {province for province, count in people.items() if 0 < count < MINIMUM}
+    values = {province: value for province, value in measure.read(PUBLIC_AGGREGATES).items() if province not in hidden}
+    return map_provinces(), values, hidden
+
+
+def public_province_map(key: str | None) -> ProvinceMap:
+    """The results page's map: only the measures that have a ``people`` count (not money: a province's funding gap
+    would show what its few donors gave), each province's figure hidden where it describes one to four workshops
+    (``transparency.privacy``'s rule). Tiles link to the funding board filtered to the province. Cached as the page."""
+    measure = measure_for(key, public=True)
+    provinces, values, hidden = cache.get_or_set(
+        f"transparency:map:{measure.key}", lambda: _map_figures(measure.key), CACHE_SECONDS
+    )
+    board = reverse("giving:board")
+    province_map = build_map(
+        measure,
+        provinces,
+        values,
+        hidden=hidden,
+        url_for=lambda province: f"{board}?province={province.pk}",
+        persian=page_is_persian(),
+    )
+    return replace(province_map, choices=tuple(measures(public=True)))
 
 
 # --- Open data: need by province and product ------------------------------------------------------------------

@@ -17,7 +17,7 @@ from reports.periods import DashboardPeriod
 
 from .forms import ApiTokenForm
 from .privacy import MINIMUM
-from .selectors import campaign_period, public_results
+from .selectors import campaign_period, public_province_map, public_results
 from .selectors_tokens import tokens_visible_to
 from .services import CAPABILITY, api_token_issue, api_token_revoke
 
@@ -35,6 +35,7 @@ class PublicResultsView(TemplateView):
         period = DashboardPeriod.from_params(params) if params.get("from") or params.get("to") else campaign_period()
         context["results"] = public_results(period)
         context["minimum"] = MINIMUM
+        context["province_map"] = public_province_map(self.request.GET.get("map"))
         return context
 
 

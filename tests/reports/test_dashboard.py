@@ -377,7 +377,7 @@ def test_the_page_shows_the_headline_charts_with_table_alternatives_and_links(wo
     html = response.content.decode()
     figures = response.context["figures"]
     assert f'data-figure="demand">{factories_number(figures.demand_units)}<' in html
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4  # three charts and the province map (tests/reports/test_province_map.py)
     assert html.count("The same numbers as a table") + html.count("همین اعداد در جدول") >= 3
     for start in range(3):
         svg = html[html.index("<svg", html.index(f'data-testid="chart-{["weekly", "gap", "status"][start]}"')) :]

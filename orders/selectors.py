@@ -17,6 +17,7 @@ from core.scoping import scope_by_province
 from .funding import with_unit_totals
 from .models import Order, OrderStatus
 from .models.orders import UNFULFILLED_STATUSES
+from .urgency import with_urgency
 
 HISTORY_LIMIT = 50
 
@@ -72,8 +73,10 @@ def with_stale_flag(queryset: QuerySet[Order], today: dt.date | None = None) -> 
 
 
 def order_list(user, today: dt.date | None = None) -> QuerySet[Order]:
-    """The user's orders ready for the list: ``allocated``, ``produced`` and ``stale`` annotated (no query per row)."""
-    return with_stale_flag(with_unit_totals(orders_for_user(user).select_related("health_center__province")), today)
+    """The user's orders ready for the list: ``allocated``, ``produced``, ``stale`` and the urgency (crisis severity
+    included, ``orders.urgency``) annotated, no query per row."""
+    orders = with_unit_totals(orders_for_user(user).select_related("health_center__province"))
+    return with_urgency(with_stale_flag(orders, today), today)
 
 
 def order_for_user(user, pk: int) -> Order:

@@ -9,7 +9,6 @@ place that knows what "confirmed funds" means).
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +17,11 @@ from core import jalali
 from core.i18n import page_is_persian
 from core.tables import ColumnClassesMixin, NumberColumn
 from core.templatetags.persian import code, num
+from crisis.badges import severity_badge
 
 from .funding import funded_percent, releasable_units
 from .models import Order, OrderPriority, OrderStatus
+from .urgency import MOST_URGENT_FIRST, with_urgency
 
 STATUS_BADGES = {
     OrderStatus.REQUESTED: "warn",
@@ -45,6 +46,8 @@ class OrderTable(ColumnClassesMixin, tables.Table):
     quantity = NumberColumn(verbose_name=_("Quantity"))
     needed_by = tables.Column(verbose_name=_("Needed by"))
     priority = tables.Column(verbose_name=_("Priority"))
+    # The crisis level at the health center's city today (crisis.selectors); sorted with priority as urgency.
+    severity = tables.Column(verbose_name=_("Crisis level"), order_by=("-severity", "pk"))
     status = tables.Column(verbose_name=_("Status"))
     funded = tables.Column(verbose_name=_("Funded"), accessor="funded_pct", order_by=("funded_pct", "pk"))
     releasable = NumberColumn(verbose_name=_("Releasable units"), order_by=("releasable", "pk"))
@@ -61,6 +64,7 @@ class OrderTable(ColumnClassesMixin, tables.Table):
             "quantity",
             "needed_by",
             "priority",
+            "severity",
             "status",
             "funded",
             "releasable",
@@ -69,16 +73,14 @@ class OrderTable(ColumnClassesMixin, tables.Table):
         ]
         attrs = {"class": "table order-table"}
         empty_text = _("No order matches these filters.")
-        order_by = ("-created_at",)
+        order_by = ("priority",)  # most urgent first: priority and crisis severity (orders.urgency)
 
     def order_priority(self, queryset, is_descending: bool):
-        """Urgent first when ascending (the order people read priorities in), not alphabetical."""
-        rank = Case(
-            *(When(priority=value, then=Value(index)) for index, value in enumerate(OrderPriority.values)),
-            output_field=IntegerField(),
-        )
-        direction = "-" if is_descending else ""
-        return queryset.annotate(priority_rank=rank).order_by(f"{direction}priority_rank", "needed_by", "pk"), True
+        """Most urgent first when ascending (priority and crisis severity, ``orders.urgency``), not alphabetical."""
+        ordering = MOST_URGENT_FIRST
+        if is_descending:
+            ordering = tuple(field[1:] if field.startswith("-") else f"-{field}" for field in ordering)
+        return with_urgency(queryset).order_by(*ordering), True
 
     # --- HTML -------------------------------------------------------------------------------------------
 
@@ -102,6 +104,9 @@ class OrderTable(ColumnClassesMixin, tables.Table):
     def render_priority(self, record, value):
         # value is record.get_priority_display() already: django-tables2 shows a choice field's label
         return format_html('<span class="badge {}">{}</span>', PRIORITY_BADGES.get(record.priority, ""), value)
+
+    def render_severity(self, value):
+        return severity_badge(value)
 
     def render_status(self, record, value):
         # value is record.get_status_display() already: django-tables2 shows a choice field's label

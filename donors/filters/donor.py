@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 import django_filters
-from django.db.models import BigIntegerField, Case, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import BigIntegerField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
@@ -14,12 +14,12 @@ from core.forms import LocalizedIntegerField
 from core.models import Product, Province
 from core.widgets import FastSelect
 from orders.models import Order, OrderPriority, OrderStatus
+from orders.urgency import MOST_URGENT_FIRST, with_urgency
 
 from ..ledger.selectors import order_applied_funds_expression
 from ..models import Pledge, PledgeStatus
 
 BOARD_STATUSES = (OrderStatus.OPEN, OrderStatus.FUNDED)  # the statuses pledge_create accepts
-PRIORITY_RANK = {OrderPriority.URGENT: 0, OrderPriority.HIGH: 1, OrderPriority.NORMAL: 2}
 
 
 def with_open_gap(queryset):
@@ -54,27 +54,17 @@ def gap_units(order: Order) -> int:
 
 @functools.cache
 def _board_orders() -> QuerySet[Order]:
-    # Resolving the gap's three subqueries and the priority rank costs about as much as running
-    # the query, so it is done once per process; callers get a fresh clone each time (like a view's
-    # class-level ``queryset``). Nothing here depends on the request or the day.
-    rank = Case(
-        *(When(priority=priority, then=Value(value)) for priority, value in PRIORITY_RANK.items()),
-        default=Value(9),
-        output_field=IntegerField(),
-    )
-    return (
-        with_open_gap(
-            Order.objects.filter(status__in=BOARD_STATUSES).select_related("product", "health_center__province")
-        )
-        .filter(gap__gt=0)
-        .annotate(priority_rank=rank)
-        .order_by("priority_rank", "needed_by", "pk")
-    )
+    # Resolving the gap's three subqueries costs about as much as running the query, so it is done once per
+    # process; callers get a fresh clone each time (like a view's class-level ``queryset``). Nothing here depends
+    # on the request or the day; the urgency (the day's crisis severity) is added per call.
+    return with_open_gap(
+        Order.objects.filter(status__in=BOARD_STATUSES).select_related("product", "health_center__province")
+    ).filter(gap__gt=0)
 
 
 def board_orders() -> QuerySet[Order]:
-    """Open and funded orders with money still missing, most urgent first."""
-    return _board_orders().all()
+    """Open and funded orders with money still missing, most urgent first (priority and severity: orders.urgency)."""
+    return with_urgency(_board_orders().all()).order_by(*MOST_URGENT_FIRST)
 
 
 class RialFilter(django_filters.NumberFilter):

@@ -15,8 +15,9 @@ from core.models import User
 from core.persian import ui_number
 from core.scoping import scope_by_province
 from core.validators import required_reason
-from orders.models import Order, OrderPriority, OrderStatus
+from orders.models import Order, OrderStatus
 from orders.services import FUNDABLE_STATUSES, order_mark_funded_if_needed
+from orders.urgency import PRIORITY_RANK, with_urgency
 from production.models import Quota
 
 from ..ledger import selectors as ledger
@@ -62,13 +63,13 @@ def campaign_apply(*, campaign: Campaign, order: Order, amount: int, actor: User
     return entry
 
 
-PRIORITY_RANK = {OrderPriority.URGENT: 0, OrderPriority.HIGH: 1, OrderPriority.NORMAL: 2}
 FILLABLE_STATUSES = (OrderStatus.OPEN, OrderStatus.FUNDED)
 
 
 @transaction.atomic
 def campaign_fill_urgent_gaps(*, campaign: Campaign, actor: User | None, provinces=None) -> list[LedgerEntry]:
-    """Spend the campaign on the most urgent gaps: by priority, then needed-by date, then order id.
+    """Spend the campaign on the most urgent gaps: by urgency (priority and crisis severity, ``orders.urgency``),
+    then priority, needed-by date and order id.
 
     Orders open for funding (or funded) in the actor's provinces (all of them for
     a national coordinator, a superuser or the system), narrowed to ``provinces``
@@ -89,7 +90,9 @@ def campaign_fill_urgent_gaps(*, campaign: Campaign, actor: User | None, provinc
     if provinces is not None:
         candidates = candidates.filter(health_center__province__in=provinces)
     locked = list(candidates.select_for_update().select_related("product").order_by("pk"))
-    locked.sort(key=lambda order: (PRIORITY_RANK.get(order.priority, len(PRIORITY_RANK)), order.needed_by, order.pk))
+    ids = [order.pk for order in locked]
+    urgency = dict(with_urgency(Order.objects.filter(pk__in=ids)).values_list("pk", "urgency"))
+    locked.sort(key=lambda order: (-urgency[order.pk], PRIORITY_RANK.get(order.priority, 9), order.needed_by, order.pk))
     entries: list[LedgerEntry] = []
     held = ledger.campaign_balance(campaign.pk)
     for order in locked:

@@ -1,0 +1,100 @@
+"""Crisis severity counts where priorities are decided: the order list, the funding board, campaign money.
+
+The rule (orders/urgency.py): urgency = priority points (normal 1, high 2, urgent 3) + the level at the health
+center's city (white 0 … red 3); equal urgency goes by priority, then needed-by date.
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from crisis.models import SeverityLevel
+from crisis.services import severity_declare
+from donors.ledger import selectors as ledger
+from donors.services.funds import campaign_fill_urgent_gaps
+from orders.models import OrderPriority, OrderStatus
+from orders.urgency import urgency_of
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def national():
+    return factories.CoordinatorFactory(is_national=True)
+
+
+@pytest.fixture
+def orders(national):
+    """A white Tehran urgent order, a white Tehran high one and a red Khuzestan normal one."""
+    khuzestan_center = factories.HealthCenterFactory(province=factories.province("khuzestan"))
+    severity_declare(
+        actor=national,
+        province=factories.province("khuzestan"),
+        level=SeverityLevel.RED,
+        effective_from=timezone.localdate(),
+    )
+    return {
+        "white_urgent": factories.OrderFactory(priority=OrderPriority.URGENT, quantity=100),
+        "white_high": factories.OrderFactory(priority=OrderPriority.HIGH, quantity=100),
+        "red_normal": factories.OrderFactory(health_center=khuzestan_center, quantity=100),
+    }
+
+
+def test_the_rule_puts_a_red_normal_order_above_a_white_urgent_one_and_an_orange_normal_level_with_it():
+    assert urgency_of(OrderPriority.NORMAL, SeverityLevel.RED) == 4
+    assert urgency_of(OrderPriority.URGENT, SeverityLevel.WHITE) == 3
+    assert urgency_of(OrderPriority.NORMAL, SeverityLevel.ORANGE) == urgency_of(OrderPriority.URGENT, 0)
+    assert urgency_of(OrderPriority.HIGH, SeverityLevel.WHITE) == 2
+
+
+def test_the_national_order_list_shows_the_red_provinces_normal_order_first_with_its_level(client, national, orders):
+    client.force_login(national)
+    page = client.get(reverse("orders:list")).content.decode()
+    positions = [page.index(orders[name].number) for name in ("red_normal", "white_urgent", "white_high")]
+    assert positions == sorted(positions)
+    assert "severity-red" in page
+
+
+def test_the_funding_board_puts_the_red_provinces_order_first_and_says_red(client, orders):
+    page = client.get(reverse("giving:board")).content.decode()
+    positions = [page.index(orders[name].number) for name in ("red_normal", "white_urgent", "white_high")]
+    assert positions == sorted(positions)
+    assert page.count("severity-red") == 1  # white orders carry no level badge on the board
+
+
+def test_a_level_that_takes_effect_next_week_changes_nothing_today(client, national):
+    khuzestan_center = factories.HealthCenterFactory(province=factories.province("khuzestan"))
+    severity_declare(
+        actor=national,
+        province=factories.province("khuzestan"),
+        level=SeverityLevel.RED,
+        effective_from=timezone.localdate() + dt.timedelta(days=7),
+    )
+    urgent = factories.OrderFactory(priority=OrderPriority.URGENT)
+    normal = factories.OrderFactory(health_center=khuzestan_center)
+    page = client.get(reverse("giving:board")).content.decode()
+    assert page.index(urgent.number) < page.index(normal.number)
+
+
+def test_campaign_money_fills_the_red_provinces_gap_first(national, orders):
+    campaign = factories.CampaignFactory(created_by=national)
+    pledge = factories.PledgeFactory(
+        campaign=campaign, order=None, amount_rials=orders["red_normal"].budget_rials + 1_000_000
+    )
+    from donors.services.pledges import pledge_confirm
+
+    pledge_confirm(
+        pledge=pledge,
+        actor=national,
+        amount_received_rials=pledge.amount_rials,
+        bank_reference="SEV-1",
+        received_on=timezone.localdate(),
+    )
+    campaign_fill_urgent_gaps(campaign=campaign, actor=national)
+    assert ledger.order_applied_funds(orders["red_normal"].pk) == orders["red_normal"].budget_rials
+    assert ledger.order_applied_funds(orders["white_urgent"].pk) == 1_000_000
+    assert ledger.order_applied_funds(orders["white_high"].pk) == 0
+    assert orders["white_high"].status == OrderStatus.OPEN

@@ -12,5 +12,8 @@ from .models import SeverityLevel
 def severity_badge(level: int | None) -> SafeString:
     level = SeverityLevel(level or SeverityLevel.WHITE)
     return format_html(
-        '<span class="severity severity-{}" title="{}">{}</span>', level.name.lower(), gettext("Crisis level"), level.label
+        '<span class="severity severity-{}" title="{}">{}</span>',
+        level.name.lower(),
+        gettext("Crisis level"),
+        level.label,
     )

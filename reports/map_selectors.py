@@ -16,8 +16,13 @@ out of the dict and shown as 0.
   with a declared daily capacity, their working days over the next 14 days less the days their offered and
   accepted quotas take. Workshop's province.
 
-A new measure (e.g. a crisis severity) is one more ``Measure`` in ``MEASURES``: a key, names, a reader, and
-for a scale that is not sequential its own ``colours`` and ``step_of``.
+- **crisis severity** (white/yellow/orange/red): the level in force today as the national coordinator declared
+  it (``crisis.selectors.levels_by_province``; white where never declared). Not scoped: it is declared for
+  everyone to act on; the map still colours only the reader's provinces. Categories, not amounts: its own
+  colours, one per level, and the level's name instead of a number.
+
+A new measure is one more ``Measure`` in ``MEASURES``: a key, names, a reader, and for a scale that is not
+sequential its own ``colours``, ``step_of`` and ``value_text`` (as the severity).
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Province
 from core.scoping import scope_by_province
+from crisis.models import SeverityLevel
+from crisis.selectors import levels_by_province
 from orders.models import Order
 from orders.models.orders import FINAL_STATUSES
 from production.models import Quota, QuotaStatus
@@ -63,6 +70,8 @@ class Measure:
     colours: tuple[str, ...] = SEQUENTIAL
     # (value, largest value) -> index into ``colours``; None: the sequential scale of ``province_map.step_of``.
     step_of: Callable[[int, int], int] | None = None
+    # A value in words (a category's name); None: a number. With it the legend names each colour.
+    value_text: Callable[[int], str] | None = None
 
 
 def _grouped(queryset: QuerySet, key: str, total) -> Values:
@@ -86,6 +95,18 @@ def funding_gap_by_province(user) -> Values:
 def free_capacity_by_province(user) -> Values:
     free = free_days_by_province(scope_by_province(Workshop.objects.all(), user))
     return {province: int(days) for province, days in free.items()}
+
+
+def severity_by_province(user) -> Values:
+    return levels_by_province()
+
+
+def severity_name(level: int) -> str:
+    return str(SeverityLevel(level).label)
+
+
+# The ministry's own colours for the levels, white to red (a thin border keeps a white tile visible).
+SEVERITY_COLOURS = ("#ffffff", "#ffd92f", "#fd8d3c", "#d7301f")
 
 
 def workshops_holding_open_orders() -> Values:
@@ -131,6 +152,16 @@ MEASURES: tuple[Measure, ...] = (
         ),
         read=free_capacity_by_province,
         people=workshops_with_capacity,
+    ),
+    Measure(
+        key="severity",
+        label=_("Crisis severity"),
+        unit=_("level"),
+        description=_("The crisis level in force today, as the national coordinator declared it."),
+        read=severity_by_province,
+        colours=SEVERITY_COLOURS,
+        step_of=lambda level, _top: min(max(level, 0), len(SEVERITY_COLOURS) - 1),
+        value_text=severity_name,
     ),
 )
 DEFAULT_MEASURE = MEASURES[0]

@@ -88,6 +88,7 @@ TILE_WIDTH, TILE_HEIGHT, GAP, MARGIN = 86, 56, 4, 8
 GREY = "#e3e3e3"  # not the reader's province, or hidden on the public page
 DARK_TEXT, LIGHT_TEXT = "#222", "#fff"
 SELECTED_STROKE = "#000"
+EDGE = "#bbb"  # a thin border, so that a white tile (the lightest colour) still shows on a white page
 
 SHOWN, NOT_YOURS, HIDDEN = "shown", "not_yours", "hidden"
 
@@ -147,6 +148,8 @@ class ProvinceMap:
             return _("hidden")
         if tile.state == NOT_YOURS:
             return "—"
+        if self.measure.value_text is not None:
+            return self.measure.value_text(tile.value or 0)
         return format_number(tile.value or 0, persian=self.persian)
 
     def state_text(self, tile: Tile) -> str:
@@ -220,7 +223,10 @@ def build_map(
 
 def _legend(measure: Measure, top: int, states: set[str], *, persian: bool) -> list[LegendItem]:
     colours = measure.colours
-    items = [LegendItem(colours[0], format_number(0, persian=persian))]
+    if measure.value_text is not None:  # categories: each colour by its name
+        items = [LegendItem(colour, measure.value_text(step)) for step, colour in enumerate(colours)]
+    else:
+        items = [LegendItem(colours[0], format_number(0, persian=persian))]
     if measure.step_of is None:
         bands = len(colours) - 1
         for step in range(1, len(colours)):
@@ -306,9 +312,10 @@ def _tile(province_map: ProvinceMap, tile: Tile) -> str:
     value = province_map.value_text(tile)
     why = province_map.state_text(tile)
     tooltip = f"{tile.name}: {why or value}"
-    stroke = format_html(' stroke="{}" stroke-width="3"', SELECTED_STROKE) if tile.selected else ""
+    stroke, stroke_width = (SELECTED_STROKE, 3) if tile.selected else (EDGE, 0.5)
     body = format_html(
-        '<title>{tooltip}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4" fill="{fill}"{stroke}/>'
+        '<title>{tooltip}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4" fill="{fill}" '
+        'stroke="{stroke}" stroke-width="{stroke_width}"/>'
         '<g fill="{ink}">{name}{value}</g>',
         tooltip=tooltip,
         x=x,
@@ -317,6 +324,7 @@ def _tile(province_map: ProvinceMap, tile: Tile) -> str:
         h=TILE_HEIGHT,
         fill=tile.colour,
         stroke=stroke,
+        stroke_width=stroke_width,
         ink=tile.text_colour,
         name=_text(
             x + TILE_WIDTH / 2,

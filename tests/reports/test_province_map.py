@@ -195,3 +195,30 @@ def test_the_thematic_pdf_draws_the_map_of_need_and_a_table_of_the_three_measure
     assert "۵٬۷۰۰" in text and "۲٬۵۰۰" in text  # Tehran's and Isfahan's unmet need
     assert squeeze("سیستان") in text  # every tile, also outside her provinces
     assert "۴۰۰" not in text  # Fars is not hers
+
+
+def test_the_crisis_severity_colours_each_province_by_its_declared_level_with_named_colours(
+    coordinator, national_coordinator, client_for
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from crisis.selectors import severity_board
+    from crisis.services import severity_declare
+
+    today = timezone.localdate()
+    severity_declare(actor=national_coordinator, province=factories.province("tehran"), level=3, effective_from=today)
+    severity_declare(actor=national_coordinator, province=factories.province("qom"), level=1, effective_from=today)
+    tomorrow = today + dt.timedelta(days=1)
+    severity_declare(actor=national_coordinator, province=factories.province("fars"), level=2, effective_from=tomorrow)
+
+    province_map = dashboard(client_for, national_coordinator, "?map=severity").context["province_map"]
+    tiles = tiles_of(str(province_map.svg()))
+    board = {row.province.code: row.level for row in severity_board()}
+
+    assert {code: int(tile["step"]) for code, tile in tiles.items()} == board
+    assert tiles["tehran"]["texts"] == ["تهران", "قرمز"] and tiles["tehran"]["fill"] == "#d7301f"
+    assert tiles["fars"]["texts"][1] == "سفید"  # declared orange from tomorrow
+    assert [item.label for item in province_map.legend] == ["سفید", "زرد", "نارنجی", "قرمز"]
+    assert "severity" in [choice.key for choice in province_map.choices]

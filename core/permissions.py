@@ -60,6 +60,7 @@ CAPABILITIES: dict[str, Capability] = {
     "read_sms_log": _capability(COORDINATOR),  # the inbound text messages of her provinces (sms_commands)
     "declare_severity": _capability(COORDINATOR, national_only=True),  # crisis levels of provinces and cities
     "import_directory": _capability(COORDINATOR),  # workshops and health centers from a spreadsheet, her provinces'
+    "review_listings": _capability(COORDINATOR),  # publish or return showcase listings, marketplace export (sales)
     # Shared by coordinators and the people working with them.
     "request_orders": _capability(COORDINATOR, STAFF),  # staff: their own center's orders
     "see_health_center": _capability(COORDINATOR, STAFF),  # staff: their own center
@@ -71,6 +72,7 @@ CAPABILITIES: dict[str, Capability] = {
     "run_workshop": _capability(OWNER, superuser=False),  # register, bank, profile, capacity, days off
     "report_output": _capability(OWNER, superuser=False),  # quota offers, output reports, history
     "see_earnings": _capability(OWNER, superuser=False),  # one's own payouts
+    "list_workshop": _capability(OWNER, superuser=False),  # one's own showcase listing and buyers' inquiries
     # Donors: pages about one's own giving.
     "give": _capability(DONOR, superuser=False),
 }
@@ -141,6 +143,7 @@ ROLES: dict[str, RoleAccess] = {
             MenuLink("payouts:list", _("Payouts"), "manage_payouts"),
             MenuLink("sms:log", _("SMS messages"), "read_sms_log"),
             MenuLink("severity:board", _("Crisis severity"), "declare_severity"),
+            MenuLink("listings:list", _("Showcase listings"), "review_listings"),
         ),
     ),
     OWNER: RoleAccess(
@@ -149,6 +152,7 @@ ROLES: dict[str, RoleAccess] = {
             MenuLink("quotas:inbox", _("My quotas"), "report_output"),
             MenuLink("quotas:history", _("History"), "report_output"),
             MenuLink("my-payouts:list", _("Payouts"), "see_earnings"),
+            MenuLink("my-listing:edit", _("My showcase"), "list_workshop"),
         ),
     ),
     DONOR: RoleAccess(

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fulfilment",
     "donors",
     "payouts",
+    "sales",  # showcase listings of workshops, buyers' inquiries, marketplace exports (above payouts)
     "reports",
     "transparency",
     "sms_commands",  # text-message commands from basic phones, through the gateway (above every room it calls)

@@ -41,6 +41,11 @@ urlpatterns = [
     path("", include("core.urls")),
     # Workshop owner: sign-up, profile, capacity and calendar (workshops app).
     path("", include("workshops.urls")),
+    # Anyone: the showcase of listed workshops, buyers' inquiries, listing photos (sales app). Before the owner's
+    # pages: tests/test_permission_matrix.py probes in this order, and the owner's "revoke" hides the listing.
+    path("showcase/", include("sales.urls.public")),
+    # Workshop owner: her showcase listing, photos, consent and buyers' inquiries (sales app).
+    path("workshop/listing/", include("sales.urls.owner")),
     # Workshop owner: quota inbox, output reports, history (production app, where quotas live).
     path("workshop/", include("production.urls.owner")),
     # Workshop owner: payouts received (payouts app).
@@ -51,6 +56,8 @@ urlpatterns = [
     path("coordinator/donations/", include("donors.urls.coordinator")),
     # Coordinator: payout batches to workshops (payouts app).
     path("coordinator/payouts/", include("payouts.urls.batches")),
+    # Coordinator: review of her provinces' showcase listings and the marketplace export (sales app).
+    path("coordinator/listings/", include("sales.urls.review")),
     # Coordinator (and appointed collectors): pickups with quality check, deliveries, printed sheets (fulfilment app).
     path("coordinator/pickups/", include("fulfilment.urls.pickups")),
     path("coordinator/deliveries/", include("fulfilment.urls.deliveries")),

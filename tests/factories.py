@@ -7,6 +7,7 @@ existing ones instead of inventing geography.
 import datetime as dt
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core.models import City, HealthCenter, HealthCenterKind, Product, Province, Role, User
@@ -236,3 +237,67 @@ class DeliveryLineFactory(factory.django.DjangoModelFactory):
             delivered_units=o.units,
         )
     )
+
+
+def jpeg_bytes(size: tuple[int, int] = (40, 30), *, gps: bool = False, image_format: str = "JPEG") -> bytes:
+    """A small photo made with Pillow; ``gps`` adds EXIF with a camera model and a GPS position (Tehran)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 80, 120))
+    out = io.BytesIO()
+    if gps:
+        exif = Image.Exif()
+        exif[0x0110] = "Phone camera"  # Model
+        gps_ifd = exif.get_ifd(0x8825)
+        gps_ifd.update({1: "N", 2: (35.0, 41.0, 21.0), 3: "E", 4: (51.0, 23.0, 20.0)})
+        image.save(out, format=image_format, exif=exif)
+    else:
+        image.save(out, format=image_format)
+    return out.getvalue()
+
+
+class ListingFactory(factory.django.DjangoModelFactory):
+    """A workshop's showcase listing, published with consent unless told otherwise."""
+
+    class Meta:
+        model = "sales.Listing"
+        skip_postgeneration_save = True
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    shop_name = factory.LazyAttribute(lambda o: o.workshop.name)
+    description = "روپوش و ماسک با پارچهٔ نخی"
+    takes_commercial_orders = True
+    consent = True
+    consented_at = factory.LazyFunction(timezone.now)
+    status = "published"
+    submitted_at = factory.LazyFunction(timezone.now)
+    reviewed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def products(self, create, extracted, **kwargs):
+        if create:
+            self.products.set(extracted if extracted is not None else [product()])
+
+
+class ListingPhotoFactory(factory.django.DjangoModelFactory):
+    """A photo stored as the service stores it (a plain JPEG); set MEDIA_ROOT to a temporary folder first."""
+
+    class Meta:
+        model = "sales.ListingPhoto"
+
+    listing = factory.SubFactory(ListingFactory)
+    image = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(), name="photo.jpg"))
+    width = 40
+    height = 30
+
+
+class InquiryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "sales.Inquiry"
+
+    listing = factory.SubFactory(ListingFactory)
+    buyer_name = "مریم"
+    buyer_mobile = factory.Sequence(lambda n: f"0912{n:07d}")
+    message = "سلام، صد روپوش لازم داریم."

@@ -168,6 +168,12 @@ def build_world(media_root) -> SimpleNamespace:
     w.directory_import = DirectoryImport.objects.create(
         uploaded_by=w.coordinator, kind="workshops", file_name="workshops.csv", file_sha256="0" * 64, content=b""
     )
+    # The owner's published showcase listing with two photos (one for the public, one she may remove) and a
+    # buyer's inquiry to it.
+    w.listing = factories.ListingFactory(workshop=w.workshop)
+    w.listing_photo = factories.ListingPhotoFactory(listing=w.listing)
+    w.spare_listing_photo = factories.ListingPhotoFactory(listing=w.listing)
+    w.inquiry = factories.InquiryFactory(listing=w.listing)
     return w
 
 
@@ -403,6 +409,28 @@ MATRIX: dict[str, Entry] = {
     "mock-bank:request": Entry(public(), post_only=True),
     "mock-bank:start-pay": Entry(answers(NOT_FOUND), kwargs=lambda w: {"authority": "A-not-a-payment"}),
     "mock-bank:verify": Entry(public(), post_only=True),
+    # Sales: the public showcase and its photos (probed before the owner's pages: her "revoke" hides the listing).
+    "showcase:list": Entry(public()),
+    "showcase:detail": Entry(public(), kwargs=pk("listing")),
+    "showcase:photo": Entry(public(), kwargs=pk("listing_photo")),
+    # Workshop owner: her own listing, photos, consent and buyers' inquiries (another owner's inquiry is 404).
+    "my-listing:edit": Entry(allowed("list_workshop")),
+    "my-listing:photo-add": Entry(allowed("list_workshop"), post_only=True),
+    "my-listing:photo-remove": Entry(
+        allowed("list_workshop", scoped=True), kwargs=pk("spare_listing_photo"), post_only=True, empty_post_acts=True
+    ),
+    "my-listing:revoke": Entry(allowed("list_workshop"), post_only=True, empty_post_acts=True),
+    "my-listing:inquiries": Entry(allowed("list_workshop")),
+    "my-listing:inquiry": Entry(allowed("list_workshop", scoped=True), kwargs=pk("inquiry")),
+    # Coordinator: review of her provinces' listings and the marketplace export.
+    "listings:list": Entry(allowed("review_listings")),
+    "listings:export": Entry(allowed("review_listings"), kwargs=lambda w: {"fmt": "csv"}),
+    "listings:detail": Entry(allowed("review_listings", scoped=True), kwargs=pk("listing")),
+    "listings:action": Entry(
+        allowed("review_listings", scoped=True),
+        kwargs=lambda w: {"pk": w.listing.pk, "action": "return"},
+        post_only=True,
+    ),
     # Orders: coordinators and the staff of the ordering center.
     "orders:list": Entry(allowed("request_orders")),
     "orders:create": Entry(allowed("request_orders")),

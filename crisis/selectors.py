@@ -9,6 +9,7 @@ province (an outbreak in one town) but never lowered below it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Value
@@ -44,9 +45,18 @@ def own_levels_by_city(on: dt.date | None = None) -> dict[int, int]:
     return found
 
 
+def severity_lookup(on: dt.date | None = None) -> Callable[[int, int | None], int]:
+    """``level(province_id, city_id)`` on the day, from two queries: for many places at once (allocation)."""
+    provinces, cities = levels_by_province(on), own_levels_by_city(on)
+
+    def level(province_id: int, city_id: int | None) -> int:
+        return max(provinces.get(province_id, SeverityLevel.WHITE), cities.get(city_id, SeverityLevel.WHITE))
+
+    return level
+
+
 def level_of_city(city: City, on: dt.date | None = None) -> int:
-    province_level = levels_by_province(on).get(city.province_id, SeverityLevel.WHITE)
-    return max(province_level, own_levels_by_city(on).get(city.pk, SeverityLevel.WHITE))
+    return severity_lookup(on)(city.province_id, city.pk)
 
 
 def severity_expression(city_path: str, province_path: str, on: dt.date | None = None):

@@ -16,6 +16,8 @@ from core import jalali
 from core.i18n import page_is_persian
 from core.models import Product, Province
 from core.persian import ui_number
+from crisis.models import SeverityLevel
+from orders.urgency import urgency_of
 
 from .services.allocation import AllocationResult
 
@@ -28,6 +30,10 @@ def _date(value: str | dt.date) -> str:
 
 
 # The engine's rule (production.allocation.model.Weights.resolved): a class never loses workshop time to a lower one.
+# With a crisis level somewhere in the run, the classes are urgencies (orders.urgency): priority and crisis level.
+URGENCY_RULE = gettext_lazy(
+    "More urgent orders came first: a higher priority, or the same priority where the crisis is more severe."
+)
 PRIORITY_RULE = {
     "urgent": gettext_lazy("Urgent orders come first: this time went only to other urgent orders."),
     "high": gettext_lazy("Only urgent orders and other high-priority ones came before it."),
@@ -81,9 +87,26 @@ def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
     waiting = reason == "BELOW_MINIMUM" and params.get("partial") and int(params.get("met", 0)) == 0
     template = sentences.get("BELOW_MINIMUM_WAITING" if waiting else reason, _("Could not be placed (%(reason)s)."))
     sentence = template % {**facts, "reason": reason}
-    if reason in ("CAPACITY_TAKEN", "PARTLY_MET") and params.get("priority") in PRIORITY_RULE:
+    if reason in ("CAPACITY_TAKEN", "PARTLY_MET") and params.get("crisis_in_run"):
+        sentence = f"{sentence} {URGENCY_RULE}"
+    elif reason in ("CAPACITY_TAKEN", "PARTLY_MET") and params.get("priority") in PRIORITY_RULE:
         sentence = f"{sentence} {PRIORITY_RULE[params['priority']]}"
     return sentence
+
+
+def severity_sentence(priority: str, severity: int) -> str:
+    """Why a crisis level moved an order up: "Red crisis level: ranked as urgency 4 of 6, before …"."""
+    if not severity:
+        return ""
+    urgency = urgency_of(priority, severity)
+    return _(
+        "%(level)s crisis level where it is needed: urgency %(urgency)s of 6 instead of %(plain)s, so it came "
+        "before orders of the same or a higher priority in calmer places."
+    ) % {
+        "level": SeverityLevel(severity).label,
+        "urgency": ui_number(urgency),
+        "plain": ui_number(urgency - severity),
+    }
 
 
 def _jsonable(value: Any) -> Any:
@@ -114,6 +137,7 @@ def summarize(result: AllocationResult) -> dict[str, Any]:
                 "province_id": order.health_center.province_id,
                 "product_id": order.product_id,
                 "priority": order.priority,
+                "severity": result.severities.get(order_id, 0),
                 "allocations": [],
                 "unmet_units": 0,
                 "unmet_reason": "",
@@ -134,9 +158,11 @@ def summarize(result: AllocationResult) -> dict[str, Any]:
                 "due_date": allocation.due_date.isoformat(),
             }
         )
+    crisis_in_run = any(result.severities.values())
     for unmet in plan.unmet:
         item = entry(unmet.order_id)
-        item.update(unmet_units=unmet.units, unmet_reason=unmet.reason, unmet_params=_jsonable(dict(unmet.params)))
+        params = {**dict(unmet.params), "crisis_in_run": crisis_in_run}
+        item.update(unmet_units=unmet.units, unmet_reason=unmet.reason, unmet_params=_jsonable(params))
     for order in result.skipped_orders:
         item = entry(order.pk)
         item.update(unmet_reason=STALE, unmet_params={"due_date": order.needed_by.isoformat()})
@@ -173,6 +199,11 @@ def summarize(result: AllocationResult) -> dict[str, Any]:
             "unmet_units": plan.unmet_units(),
             "released_units": sum(release["units"] for release in releases),
             "dropped_units": sum(item["units"] for item in dropped),
+            # Where crisis severity weighed: orders in yellow, orange or red places and the units they received.
+            "crisis_orders": sum(1 for item in by_order.values() if item["severity"]),
+            "crisis_units": sum(
+                line["units"] for item in by_order.values() if item["severity"] for line in item["allocations"]
+            ),
             "objective": round(objective, 2),
             "lp_bound": round(lp_bound, 2),
             "gap_percent": round(100 * (objective - lp_bound) / abs(lp_bound), 3) if lp_bound else 0.0,

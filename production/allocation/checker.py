@@ -132,7 +132,7 @@ def plan_objective(
     weights: Weights | None = None,
 ) -> float:
     """The model's objective for this plan (see the package docstring), computed exactly."""
-    weights = (weights or Weights()).resolved(workshops)
+    weights = (weights or Weights()).resolved(workshops, orders)
     allocations = _allocations(plan)
     order_by_id = {order.order_id: order for order in orders}
     workshop_by_id = {workshop.workshop_id: workshop for workshop in workshops}
@@ -153,7 +153,7 @@ def plan_objective(
         bonus = weights.woman_head if workshop.woman_head else 0
         total += (Fraction(str(distance)) + Fraction(str(bonus))) * allocation.units
     for order in orders:
-        total += Fraction(str(weights.priority_weight(order.priority))) * (order.units - given[order.order_id])
+        total += Fraction(str(weights.demand_weight(order))) * (order.units - given[order.order_id])
     for workshop_id, by_product in new_units.items():
         workshop = workshop_by_id[workshop_id]
         excess = sum(_days(units, workshop.rates[p]) for p, units in by_product.items())

@@ -38,6 +38,9 @@ class OrderDemand:
     units: int
     due_date: dt.date
     priority: str = NORMAL
+    # The crisis level at the order's health center (crisis.selectors: white 0 … red 3). With the priority it
+    # gives the order's urgency class (orders.urgency): ``Weights.demand_weight``.
+    severity: int = 0
     # ``units`` is only part of the order (the rest is already allocated or not yet funded): every new quota
     # then needs the minimum size. The all-or-nothing exception is for an order that is small as a whole,
     # not for a re-run's remainder or a first payment (no 1-unit quota of a 4,400-unit order).
@@ -76,6 +79,19 @@ def _default_priorities() -> Mapping[str, float]:
     return MappingProxyType({URGENT: 1000.0, HIGH: 300.0, NORMAL: 100.0})
 
 
+# orders.urgency's rule, repeated here because the engine imports no Django app above it: urgency = priority
+# points + crisis level (0–3), so classes 1 (white normal) to 6 (red urgent).
+PRIORITY_POINTS = {NORMAL: 1, HIGH: 2, URGENT: 3}
+MAX_SEVERITY = 3
+
+
+def urgency_class(priority: str, severity: int) -> int:
+    try:
+        return PRIORITY_POINTS[priority] + min(max(int(severity), 0), MAX_SEVERITY)
+    except KeyError:
+        raise ValueError(f"unknown priority {priority!r}") from None
+
+
 @dataclass(frozen=True)
 class Weights:
     """Costs per unit in the objective (see the package docstring for the model).
@@ -100,6 +116,8 @@ class Weights:
     fair_share: float = 0.8  # share of free workshop-days that carries no overload cost
     strict_priority: bool = True
     max_rate_ratio: float = 1000.0  # strictness is guaranteed up to this fastest/slowest product ratio
+    # Set by ``resolved``: the weight of each urgency class (1–6) a run really uses; empty: from ``priority``.
+    urgency: Mapping[int, float] = field(default_factory=dict)
 
     def priority_weight(self, priority: str) -> float:
         try:
@@ -107,13 +125,30 @@ class Weights:
         except KeyError:
             raise ValueError(f"unknown priority {priority!r}") from None
 
+    def urgency_weights(self) -> dict[int, float]:
+        """Weight per unmet unit of each urgency class: classes 1–3 are white normal, high and urgent (the
+        configured priority weights); each class above grows by the urgent/high ratio again, so a red province's
+        normal order (class 4) weighs more than a white urgent one (class 3), as orders.urgency ranks them."""
+        by_points = {points: self.priority_weight(name) for name, points in PRIORITY_POINTS.items()}
+        if self.urgency:
+            return dict(self.urgency)
+        weights = dict(by_points)
+        step = max(by_points[3] / by_points[2], 1.0) if by_points[2] else 1.0
+        for urgency in range(4, 4 + MAX_SEVERITY):
+            weights[urgency] = weights[urgency - 1] * step
+        return weights
+
+    def demand_weight(self, demand: OrderDemand) -> float:
+        """What one unmet unit of ``demand`` costs: its urgency class's weight (priority and crisis level)."""
+        return self.urgency_weights()[urgency_class(demand.priority, demand.severity)]
+
     def cost_spread(self) -> float:
         """Most the placement and overload costs of one unit can differ between two places."""
         dearest = max(self.same_city, self.same_province, self.other_province) + max(self.woman_head, 0.0)
         cheapest = min(self.same_city, self.same_province, self.other_province) + min(self.woman_head, 0.0)
         return dearest + max(self.overload, 0.0) - cheapest
 
-    def resolved(self, workshops: Iterable[WorkshopSupply]) -> Weights:
+    def resolved(self, workshops: Iterable[WorkshopSupply], orders: Iterable[OrderDemand] = ()) -> Weights:
         """The weights a run really uses: with ``strict_priority``, each class outweighs the next lower one.
 
         The rule: in one workshop's time, a unit of product A takes at most R
@@ -137,14 +172,25 @@ class Weights:
                 ratio = max(ratio, max(rates) / min(rates))
         ratio = min(ratio, self.max_rate_ratio)
         spread = self.cost_spread()
-        scaled: dict[str, float] = {}
+        scaled: dict[int, float] = {}
         lower = None
-        for name, weight in sorted(self.priority.items(), key=lambda item: (item[1], item[0])):
-            weight = float(weight)
+        # Classes from the least urgent up (white normal first). The priority classes 1–3 are always scaled as
+        # they always were; a crisis class (4–6) only when an order of the run has it, so the weights (which grow
+        # as R to the power of the classes above) stay small enough for the LP when no province is in crisis.
+        present = {urgency_class(order.priority, order.severity) for order in orders}
+        for urgency, weight in sorted(self.urgency_weights().items()):
+            if urgency > len(PRIORITY_POINTS) and urgency not in present:
+                continue
             if lower is not None:
                 weight = max(weight, spread + ratio * (lower + spread) + 1.0)
-            scaled[name] = lower = weight
-        return replace(self, priority=MappingProxyType(scaled), strict_priority=False)
+            scaled[urgency] = lower = weight
+        names = {name: scaled[points] for name, points in PRIORITY_POINTS.items() if name in self.priority}
+        return replace(
+            self,
+            priority=MappingProxyType(names),
+            urgency=MappingProxyType(scaled),
+            strict_priority=False,
+        )
 
 
 @dataclass(frozen=True)

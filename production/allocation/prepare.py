@@ -121,7 +121,7 @@ def build_arrays(
         o_prod=o_prod,
         o_units=np.array([order.units for order in orders], dtype=np.int64),
         o_due=o_due,
-        o_prio=np.array([weights.priority_weight(order.priority) for order in orders], dtype=np.float64),
+        o_prio=np.array([weights.demand_weight(order) for order in orders], dtype=np.float64),
         o_whole=np.array([order.units < options.min_quota and not order.partial for order in orders], dtype=bool),
         o_prov=np.array([order.province_id for order in orders], dtype=np.int64),
         o_city=np.array([NO_CITY_ORDER if o.city_id is None else o.city_id for o in orders], dtype=np.int64),

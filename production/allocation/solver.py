@@ -56,7 +56,7 @@ def allocate(
     options = options or Options()
     started = time.perf_counter()
     orders_sorted, workshops_sorted = canonical(orders, workshops)
-    options = replace(options, weights=options.weights.resolved(workshops_sorted))
+    options = replace(options, weights=options.weights.resolved(workshops_sorted, orders_sorted))
     arrays = build_arrays(orders_sorted, workshops_sorted, today, options)
     candidates = candidate_pairs(arrays, options)
     use_flow = (

@@ -31,6 +31,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from core.models import Product, Province, User
+from crisis.selectors import severity_lookup
 from orders.funding import unallocated_releasable_units, with_unit_totals
 from orders.models import Order, OrderStatus
 from workshops.calendar import WorkCalendar
@@ -68,6 +69,7 @@ class AllocationResult:
     # Planned for a workshop suspended while the commit ran: not written, the units wait for the next run.
     dropped: list[Allocation] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    severities: dict[int, int] = field(default_factory=dict)  # order id -> crisis level the engine weighed
 
 
 def quota_due_date(order: Order) -> dt.date:
@@ -93,6 +95,8 @@ def _orders_with_totals(provinces: Iterable[Province] | None) -> list[Order]:
 
 def _demands(orders: list[Order], today: dt.date, extra_units: dict[int, int]) -> tuple[list[OrderDemand], list[Order]]:
     demands, skipped = [], []
+    # The crisis level in force today at each order's health center: the higher of its city's and province's.
+    severity_at = severity_lookup(today)
     for order in orders:
         units = unallocated_releasable_units(order) + extra_units.get(order.pk, 0)
         if units <= 0:
@@ -110,6 +114,7 @@ def _demands(orders: list[Order], today: dt.date, extra_units: dict[int, int]) -
                 units=units,
                 due_date=due,
                 priority=order.priority,
+                severity=severity_at(order.health_center.province_id, order.health_center.city_id),
                 partial=units < order.quantity,
             )
         )
@@ -202,6 +207,7 @@ def _plan(
         skipped_orders=skipped,
         violations=violations,
         seconds={"load": loaded - started, "solve": solved - loaded},
+        severities={demand.order_id: demand.severity for demand in demands},
     )
 
 

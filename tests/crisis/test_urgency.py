@@ -98,3 +98,46 @@ def test_campaign_money_fills_the_red_provinces_gap_first(national, orders):
     assert ledger.order_applied_funds(orders["white_urgent"].pk) == 1_000_000
     assert ledger.order_applied_funds(orders["white_high"].pk) == 0
     assert orders["white_high"].status == OrderStatus.OPEN
+
+
+# --- Allocation -----------------------------------------------------------------------------------------------
+
+
+def test_the_engine_gives_scarce_time_to_a_red_provinces_normal_order_before_a_white_urgent_one():
+    from production.allocation import OrderDemand, WorkshopSupply, allocate
+    from workshops.calendar import DEFAULT_WEEKDAY_MASK, WorkCalendar
+
+    today = dt.date(2026, 11, 28)  # a Saturday
+    due = today + dt.timedelta(days=1)
+    one_day = WorkshopSupply(1, 1, 10, {1: 100}, WorkCalendar(DEFAULT_WEEKDAY_MASK), False, ())
+    orders = [
+        OrderDemand(1, 1, 1, 10, 100, due, "urgent", severity=SeverityLevel.WHITE),
+        OrderDemand(2, 1, 2, 20, 100, due, "normal", severity=SeverityLevel.RED),
+    ]
+    plan = allocate(orders, [one_day], today=today)
+    assert [(a.order_id, a.units) for a in plan.allocations] == [(2, 100)]
+    # Without the crisis the urgent order wins, as before.
+    calm = [orders[0], OrderDemand(2, 1, 2, 20, 100, due, "normal")]
+    assert [(a.order_id, a.units) for a in allocate(calm, [one_day], today=today).allocations] == [(1, 100)]
+
+
+def test_the_allocation_preview_says_where_the_crisis_level_moved_an_order_up(
+    client, national, orders, django_capture_on_commit_callbacks
+):
+    from production.models import AllocationRun
+
+    factories.WorkshopCapacityFactory(
+        workshop=factories.WorkshopFactory(province=factories.province("khuzestan")), units_per_day=5
+    )
+    for order in orders.values():
+        factories.fund_order(order)
+    client.force_login(national)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("orders:allocation"), {})
+    run = AllocationRun.objects.order_by("-pk").first()
+    assert run is not None and run.is_finished
+    response = client.get(reverse("orders:allocation-run", args=[run.pk]))
+    red = next(item for item in run.result["orders"] if item["order_id"] == orders["red_normal"].pk)
+    assert red["severity"] == SeverityLevel.RED
+    page = response.content.decode()
+    assert 'data-testid="severity-reason"' in page and "severity-red" in page

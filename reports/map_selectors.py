@@ -36,7 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Province
-from core.scoping import scope_by_province
+from core.scoping import scope_by_province, sees_all_provinces
 from crisis.models import SeverityLevel
 from crisis.selectors import levels_by_province
 from orders.models import Order
@@ -184,6 +184,9 @@ def map_provinces() -> list[Province]:
     return list(Province.objects.order_by("name_fa").only("pk", "code", "name_fa", "name_en"))
 
 
-def province_ids_for(user) -> set[int]:
-    """The provinces whose figures the user may see (the dashboard's province filter's choices)."""
+def province_ids_for(user) -> set[int] | None:
+    """The provinces whose figures the user may see (the dashboard's province filter's choices); None: all of them
+    (national coordinators: no query)."""
+    if sees_all_provinces(user):
+        return None
     return set(provinces_for(user).values_list("pk", flat=True))

@@ -129,3 +129,16 @@ def declaration_history(province: Province | None = None, limit: int = 200) -> Q
 def latest_declaration(province: Province, city: City | None) -> SeverityDeclaration | None:
     rows = SeverityDeclaration.objects.filter(province=province, city=city)
     return rows.order_by("-effective_from", "-id").first()
+
+
+def provinces_in_crisis(user, on: dt.date | None = None) -> list[tuple[Province, int]]:
+    """The user's provinces (all for a national coordinator) at yellow or above, most severe first."""
+    from core.scoping import scope_by_province
+
+    levels = levels_by_province(on)
+    provinces = scope_by_province(
+        Province.objects.filter(pk__in=[pk for pk, level in levels.items() if level]), user, field="pk"
+    )
+    return sorted(
+        ((province, levels[province.pk]) for province in provinces), key=lambda row: (-row[1], row[0].name_fa)
+    )

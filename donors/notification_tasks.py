@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.models import Role, User
 from core.notifications.schedules import DailySchedule
 from core.scoping import scope_by_province
+from crisis.selectors import provinces_in_crisis
 from fulfilment.selectors.deliveries import disputed_deliveries
 from production.models import Quota
 from production.selectors.quotas import quotas_behind_pace
@@ -61,5 +62,6 @@ def coordinator_daily_digest() -> int:
         if not any(counts.values()):
             continue
         with transaction.atomic():
-            recorded += len(notify_coordinator_digest(coordinator, today, counts))
+            crisis = provinces_in_crisis(coordinator, today)
+            recorded += len(notify_coordinator_digest(coordinator, today, counts, crisis))
     return recorded

@@ -11,6 +11,7 @@ from core.notifications import notify
 from core.notifications.texts import persian_gettext as _
 from core.notifications.texts import persian_number
 from core.site import absolute_url
+from crisis.models import SeverityLevel
 
 from .models import Pledge
 
@@ -34,8 +35,11 @@ def notify_pledge_confirmed(pledge: Pledge) -> None:
     )
 
 
-def notify_coordinator_digest(coordinator: User, day: dt.date, counts: dict[str, int]) -> list:
-    """Morning list of what waits for the coordinator (once per coordinator per day)."""
+def notify_coordinator_digest(
+    coordinator: User, day: dt.date, counts: dict[str, int], crisis: list[tuple] = ()
+) -> list:
+    """Morning list of what waits for the coordinator (once per coordinator per day), with her provinces in
+    crisis (``crisis.selectors.provinces_in_crisis``) at the end, most severe first."""
     values = {key: persian_number(value) for key, value in counts.items()}
     # fa: همدلی امروز: %(workshops)s کارگاه منتظر تأیید، %(pledges)s تعهد منتظر،
     #     %(disputed)s تحویل معترض، %(behind)s سهمیه عقب. %(link)s
@@ -43,6 +47,11 @@ def notify_coordinator_digest(coordinator: User, day: dt.date, counts: dict[str,
         "Hamdeli today: %(workshops)s workshops to verify, %(pledges)s pledges waiting, "
         "%(disputed)s disputed deliveries, %(behind)s quotas behind. %(link)s"
     ) % {**values, "link": absolute_url(reverse("home"))}
+    if crisis:
+        # fa: در بحران: خوزستان قرمز، تهران نارنجی.
+        words = {SeverityLevel.YELLOW: _("Yellow"), SeverityLevel.ORANGE: _("Orange"), SeverityLevel.RED: _("Red")}
+        places = "، ".join(f"{province.name_fa} {words.get(level, '')}" for province, level in crisis)
+        text = f"{text} " + _("In crisis: %(places)s.") % {"places": places}
     return notify(
         recipient=coordinator, event="digest.coordinator", text=text, dedupe_key=f"digest.coordinator:{day.isoformat()}"
     )

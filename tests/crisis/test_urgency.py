@@ -141,3 +141,28 @@ def test_the_allocation_preview_says_where_the_crisis_level_moved_an_order_up(
     assert red["severity"] == SeverityLevel.RED
     page = response.content.decode()
     assert 'data-testid="severity-reason"' in page and "severity-red" in page
+
+
+def test_the_morning_digest_names_her_provinces_in_crisis_most_severe_first(national):
+    from core.models import Notification
+    from donors.notification_tasks import coordinator_daily_digest
+
+    tehran_coordinator = factories.CoordinatorFactory()
+    factories.WorkshopFactory(status="pending")  # something waiting, so the digest is sent
+    severity_declare(
+        actor=national,
+        province=factories.province("tehran"),
+        level=SeverityLevel.ORANGE,
+        effective_from=timezone.localdate(),
+    )
+    severity_declare(
+        actor=national,
+        province=factories.province("khuzestan"),
+        level=SeverityLevel.RED,
+        effective_from=timezone.localdate(),
+    )
+    coordinator_daily_digest()
+    tehran_text = Notification.objects.get(recipient=tehran_coordinator).text
+    assert tehran_text.endswith("در بحران: تهران نارنجی.")  # not Khuzestan: not her province
+    national_text = Notification.objects.get(recipient=national).text
+    assert "خوزستان قرمز، تهران نارنجی" in national_text

@@ -18,7 +18,7 @@ def need_in(code: str, units: int) -> None:
 
 @pytest.mark.browser
 def test_the_coordinator_sees_the_map_of_need_clicks_a_tile_and_the_public_page_hides_small_provinces(
-    browser, live_server, artifacts_dir
+    browser, live_server, artifacts_dir, django_db_serialized_rollback
 ):
     for code, units in (("tehran", 9000), ("isfahan", 4000), ("alborz", 1500), ("fars", 300), ("kerman", 2000)):
         need_in(code, units)

@@ -169,10 +169,11 @@ def _map_figures(key: str) -> tuple[list, dict[int, int], set[int]]:
     return map_provinces(), values, hidden
 
 
-def public_province_map(key: str | None) -> ProvinceMap:
+def public_province_map(key: str | None, *, link_to_board: bool = True) -> ProvinceMap:
     """The results page's map: only the measures that have a ``people`` count (not money: a province's funding gap
     would show what its few donors gave), each province's figure hidden where it describes one to four workshops
-    (``transparency.privacy``'s rule). Tiles link to the funding board filtered to the province. Cached as the page."""
+    (``transparency.privacy``'s rule). With ``link_to_board`` (visitors who may give) tiles link to the funding
+    board filtered to the province. Cached as the page."""
     measure = measure_for(key, public=True)
     provinces, values, hidden = cache.get_or_set(
         f"transparency:map:{measure.key}", lambda: _map_figures(measure.key), CACHE_SECONDS
@@ -183,7 +184,7 @@ def public_province_map(key: str | None) -> ProvinceMap:
         provinces,
         values,
         hidden=hidden,
-        url_for=lambda province: f"{board}?province={province.pk}",
+        url_for=(lambda province: f"{board}?province={province.pk}") if link_to_board else None,
         persian=page_is_persian(),
     )
     return replace(province_map, choices=tuple(measures(public=True)))

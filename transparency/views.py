@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView, View
 
-from core.permissions import sees_all_provinces
+from core.permissions import sees_all_provinces, user_can
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
 from reports.periods import DashboardPeriod
@@ -35,7 +35,10 @@ class PublicResultsView(TemplateView):
         period = DashboardPeriod.from_params(params) if params.get("from") or params.get("to") else campaign_period()
         context["results"] = public_results(period)
         context["minimum"] = MINIMUM
-        context["province_map"] = public_province_map(self.request.GET.get("map"))
+        # The board's pledge pages are for donors and guests; other roles would follow the tiles into a 403.
+        user = self.request.user
+        may_give = not user.is_authenticated or user_can(user, "give")
+        context["province_map"] = public_province_map(self.request.GET.get("map"), link_to_board=may_give)
         return context
 
 

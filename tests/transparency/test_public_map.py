@@ -70,3 +70,9 @@ def test_public_tiles_link_to_the_funding_board_of_their_province_and_carry_no_s
     assert tiles_of(svg)["fars"]["url"] == f"{reverse('giving:board')}?province={fars.pk}"
     assert "style=" not in svg
     assert len(tiles_of(svg)) == 31
+
+
+def test_public_tiles_link_only_for_visitors_who_may_give(client, owner, donor_user, client_for):
+    for user, linked in ((owner, False), (donor_user, True)):
+        province_map, _page = public_map(client_for(user))
+        assert all(bool(tile.url) == linked for tile in province_map.tiles), user

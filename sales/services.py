@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from core.audit import log_action
 from core.models import Product, User
 from core.notifications.service import notify
-from core.notifications.texts import persian_gettext
 from core.permissions import user_can
 from core.scoping import scope_by_province
 from workshops.models import Workshop
 
 from .models import MAX_PHOTOS, Inquiry, Listing, ListingPhoto, ListingStatus
+from .notifications import answer_text, inquiry_received_text, returned_text
 from .photos import clean_photo
 
 
@@ -175,9 +175,7 @@ def listing_return(*, listing: Listing, actor: User, reason: str) -> Listing:
     if not reason.strip():
         raise ValidationError({"reason": _("Please give a reason.")})
     listing = _review(listing, actor, ListingStatus.RETURNED, reason=reason.strip())
-    text = persian_gettext("Hamdeli: your showcase listing was returned for changes. Reason: %(reason)s") % {
-        "reason": listing.return_reason
-    }
+    text = returned_text(listing.return_reason)
     notify(
         recipient=listing.workshop.owner,
         event="listing.returned",
@@ -212,9 +210,7 @@ def inquiry_send(*, listing: Listing, buyer_name: str, buyer_mobile: str, messag
     inquiry.full_clean()
     inquiry.save()
     log_action(actor=None, obj=inquiry, action="inquiry.send", note=f"listing {listing.pk}")
-    text = persian_gettext(
-        "Hamdeli: a buyer (%(name)s) sent a message to your showcase listing. Read and answer it on your page."
-    ) % {"name": inquiry.buyer_name}
+    text = inquiry_received_text(inquiry_pk=inquiry.pk, buyer_name=inquiry.buyer_name)
     notify(
         recipient=listing.workshop.owner,
         event="inquiry.received",
@@ -240,15 +236,9 @@ def inquiry_answer(*, inquiry: Inquiry, actor: User, answer: str, share_number: 
     inquiry.full_clean()
     inquiry.save(update_fields=["answer", "shared_number", "answered_at"])
     log_action(actor=actor, obj=inquiry, action="inquiry.answer", changes={"shared_number": [None, share_number]})
-    shop = inquiry.listing.shop_name
-    if share_number:
-        text = persian_gettext("Hamdeli, answer from %(shop)s: %(answer)s Her number: %(mobile)s") % {
-            "shop": shop,
-            "answer": inquiry.answer,
-            "mobile": actor.mobile,
-        }
-    else:
-        text = persian_gettext("Hamdeli, answer from %(shop)s: %(answer)s") % {"shop": shop, "answer": inquiry.answer}
+    text = answer_text(
+        shop=inquiry.listing.shop_name, answer=inquiry.answer, owner_mobile=actor.mobile if share_number else None
+    )
     notify(
         phone=inquiry.buyer_mobile,
         event="inquiry.answered",

@@ -12,6 +12,7 @@ from django.views.generic import ListView
 
 from core.refusals import refusal_shown
 from core.scoping import RoleRequiredMixin
+from core.site import absolute_url
 
 from ..exports import as_csv, as_json, export_rows
 from ..forms import ReturnForm
@@ -85,7 +86,7 @@ class ExportView(ReviewMixin, View):
             raise Http404
 
         def photo_url(photo_pk: int) -> str:
-            return request.build_absolute_uri(reverse("showcase:photo", kwargs={"pk": photo_pk}))
+            return absolute_url(reverse("showcase:photo", kwargs={"pk": photo_pk}))
 
         rows = export_rows(export_listings(request.user), photo_url)
         if fmt == "csv":

@@ -51,6 +51,7 @@ class ListingEditView(OwnerListingMixin, View):
                     "products": list(listing.products.all()),
                     "description": listing.description,
                     "takes_commercial_orders": listing.takes_commercial_orders,
+                    "consent": listing.consent,
                 }
             else:
                 capacities = self.workshop.capacities.all()

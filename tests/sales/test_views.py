@@ -7,6 +7,8 @@ import io
 import json
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import reverse
 
 from core.notifications import backends
@@ -38,11 +40,19 @@ def listing():
     return listing
 
 
+def closed(response):
+    """Close a file response's file without the end-of-request signal, which on PostgreSQL would close the
+    connection and with it the test's transaction (as tests/test_permission_matrix.py does)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    return response
+
+
 def status(client, url) -> int:
-    """The answer's status, the photo's file closed (a file response holds it open until read)."""
-    response = client.get(url)
-    response.close()
-    return response.status_code
+    return closed(client.get(url)).status_code
 
 
 def page(client, url) -> str:
@@ -87,8 +97,7 @@ def test_a_returned_or_waiting_listing_is_not_on_the_showcase(client, listing):
 
 def test_revoking_consent_hides_the_listing_and_its_photos_from_the_public(client, listing):
     photo_url = reverse("showcase:photo", args=[listing.photos.get().pk])
-    response = client.get(photo_url)
-    response.close()
+    response = closed(client.get(photo_url))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"] == "private, no-cache"
 
@@ -269,3 +278,19 @@ def test_the_json_export_leaves_out_hidden_listings_and_other_provinces(client, 
     assert [row["seller_id"] for row in data["rows"]] == [listing.pk]
     assert data["rows"][0]["takes_commercial_orders"] is True
     assert data["columns"][0] == "seller_id"
+
+
+def test_the_showcase_reads_the_same_number_of_queries_for_few_and_many_listings(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("showcase:list")).status_code == 200
+        return len(captured)
+
+    factories.ListingPhotoFactory()
+    few = queries()
+    for _ in range(5):
+        factories.ListingPhotoFactory()
+    assert queries() == few

@@ -99,10 +99,14 @@ class SlowLink:
             phone_writer.close()
             return
         handshake = self.round_trip_ms / 1000
-        await asyncio.gather(
-            self._pump(phone_reader, server_writer, self._up, handshake),
-            self._pump(server_reader, phone_writer, self._down, 0.0),
-        )
+        try:
+            await asyncio.gather(
+                self._pump(phone_reader, server_writer, self._up, handshake),
+                self._pump(server_reader, phone_writer, self._down, 0.0),
+            )
+        finally:  # also when the link is shut down mid-transfer: no socket left open
+            server_writer.close()
+            phone_writer.close()
 
     async def _serve(self) -> None:
         self._stopped = asyncio.Event()

@@ -38,3 +38,22 @@ def test_a_fresh_worker_process_knows_every_task_the_project_queues():
         "orders.notification_tasks.quota_due_soon_alerts",
         "reports.tasks.thematic_report_generate",
     } <= registered
+
+
+def test_a_fresh_worker_process_knows_every_task_beat_schedules():
+    """A schedule whose task a worker never imported fails every time beat fires it (the online payments'
+    recheck did: donors/tasks.py did not import donors.online.tasks)."""
+    from donors.ledger.tasks import SCHEDULES as LEDGER
+    from donors.management.commands.notification_schedules import _upper_room_schedules
+    from donors.notification_tasks import SCHEDULES as DONORS
+    from donors.online.tasks import SCHEDULES as ONLINE
+    from production.notification_tasks import SCHEDULES as ORDERS
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hamdeli.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=PROJECT, env=env, capture_output=True, text=True, check=True
+    )
+    registered = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    scheduled = {schedule.task for schedule in (*ORDERS, *DONORS, *LEDGER, *ONLINE, *_upper_room_schedules())}
+    assert scheduled - registered == set()
+    assert "donors.online.tasks.online_payments_recheck" in scheduled

@@ -380,6 +380,25 @@ def sms_inbox_poll_twice(world: World) -> None:
     assert OutputReport.objects.filter(quota=quota).count() == 1
 
 
+def directory_import_run_twice(world: World) -> None:
+    from core.models import Notification
+    from workshops.imports.models import ImportKind
+    from workshops.imports.services import directory_upload
+    from workshops.models import Workshop
+
+    from .workshops.test_imports import workshop_file, workshop_row
+
+    coordinator = factories.CoordinatorFactory()
+    upload = directory_upload(
+        actor=coordinator, kind=ImportKind.WORKSHOPS, file_name="w.csv", content=workshop_file(workshop_row())
+    )
+
+    world.deliver_twice(upload.pk)  # the worker took the import, then the broker gave it again
+
+    assert Workshop.objects.filter(national_id="0013542419").count() == 1
+    assert Notification.objects.filter(recipient__mobile="09121234567").count() == 1  # one invitation
+
+
 DELIVERED_TWICE: dict[str, Callable[[World], None]] = {
     "core.tasks.notification_send": notification_send_twice,
     "core.tasks.outbox_flush": outbox_flush_twice,
@@ -394,6 +413,7 @@ DELIVERED_TWICE: dict[str, Callable[[World], None]] = {
     "orders.notification_tasks.quota_offers_notify": quota_offers_notify_twice,
     "reports.tasks.thematic_report_generate": thematic_report_generate_twice,
     "sms_commands.tasks.inbox_poll": sms_inbox_poll_twice,
+    "workshops.tasks.directory_import_run": directory_import_run_twice,
 }
 
 

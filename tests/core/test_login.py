@@ -55,7 +55,7 @@ def test_language_switch_sets_english_and_back_to_persian(client, db):
 def test_home_page_is_persian_and_right_to_left_by_default(client, db):
     response = client.get(reverse("home"))
     assert '<html lang="fa" dir="rtl">' in response.text
-    assert "fonts/vazirmatn/Vazirmatn-Regular.woff2" in response.text
+    assert "fonts/vazirmatn/Vazirmatn-Regular-subset.woff2" in response.text  # the small Persian font, preloaded
 
 
 def test_a_phone_set_to_english_still_gets_persian_until_the_user_switches(client, db):

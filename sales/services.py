@@ -70,6 +70,8 @@ def listing_save(
     products = list(products)
     if not products:
         raise ValidationError({"products": _("Choose at least one product you make.")})
+    # The workshop's row, so two first saves (two tabs) cannot both create her listing.
+    Workshop.objects.select_for_update().get(pk=workshop.pk)
     listing = Listing.objects.select_for_update().filter(workshop=workshop).first()
     created = listing is None
     before = {} if created else {"status": listing.status, "consent": listing.consent}

@@ -63,13 +63,13 @@ from django.db.models import F, Q, QuerySet, Sum
 
 from core.models import Product, Province
 from donors.ledger.selectors import ORDER_INFLOW_KINDS, ORDER_OUTFLOW_KINDS
-from donors.models import EntryKind, LedgerEntry
+from donors.models import LedgerEntry
 from fulfilment.models import DeliveryLine
 from production.models import OutputReport, Quota
 from production.selectors.committed import committed_units_expression
 
 from .periods import DashboardPeriod, day_range, midnight, moment_range
-from .selectors import answered_in, demand_orders, in_scope, left_in, pickup_lines_in
+from .selectors import answered_in, demand_orders, in_scope, left_in, payouts_in, pickup_lines_in
 
 # --- Figures ------------------------------------------------------------------------------------------------
 
@@ -187,12 +187,7 @@ def _figure_rows(
     keys = ("pickup__workshop__province", "quota__order__product")
     rows.collect(_grouped(pickups, keys, accepted=Sum("accepted_units")), "accepted_units")
 
-    payouts = in_scope(
-        LedgerEntry.objects.filter(moment_range("created_at", period), kind=EntryKind.PAYOUT),
-        user,
-        "to_workshop__province",
-        province,
-    )
+    payouts = payouts_in(user, period, province)
     keys = ("to_workshop__province", "quota__order__product")
     rows.collect(_grouped(payouts, keys, paid=Sum("amount_rials")), "income_paid_rials")
     return rows.by_province, rows.by_product

@@ -26,6 +26,7 @@ from .dashboard_charts import (
 )
 from .dashboard_forms import DashboardFilterForm
 from .dashboard_tables import ProductFiguresTable, ProvinceFiguresTable
+from .income_selectors import income_rows, income_total
 from .province_map import coordinator_map
 
 
@@ -71,12 +72,15 @@ class DashboardView(RoleRequiredMixin, SafeExportMixin, SingleTableMixin, Templa
         weeks = weekly_produced_delivered(user=user, period=period, province=province)
         gaps = funding_gap_by_province(user=user, province=province)
         statuses = quota_status_counts(user=user, period=period, province=province)
+        incomes = income_rows(user=user, period=period, province=province)
         context = TemplateView.get_context_data(self, **kwargs)
         context.update(
             form=self.form,
             province=province,
             period=period,
             figures=total_of(provinces),
+            income_rows=incomes,
+            income_total=income_total(incomes),
             province_table=province_table,
             product_table=product_table,
             weeks=weeks,

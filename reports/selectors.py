@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from core.models import Province
 from core.scoping import scope_by_province
+from donors.models import EntryKind, LedgerEntry
 from fulfilment.models import DeliveryLine, PickupLine
 from fulfilment.models.deliveries import DeliveryStatus
 from orders.models import Order, OrderStatus
@@ -60,6 +61,13 @@ def demand_orders(user, period: DashboardPeriod, province: Province | None) -> Q
     """Orders created in the period, except cancelled ones: the rows of "demand" (and the report's order count)."""
     orders = Order.objects.exclude(status=OrderStatus.CANCELLED).filter(moment_range("created_at", period))
     return in_scope(orders, user, "health_center__province", province)
+
+
+def payouts_in(user, period: DashboardPeriod, province: Province | None) -> QuerySet[LedgerEntry]:
+    """Payout ledger entries to workshops of the province dated in the period: the rows of "paid to workshops"
+    (one entry per line of a paid payout batch) and of the income from donated orders."""
+    payouts = LedgerEntry.objects.filter(moment_range("created_at", period), kind=EntryKind.PAYOUT)
+    return in_scope(payouts, user, "to_workshop__province", province)
 
 
 def pickup_lines_in(user, period: DashboardPeriod, province: Province | None) -> QuerySet[PickupLine]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from core.models import Province
 
 from .dashboard import Figures
+from .income_selectors import IncomeRow
 from .province_map import ProvinceMap
 
 
@@ -112,6 +113,8 @@ class ThematicData:
     product_names: list[tuple[str, str, int]] = field(default_factory=list)  # (Persian, English, units ordered)
     # Need, funding gap and free capacity *today* over the requester's provinces (``reports.map_selectors``).
     province_maps: list[ProvinceMap] = field(default_factory=list)
+    # Income of workshops by province (``reports.income_selectors``, the dashboard's table).
+    income: list[IncomeRow] = field(default_factory=list)
 
     @property
     def shortfall_units(self) -> int:

@@ -33,6 +33,7 @@ from orders.models import Order
 from workshops.models import Workshop
 
 from .dashboard import dashboard_figures, product_rows, province_rows
+from .income_selectors import income_rows
 from .periods import DashboardPeriod, moment_range
 from .province_map import report_maps
 from .selectors import demand_orders, in_scope, lines_answered, lines_that_left, pickup_lines_in
@@ -264,4 +265,5 @@ def thematic_data(*, user_or_scope, province: Province | None, start: dt.date, e
         rejections=rejection_rows(user, province, period),
         product_names=ordered_products(user, province, period),
         province_maps=report_maps(user, selected=province),
+        income=income_rows(user=user, period=period, province=province),
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from .dashboard import Figures
+from .income_selectors import IncomeRow, income_total
 from .thematic import ThematicData
 
 TEXT, UNITS, RIALS, PERCENT, MIXED = "text", "units", "rials", "percent", "mixed"
@@ -125,11 +126,52 @@ def _area_table(key: str, sheet: str, title: str, first: str, rows: list[Figures
     )
 
 
+def _income_row(name: str, row: IncomeRow) -> list:
+    return [
+        name,
+        row.donated_rials,
+        row.donated_women_percent,
+        row.sales_rials,
+        row.sales_women_percent,
+        row.total_rials,
+        row.total_women_percent,
+    ]
+
+
+def income_table(data: ThematicData) -> Table:
+    """The dashboard's "income of workshops by province" (``reports.income_selectors``), with a total row."""
+    rows = [_income_row(row.name, row) for row in data.income]
+    if len(data.income) > 1:
+        rows.append(_income_row(_("Total"), income_total(data.income)))
+    return Table(
+        key="income",
+        sheet=_("Income"),
+        title=_("Income of workshops by province"),
+        columns=[
+            Column(_("Province"), TEXT),
+            Column(_("From donated orders (rials)"), RIALS),
+            Column(_("Women-headed share"), PERCENT),
+            Column(_("From sales (rials)"), RIALS),
+            Column(_("Women-headed share"), PERCENT),
+            Column(_("Total (rials)"), RIALS),
+            Column(_("Share to women-headed workshops"), PERCENT),
+        ],
+        rows=rows,
+        empty_message=_("No income recorded in this period."),
+        note=_(
+            "In the workshop's province. From donated orders: payments to workshops for accepted units. "
+            "From sales: sales the owners recorded. Share: the part that went to workshops run by women heads "
+            "of household."
+        ),
+    )
+
+
 def report_tables(data: ThematicData) -> list[Table]:
     return [
         summary_table(data),
         _area_table("provinces", _("Provinces"), _("By province"), _("Province"), data.provinces),
         _area_table("products", _("Products"), _("By product"), _("Product"), data.products),
+        income_table(data),
         Table(
             key="workshops",
             sheet=_("Top workshops"),

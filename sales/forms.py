@@ -1,13 +1,24 @@
-"""The owner's listing form, photo upload, answer form; the coordinator's return form; the buyer's inquiry form."""
+"""The owner's listing, photo, answer and sale forms; the coordinator's return form; the buyer's inquiry form."""
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MobileNumberField, PersianCharField, PlainTextField, required_reason_field
+from core.bounds import MAX_RIALS, MAX_UNITS
+from core.forms import (
+    JalaliDateField,
+    LocalizedIntegerField,
+    MobileNumberField,
+    PersianCharField,
+    PlainTextField,
+    required_reason_field,
+)
 
-from .models import DESCRIPTION_MAX, MESSAGE_MAX
+from .models import DESCRIPTION_MAX, MESSAGE_MAX, SaleChannel
 from .photos import MAX_UPLOAD_BYTES
 from .selectors import listable_products
 
@@ -96,3 +107,53 @@ class InquiryForm(forms.Form):
 
     def is_bot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class SaleRecordForm(forms.Form):
+    """A sale she made. ``idempotency_key`` makes a double-submitted form record once; the rules (not in the
+    future, within a year, at least one unit) are ``sales.services.sale_record``'s."""
+
+    sold_on = JalaliDateField(
+        label=_("Date sold"),
+        initial=timezone.localdate,
+        error_messages={"required": _("Enter the day of the sale.")},
+    )
+    channel = forms.ChoiceField(label=_("Sold through"), choices=SaleChannel.choices)
+    product = forms.ModelChoiceField(
+        label=_("Product"),
+        queryset=listable_products(),
+        required=False,
+        empty_label=_("Something else (write it below)"),
+    )
+    product_text = PersianCharField(label=_("Or what was sold"), max_length=120, required=False)
+    units = LocalizedIntegerField(
+        max_value=MAX_UNITS,
+        label=_("Units sold"),
+        error_messages={"required": _("Enter the number of units sold: at least 1.")},
+    )
+    amount_rials = LocalizedIntegerField(
+        max_value=MAX_RIALS,
+        label=_("Amount received (rials)"),
+        error_messages={"required": _("Enter the amount the buyer paid, in rials.")},
+    )
+    note = PersianCharField(label=_("Note (optional)"), max_length=300, required=False)
+    idempotency_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form is out of date. Please check the numbers and send it again."),
+            "invalid": _("This form is out of date. Please check the numbers and send it again."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # A fresh key each time an empty form is shown; a re-rendered (bound) form keeps the one it was sent with.
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+
+    def renew_key_if_invalid(self) -> None:
+        """After a missing or tampered key, the re-rendered form carries a new one so the next send can work."""
+        if self.is_bound and "idempotency_key" in self.errors:
+            data = self.data.copy()
+            data[self.add_prefix("idempotency_key")] = str(uuid.uuid4())
+            self.data = data

@@ -14,9 +14,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import MobileNumberField, PersianCharField
+from core.fields import MobileNumberField, PersianCharField, QuantityField, RialField
 from core.models import Product
 
 MAX_PHOTOS = 6
@@ -135,3 +136,64 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.buyer_name} → {self.listing}"
+
+
+class SaleChannel(models.TextChoices):
+    SHOWCASE = "showcase", _("A buyer from the Hamdeli showcase")
+    MARKETPLACE = "marketplace", _("An online marketplace")
+    DIRECT = "direct", _("Direct or other")
+
+
+class SaleRecord(models.Model):
+    """A sale the owner made herself (outside donated orders), as she records it: her own income, not Hamdeli's.
+
+    Amounts are what the buyer paid her, in rials. ``idempotency_key`` comes from the form, so a double-clicked
+    button records the sale once. Read by the income figures of the dashboard and the thematic report
+    (``reports.income_selectors``), counted in the workshop's province.
+    """
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop", on_delete=models.CASCADE, related_name="sale_records", verbose_name=_("workshop")
+    )
+    sold_on = models.DateField(_("date sold"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("product")
+    )
+    product_text = PersianCharField(_("what was sold"), max_length=120, blank=True)
+    units = QuantityField(_("units"))
+    amount_rials = RialField(_("amount (rials)"))
+    channel = models.CharField(_("channel"), max_length=20, choices=SaleChannel.choices)
+    note = PersianCharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    idempotency_key = models.UUIDField(_("submission key"), unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("sale record")
+        verbose_name_plural = _("sale records")
+        ordering = ["-sold_on", "-id"]
+        indexes = [models.Index(fields=["sold_on"], name="salerecord_sold_on")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(units__gt=0), name="salerecord_units_positive"),
+            models.CheckConstraint(condition=models.Q(amount_rials__gte=0), name="salerecord_amount_not_negative"),
+            models.CheckConstraint(condition=models.Q(channel__in=SaleChannel.values), name="salerecord_channel_valid"),
+            # Something must say what was sold: a product from the list or her own words.
+            models.CheckConstraint(
+                condition=models.Q(product__isnull=False) | ~models.Q(product_text=""),
+                name="salerecord_says_what_was_sold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop} {self.sold_on}: {self.amount_rials}"
+
+    @property
+    def recorded_on(self):
+        """The Tehran day she recorded it: the only day she may remove it."""
+        return timezone.localtime(self.created_at).date()
+
+    @property
+    def what(self) -> str:
+        return str(self.product) if self.product_id else self.product_text

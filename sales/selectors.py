@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, Value, When
 
 from core.models import Product, Province, User
 from core.permissions import user_can
 from core.scoping import scope_by_province
 from workshops.models import Workshop
 
-from .models import Inquiry, Listing, ListingPhoto, ListingStatus
+from .models import Inquiry, Listing, ListingPhoto, ListingStatus, SaleRecord
 
 PUBLIC = Q(status=ListingStatus.PUBLISHED, consent=True)
 
@@ -93,3 +93,21 @@ def export_listings(user: User) -> QuerySet[Listing]:
 def photo_of_owner(user: User, pk: int) -> ListingPhoto:
     """One photo of the owner's own listing (``ListingPhoto.DoesNotExist`` for anyone else's)."""
     return ListingPhoto.objects.select_related("listing__workshop").get(pk=pk, listing__workshop__owner=user)
+
+
+def sales_of_owner(user: User) -> QuerySet[SaleRecord]:
+    """The sales the owner recorded, latest sale first."""
+    return SaleRecord.objects.filter(workshop__owner=user).select_related("product").order_by("-sold_on", "-id")
+
+
+def sale_of_owner(user: User, pk: int) -> SaleRecord:
+    """One sale of the owner's (``SaleRecord.DoesNotExist`` for anyone else's: the view's 404)."""
+    return SaleRecord.objects.select_related("workshop").get(pk=pk, workshop__owner=user)
+
+
+def sale_totals_of_owner(user: User) -> dict[str, int]:
+    """Her recorded sales added up: ``count``, ``units``, ``amount_rials`` (one query)."""
+    totals = SaleRecord.objects.filter(workshop__owner=user).aggregate(
+        count=Count("pk"), units=Sum("units"), amount_rials=Sum("amount_rials")
+    )
+    return {key: int(value or 0) for key, value in totals.items()}

@@ -7,6 +7,8 @@ inquiry).
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,7 @@ from core.permissions import user_can
 from core.scoping import scope_by_province
 from workshops.models import Workshop
 
-from .models import MAX_PHOTOS, Inquiry, Listing, ListingPhoto, ListingStatus
+from .models import MAX_PHOTOS, Inquiry, Listing, ListingPhoto, ListingStatus, SaleRecord
 from .notifications import answer_text, inquiry_received_text, returned_text
 from .photos import clean_photo
 
@@ -249,3 +251,90 @@ def inquiry_answer(*, inquiry: Inquiry, actor: User, answer: str, share_number: 
         obj=inquiry,
     )
     return inquiry
+
+
+# --- Sales the owner records herself -------------------------------------------------------------------------
+
+# How far back a sale may be dated: a year covers a late entry, and keeps an old typo (1304 for 1404) out of the
+# income figures.
+SALE_MAX_AGE_DAYS = 366
+
+
+@transaction.atomic
+def sale_record(
+    *,
+    workshop: Workshop,
+    actor: User,
+    sold_on: dt.date,
+    units: int,
+    amount_rials: int,
+    channel: str,
+    idempotency_key: uuid.UUID,
+    product: Product | None = None,
+    product_text: str = "",
+    note: str = "",
+) -> tuple[SaleRecord, bool]:
+    """Record a sale the owner made; returns ``(record, created)``.
+
+    A repeated ``idempotency_key`` (double-clicked button, retried request) returns the record already stored.
+    Owners record sales whether or not their listing is published: a sale through a marketplace needs no listing.
+    """
+    if not user_can(actor, "list_workshop") or workshop.owner_id != actor.pk:
+        raise PermissionDenied
+    # The workshop's row serializes two sends of one form, so the key check below sees the twin's record.
+    Workshop.objects.select_for_update().get(pk=workshop.pk)
+    existing = SaleRecord.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.workshop_id != workshop.pk:
+            raise ValidationError(_("This form was already used; please open it again."))
+        return existing, False
+    today = timezone.localdate()
+    if sold_on > today:
+        raise ValidationError({"sold_on": _("A sale cannot be dated in the future.")})
+    if sold_on < today - dt.timedelta(days=SALE_MAX_AGE_DAYS):
+        raise ValidationError({"sold_on": _("Record sales of the last twelve months only.")})
+    if units <= 0:
+        raise ValidationError({"units": _("Enter the number of units sold: at least 1.")})
+    product_text = product_text.strip()
+    if product is None and not product_text:
+        raise ValidationError({"product": _("Choose the product or write what was sold.")})
+    record = SaleRecord(
+        workshop=workshop,
+        sold_on=sold_on,
+        product=product,
+        product_text="" if product is not None else product_text,
+        units=units,
+        amount_rials=amount_rials,
+        channel=channel,
+        note=note.strip(),
+        recorded_by=actor,
+        idempotency_key=idempotency_key,
+    )
+    record.full_clean(exclude=["idempotency_key"])
+    record.save()
+    log_action(
+        actor=actor,
+        obj=record,
+        action="sale.record",
+        note=f"{units} units, {amount_rials} rials, {channel}, {sold_on.isoformat()}",
+    )
+    return record, True
+
+
+@transaction.atomic
+def sale_delete(*, record: SaleRecord, actor: User) -> None:
+    """Remove a sale recorded by mistake: the owner's own, on the day she recorded it (later it is in reports)."""
+    if not user_can(actor, "list_workshop") or record.workshop.owner_id != actor.pk:
+        raise PermissionDenied
+    record = SaleRecord.objects.select_for_update().filter(pk=record.pk).first()
+    if record is None:
+        return  # a second click: already removed
+    if timezone.localtime(record.created_at).date() != timezone.localdate():
+        raise ValidationError(_("A sale can be removed only on the day it was recorded."))
+    log_action(
+        actor=actor,
+        obj=record,
+        action="sale.delete",
+        note=f"{record.units} units, {record.amount_rials} rials, {record.sold_on.isoformat()}",
+    )
+    record.delete()

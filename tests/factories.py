@@ -5,6 +5,7 @@ existing ones instead of inventing geography.
 """
 
 import datetime as dt
+import uuid
 
 import factory
 from django.core.files.base import ContentFile
@@ -301,3 +302,19 @@ class InquiryFactory(factory.django.DjangoModelFactory):
     buyer_name = "مریم"
     buyer_mobile = factory.Sequence(lambda n: f"0912{n:07d}")
     message = "سلام، صد روپوش لازم داریم."
+
+
+class SaleRecordFactory(factory.django.DjangoModelFactory):
+    """A sale an owner recorded herself (yesterday, 10 units, through the showcase)."""
+
+    class Meta:
+        model = "sales.SaleRecord"
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    sold_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
+    product_text = "روپوش"
+    units = 10
+    amount_rials = 5_000_000
+    channel = "showcase"
+    recorded_by = factory.LazyAttribute(lambda o: o.workshop.owner)
+    idempotency_key = factory.LazyFunction(uuid.uuid4)

@@ -318,6 +318,7 @@ def test_the_workbook_has_a_sheet_per_table_with_the_figures(coordinator, world)
         "Summary",
         "Provinces",
         "Products",
+        "Income",
         "Top workshops",
         "Health centers",
         "Campaigns",
@@ -341,7 +342,7 @@ def test_the_workbook_has_a_sheet_per_table_with_the_figures(coordinator, world)
 def test_the_persian_workbook_reads_right_to_left(coordinator, world):
     book = workbook(make_report(coordinator))
 
-    assert len(book.sheetnames) == 8
+    assert len(book.sheetnames) == 9
     assert all(book[name].sheet_view.rightToLeft for name in book.sheetnames)
     assert "۱٬۰۰۰ عدد" in book.worksheets[-1]["A1"].value
 
@@ -417,7 +418,7 @@ def test_a_coordinator_requests_a_report_waits_for_it_and_downloads_both_files(
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     xlsx = client.get(reverse("reports:thematic-download", args=[report.pk, "xlsx"]))
     assert xlsx["Content-Disposition"].startswith("attachment")
-    assert len(openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).sheetnames) == 8
+    assert len(openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).sheetnames) == 9
 
     listing = client.get(reverse("reports:thematic-list")).content.decode()
     assert coordinator.full_name in listing

@@ -174,6 +174,8 @@ def build_world(media_root) -> SimpleNamespace:
     w.listing_photo = factories.ListingPhotoFactory(listing=w.listing)
     w.spare_listing_photo = factories.ListingPhotoFactory(listing=w.listing)
     w.inquiry = factories.InquiryFactory(listing=w.listing)
+    # A sale the owner recorded today (so she may still remove it).
+    w.sale_record = factories.SaleRecordFactory(workshop=w.workshop)
     return w
 
 
@@ -422,6 +424,10 @@ MATRIX: dict[str, Entry] = {
     "my-listing:revoke": Entry(allowed("list_workshop"), post_only=True, empty_post_acts=True),
     "my-listing:inquiries": Entry(allowed("list_workshop")),
     "my-listing:inquiry": Entry(allowed("list_workshop", scoped=True), kwargs=pk("inquiry")),
+    "my-listing:sales": Entry(allowed("list_workshop")),
+    "my-listing:sale-delete": Entry(
+        allowed("list_workshop", scoped=True), kwargs=pk("sale_record"), post_only=True, empty_post_acts=True
+    ),
     # Coordinator: review of her provinces' listings and the marketplace export.
     "listings:list": Entry(allowed("review_listings")),
     "listings:export": Entry(allowed("review_listings"), kwargs=lambda w: {"fmt": "csv"}),

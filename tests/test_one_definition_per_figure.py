@@ -16,7 +16,7 @@ from core.models import Role
 from core.persian import ui_number
 from donors.ledger import selectors as ledger
 from donors.notification_tasks import coordinator_action_counts
-from donors.services.funds import campaign_apply
+from donors.services.funds import campaign_apply, payout_record
 from donors.services.pledges import pledge_confirm, pledge_refund
 from fulfilment.models import DeliveryStatus, Pickup, PickupLine
 from fulfilment.services.deliveries import delivery_create, delivery_dispatch
@@ -288,6 +288,42 @@ def test_the_thematic_reports_center_table_adds_up_to_the_dashboards_delivered_a
     assert sum(row.confirmed_units for row in report.health_centers) == headline.confirmed_units
     assert report.summary.deliveries == 3
     assert sum(units for _fa, _en, units in report.product_names) == headline.demand_units
+
+
+# --- Income of workshops: dashboard headline, its income table and the thematic report -----------------------------
+
+
+def test_the_income_from_donated_orders_is_the_dashboards_paid_to_workshops_and_the_reports_income(
+    coordinator, national_coordinator, client_for, db
+):
+    woman_headed = factories.WorkshopFactory(is_woman_head_of_household=True)
+    elsewhere = factories.WorkshopFactory(province=factories.province("isfahan"))
+
+    def accepted(workshop, units: int):
+        quota = factories.QuotaFactory(
+            workshop=workshop, quantity=units, produced_units=units, collected_units=units, accepted_units=units
+        )
+        factories.fund_order(quota.order)
+        return quota
+
+    quotas = [accepted(woman_headed, 20), accepted(factories.WorkshopFactory(), 10), accepted(elsewhere, 7)]
+    for quota in quotas:
+        payout_record(quota=quota, units=quota.quantity, actor=national_coordinator)
+    accepted(woman_headed, 4)  # accepted, not paid yet: no income
+    factories.SaleRecordFactory(workshop=woman_headed, amount_rials=3_000_000)
+    factories.SaleRecordFactory(workshop=elsewhere, amount_rials=9_000_000)  # Isfahan: not hers
+
+    context = client_for(coordinator).get(reverse("reports:dashboard")).context
+    period = DashboardPeriod.default()
+    report = thematic_data(user_or_scope=coordinator, province=None, start=period.start, end=period.end)
+    tehran_paid = sum(q.quantity * q.piece_rate_rials for q in quotas[:2])
+
+    assert context["figures"].income_paid_rials == context["income_total"].donated_rials == tehran_paid
+    assert report.summary.headline.income_paid_rials == sum(row.donated_rials for row in report.income) == tehran_paid
+    assert [(r.name, r.donated_rials, r.sales_rials, r.total_women_percent) for r in report.income] == [
+        (r.name, r.donated_rials, r.sales_rials, r.total_women_percent) for r in context["income_rows"]
+    ]
+    assert context["income_total"].sales_rials == 3_000_000
 
 
 # --- Workshops to collect from, health centers ready to deliver to ----------------------------------------------

@@ -104,7 +104,9 @@ class SlowLink:
                 self._pump(phone_reader, server_writer, self._up, handshake),
                 self._pump(server_reader, phone_writer, self._down, 0.0),
             )
-        finally:  # also when the link is shut down mid-transfer: no socket left open
+        except asyncio.CancelledError:
+            pass  # the link shut down mid-transfer (asyncio's server callback would print the cancellation)
+        finally:  # no socket left open
             server_writer.close()
             phone_writer.close()
 

@@ -45,6 +45,7 @@ from .demo_data import (
     WORKSHOP_COUNT,
 )
 from .demo_fulfilment import seed_fulfilment
+from .demo_sales import seed_sales
 
 
 @dataclass(frozen=True)
@@ -316,6 +317,7 @@ def seed_demo() -> list[DemoLogin]:
     _payment_account()
     _donors(rng)
     seed_fulfilment(coordinator)
+    seed_sales(coordinator)
     return [
         DemoLogin("superuser", ADMIN[0], ADMIN[1]),
         DemoLogin("national coordinator", COORDINATORS[0][0], COORDINATORS[0][1]),

@@ -1,10 +1,10 @@
-"""The sales records in the admin, read only: services write them (consent, review, answers) with their audit."""
+"""The sales records in the admin, read only: services write them (consent, review, answers, sales) with their audit."""
 
 from django.contrib import admin
 
 from core.admin_base import HamdeliModelAdmin, ProvinceScopedAdminMixin, ReadOnlyAdminMixin
 
-from .models import Inquiry, Listing, ListingPhoto
+from .models import Inquiry, Listing, ListingPhoto, SaleRecord
 
 
 @admin.register(Listing)
@@ -28,3 +28,11 @@ class InquiryAdmin(ProvinceScopedAdminMixin, ReadOnlyAdminMixin, HamdeliModelAdm
     province_field = "listing__workshop__province"
     list_display = ["listing", "buyer_name", "created_at", "answered_at", "shared_number"]
     list_select_related = ["listing"]
+
+
+@admin.register(SaleRecord)
+class SaleRecordAdmin(ProvinceScopedAdminMixin, ReadOnlyAdminMixin, HamdeliModelAdmin):
+    province_field = "workshop__province"
+    list_display = ["workshop", "sold_on", "channel", "units", "amount_rials", "created_at"]
+    list_filter = ["channel"]
+    list_select_related = ["workshop"]

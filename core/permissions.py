@@ -153,6 +153,7 @@ ROLES: dict[str, RoleAccess] = {
             MenuLink("quotas:history", _("History"), "report_output"),
             MenuLink("my-payouts:list", _("Payouts"), "see_earnings"),
             MenuLink("my-listing:edit", _("My showcase"), "list_workshop"),
+            MenuLink("my-listing:sales", _("My sales"), "list_workshop"),
         ),
     ),
     DONOR: RoleAccess(

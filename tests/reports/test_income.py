@@ -125,3 +125,17 @@ def test_the_thematic_report_and_the_dashboard_show_the_same_income(world, coord
     for figure in (4_000_000, 8_000_000, 12_000_000):
         assert ui_number(figure) in text, figure
     assert "۴۲٪" in text
+
+
+def test_the_income_table_needs_three_queries_however_many_sales_and_provinces(
+    world, national_coordinator, django_assert_max_num_queries
+):
+    for province_code in ("fars", "alborz", "qom"):
+        for _sale in range(5):
+            sold(factories.WorkshopFactory(province=factories.province(province_code)), 1_000)
+
+    # One grouped query per figure (payouts, sales) and one for the province names.
+    with django_assert_max_num_queries(3):
+        rows = income_rows(user=national_coordinator, period=last_30_days())
+
+    assert len(rows) == 5

@@ -103,9 +103,16 @@ def strict_priority_weights(workshops) -> dict[str, float]:
     return {"urgent": urgent, "high": high, "normal": normal}
 
 
-def independent_lp(orders, workshops) -> float:
-    """Optimum of the LP relaxation, built from the issue's text with y/z columns per pair."""
-    weight = strict_priority_weights(workshops)
+def independent_lp(orders, workshops, weight_of=None) -> float:
+    """Optimum of the LP relaxation, built from the issue's text with y/z columns per pair.
+
+    ``weight_of(order)``: an unmet unit's weight (default: its priority class's strict weight)."""
+    if weight_of is None:
+        classes = strict_priority_weights(workshops)
+
+        def weight_of(order):
+            return classes[order.priority]
+
     pairs = [(o, w) for o in orders for w in workshops if w.rates.get(o.product_id, 0) > 0]
     n = len(pairs)
     cost = []
@@ -116,7 +123,7 @@ def independent_lp(orders, workshops) -> float:
             distance = 1
         else:
             distance = 4
-        cost.append(distance + (-0.5 if w.woman_head else 0) - weight[o.priority])
+        cost.append(distance + (-0.5 if w.woman_head else 0) - weight_of(o))
     c = np.array(cost + [value + 2 for value in cost])  # y columns, then z columns (2 more per unit)
     rows, cols, vals, rhs = [], [], [], []
 
@@ -149,7 +156,7 @@ def independent_lp(orders, workshops) -> float:
             cols.append(column)
             vals.append(value)
         rhs.append(float(Fraction(4, 5) * free(window_end)))
-    constant = sum(weight[o.priority] * o.units for o in orders)
+    constant = sum(weight_of(o) * o.units for o in orders)
     if not n:
         return float(constant)
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(rhs), 2 * n)).tocsr()

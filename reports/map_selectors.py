@@ -16,6 +16,12 @@ out of the dict and shown as 0.
   with a declared daily capacity, their working days over the next 14 days less the days their offered and
   accepted quotas take. Workshop's province.
 
+- **need beyond free capacity** (workshop-days): where need exceeds capacity. Each open order's unmet units
+  (as above) turned into workshop-days at its product's typical rate (the median units a day that verified
+  workshops declare for it), summed by the health center's province, less the province's free sewing capacity
+  (as above), never below zero: 0 where the province's own workshops could take its need in the next 14 days.
+  Units of a product no verified workshop declares cannot be turned into days and are left out (the need measure
+  still shows them).
 - **crisis severity** (white/yellow/orange/red): the level in force today as the national coordinator declared
   it (``crisis.selectors.levels_by_province``; white where never declared). Not scoped: it is declared for
   everyone to act on; the map still colours only the reader's provinces. Categories, not amounts: its own
@@ -27,6 +33,8 @@ sequential its own ``colours``, ``step_of`` and ``value_text`` (as the severity)
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -97,6 +105,34 @@ def free_capacity_by_province(user) -> Values:
     return {province: int(days) for province, days in free.items()}
 
 
+def typical_daily_rates() -> dict[int, float]:
+    """Per product: the median units a day verified workshops declare (the yardstick from units to days)."""
+    declared: dict[int, list[int]] = {}
+    rows = WorkshopCapacity.objects.filter(workshop__status=WorkshopStatus.VERIFIED, units_per_day__gt=0)
+    for product, rate in rows.order_by().values_list("product_id", "units_per_day"):
+        declared.setdefault(product, []).append(rate)
+    return {product: float(statistics.median(rates)) for product, rates in declared.items()}
+
+
+def need_beyond_capacity_by_province(user) -> Values:
+    unmet = Greatest(F("quantity") - allocated_units_expression(), Value(0))
+    rows = (
+        _open_orders(user)
+        .order_by()
+        .values("health_center__province", "product")
+        .annotate(total=Sum(unmet))
+        .values_list("health_center__province", "product", "total")
+    )
+    rates = typical_daily_rates()
+    need_days: dict[int, float] = {}
+    for province, product, units in rows:
+        if units and product in rates:
+            need_days[province] = need_days.get(province, 0.0) + units / rates[product]
+    free = free_capacity_by_province(user)
+    short = {province: math.ceil(days - free.get(province, 0)) for province, days in need_days.items()}
+    return {province: days for province, days in short.items() if days > 0}
+
+
 def severity_by_province(user) -> Values:
     return levels_by_province()
 
@@ -151,6 +187,17 @@ MEASURES: tuple[Measure, ...] = (
             "(the workshop's province)."
         ),
         read=free_capacity_by_province,
+        people=workshops_with_capacity,
+    ),
+    Measure(
+        key="shortfall",
+        label=_("Need beyond free capacity (workshop-days)"),
+        unit=_("workshop-days"),
+        description=_(
+            "Where need exceeds capacity: the open orders' unmet units in workshop-days (at each product's typical "
+            "daily rate) less the province's free sewing capacity over the next 14 days; 0 where it is covered."
+        ),
+        read=need_beyond_capacity_by_province,
         people=workshops_with_capacity,
     ),
     Measure(

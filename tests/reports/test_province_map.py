@@ -222,3 +222,25 @@ def test_the_crisis_severity_colours_each_province_by_its_declared_level_with_na
     assert tiles["fars"]["texts"][1] == "سفید"  # declared orange from tomorrow
     assert [item.label for item in province_map.legend] == ["سفید", "زرد", "نارنجی", "قرمز"]
     assert "severity" in [choice.key for choice in province_map.choices]
+
+
+def test_the_map_shows_where_need_exceeds_capacity_in_workshop_days(coordinator, client_for):
+    isfahan = factories.province("isfahan")
+    coordinator.provinces.add(isfahan)
+    mask = factories.product()
+    # Tehran: one workshop sewing 100 a day, 5,000 units needed (50 days) against its free days in 14.
+    tehran_workshop = factories.WorkshopCapacityFactory(product=mask, units_per_day=100).workshop
+    factories.OrderFactory(health_center=factories.HealthCenterFactory(), product=mask, quantity=5000)
+    # Isfahan: the same workshop size, 300 units needed (3 days): covered.
+    isfahan_workshop = factories.WorkshopCapacityFactory(
+        workshop=factories.WorkshopFactory(province=isfahan), product=mask, units_per_day=100
+    ).workshop
+    factories.OrderFactory(health_center=factories.HealthCenterFactory(province=isfahan), product=mask, quantity=300)
+
+    province_map = dashboard(client_for, coordinator, "?map=shortfall").context["province_map"]
+    rows = {row["tile"].code: row["tile"].value for row in province_map.rows}
+
+    tehran_free = workshop_load(tehran_workshop).free_days
+    assert rows["tehran"] == round(50 - tehran_free) > 0
+    assert rows["isfahan"] == 0 and workshop_load(isfahan_workshop).free_days >= 3
+    assert province_map.measure.key == "shortfall"

@@ -58,7 +58,7 @@ def test_the_public_map_offers_no_money_by_province(client, db):
     province_map, page = public_map(client, "?map=funding")
 
     assert province_map.measure.key == "need"
-    assert [choice.key for choice in province_map.choices] == ["need", "capacity"]
+    assert [choice.key for choice in province_map.choices] == ["need", "capacity", "shortfall"]  # no money
     assert not re.search(r'data-measure="funding"', page)
 
 

@@ -94,6 +94,19 @@ def unmet_sentence(reason: str, params: dict[str, Any]) -> str:
     return sentence
 
 
+def severity_effect_sentence(units: int) -> str:
+    """What the crisis levels changed for this order, against the same run as if every place were white."""
+    if units > 0:
+        return _("The crisis levels gave it %(units)s more units than the same plan without them.") % {
+            "units": ui_number(units)
+        }
+    if units < 0:
+        return _("The crisis levels gave %(units)s of its units to orders in places in crisis.") % {
+            "units": ui_number(-units)
+        }
+    return ""
+
+
 def severity_sentence(priority: str, severity: int) -> str:
     """Why a crisis level moved an order up: "Red crisis level: ranked as urgency 4 of 6, before …"."""
     if not severity:
@@ -138,6 +151,7 @@ def summarize(result: AllocationResult) -> dict[str, Any]:
                 "product_id": order.product_id,
                 "priority": order.priority,
                 "severity": result.severities.get(order_id, 0),
+                "severity_effect": result.severity_effect.get(order_id, 0),
                 "allocations": [],
                 "unmet_units": 0,
                 "unmet_reason": "",
@@ -201,6 +215,8 @@ def summarize(result: AllocationResult) -> dict[str, Any]:
             "dropped_units": sum(item["units"] for item in dropped),
             # Where crisis severity weighed: orders in yellow, orange or red places and the units they received.
             "crisis_orders": sum(1 for item in by_order.values() if item["severity"]),
+            # Preview: units the levels moved between orders, against the same run as if every place were white.
+            "crisis_moved_units": sum(units for units in result.severity_effect.values() if units > 0),
             "crisis_units": sum(
                 line["units"] for item in by_order.values() if item["severity"] for line in item["allocations"]
             ),

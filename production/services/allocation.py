@@ -70,6 +70,8 @@ class AllocationResult:
     dropped: list[Allocation] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     severities: dict[int, int] = field(default_factory=dict)  # order id -> crisis level the engine weighed
+    # Preview only: order id -> units the crisis levels gave (+) or took (-) against the same run without them.
+    severity_effect: dict[int, int] = field(default_factory=dict)
 
 
 def quota_due_date(order: Order) -> dt.date:
@@ -181,6 +183,7 @@ def _plan(
     progress: Progress,
     *,
     releases_pending: bool,
+    explain_severity: bool = False,
 ) -> AllocationResult:
     started = time.perf_counter()
     # In a preview the releases are not written yet: count their units as free anyway.
@@ -196,6 +199,9 @@ def _plan(
     plan = allocate(demands, supplies, today=today, options=options)
     solved = time.perf_counter()
     violations = check_plan(plan, demands, supplies, today=today, min_quota=options.min_quota)
+    severity_effect = {}
+    if explain_severity and any(demand.severity for demand in demands):
+        severity_effect = _severity_effect(plan, demands, supplies, today, options)
     # Model instances only for the workshops the plan names (names for the report, objects for the quotas).
     workshops = Workshop.objects.in_bulk({allocation.workshop_id for allocation in plan.allocations})
     return AllocationResult(
@@ -208,7 +214,20 @@ def _plan(
         violations=violations,
         seconds={"load": loaded - started, "solve": solved - loaded},
         severities={demand.order_id: demand.severity for demand in demands},
+        severity_effect=severity_effect,
     )
+
+
+def _severity_effect(plan: Plan, demands, supplies, today: dt.date, options: Options) -> dict[int, int]:
+    """Per order, the units the crisis levels gave (+) or took (−): the same run planned again as if every
+    place were white. A preview only (twice the solving; a commit runs inside the orders' locks)."""
+    calm = allocate([dataclasses.replace(d, severity=0) for d in demands], supplies, today=today, options=options)
+    given: dict[int, int] = defaultdict(int)
+    for allocation in plan.allocations:
+        given[allocation.order_id] += allocation.units
+    for allocation in calm.allocations:
+        given[allocation.order_id] -= allocation.units
+    return {order_id: units for order_id, units in given.items() if units}
 
 
 def allocation_preview(
@@ -220,7 +239,7 @@ def allocation_preview(
     orders = _orders_with_totals(provinces)
     active = Quota.objects.filter(order__in=orders, status=QuotaStatus.ACCEPTED).select_related("workshop")
     releases = releases_due(active, today)
-    return _plan(orders, today, releases, progress, releases_pending=True)
+    return _plan(orders, today, releases, progress, releases_pending=True, explain_severity=True)
 
 
 def _lock_allocation(orders_qs) -> None:

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from core.scoping import RoleRequiredMixin
 from core.selectors import products_by_pk, provinces_by_pk
 
-from ..allocation_report import severity_sentence, unmet_sentence
+from ..allocation_report import severity_effect_sentence, severity_sentence, unmet_sentence
 from ..forms.allocation import AllocationScopeForm
 from ..models import AllocationRun
 from ..selectors.allocation import allocation_run_for, runs_visible_to
@@ -70,6 +70,7 @@ class AllocationRunView(RoleRequiredMixin, TemplateView):
                 unmet_sentence(order["unmet_reason"], order["unmet_params"]) if order["unmet_reason"] else ""
             )
             order["severity_sentence"] = severity_sentence(order.get("priority", ""), order.get("severity", 0))
+            order["severity_effect_sentence"] = severity_effect_sentence(order.get("severity_effect", 0))
         context.update(
             run=run, orders=orders, totals=run.result.get("totals", {}), releases=run.result.get("releases", [])
         )

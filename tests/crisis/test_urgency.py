@@ -141,6 +141,12 @@ def test_the_allocation_preview_says_where_the_crisis_level_moved_an_order_up(
     assert red["severity"] == SeverityLevel.RED
     page = response.content.decode()
     assert 'data-testid="severity-reason"' in page and "severity-red" in page
+    # Planned again as if every place were white, the Khuzestan workshop's time would have gone to Tehran's urgent
+    # order: the preview says how many units the level moved, to whom and from whom.
+    urgent = next(item for item in run.result["orders"] if item["order_id"] == orders["white_urgent"].pk)
+    assert red["severity_effect"] > 0 and urgent["severity_effect"] == -red["severity_effect"]
+    assert run.result["totals"]["crisis_moved_units"] == red["severity_effect"]
+    assert page.count('data-testid="severity-effect"') == 2
 
 
 def test_the_morning_digest_names_her_provinces_in_crisis_most_severe_first(national):

@@ -39,7 +39,8 @@ LEVEL_WORDS = {
     "red": SeverityLevel.RED,
     "قرمز": SeverityLevel.RED,
 }
-TEMPLATE_CSV = "استان,شهر,سطح,از تاریخ,توضیح\nتهران,,نارنجی,۱۴۰۵/۰۹/۱۶,\nخوزستان,اهواز,قرمز,۱۴۰۵/۰۹/۱۶,طغیان در اهواز\n"
+# The header only: example rows would be declared by whoever adds her rows below them (the page shows an example).
+TEMPLATE_CSV = "استان,شهر,سطح,از تاریخ,توضیح\n"
 
 
 def _word(cell: object) -> str:

@@ -156,3 +156,11 @@ def _upload(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_the_template_declares_nothing_by_itself(national):
+    from crisis.importing import TEMPLATE_CSV
+
+    rows, errors = parse_severity_file(TEMPLATE_CSV.encode(), "crisis-severity.csv")
+    assert rows == [] and errors  # "the file has no rows under its header"
+    assert SeverityDeclaration.objects.count() == 0

@@ -75,13 +75,21 @@ def test_an_xlsx_statement_with_spreadsheet_dates_and_numbers_reads_the_same():
         (b"date;amount\n", "s.csv", "No header row"),
         (b"%PDF-1.4", "s.pdf", "CSV or XLSX"),
         (b"not a zip", "s.xlsx", "not an Excel"),
-        ("date,description,amount\n2026-12-01,café,1000\n".encode("latin-1"), "s.csv", "UTF-8"),
+        (b"date,description,amount\x00\n", "s.csv", "not a CSV text file"),
     ],
 )
 def test_a_file_that_cannot_be_read_is_refused_with_the_reason(content, name, says):
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         parse_statement(content, name)
     assert says in " ".join(refused.value.message_dict["file"])
+
+
+def test_a_statement_saved_by_persian_windows_in_its_code_page_is_read_with_its_persian_text():
+    # Windows-1256 has the Arabic yeh and kaf only: Persian Windows writes ي and ك, read back as ی and ک.
+    text = HEADER + "1405/09/10,واریز حسن شریفی,1,,5000000\n"
+    content = text.replace("ی", "ي").replace("ک", "ك").encode("cp1256")
+    (only,) = parse_statement(content, "s.csv")
+    assert only.description == "واریز حسن شریفی" and only.amount_rials == 5_000_000
 
 
 def test_a_refusal_in_persian_names_the_row_in_persian_digits():

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from dataclasses import dataclass
 
 import tablib
@@ -18,13 +17,12 @@ from django.utils.translation import gettext as _
 
 from core.exports import UTF8_BOM
 from core.persian import normalize_text, ui_number
+from core.spreadsheets import check_xlsx, csv_text
 
 from .models import ImportKind
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
-# An XLSX is a zip: 2 MB of it may unpack to gigabytes of XML, which openpyxl would read whole.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 FORMATS = ("xlsx", "csv")
 
 # The headers the importer reads, in the template's order. Persian whatever the page's language: the file is
@@ -108,22 +106,6 @@ def _refuse(message: str) -> ValidationError:
     return ValidationError({"file": message})
 
 
-def _csv_text(content: bytes) -> str:
-    """UTF-8 (with or without Excel's byte order mark), else Windows-1256, the code page Persian Windows saves in."""
-    if b"\x00" in content:
-        raise _refuse(_("This file is not a CSV text file. Upload the template saved as CSV or XLSX."))
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1256")
-    except UnicodeDecodeError as exc:
-        raise _refuse(
-            _("The CSV file's encoding could not be read; save it from Excel as “CSV UTF-8” and upload it again.")
-        ) from exc
-
-
 def _cell(value: object) -> str:
     """A cell as text: whole numbers without ``.0`` (a spreadsheet stores 3 as 3.0), dates as ISO."""
     if value is None:
@@ -145,14 +127,10 @@ def read_sheet(content: bytes, file_name: str) -> Sheet:
     data = tablib.Dataset()
     try:
         if name.endswith(".xlsx"):
-            if not content.startswith(b"PK"):
-                raise _refuse(_("This file is not an Excel (XLSX) file."))
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
-                    raise _refuse(_("The file could not be read as a spreadsheet."))
+            check_xlsx(content, _("The file could not be read as a spreadsheet."))
             data.load(io.BytesIO(content), format="xlsx")
         elif name.endswith(".csv"):
-            data.load(_csv_text(content), format="csv")
+            data.load(csv_text(content), format="csv")
         else:
             raise _refuse(_("Upload the template as a CSV or XLSX file; other kinds of file are not read."))
     except ValidationError:

@@ -12,7 +12,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from . import bounds, jalali
@@ -25,6 +25,7 @@ from .persian import (
     strip_bidi_controls,
     to_latin_digits,
     to_persian_digits,
+    ui_number,
 )
 from .validators import (
     normalize_mobile,
@@ -134,9 +135,28 @@ class PlainTextField(forms.CharField):
     walks all forms to hold that). ZWNJ stays: Persian needs it.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            # Django's own message writes the numbers in Latin digits inside Persian text: the same words, our digits.
+            self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+            self.validators.append(_at_most_characters(int(self.max_length)))
+
     def to_python(self, value):
         value = super().to_python(value)
         return strip_bidi_controls(value).strip() if value else value
+
+
+def _at_most_characters(limit: int):
+    def validate(value: str) -> None:
+        if len(value) > limit:
+            raise ValidationError(
+                _("Ensure this value has at most %(limit)s characters (it has %(length)s).")
+                % {"limit": ui_number(limit), "length": ui_number(len(value))},
+                code="max_length",
+            )
+
+    return validate
 
 
 class PersianCharField(PlainTextField):

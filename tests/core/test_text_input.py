@@ -101,3 +101,20 @@ def test_every_text_box_of_every_admin_page_drops_direction_controls(rf):
             assert "\u202e" not in cleaned, f"{model.__name__}.{name}"
             checked += 1
     assert checked
+
+
+def test_a_text_too_long_is_refused_in_persian_with_persian_digits():
+    from django import forms as django_forms
+    from django.utils import translation
+
+    from core.forms import PersianCharField
+
+    class NoteForm(django_forms.Form):
+        note = PersianCharField(max_length=300)
+
+    with translation.override("fa"):
+        form = NoteForm({"note": "ب" * 3000})
+        assert not form.is_valid()
+        message = form.errors["note"][0]
+    assert "۳۰۰" in message and "۳٬۰۰۰" in message
+    assert not any(digit in message for digit in "0123456789")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -298,3 +299,26 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, field_messages)
     else:
         form.add_error(None, error)
+
+
+def idempotency_key_field() -> forms.UUIDField:
+    """The hidden key that makes a form sent twice (double click, offline copy, back button) count once."""
+    stale = _("This form is out of date. Please check the numbers and send it again.")
+    return forms.UUIDField(widget=forms.HiddenInput, error_messages={"required": stale, "invalid": stale})
+
+
+class IdempotencyKeyMixin:
+    """For a form with ``idempotency_key = idempotency_key_field()``: a fresh key on every empty form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # A fresh key each time an empty form is shown; a re-rendered (bound) form keeps the one it was sent with.
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+
+    def renew_key_if_invalid(self) -> None:
+        """After a missing or tampered key, the re-rendered form carries a new one so the next send can work."""
+        if self.is_bound and "idempotency_key" in self.errors:
+            data = self.data.copy()
+            data[self.add_prefix("idempotency_key")] = str(uuid.uuid4())
+            self.data = data

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import MAX_RIALS, MAX_UNITS
 from core.forms import (
+    IdempotencyKeyMixin,
     JalaliDateField,
     LocalizedIntegerField,
     MobileNumberField,
     PersianCharField,
     PlainTextField,
+    idempotency_key_field,
     required_reason_field,
 )
 
@@ -109,7 +109,7 @@ class InquiryForm(forms.Form):
         return bool(self.cleaned_data.get("website"))
 
 
-class SaleRecordForm(forms.Form):
+class SaleRecordForm(IdempotencyKeyMixin, forms.Form):
     """A sale she made. ``idempotency_key`` makes a double-submitted form record once; the rules (not in the
     future, within a year, at least one unit) are ``sales.services.sale_record``'s."""
 
@@ -137,23 +137,4 @@ class SaleRecordForm(forms.Form):
         error_messages={"required": _("Enter the amount the buyer paid, in rials.")},
     )
     note = PersianCharField(label=_("Note (optional)"), max_length=300, required=False)
-    idempotency_key = forms.UUIDField(
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": _("This form is out of date. Please check the numbers and send it again."),
-            "invalid": _("This form is out of date. Please check the numbers and send it again."),
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            # A fresh key each time an empty form is shown; a re-rendered (bound) form keeps the one it was sent with.
-            self.initial.setdefault("idempotency_key", uuid.uuid4())
-
-    def renew_key_if_invalid(self) -> None:
-        """After a missing or tampered key, the re-rendered form carries a new one so the next send can work."""
-        if self.is_bound and "idempotency_key" in self.errors:
-            data = self.data.copy()
-            data[self.add_prefix("idempotency_key")] = str(uuid.uuid4())
-            self.data = data
+    idempotency_key = idempotency_key_field()

@@ -7,14 +7,18 @@ The forms only parse what was typed (Persian digits, Jalali dates); the rules
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import MAX_UNITS
-from core.forms import JalaliDateField, LocalizedIntegerField, PersianCharField
+from core.forms import (
+    IdempotencyKeyMixin,
+    JalaliDateField,
+    LocalizedIntegerField,
+    PersianCharField,
+    idempotency_key_field,
+)
 
 
 class QuotaDeclineForm(forms.Form):
@@ -27,7 +31,7 @@ class QuotaDeclineForm(forms.Form):
     )
 
 
-class OutputReportForm(forms.Form):
+class OutputReportForm(IdempotencyKeyMixin, forms.Form):
     """Units made on one day. ``idempotency_key`` makes a double-submitted form count once."""
 
     quantity = LocalizedIntegerField(
@@ -42,26 +46,7 @@ class OutputReportForm(forms.Form):
         help_text=_("Today unless you are reporting for an earlier day."),
     )
     note = PersianCharField(label=_("Note (optional)"), max_length=300, required=False)
-    idempotency_key = forms.UUIDField(
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": _("This form is out of date. Please check the numbers and send it again."),
-            "invalid": _("This form is out of date. Please check the numbers and send it again."),
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            # A fresh key each time an empty form is shown; a re-rendered (bound) form keeps the one it was sent with.
-            self.initial.setdefault("idempotency_key", uuid.uuid4())
-
-    def renew_key_if_invalid(self) -> None:
-        """After a missing or tampered key, the re-rendered form carries a new one so the next send can work."""
-        if self.is_bound and "idempotency_key" in self.errors:
-            data = self.data.copy()
-            data[self.add_prefix("idempotency_key")] = str(uuid.uuid4())
-            self.data = data
+    idempotency_key = idempotency_key_field()
 
 
 class OutputCorrectForm(forms.Form):

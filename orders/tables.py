@@ -21,7 +21,7 @@ from crisis.badges import severity_badge
 
 from .funding import funded_percent, releasable_units
 from .models import Order, OrderPriority, OrderStatus
-from .urgency import MOST_URGENT_FIRST, with_urgency
+from .urgency import MOST_URGENT_FIRST
 
 STATUS_BADGES = {
     OrderStatus.REQUESTED: "warn",
@@ -76,11 +76,13 @@ class OrderTable(ColumnClassesMixin, tables.Table):
         order_by = ("priority",)  # most urgent first: priority and crisis severity (orders.urgency)
 
     def order_priority(self, queryset, is_descending: bool):
-        """Most urgent first when ascending (priority and crisis severity, ``orders.urgency``), not alphabetical."""
+        """Most urgent first when ascending (priority and crisis severity, ``orders.urgency``), not alphabetical.
+
+        The list's selector (``orders.selectors.order_list``) has annotated the urgency already."""
         ordering = MOST_URGENT_FIRST
         if is_descending:
             ordering = tuple(field[1:] if field.startswith("-") else f"-{field}" for field in ordering)
-        return with_urgency(queryset).order_by(*ordering), True
+        return queryset.order_by(*ordering), True
 
     # --- HTML -------------------------------------------------------------------------------------------
 

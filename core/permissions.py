@@ -239,11 +239,8 @@ def menu_for(user) -> tuple[MenuLink, ...]:
     if not user.is_authenticated:
         return ()
     role = SUPERUSER_MENU_ROLE if user.is_superuser else user.role
-    menu = ROLES[role].menu
-    if any(CAPABILITIES[link.capability].national_only for link in menu if link.capability):
-        # A provincial coordinator's menu leaves out the national decisions her role's menu lists.
-        menu = tuple(link for link in menu if not link.capability or user_can(user, link.capability))
-    return menu
+    # Each link only for whom its page lets in (a provincial coordinator has no national decisions in hers).
+    return tuple(link for link in ROLES[role].menu if not link.capability or user_can(user, link.capability))
 
 
 class Can:

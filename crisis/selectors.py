@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from core.models import City, Province
+from core.scoping import scope_by_province
 
 from .models import SeverityDeclaration, SeverityLevel
 
@@ -133,8 +134,6 @@ def latest_declaration(province: Province, city: City | None) -> SeverityDeclara
 
 def provinces_in_crisis(user, on: dt.date | None = None) -> list[tuple[Province, int]]:
     """The user's provinces (all for a national coordinator) at yellow or above, most severe first."""
-    from core.scoping import scope_by_province
-
     levels = levels_by_province(on)
     provinces = scope_by_province(
         Province.objects.filter(pk__in=[pk for pk, level in levels.items() if level]), user, field="pk"

@@ -325,11 +325,14 @@ def coordinator_daily_digest_twice(world: World) -> None:
 
 def ledger_seal_days_twice(world: World) -> None:
     order = factories.OrderFactory()
-    two_days_ago = timezone.now() - dt.timedelta(days=2)
-    with mock.patch("django.utils.timezone.now", return_value=two_days_ago):
+    # A fixed hour (Tehran noon): in the first half hour after midnight yesterday is not sealable yet (SEAL_AFTER),
+    # so a run at 00:13 found one day to seal instead of two.
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    with mock.patch("django.utils.timezone.now", return_value=noon - dt.timedelta(days=2)):
         factories.fund_order(order, 5_000_000)  # an entry dated two days ago
 
-    first, second = world.deliver_twice()  # beat fired twice in the night
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        first, second = world.deliver_twice()  # beat fired twice
 
     assert (first, second) == (2, 0)  # the day before yesterday and yesterday, sealed once
     assert LedgerDaySeal.objects.count() == 2

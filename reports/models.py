@@ -90,3 +90,73 @@ class ThematicReport(ClaimedWork):
     @property
     def is_finished(self) -> bool:
         return self.status in (ThematicReportStatus.DONE, ThematicReportStatus.FAILED)
+
+
+class DailyFigure(models.Model):
+    """The dashboard's additive figures of one day (Tehran time), province and product.
+
+    Kept equal to a recomputation from the raw rows (``reports.daily_figures``):
+    the services' saves mark their days, which are recomputed after the commit
+    (``reports.daily_tracking``); ``manage.py rebuild_daily_figures`` rebuilds
+    them and ``integrity_check`` compares them. Keyed as ``reports.dashboard``
+    says: the order side by the health center's province, the supply side by
+    the workshop's. A row exists when any raw row fell on its key that day,
+    even if its figures add up to zero (the dashboard lists such a row).
+    """
+
+    day = models.DateField(_("day"))
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, related_name="+")
+    product = models.ForeignKey("core.Product", on_delete=models.CASCADE, null=True, related_name="+")
+    demand_units = models.BigIntegerField(default=0)
+    funded_rials = models.BigIntegerField(default=0)
+    releasable_units = models.BigIntegerField(default=0)
+    allocated_units = models.BigIntegerField(default=0)
+    produced_units = models.BigIntegerField(default=0)
+    accepted_units = models.BigIntegerField(default=0)
+    delivered_units = models.BigIntegerField(default=0)
+    confirmed_units = models.BigIntegerField(default=0)
+    income_paid_rials = models.BigIntegerField(default=0)
+    # The part of ``income_paid_rials`` paid to women-headed workshops (the income table's column).
+    income_paid_women_rials = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "province", "product"], name="daily_figure_unique_key"),
+        ]
+        # The unique index (day first) serves the period's range reads.
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.province_id}/{self.product_id}"
+
+
+class DailyActivity(models.Model):
+    """A workshop reported output of a product on a day: the period's "workshops active" are distinct counts over
+    these rows (distinct counts do not add up over days, so they cannot live in ``DailyFigure``).
+
+    ``province`` and ``is_woman_headed`` are the workshop's, copied so the counts need no join; a change of either
+    on the workshop recomputes its days.
+    """
+
+    day = models.DateField(_("day"))
+    workshop = models.ForeignKey("workshops.Workshop", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("core.Product", on_delete=models.CASCADE, null=True, related_name="+")
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, related_name="+")
+    is_woman_headed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("daily workshop activity")
+        verbose_name_plural = _("daily workshop activities")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "workshop", "product"], name="daily_activity_unique_key"),
+        ]
+        indexes = [
+            # Covers the period's distinct counts (an index-only scan on PostgreSQL).
+            models.Index(
+                fields=["day", "province", "product", "workshop", "is_woman_headed"], name="daily_activity_count_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.workshop_id}/{self.product_id}"

@@ -1,0 +1,334 @@
+"""The dashboard's figures per day, province and product, recomputed from the raw rows: the one definition.
+
+``recompute(days)`` reads the raw rows of the given days (orders, quotas,
+output reports, pickups, deliveries, the ledger) exactly as the module
+docstring of ``reports.dashboard`` defines each figure, grouped by (day in
+Tehran time, province, product), and the (day, workshop, product) rows of
+workshop activity. ``refresh`` stores them in place of the days' rows
+(``reports.models.DailyFigure`` / ``DailyActivity``), ``rebuild`` does so for
+every day (``manage.py rebuild_daily_figures``) and ``integrity_problems``
+compares what is stored with a recomputation of every day
+(``manage.py integrity_check``).
+
+Releasable units are additive over days because, per order, the units its
+money pays for telescope: ``paid_for(money through d) − paid_for(money
+through d−1)`` summed over a period's days is the period's figure. So a day's
+releasable units need the order's money before that day: the ledger of every
+order with money moving on the recomputed days is read back to its first entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+
+from core.models import Product, Province
+from donors.ledger.selectors import ORDER_INFLOW_KINDS, ORDER_OUTFLOW_KINDS
+from donors.models import EntryKind, LedgerEntry
+from fulfilment.models import DeliveryLine, PickupLine
+from orders.models import Order, OrderStatus
+from production.models import OutputReport, Quota
+from production.selectors.committed import committed_units_expression
+
+from .models import DailyActivity, DailyFigure
+from .periods import DashboardPeriod, midnight, moment_range
+from .selectors import ANSWERED_DELIVERY_STATUSES, left_in, left_on_expression
+
+# The stored figures: the additive ones of ``reports.dashboard.Figures`` and the income table's women's part.
+DAILY_FIGURES = (
+    "demand_units",
+    "funded_rials",
+    "releasable_units",
+    "allocated_units",
+    "produced_units",
+    "accepted_units",
+    "delivered_units",
+    "confirmed_units",
+    "income_paid_rials",
+    "income_paid_women_rials",
+)
+# Serialises recomputations on PostgreSQL: two transactions' after-commit refreshes of one day must not interleave
+# their delete and insert (the later one then reads everything both committed).
+ADVISORY_LOCK_KEY = 0x4A4D_4446  # "JMDF"
+INSERT_BATCH = 5000
+
+Key = tuple  # (day, province id, product id)
+Activity = tuple  # (day, workshop id, product id, province id, is woman-headed)
+
+
+@dataclass(frozen=True)
+class Days:
+    """The days to recompute: ``days`` (sorted), or with ``days`` None every day from ``since`` (None: all)."""
+
+    days: tuple[dt.date, ...] | None = None
+    since: dt.date | None = None
+
+    @classmethod
+    def of(cls, days: Iterable[dt.date]) -> Days:
+        return cls(days=tuple(sorted(set(days))))
+
+    def __contains__(self, day: dt.date) -> bool:
+        if self.days is not None:
+            return day in self.days
+        return self.since is None or day >= self.since
+
+    def runs(self) -> Iterator[DashboardPeriod]:
+        """The days as runs of consecutive days."""
+        for _, group in itertools.groupby(enumerate(self.days or ()), lambda item: item[1].toordinal() - item[0]):
+            group = [day for _, day in group]
+            yield DashboardPeriod(group[0], group[-1])
+
+    def on_date(self, path: str) -> Q:
+        if self.days is None:
+            return Q(**{f"{path}__gte": self.since}) if self.since else Q()
+        return Q(**{f"{path}__in": self.days})
+
+    def on_moment(self, path: str) -> Q:
+        """``path`` (a date-time) on one of the days, as bounds on the column (``moment_range``)."""
+        if self.days is None:
+            return Q(**{f"{path}__gte": midnight(self.since)}) if self.since else Q()
+        return _any(moment_range(path, run) for run in self.runs())
+
+    def left(self) -> Q:
+        """Delivery lines whose delivery left on one of the days (``reports.selectors.left_in``)."""
+        if self.days is None:
+            if self.since is None:
+                return Q()  # lines that never left have no day and are skipped
+            start = midnight(self.since)
+            dispatched, delivered, confirmed = (
+                f"delivery__{name}" for name in ("dispatched_at", "delivered_at", "confirmed_at")
+            )
+            return (
+                Q(**{f"{dispatched}__gte": start})
+                | Q(**{f"{dispatched}__isnull": True, f"{delivered}__gte": start})
+                | Q(**{f"{dispatched}__isnull": True, f"{delivered}__isnull": True, f"{confirmed}__gte": start})
+            )
+        return _any(left_in(run) for run in self.runs())
+
+
+def _any(conditions: Iterable[Q]) -> Q:
+    result = Q(pk__in=[])
+    for condition in conditions:
+        result |= condition
+    return result
+
+
+def _grouped(queryset: QuerySet, keys: tuple[str, ...], **aggregates) -> Iterable[tuple]:
+    return queryset.order_by().values(*keys).annotate(**aggregates).values_list(*keys, *aggregates)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.figures: dict[Key, dict[str, int]] = {}
+        self.activity: set[Activity] = set()
+
+    def add(self, key: Key, **figures: int | None) -> None:
+        row = self.figures.get(key)
+        if row is None:
+            row = self.figures[key] = dict.fromkeys(DAILY_FIGURES, 0)
+        for name, value in figures.items():
+            row[name] += int(value or 0)
+
+    def collect(self, records: Iterable[tuple], *names: str) -> None:
+        """Records ``(day, province, product, *values)``, the values in the order of ``names``."""
+        for day, province, product, *values in records:
+            if day is None:  # a delivery line that has not left
+                continue
+            self.add((day, province, product), **dict(zip(names, values, strict=True)))
+
+
+def recompute(days: Days) -> tuple[dict[Key, dict[str, int]], set[Activity]]:
+    """The figures and activity rows of ``days``, from the raw rows (see ``reports.dashboard`` for each figure)."""
+    out = _Collector()
+    if days.days == ():
+        return out.figures, out.activity
+
+    # Order side.
+    orders = Order.objects.exclude(status=OrderStatus.CANCELLED).filter(days.on_moment("created_at"))
+    orders = orders.annotate(day=TruncDate("created_at"))
+    out.collect(_grouped(orders, ("day", "health_center__province", "product"), v=Sum("quantity")), "demand_units")
+
+    quotas = Quota.objects.filter(days.on_moment("offered_at")).annotate(day=TruncDate("offered_at"))
+    keys = ("day", "order__health_center__province", "order__product")
+    out.collect(_grouped(quotas, keys, v=Sum(committed_units_expression())), "allocated_units")
+
+    left = DeliveryLine.objects.filter(days.left()).annotate(day=left_on_expression())
+    keys = ("day", "delivery__health_center__province", "quota__order__product")
+    out.collect(_grouped(left, keys, v=Sum("units")), "delivered_units")
+    answered = DeliveryLine.objects.filter(
+        days.on_moment("delivery__confirmed_at"), delivery__status__in=ANSWERED_DELIVERY_STATUSES
+    ).annotate(day=TruncDate("delivery__confirmed_at"))
+    confirmed = Sum(F("received_units") - F("rejected_units"))
+    out.collect(_grouped(answered, keys, v=confirmed), "confirmed_units")
+
+    _collect_funding(out, days)
+
+    # Supply side.
+    reports = OutputReport.objects.filter(days.on_date("report_date"))
+    keys = (
+        "report_date",
+        "quota__workshop__province",
+        "quota__order__product",
+        "quota__workshop",
+        "quota__workshop__is_woman_head_of_household",
+    )
+    for day, province, product, workshop, is_woman_headed, produced in _grouped(reports, keys, v=Sum("quantity")):
+        out.add((day, province, product), produced_units=produced)
+        out.activity.add((day, workshop, product, province, bool(is_woman_headed)))
+
+    pickups = PickupLine.objects.filter(days.on_date("pickup__pickup_date"))
+    keys = ("pickup__pickup_date", "pickup__workshop__province", "quota__order__product")
+    out.collect(_grouped(pickups, keys, v=Sum("accepted_units")), "accepted_units")
+
+    payouts = LedgerEntry.objects.filter(days.on_moment("created_at"), kind=EntryKind.PAYOUT)
+    payouts = payouts.annotate(day=TruncDate("created_at"))
+    keys = ("day", "to_workshop__province", "quota__order__product")
+    women = Sum("amount_rials", filter=Q(to_workshop__is_woman_head_of_household=True))
+    out.collect(_grouped(payouts, keys, v=Sum("amount_rials"), w=women), "income_paid_rials", "income_paid_women_rials")
+    return out.figures, out.activity
+
+
+def _collect_funding(out: _Collector, days: Days) -> None:
+    """Funded rials and releasable units per order and day (see the module docstring)."""
+    entries = LedgerEntry.objects.filter(
+        Q(kind__in=ORDER_INFLOW_KINDS, to_order__isnull=False)
+        | Q(kind__in=ORDER_OUTFLOW_KINDS, from_order__isnull=False)
+    )
+    orders = None
+    if days.days is not None or days.since is not None:
+        touched = entries.filter(days.on_moment("created_at")).order_by().values_list("to_order", "from_order")
+        orders = {pk for pair in touched for pk in pair if pk is not None}
+        if not orders:
+            return
+    # order id -> [province, product, unit cost, quantity, {day: money}]
+    money: dict[int, list] = {}
+    for side, kinds, sign in (("to_order", ORDER_INFLOW_KINDS, 1), ("from_order", ORDER_OUTFLOW_KINDS, -1)):
+        queryset = LedgerEntry.objects.filter(kind__in=kinds, **{f"{side}__isnull": False})
+        if orders is not None:
+            queryset = queryset.filter(**{f"{side}__in": orders})
+        if days.days is not None:
+            queryset = queryset.filter(created_at__lt=midnight(days.days[-1] + dt.timedelta(days=1)))
+        keys = (
+            side,
+            "day",
+            f"{side}__health_center__province",
+            f"{side}__product",
+            f"{side}__unit_cost_rials",
+            f"{side}__quantity",
+        )
+        grouped = _grouped(queryset.annotate(day=TruncDate("created_at")), keys, v=Sum("amount_rials"))
+        for order_id, day, province, product, unit_cost, quantity, amount in grouped:
+            order = money.get(order_id)
+            if order is None:
+                order = money[order_id] = [province, product, unit_cost, quantity, {}]
+            order[4][day] = order[4].get(day, 0) + sign * int(amount or 0)
+    for province, product, unit_cost, quantity, by_day in money.values():
+        total = 0
+        for day in sorted(by_day):
+            before, total = total, total + by_day[day]
+            if day in days:
+                released = units_paid_for(total, unit_cost, quantity) - units_paid_for(before, unit_cost, quantity)
+                out.add((day, province, product), funded_rials=by_day[day], releasable_units=released)
+
+
+def units_paid_for(rials: int, unit_cost: int, quantity: int) -> int:
+    if not unit_cost:
+        return 0
+    return min(max(rials, 0) // unit_cost, quantity)
+
+
+# --- Stored -------------------------------------------------------------------------------------------------
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+
+
+@transaction.atomic
+def refresh(days: Days) -> int:
+    """Replace the stored rows of ``days`` by their recomputation; returns the figure rows written."""
+    _lock()
+    figures, activity = recompute(days)
+    DailyFigure.objects.filter(days.on_date("day")).delete()
+    DailyActivity.objects.filter(days.on_date("day")).delete()
+    DailyFigure.objects.bulk_create(
+        (
+            DailyFigure(day=day, province_id=province, product_id=product, **values)
+            for (day, province, product), values in figures.items()
+        ),
+        batch_size=INSERT_BATCH,
+    )
+    DailyActivity.objects.bulk_create(
+        (
+            DailyActivity(
+                day=day, workshop_id=workshop, product_id=product, province_id=province, is_woman_headed=woman
+            )
+            for day, workshop, product, province, woman in activity
+        ),
+        batch_size=INSERT_BATCH,
+    )
+    return len(figures)
+
+
+def rebuild(since: dt.date | None = None) -> int:
+    """Recompute every stored day (from ``since``); what ``manage.py rebuild_daily_figures`` runs."""
+    return refresh(Days(since=since))
+
+
+def _stored() -> tuple[dict[Key, tuple], set[Activity]]:
+    figures = {
+        (day, province, product): tuple(values)
+        for day, province, product, *values in DailyFigure.objects.values_list(
+            "day", "province", "product", *DAILY_FIGURES
+        )
+    }
+    activity = set(
+        DailyActivity.objects.values_list("day", "workshop", "product", "province", "is_woman_headed").iterator()
+    )
+    return figures, activity
+
+
+def integrity_problems(limit: int = 20) -> list[str]:
+    """Stored daily figures that differ from a recomputation from the raw rows, as readable sentences."""
+    from .daily_tracking import flush
+
+    flush()  # what this transaction changed is stored first (it would be after the commit)
+    figures, activity = recompute(Days())
+    expected = {key: tuple(values[name] for name in DAILY_FIGURES) for key, values in figures.items()}
+    stored, stored_activity = _stored()
+    zero = (0,) * len(DAILY_FIGURES)
+    problems = []
+    provinces = {pk: str(p) for pk, p in Province.objects.in_bulk().items()}
+    products = {pk: str(p) for pk, p in Product.objects.in_bulk().items()}
+    for key in sorted(set(expected) | set(stored), key=lambda k: (k[0], k[1] or 0, k[2] or 0)):
+        want, have = expected.get(key), stored.get(key)
+        if want == have:
+            continue
+        day, province, product = key
+        where = f"daily figures of {day}, {provinces.get(province, '—')}, {products.get(product, '—')}"
+        if have is None:
+            problems.append(f"The {where} are missing.")
+            continue
+        if want is None:
+            problems.append(f"The {where} are stored but no raw row falls there.")
+            continue
+        for name, stored_value, value in zip(DAILY_FIGURES, have or zero, want or zero, strict=True):
+            if stored_value != value:
+                problems.append(f"The {where}: {name} is {stored_value:,}, the raw rows give {value:,}.")
+    for row in sorted(activity ^ stored_activity, key=lambda r: (r[0], r[1], r[2] or 0)):
+        state = "missing" if row in activity else "stored but not in the raw rows"
+        problems.append(f"The workshop activity of {row[0]}, workshop #{row[1]}, {products.get(row[2], '—')}: {state}.")
+    if len(problems) > limit:
+        more = len(problems) - limit
+        problems = [*problems[:limit], f"... and {more:,} more daily figure problem(s)."]
+    if problems:
+        problems.append("Run manage.py rebuild_daily_figures to recompute the daily figures from the raw rows.")
+    return problems

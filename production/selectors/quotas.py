@@ -33,6 +33,11 @@ def quotas_of_owner(user: User) -> QuerySet[Quota]:
     )
 
 
+def quota_of_owner_to_report(user: User) -> QuerySet[Quota]:
+    """The owner's quotas, bare rows: the report form's post only needs to know the quota is hers (else 404)."""
+    return Quota.objects.filter(workshop__owner=user)
+
+
 def accepted_quotas_of_owner(user: User) -> QuerySet[Quota]:
     """The owner's accepted quotas: the work she is doing now (her home page shows each one's progress)."""
     return quotas_of_owner(user).filter(status=QuotaStatus.ACCEPTED)

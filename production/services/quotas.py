@@ -41,7 +41,8 @@ def _for_update(quotas: QuerySet[Quota]) -> QuerySet[Quota]:
 
 
 def _owned_quota_for_update(quota: Quota, owner: User) -> Quota:
-    locked = _for_update(Quota.objects.select_related("workshop")).get(pk=quota.pk)
+    # The order comes along (not locked): the audit log names the quota by its order number.
+    locked = _for_update(Quota.objects.select_related("workshop", "order")).get(pk=quota.pk)
     if locked.workshop.owner_id != owner.pk:
         raise PermissionDenied
     return locked
@@ -124,7 +125,6 @@ def _check_total(quota: Quota, new_total: int) -> None:
         raise ValidationError({"quantity": ValidationError(message, code="over_ceiling")})
 
 
-@transaction.atomic
 def output_report(
     *,
     quota: Quota,
@@ -139,16 +139,30 @@ def output_report(
     A repeated ``idempotency_key`` (double-clicked button, retried request)
     returns the report already stored and counts nothing twice.
     """
-    existing = OutputReport.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        if existing.quota_id != quota.pk:
-            raise ValidationError(_("This form was already used for another quota; please open it again."))
-        return existing, False
+    try:
+        return _record_output(quota, owner, quantity, report_date, note, idempotency_key)
+    except IntegrityError:
+        # The same key committed meanwhile by a parallel request on another quota (its lock is not ours).
+        # Caught outside the transaction, so the insert needs no savepoint of its own: the evening peak's
+        # reports each save two round trips.
+        return _replayed(OutputReport.objects.get(idempotency_key=idempotency_key), quota), False
+
+
+def _replayed(existing: OutputReport, quota: Quota) -> OutputReport:
+    if existing.quota_id != quota.pk:
+        raise ValidationError(_("This form was already used for another quota; please open it again."))
+    return existing
+
+
+@transaction.atomic
+def _record_output(
+    quota: Quota, owner: User, quantity: int, report_date: dt.date | None, note: str, idempotency_key: uuid.UUID
+) -> tuple[OutputReport, bool]:
     quota = _owned_quota_for_update(quota, owner)
-    # Checked again under the lock: a concurrent twin of this request may have just committed.
+    # Looked up once, under the lock: a twin of this request on the same quota has committed or waits behind us.
     existing = OutputReport.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        return existing, False
+        return _replayed(existing, quota), False
     today = timezone.localdate()
     report_date = report_date or today
     if quota.status != QuotaStatus.ACCEPTED:
@@ -161,19 +175,14 @@ def output_report(
     if report_date < accepted_on:
         raise ValidationError({"report_date": _("This day is before you accepted the quota.")})
     _check_total(quota, quota.produced_units + quantity)
-    try:
-        with transaction.atomic():
-            report = OutputReport.objects.create(
-                quota=quota,
-                report_date=report_date,
-                quantity=quantity,
-                note=note,
-                idempotency_key=idempotency_key,
-                reported_by=owner,
-            )
-    except IntegrityError:
-        # Same key committed by a parallel request that did not wait on our lock (another quota row).
-        return OutputReport.objects.get(idempotency_key=idempotency_key), False
+    report = OutputReport.objects.create(
+        quota=quota,
+        report_date=report_date,
+        quantity=quantity,
+        note=note,
+        idempotency_key=idempotency_key,
+        reported_by=owner,
+    )
     add_and_log(
         quota,
         {"produced_units": quantity},

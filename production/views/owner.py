@@ -31,6 +31,7 @@ from ..selectors.quotas import (
     inbox_quotas,
     inbox_workshop,
     owner_output_reports,
+    quota_of_owner_to_report,
     quota_progress,
     quota_reports,
     quotas_at_risk,
@@ -149,7 +150,8 @@ class QuotaDetailView(OwnerPageMixin, View):
         return _detail_page(request, self.get_quota())
 
     def post(self, request, pk):
-        quota = self.get_quota()
+        # The bare quota row: the service locks and re-reads it, the page is only drawn again after a refusal.
+        quota = get_object_or_404(quota_of_owner_to_report(request.user), pk=pk)
         form = OutputReportForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -163,7 +165,8 @@ class QuotaDetailView(OwnerPageMixin, View):
                     idempotency_key=data["idempotency_key"],
                 )
             if not refused:
-                quota.refresh_from_db(fields=["produced_units"])
+                # A new report carries the locked quota with its new total; a repeated one loads it now.
+                total = report.quota.produced_units
                 if created:
                     messages.success(
                         request,
@@ -171,7 +174,7 @@ class QuotaDetailView(OwnerPageMixin, View):
                         % {
                             "units": ui_number(report.quantity),
                             "day": jalali.format_long(report.report_date, persian=page_is_persian()),
-                            "total": ui_number(quota.produced_units),
+                            "total": ui_number(total),
                             "quantity": ui_number(quota.quantity),
                         },
                     )
@@ -179,11 +182,11 @@ class QuotaDetailView(OwnerPageMixin, View):
                     messages.info(
                         request,
                         _("This report was already recorded; it was not counted twice. Total so far: %(total)s.")
-                        % {"total": ui_number(quota.produced_units)},
+                        % {"total": ui_number(total)},
                     )
                 return redirect("quotas:detail", pk=quota.pk)
         form.renew_key_if_invalid()
-        return _detail_page(request, quota, report_form=form)
+        return _detail_page(request, self.get_quota(), report_form=form)
 
 
 class OutputCorrectView(OwnerPageMixin, View):

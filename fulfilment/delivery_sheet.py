@@ -8,6 +8,11 @@ are printed too, for a receiver whose phone cannot scan.
 
 from __future__ import annotations
 
+import atexit
+from collections.abc import Iterable
+from functools import lru_cache
+
+from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,7 +23,7 @@ from core.persian import group_thousands
 from core.site import absolute_url, qr_svg_data_uri
 from core.words import number_to_words, number_to_words_en
 
-from .models import Delivery
+from .models import Delivery, DeliveryLine
 from .receiving_links import confirmation_url
 
 STYLESHEET_TEMPLATE = "orders/pdf/sheet.css"
@@ -49,11 +54,10 @@ def workshop_label(workshop) -> str:
 def delivery_sheet_context(delivery: Delivery) -> dict:
     """Everything the sheet shows, computed in the active language."""
     persian = page_is_persian()
-    lines = list(
-        delivery.lines.select_related("quota__order__product", "quota__workshop__city").order_by(
-            "quota__order__number", "id"
-        )
-    )
+    if "lines" in getattr(delivery, "_prefetched_objects_cache", {}):
+        lines = list(delivery.lines.all())  # a batch fetched them for all its sheets at once (sheet_deliveries)
+    else:
+        lines = list(_sheet_lines())
     rows = [
         {
             "index": index,
@@ -83,14 +87,51 @@ def delivery_sheet_context(delivery: Delivery) -> dict:
     }
 
 
-def delivery_sheet_pdf(delivery: Delivery, *, language: str = "fa") -> bytes:
-    """The delivery's sheet as A4 PDF bytes, in ``language`` ("fa": RTL with Persian digits, or "en")."""
+def _sheet_lines():
+    return DeliveryLine.objects.select_related("quota__order__product", "quota__workshop__city").order_by(
+        "quota__order__number", "id"
+    )
+
+
+def sheet_deliveries(ids: Iterable[int]) -> list[Delivery]:
+    """The deliveries with everything their sheets show, in the order of ``ids``, in two queries.
+
+    Ids of deliveries that no longer exist are left out.
+    """
+    ids = list(ids)
+    found = Delivery.objects.select_related("health_center__city", "health_center__province").prefetch_related(
+        Prefetch("lines", queryset=_sheet_lines())
+    )
+    by_id = {delivery.pk: delivery for delivery in found.filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+@lru_cache(maxsize=1)
+def sheet_kit():
+    """This process's WeasyPrint setup for sheets: fonts and the parsed stylesheet are reused by every sheet."""
+    from core.pdf import PdfKit  # WeasyPrint is heavy: loaded where a PDF is made, not by every process
+
+    # Dropped before the interpreter tears its modules down: the font configuration's clean-up needs them.
+    atexit.register(sheet_kit.cache_clear)
+    return PdfKit()
+
+
+def delivery_sheet_document(delivery: Delivery, *, language: str = "fa"):
+    """The sheet laid out by WeasyPrint (a ``weasyprint.Document``); ``core.pdf.write_documents`` writes sheets.
+
+    Give a delivery from ``sheet_deliveries`` (no query here); any other is read again with its lines.
+    """
     from django.template.loader import render_to_string
 
-    from core.pdf import render_pdf  # WeasyPrint is heavy: loaded where a PDF is made, not by every process
-
-    delivery = Delivery.objects.select_related("health_center__city", "health_center__province").get(pk=delivery.pk)
+    if "lines" not in getattr(delivery, "_prefetched_objects_cache", {}):
+        delivery = sheet_deliveries([delivery.pk])[0]
     with translation.override(language):
         context = delivery_sheet_context(delivery)
         css = render_to_string(STYLESHEET_TEMPLATE, {"persian": context["persian"]})
-        return render_pdf("orders/pdf/delivery_sheet.html", context, stylesheets=[css])
+        html = render_to_string("orders/pdf/delivery_sheet.html", context)
+    return sheet_kit().document(html, stylesheets=[css])
+
+
+def delivery_sheet_pdf(delivery: Delivery, *, language: str = "fa") -> bytes:
+    """The delivery's sheet as A4 PDF bytes, in ``language`` ("fa": RTL with Persian digits, or "en")."""
+    return delivery_sheet_document(delivery, language=language).write_pdf()

@@ -1,28 +1,30 @@
 """Batch printing: every delivery sheet of one day (in one province or all of the requester's) in one PDF.
 
-The Celery task ``sheet_batch_render`` renders the sheets one by one, saving
-its progress after each so the batch page can show it; a sheet that fails is
-named in ``failures`` and skipped, the others still make the file.
+The Celery task ``sheet_batch_render`` claims the batch, splits its sheets into
+parts and queues ``sheet_batch_help`` tasks, so several worker processes render
+parts side by side (``sheet_batches`` says how); progress is saved every few
+sheets for the batch page. A sheet that fails is named in ``failures`` and
+skipped, the others still make the file. Without a broker (tests, ``make run``)
+the task renders every part itself, in-process.
 """
 
 from __future__ import annotations
 
-import io
 import logging
+from datetime import datetime
 
-from celery import shared_task
-from django.core.files.base import ContentFile
+from celery import current_app, shared_task
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.jalali import file_date
-from core.outbox import enqueue
+from core.outbox import enqueue, enqueue_many
 from core.scoping import scope_by_province
-from core.task_claims import ClaimLost, claim, heartbeat, queued_twin
+from core.task_claims import ClaimLost, claim, queued_twin
 
-from .delivery_sheet import delivery_sheet_pdf
+from . import sheet_batches
 from .models import Delivery, DeliveryStatus, SheetBatch, SheetBatchStatus
+from .sheet_batches import batch_file_name  # noqa: F401 - re-exported: callers name it from here
 
 logger = logging.getLogger(__name__)
 
@@ -67,20 +69,9 @@ def sheet_batch_start(*, user, planned_date, province_code: str = "", language: 
     return batch
 
 
-def merge_pdfs(documents: list[bytes]) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for document in documents:
-        writer.append(io.BytesIO(document))
-    output = io.BytesIO()
-    writer.write(output)
-    writer.close()
-    return output.getvalue()
-
-
-def batch_file_name(batch: SheetBatch) -> str:
-    return f"sheets-{file_date(batch.planned_date)}-{batch.province_code or 'all'}-{batch.pk}.pdf"
+# Helper tasks queued per batch besides the batch's own: with two worker processes one helps at once; more
+# help on bigger installations, and on a small one a helper that starts late finds no part left and returns.
+HELPERS = 3
 
 
 # Named as before the split of orders, so queued tasks still find it.
@@ -91,27 +82,28 @@ def sheet_batch_render(batch_id: int) -> None:
     if not claimed:
         return
     batch = SheetBatch.objects.select_related("created_by").get(pk=batch_id)
-    deliveries = list(
-        batch_deliveries(user=batch.created_by, planned_date=batch.planned_date, province_code=batch.province_code)
+    deliveries = batch_deliveries(
+        user=batch.created_by, planned_date=batch.planned_date, province_code=batch.province_code
     )
-    SheetBatch.objects.filter(pk=batch_id).update(total=len(deliveries), done=0, failures=[])
-    rendered: list[bytes] = []
-    failures: list[dict] = []
-    for delivery in deliveries:
-        try:
-            rendered.append(delivery_sheet_pdf(delivery, language=batch.language))
-        except Exception as exc:  # one bad sheet must not cost the others
-            logger.exception("sheet %s of batch %s failed", delivery.code, batch_id)
-            failures.append({"code": delivery.code, "error": str(exc)[:300] or exc.__class__.__name__})
-        try:
-            # Each sheet is also a heartbeat: a batch that stops beating is queued again by the sweep.
-            heartbeat(SheetBatch, batch_id, claimed_at=claimed, done=len(rendered), failures=failures)
-        except ClaimLost:
-            logger.warning("sheet batch %s was queued again while this worker was silent; stopping", batch_id)
-            return
-    batch.refresh_from_db()
-    if rendered:
-        batch.file.save(batch_file_name(batch), ContentFile(merge_pdfs(rendered)), save=False)
-    batch.status = SheetBatchStatus.FAILED if deliveries and not rendered else SheetBatchStatus.DONE
-    batch.finished_at = timezone.now()
-    batch.save(update_fields=["file", "status", "finished_at"])
+    try:
+        parts = sheet_batches.plan_parts(batch_id, claimed, list(deliveries.values_list("pk", flat=True)))
+    except ClaimLost:
+        logger.warning("sheet batch %s was queued again before it started; stopping", batch_id)
+        return
+    if not parts:
+        SheetBatch.objects.filter(pk=batch_id, claimed_at=claimed).update(
+            status=SheetBatchStatus.DONE, finished_at=timezone.now()
+        )
+        return
+    helpers = min(HELPERS, parts - 1)
+    if helpers and not current_app.conf.task_always_eager:
+        token = sheet_batches.claim_token(claimed)
+        with transaction.atomic():
+            enqueue_many(sheet_batch_help, [(batch_id, token)] * helpers, objs=[batch] * helpers)
+    sheet_batches.work_on_parts(batch_id, claimed)
+
+
+@shared_task(name="fulfilment.tasks.sheet_batch_help", acks_late=True)
+def sheet_batch_help(batch_id: int, claim_token: str) -> None:
+    """Render the batch's parts that nobody has taken yet (none left, or another claim's batch: nothing)."""
+    sheet_batches.work_on_parts(batch_id, datetime.fromisoformat(claim_token))

@@ -38,11 +38,13 @@ from core.models import Notification, NotificationChannel, NotificationStatus, O
 from core.notifications import backends, notify
 from core.notifications.recipients import coordinators_of
 from core.outbox import FLUSH_GRACE
+from core.task_claims import claim
 from donors.models import LedgerDaySeal, Receipt
 from donors.receipts import services as receipts
 from donors.services.pledges import pledge_confirm
+from fulfilment import sheet_batches
 from fulfilment.models import SheetBatch, SheetBatchStatus
-from fulfilment.tasks import sheet_batch_start
+from fulfilment.tasks import batch_deliveries, sheet_batch_start
 from hamdeli.celery import app
 from orders.models import OrderStatus
 from production.models import AllocationRun, AllocationRunStatus, Quota, QuotaStatus
@@ -190,6 +192,24 @@ def sheet_batch_render_twice(world: World) -> None:
     batch = sheet_batch_start(user=coordinator, planned_date=day, province_code="tehran")
 
     world.deliver_twice(batch.pk)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.total, batch.done, batch.failures) == (SheetBatchStatus.DONE, 2, 2, [])
+    assert list(media_files()) == [batch.file.name]  # one merged PDF, written once
+
+
+def sheet_batch_help_twice(world: World) -> None:
+    day = timezone.localdate() + dt.timedelta(days=3)
+    coordinator = factories.CoordinatorFactory()
+    for _ in range(2):
+        factories.DeliveryLineFactory(delivery__planned_date=day)
+    batch = sheet_batch_start(user=coordinator, planned_date=day, province_code="tehran")
+    # The batch's task claimed the batch and split it into parts for its helpers.
+    claimed = claim(SheetBatch, batch.pk, queued=SheetBatchStatus.QUEUED, running=SheetBatchStatus.RUNNING)
+    ids = batch_deliveries(user=coordinator, planned_date=day, province_code="tehran").values_list("pk", flat=True)
+    sheet_batches.plan_parts(batch.pk, claimed, list(ids))
+
+    world.deliver_twice(batch.pk, sheet_batches.claim_token(claimed))
 
     batch.refresh_from_db()
     assert (batch.status, batch.total, batch.done, batch.failures) == (SheetBatchStatus.DONE, 2, 2, [])
@@ -411,6 +431,7 @@ DELIVERED_TWICE: dict[str, Callable[[World], None]] = {
     "donors.online.tasks.online_payments_recheck": online_payments_recheck_twice,
     "orders.tasks.run_allocation": run_allocation_twice,
     "orders.sheet_tasks.sheet_batch_render": sheet_batch_render_twice,
+    "fulfilment.tasks.sheet_batch_help": sheet_batch_help_twice,
     "orders.notification_tasks.owner_daily_reminders": owner_daily_reminders_twice,
     "orders.notification_tasks.quota_due_soon_alerts": quota_due_soon_alerts_twice,
     "orders.notification_tasks.quota_offers_notify": quota_offers_notify_twice,

@@ -8,6 +8,7 @@ from .deliveries import (
     SheetBatch,
     SheetBatchStatus,
 )
+from .sheet_parts import SheetBatchPart, SheetBatchPartStatus
 
 __all__ = [
     "Delivery",
@@ -17,5 +18,7 @@ __all__ = [
     "PickupLine",
     "RejectReason",
     "SheetBatch",
+    "SheetBatchPart",
+    "SheetBatchPartStatus",
     "SheetBatchStatus",
 ]

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from fulfilment import tasks as sheet_tasks
+from fulfilment import delivery_sheet
 from fulfilment.models import DeliveryStatus, SheetBatch, SheetBatchStatus
 from fulfilment.tasks import sheet_batch_render, sheet_batch_start
 from tests import factories
@@ -66,14 +66,14 @@ def test_an_empty_province_means_all_of_the_coordinators_provinces(coordinator, 
 
 def test_one_failing_sheet_is_named_and_the_others_are_still_in_the_file(coordinator, tehran_day, monkeypatch):
     broken = tehran_day[1]
-    real = sheet_tasks.delivery_sheet_pdf
+    real = delivery_sheet.delivery_sheet_document
 
     def render(delivery, *, language="fa"):
         if delivery.pk == broken.pk:
             raise RuntimeError("font cache is corrupt")
         return real(delivery, language=language)
 
-    monkeypatch.setattr(sheet_tasks, "delivery_sheet_pdf", render)
+    monkeypatch.setattr(delivery_sheet, "delivery_sheet_document", render)
     batch = start(coordinator, province_code="tehran")
     assert batch.status == SheetBatchStatus.DONE
     assert (batch.total, batch.done) == (3, 2)
@@ -88,7 +88,7 @@ def test_a_batch_where_every_sheet_fails_is_marked_failed(coordinator, tehran_da
     def render(delivery, *, language="fa"):
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(sheet_tasks, "delivery_sheet_pdf", render)
+    monkeypatch.setattr(delivery_sheet, "delivery_sheet_document", render)
     batch = start(coordinator, province_code="tehran")
     assert batch.status == SheetBatchStatus.FAILED
     assert len(batch.failures) == 3 and not batch.file
@@ -98,7 +98,7 @@ def test_running_the_task_twice_changes_nothing(coordinator, tehran_day, monkeyp
     batch = start(coordinator, province_code="tehran")
     first_file, finished = batch.file.name, batch.finished_at
     calls = []
-    monkeypatch.setattr(sheet_tasks, "delivery_sheet_pdf", lambda *args, **kwargs: calls.append(1))
+    monkeypatch.setattr(delivery_sheet, "delivery_sheet_document", lambda *args, **kwargs: calls.append(1))
     sheet_batch_render(batch.pk)
     batch.refresh_from_db()
     assert (batch.file.name, batch.finished_at, batch.done, batch.total) == (first_file, finished, 3, 3)

@@ -464,6 +464,10 @@ def grow_world(
                 line.received_units, line.rejected_units = units, 1 if index == 0 else 0
             delivery_lines.append(line)
     DeliveryLine.objects.bulk_create(delivery_lines, batch_size=5000)
+    # bulk_create sends no signals: the dashboard's daily figures are rebuilt from the rows (issue 20).
+    from reports.daily_figures import rebuild
+
+    rebuild()
     return {
         "workshops": len(shops),
         "orders": len(new_orders),
@@ -561,6 +565,9 @@ def add_load_quotas(*, owners: int, actors: Actors, small_every: int = 10, seed:
             quota.due_date = today + dt.timedelta(days=rng.randint(20, 58))
             quotas.append(quota)
     Quota.objects.bulk_create(quotas)
+    from core.signals import figures_changed
+
+    figures_changed.send(sender=Quota, days={today})  # bulk_create sends no post_save (reports' daily figures)
     return [(quota.workshop.owner.mobile, quota.pk) for quota in quotas]
 
 

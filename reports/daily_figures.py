@@ -330,5 +330,5 @@ def integrity_problems(limit: int = 20) -> list[str]:
         more = len(problems) - limit
         problems = [*problems[:limit], f"... and {more:,} more daily figure problem(s)."]
     if problems:
-        problems.append("Run manage.py rebuild_daily_figures to recompute the daily figures from the raw rows.")
+        problems[-1] += " (manage.py rebuild_daily_figures recomputes the daily figures from the raw rows.)"
     return problems

@@ -15,10 +15,12 @@ from collections.abc import Mapping, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import router
+from django.utils import timezone
 
 from core.audit import log_action_rows
 from core.bulk_insert import insert_rows
 from core.models import User
+from core.signals import figures_changed
 from orders.models import Order
 from workshops.models import Workshop
 
@@ -56,6 +58,8 @@ def offers_write(
     ]
     ids = insert_rows(Quota, template=template, columns=VARYING, rows=rows)
     quotas = _quotas(template, ids, rows, orders, workshops)
+    # COPY sends no post_save: the reports' daily figures (allocated units) hear of the offers' day here.
+    figures_changed.send(sender=Quota, days={timezone.localtime(quota.offered_at).date() for quota in quotas[:1]})
     quota_type = ContentType.objects.get_for_model(Quota, for_concrete_model=False)
     log_action_rows(
         actor=actor,

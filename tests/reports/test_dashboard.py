@@ -25,8 +25,8 @@ from fulfilment.services.receiving import ReceivedLine, delivery_confirm
 from orders.models import Order, OrderStatus
 from production.models import OutputReport, Quota, QuotaStatus
 from production.services.quotas import output_report
-from reports.dashboard import dashboard_figures, product_rows, province_rows
 from reports.daily_figures import rebuild as rebuild_daily_figures
+from reports.dashboard import dashboard_figures, product_rows, province_rows
 from reports.dashboard_actions import action_lists
 from reports.periods import DashboardPeriod
 from tests import factories

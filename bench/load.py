@@ -239,6 +239,12 @@ def main() -> int:
         "--workers", type=int, default=CORES * 2 + 1, help="gunicorn sync workers (deployment: 2 x cores + 1)"
     )
     parser.add_argument("--scale", type=float, default=None, help="background world (default: enough for the owners)")
+    parser.add_argument(
+        "--without-daily-tracking",
+        action="store_true",
+        help="diagnosis, not the deployment: the reports room's daily figures not recomputed after each commit "
+        "(bench/apps.py)",
+    )
     parser.add_argument("--wrk", default=shutil.which("wrk") or "wrk", help="the wrk binary (Debian package wrk)")
     args = parser.parse_args()
     if not shutil.which(args.wrk):
@@ -261,6 +267,8 @@ def main() -> int:
     reports_before = list(OutputReport.objects.filter(quota_id__in=quota_ids).values_list("pk", flat=True))
     prepared = time.perf_counter()
 
+    if args.without_daily_tracking:
+        os.environ["HAMDELI_BENCH_DAILY_TRACKING"] = "0"  # read by bench/settings.py in the gunicorn workers
     with tempfile.TemporaryDirectory(prefix="hamdeli-load-") as directory:
         owners_file = write_owners_file(owners, directory)
         with harness.Server(workers=args.workers) as server:
@@ -283,6 +291,10 @@ def main() -> int:
     recorded_not_stored = len(recorded_keys - stored_keys)
     stored_not_answered = len(stored_keys - recorded_keys)
     stored_match = recorded_not_stored == 0 and stored_not_answered <= args.owners
+    rebuilt = None
+    if args.without_daily_tracking:
+        # The figures of the reports just made were not kept up to date: recompute them before the check.
+        rebuilt = harness.manage("rebuild_daily_figures")
     integrity_code, integrity_output = harness.manage("integrity_check")
     ledger_code, ledger_output = harness.manage("ledger_check")
 
@@ -309,6 +321,9 @@ def main() -> int:
             "to stdout)",
             "max_requests": "2000 +- 200 (workers are recycled during a long run)",
         },
+        "daily_figures_tracking": "off (diagnosis: --without-daily-tracking)"
+        if args.without_daily_tracking
+        else "as in the code (reports.daily_tracking, if present)",
         "owners": args.owners,
         "connections": args.owners,
         "duration_s": args.duration,
@@ -344,7 +359,13 @@ def main() -> int:
             "recorded_not_stored": recorded_not_stored,
             "stored_without_answer_read": stored_not_answered,
         },
-        "integrity_check": {"passed": integrity_code == 0, "output": integrity_output[-2000:]},
+        "integrity_check": {
+            "passed": integrity_code == 0,
+            "output": integrity_output[-2000:],
+            "after_rebuild_daily_figures": None
+            if rebuilt is None
+            else {"exit": rebuilt[0], "output": rebuilt[1][-500:]},
+        },
         "ledger_check": {"passed": ledger_code == 0, "output": ledger_output[-2000:]},
         "server_errors_in_log": server_errors[:20],
     }

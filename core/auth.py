@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import login_throttle
+from . import login_throttle, user_cache
 from .client_ip import client_ip
 from .validators import normalize_mobile
 
@@ -43,6 +43,15 @@ class MobileNumberBackend(ModelBackend):
         else:
             login_throttle.reset(mobile, ip)
         return user
+
+    def get_user(self, user_id):
+        """The signed-in user of a session: from the shared cache where there is one (``core.user_cache``)."""
+        user = user_cache.cached_user(user_id, self._load_user)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _load_user(user_id):
+        return get_user_model()._default_manager.filter(pk=user_id).first()
 
     def user_can_authenticate(self, user) -> bool:
         if getattr(user, "is_demo", False) and not settings.DEBUG:

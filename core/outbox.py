@@ -22,6 +22,7 @@ from functools import partial
 from importlib import import_module
 
 from celery import Task, current_app
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -40,6 +41,11 @@ FLUSH_GRACE = timedelta(seconds=30)
 KEEP_SENT = timedelta(days=7)
 # A message unsent for this long makes the coordinators' "background work is delayed" notice appear.
 DELAY_NOTICE_AFTER = timedelta(minutes=1)
+# The notice is on every coordinator's page, so the oldest unsent message is kept in the cache and dropped there
+# whenever a message is sent or fails to be. This expiry covers what no process saw happen (a web process killed
+# between its commit and its hand-over) and, with a per-process cache, a change made by another process.
+OLDEST_UNSENT_CACHE_KEY = "hamdeli:outbox:oldest-unsent"
+OLDEST_UNSENT_CACHE_SECONDS = 30
 
 
 def object_key(obj: models.Model) -> str:
@@ -174,6 +180,7 @@ def _mark_sent_many(message_ids: list[int]) -> None:
         OutboxMessage.objects.filter(pk__in=message_ids).update(
             sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
         )
+        transaction.on_commit(_unsent_changed)
 
 
 def task_named(name: str) -> Task:
@@ -193,6 +200,15 @@ def _count_failure(message_ids: list[int], exc: Exception) -> None:
     OutboxMessage.objects.filter(pk__in=message_ids).update(
         attempts=F("attempts") + 1, last_error=(str(exc) or exc.__class__.__name__)[:500]
     )
+    transaction.on_commit(_unsent_changed)
+
+
+def _unsent_changed() -> None:
+    """Which message waits longest may have changed: the next coordinator's page reads it again.
+
+    After the commit: dropped earlier, a page could read the old rows and keep them for the expiry.
+    """
+    cache.delete(OLDEST_UNSENT_CACHE_KEY)
 
 
 def flush(*, grace: timedelta = FLUSH_GRACE, limit: int = 1000) -> dict[str, int]:
@@ -223,13 +239,23 @@ def work_delayed(obj: models.Model) -> bool:
 
 
 def oldest_waiting(*, older_than: timedelta = DELAY_NOTICE_AFTER):
-    """When the oldest message still waiting was written, if it has waited longer than ``older_than``."""
-    return (
-        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=timezone.now() - older_than)
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    """When the oldest message still waiting was written, if it has waited longer than ``older_than``.
+
+    Read from the cache (see ``OLDEST_UNSENT_CACHE_KEY``): no query on most pages.
+    """
+    oldest = _oldest_unsent()
+    return oldest if oldest is not None and oldest <= timezone.now() - older_than else None
+
+
+def _oldest_unsent():
+    cached = cache.get(OLDEST_UNSENT_CACHE_KEY)
+    if cached is not None:
+        return cached["created_at"]
+    oldest = (
+        OutboxMessage.objects.filter(sent_at__isnull=True).order_by("created_at").values_list("created_at", flat=True)
+    ).first()
+    cache.set(OLDEST_UNSENT_CACHE_KEY, {"created_at": oldest}, OLDEST_UNSENT_CACHE_SECONDS)
+    return oldest
 
 
 FLUSH_SCHEDULE_NAME = "Background work: send what waited for the broker"

@@ -18,7 +18,20 @@ class Role(models.TextChoices):
     COLLECTOR = "collector", _("Collector")
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        """``QuerySet.update`` that also drops the signed-in users' cached copies (``core.user_cache``)."""
+        from ..user_cache import enabled, forget
+
+        if not enabled():
+            return super().update(**kwargs)
+        pks = list(self.values_list("pk", flat=True))
+        updated = super().update(**kwargs)
+        forget(pks)
+        return updated
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, mobile, password, **extra):

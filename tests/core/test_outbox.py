@@ -213,7 +213,7 @@ def test_a_notification_waits_in_the_outbox_when_the_broker_is_down(
 
 
 def test_coordinators_see_a_banner_on_every_page_while_work_has_waited_over_a_minute(
-    client_for, coordinator, owner, broker_down, django_capture_on_commit_callbacks
+    client_for, coordinator, owner, broker_down, django_capture_on_commit_callbacks, monkeypatch
 ):
     with django_capture_on_commit_callbacks(execute=True):
         request_report(coordinator)
@@ -221,10 +221,55 @@ def test_coordinators_see_a_banner_on_every_page_while_work_has_waited_over_a_mi
     client.cookies["hamdeli_language"] = "en"
     assert "has not been reachable since" not in client.get(reverse("home")).content.decode()  # just queued
 
-    OutboxMessage.objects.update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    # Five minutes pass (the clock moves, not the rows: the banner keeps the oldest waiting message in the cache).
+    five_minutes_later = timezone.now() + dt.timedelta(minutes=5)
+    monkeypatch.setattr(timezone, "now", lambda: five_minutes_later)
 
     assert "Background work is delayed: the job queue has not been reachable since" in (
         client.get(reverse("orders:list")).content.decode()
     )
     owner_page = client_for(owner).get(reverse("home")).content.decode()
     assert 'data-testid="background-delayed"' not in owner_page  # owners are not bothered with it
+
+
+def test_the_banner_is_read_once_and_costs_coordinators_no_query_on_the_next_pages(
+    client_for, coordinator, django_assert_num_queries
+):
+    from core.outbox import oldest_waiting
+
+    OutboxMessage.objects.create(task_name="core.tasks.outbox_flush", args=[])
+    OutboxMessage.objects.update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    assert oldest_waiting() is not None  # read from the rows, then kept
+    with django_assert_num_queries(0):
+        assert oldest_waiting() is not None
+
+
+def test_a_hand_over_that_fails_after_the_banner_was_read_shows_the_banner_without_waiting_for_the_cache(
+    client_for, coordinator, broker_down, django_capture_on_commit_callbacks, monkeypatch
+):
+    client = client_for(coordinator)
+    client.cookies["hamdeli_language"] = "en"
+    assert "has not been reachable since" not in client.get(reverse("home")).content.decode()  # nothing waits: kept
+    with django_capture_on_commit_callbacks(execute=True):
+        request_report(coordinator)  # the broker is down: the message waits, and the kept "nothing waits" is dropped
+    five_minutes_later = timezone.now() + dt.timedelta(minutes=5)
+    monkeypatch.setattr(timezone, "now", lambda: five_minutes_later)
+
+    assert "Background work is delayed" in client.get(reverse("home")).content.decode()
+
+
+def test_the_banner_goes_away_on_the_next_page_once_the_waiting_work_is_sent(
+    client_for, coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    from core.outbox import send
+
+    message = OutboxMessage.objects.create(task_name="core.tasks.outbox_flush", args=[])
+    OutboxMessage.objects.update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    client = client_for(coordinator)
+    client.cookies["hamdeli_language"] = "en"
+    assert "Background work is delayed" in client.get(reverse("home")).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(message.pk)  # eager here: marked sent, then run
+
+    assert "Background work is delayed" not in client.get(reverse("home")).content.decode()

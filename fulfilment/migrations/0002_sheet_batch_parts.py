@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="parts",
                         to="fulfilment.sheetbatch",
-                        verbose_name="batch",
+                        verbose_name="sheet batch",
                     ),
                 ),
             ],

@@ -23,7 +23,7 @@ class SheetBatchPartStatus(models.TextChoices):
 
 
 class SheetBatchPart(models.Model):
-    batch = models.ForeignKey(SheetBatch, on_delete=models.CASCADE, related_name="parts", verbose_name=_("batch"))
+    batch = models.ForeignKey(SheetBatch, on_delete=models.CASCADE, related_name="parts", verbose_name=_("sheet batch"))
     claimed_at = models.DateTimeField(_("claim of the batch"), editable=False)
     index = models.PositiveIntegerField(_("part number"))
     # Planned once, so a delivery planned on the day while the batch runs cannot shift the parts.

@@ -1,6 +1,7 @@
 """Load test: the evening peak, workshop owners reporting output at once through the real form; prints JSON.
 
-    .venv/bin/python bench/load.py [--owners 200] [--duration 60] [--workers 5] \\
+    .venv/bin/python bench/load.py [--owners 200] [--duration 60] [--workers 5] [--rate 0] \\
+        [--no-access-log] [--without-daily-tracking] \\
         [--database-url postgres://root@127.0.0.1:5432/hamdeli_load]
 
 Drops and recreates the database, migrates it, builds a background world
@@ -9,10 +10,12 @@ Drops and recreates the database, migrates it, builds a background world
 its owner soon reports past the 5% tolerance and is refused by the form).
 Then gunicorn serves the site as deployed (``deploy/gunicorn.conf.py``:
 ``--workers`` sync workers, by default 2 x cores + 1 like the deployment;
-the access log is off, ``bench/harness.py``) and ``wrk`` (``bench/load.lua``)
-loads it with one thread and one connection per owner, each with the owner's
-own session, CSRF cookie and quota, no pause between requests: the most
-the owners can push through.
+its access log on, one line per request to stdout, unless ``--no-access-log``)
+and ``wrk`` (``bench/load.lua``) loads it with one thread and one connection
+per owner, each with the owner's own session, CSRF cookie and quota. Without
+``--rate`` there is no pause between requests: the most the owners can push
+through (a closed loop, so latency is about owners / throughput); with
+``--rate R`` each owner waits about owners / R seconds before each request.
 
 Two wrk runs on the same server, with the same connections and duration:
 ``/bench/empty/`` (an empty Django view, the floor) and then the reports.
@@ -28,9 +31,13 @@ other 4xx, 5xx and wrk's socket errors. The CPU time of wrk, of gunicorn
 (master and workers, including recycled ones) and of PostgreSQL (all its
 processes: other users of the machine too) is read from ``/proc`` around
 each run. Afterwards ``integrity_check`` and ``ledger_check`` run against the
-same database, and the reports stored are compared with the posts answered
-as recorded. Exits non-zero if a check fails, a 5xx, socket error or
-unexpected answer occurred, nothing was recorded, or the stored reports differ.
+same database, and every report answered as recorded must be stored (by its
+idempotency key; at most one per connection more, in flight when wrk stopped).
+Exits non-zero if a check fails, a 5xx, socket error or unexpected answer
+occurred, nothing was recorded, or the stored reports differ.
+``--without-daily-tracking`` is a diagnosis, not the deployment: the reports
+room's recomputation of the day after each commit is switched off in the
+workers (``bench/apps.py``) and the daily figures are rebuilt before the checks.
 Target (issue 20): 350 reports/s (ten times a national peak of 35/s) with p95 <= 300 ms.
 """
 
@@ -122,6 +129,29 @@ def machine_busy_seconds() -> float:
     return (sum(values[:8]) - idle) / CLOCK_TICKS
 
 
+class DeployedLogServer(harness.Server):
+    """``harness.Server`` with the access log as deployed (one line per request to stdout, here its log file).
+
+    The harness turns the log off with ``--access-logfile /dev/null`` for the page benchmark; the evening
+    peak is measured with what the deployment pays (``deploy/gunicorn.conf.py``: ``accesslog = "-"``).
+    """
+
+    def __enter__(self) -> harness.Server:
+        real_popen = harness.subprocess.Popen
+
+        def popen(command, **kwargs):
+            command = list(command)
+            at = command.index("--access-logfile")
+            command[at : at + 2] = []  # the config file's "-" holds again
+            return real_popen(command, **kwargs)
+
+        harness.subprocess.Popen = popen
+        try:
+            return super().__enter__()
+        finally:
+            harness.subprocess.Popen = real_popen
+
+
 @dataclass
 class Owner:
     cookie: str
@@ -143,7 +173,14 @@ def write_owners_file(owners: list[Owner], directory: str) -> str:
 
 
 def run_wrk(
-    wrk: str, port: int, mode: str, owners_file: str, connections: int, duration: float, gunicorn_pid: int
+    wrk: str,
+    port: int,
+    mode: str,
+    owners_file: str,
+    connections: int,
+    duration: float,
+    gunicorn_pid: int,
+    think_ms: int = 0,
 ) -> dict:
     """One wrk run (one thread and connection per owner); its outcomes, latency and who used the CPU."""
     env = {
@@ -152,6 +189,7 @@ def run_wrk(
         "HAMDELI_LOAD_OWNERS": owners_file,
         "HAMDELI_LOAD_TAG": str(random.randrange(1, 2**31 - 1)),
         "HAMDELI_LOAD_KEYS": str(Path(owners_file).parent),
+        "HAMDELI_LOAD_THINK_MS": str(think_ms),
     }
     command = [
         wrk,
@@ -240,6 +278,18 @@ def main() -> int:
     )
     parser.add_argument("--scale", type=float, default=None, help="background world (default: enough for the owners)")
     parser.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="gunicorn without its access log (the deployment writes one line per request to stdout)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="pace the owners to about this many requests per second in all (each waits owners/rate s, 50-150%%, "
+        "before each request); 0: no pause, the most they can push through",
+    )
+    parser.add_argument(
         "--without-daily-tracking",
         action="store_true",
         help="diagnosis, not the deployment: the reports room's daily figures not recomputed after each commit "
@@ -271,11 +321,14 @@ def main() -> int:
         os.environ["HAMDELI_BENCH_DAILY_TRACKING"] = "0"  # read by bench/settings.py in the gunicorn workers
     with tempfile.TemporaryDirectory(prefix="hamdeli-load-") as directory:
         owners_file = write_owners_file(owners, directory)
-        with harness.Server(workers=args.workers) as server:
+        server_class = harness.Server if args.no_access_log else DeployedLogServer
+        with server_class(workers=args.workers) as server:
             began_utc = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             run = (args.wrk, server.port)
-            empty = run_wrk(*run, "empty", owners_file, args.owners, args.duration, server.process.pid)
-            reports = run_wrk(*run, "report", owners_file, args.owners, args.duration, server.process.pid)
+            think_ms = round(args.owners / args.rate * 1000) if args.rate else 0
+            load = (owners_file, args.owners, args.duration, server.process.pid, think_ms)
+            empty = run_wrk(*run, "empty", *load)
+            reports = run_wrk(*run, "report", *load)
             ended_utc = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             server_errors = server.errors_in_log()
 
@@ -317,13 +370,19 @@ def main() -> int:
             "workers": args.workers,
             "worker_class": "sync",
             "config": "deploy/gunicorn.conf.py",
-            "access_log": "off (bench/harness.py: --access-logfile /dev/null; deployed: one line per request "
-            "to stdout)",
+            "access_log": "off (--no-access-log)"
+            if args.no_access_log
+            else "on, as deployed: one line per request to stdout (here gunicorn's log file)",
             "max_requests": "2000 +- 200 (workers are recycled during a long run)",
         },
         "daily_figures_tracking": "off (diagnosis: --without-daily-tracking)"
         if args.without_daily_tracking
         else "as in the code (reports.daily_tracking, if present)",
+        "pacing": f"each owner waits about {think_ms} ms (50-150%) before each request, offered about "
+        f"{args.rate:g}/s if the server keeps up"
+        if args.rate
+        else "none: each owner sends her next request as soon as the last is answered (closed loop: "
+        "latency is about owners / throughput)",
         "owners": args.owners,
         "connections": args.owners,
         "duration_s": args.duration,

@@ -25,7 +25,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import BooleanField, F, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 
 from core.models import Product, Province
@@ -40,7 +41,7 @@ from .models import DailyActivity, DailyFigure
 from .periods import DashboardPeriod, midnight, moment_range
 from .selectors import ANSWERED_DELIVERY_STATUSES, left_in, left_on_expression
 
-# The stored figures: the additive ones of ``reports.dashboard.Figures`` and the income table's women's part.
+# The stored figures: the additive ones of ``reports.dashboard.Figures``.
 DAILY_FIGURES = (
     "demand_units",
     "funded_rials",
@@ -51,7 +52,6 @@ DAILY_FIGURES = (
     "delivered_units",
     "confirmed_units",
     "income_paid_rials",
-    "income_paid_women_rials",
 )
 # Serialises recomputations on PostgreSQL: two transactions' after-commit refreshes of one day must not interleave
 # their delete and insert (the later one then reads everything both committed).
@@ -189,8 +189,7 @@ def recompute(days: Days) -> tuple[dict[Key, dict[str, int]], set[Activity]]:
     payouts = LedgerEntry.objects.filter(days.on_moment("created_at"), kind=EntryKind.PAYOUT)
     payouts = payouts.annotate(day=TruncDate("created_at"))
     keys = ("day", "to_workshop__province", "quota__order__product")
-    women = Sum("amount_rials", filter=Q(to_workshop__is_woman_head_of_household=True))
-    out.collect(_grouped(payouts, keys, v=Sum("amount_rials"), w=women), "income_paid_rials", "income_paid_women_rials")
+    out.collect(_grouped(payouts, keys, v=Sum("amount_rials")), "income_paid_rials")
     return out.figures, out.activity
 
 
@@ -258,7 +257,6 @@ def refresh(days: Days) -> int:
     _lock()
     figures, activity = recompute(days)
     DailyFigure.objects.filter(days.on_date("day")).delete()
-    DailyActivity.objects.filter(days.on_date("day")).delete()
     DailyFigure.objects.bulk_create(
         (
             DailyFigure(day=day, province_id=province, product_id=product, **values)
@@ -266,16 +264,98 @@ def refresh(days: Days) -> int:
         ),
         batch_size=INSERT_BATCH,
     )
+    _store_activity(days, activity)
+    return len(figures)
+
+
+def _store_activity(days: Days, activity: set[Activity]) -> None:
+    """Only the rows that changed: a day's recomputation usually changes one workshop's row, and every row added
+    or removed changes the chain of ``previous_day`` of its workshop, which is then relinked."""
+    stored = {
+        (day, workshop, product): (province, woman, pk)
+        for pk, day, workshop, product, province, woman in DailyActivity.objects.filter(days.on_date("day"))
+        .order_by()
+        .values_list("pk", "day", "workshop", "product", "province", "is_woman_headed")
+        .iterator(chunk_size=INSERT_BATCH)
+    }
+    wanted = {(day, workshop, product): (province, woman) for day, workshop, product, province, woman in activity}
+    removed = [stored[key][2] for key in stored.keys() - wanted.keys()]
+    added = wanted.keys() - stored.keys()
+    for start in range(0, len(removed), INSERT_BATCH):
+        DailyActivity.objects.filter(pk__in=removed[start : start + INSERT_BATCH]).delete()
+    for key in wanted.keys() & stored.keys():
+        (province, woman), (old_province, old_woman, pk) = wanted[key], stored[key]
+        if (province, woman) != (old_province, old_woman):  # the workshop moved or its flag changed
+            DailyActivity.objects.filter(pk=pk).update(province_id=province, is_woman_headed=woman)
     DailyActivity.objects.bulk_create(
         (
             DailyActivity(
-                day=day, workshop_id=workshop, product_id=product, province_id=province, is_woman_headed=woman
+                day=day,
+                workshop_id=workshop,
+                product_id=product,
+                province_id=wanted[key][0],
+                is_woman_headed=wanted[key][1],
             )
-            for day, workshop, product, province, woman in activity
+            for key in added
+            for day, workshop, product in [key]
         ),
         batch_size=INSERT_BATCH,
     )
-    return len(figures)
+    everything = days.days is None and days.since is None
+    workshops = sorted({key[1] for key in added} | {key[1] for key in stored.keys() - wanted.keys()})
+    if everything:
+        _relink(None)
+    else:
+        for start in range(0, len(workshops), INSERT_BATCH):
+            _relink(workshops[start : start + INSERT_BATCH])
+
+
+def _relink(workshops: list[int] | None) -> None:
+    """Set ``previous_day`` / ``previous_product_day`` of the workshops' rows (None: every row) from their order."""
+    if workshops == []:
+        return
+    table = DailyActivity._meta.db_table
+    where, params = "", []
+    if workshops is not None:
+        where = f"WHERE workshop_id IN ({', '.join(['%s'] * len(workshops))})"
+        params = list(workshops)
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    with connection.cursor() as cursor:
+        cursor.execute(  # only the table's name, placeholders and a vendor's keyword are put in the text
+            f"""
+            UPDATE {table} AS a SET previous_day = x.previous_any, previous_product_day = x.previous_product
+            FROM (
+                SELECT id,
+                    LAG(day) OVER (PARTITION BY workshop_id ORDER BY day, product_id) AS previous_any,
+                    LAG(day) OVER (PARTITION BY workshop_id, product_id ORDER BY day) AS previous_product
+                FROM {table} {where}
+            ) AS x
+            WHERE a.id = x.id
+                AND (a.previous_day {differs} x.previous_any OR a.previous_product_day {differs} x.previous_product)
+            """,  # noqa: S608
+            params,
+        )
+
+
+def first_in_period(queryset: QuerySet, period: DashboardPeriod, side: str) -> QuerySet:
+    """The activity rows that are a workshop's first in the period (``side`` "province": its first row of any
+    product; "product": its first of each product), one per distinct workshop (and product) active in it.
+
+    On PostgreSQL the rows with ``previous < start <= day`` are found through the GiST index on the range
+    ``(previous, day]`` (migration 0005), not by reading every row of the period.
+    """
+    column = "previous_day" if side == "province" else "previous_product_day"
+    queryset = queryset.filter(day__lte=period.end)
+    if connection.vendor == "postgresql":
+        table = DailyActivity._meta.db_table
+        stab = RawSQL(  # noqa: S611 (constant names; the date is a parameter)
+            f"""daterange("{table}"."{column}", "{table}"."day", '(]') @> %s::date""",
+            [period.start],
+            output_field=BooleanField(),
+        )
+        return queryset.filter(stab)
+    before = Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lt": period.start})
+    return queryset.filter(before, day__gte=period.start)
 
 
 def rebuild(since: dt.date | None = None) -> int:
@@ -294,6 +374,28 @@ def _stored() -> tuple[dict[Key, tuple], set[Activity]]:
         DailyActivity.objects.values_list("day", "workshop", "product", "province", "is_woman_headed").iterator()
     )
     return figures, activity
+
+
+def _link_problems() -> list[str]:
+    """Rows whose ``previous_day`` / ``previous_product_day`` is not what their workshop's rows say (a wrong link
+    counts a workshop twice in a period, or not at all)."""
+    rows = DailyActivity.objects.order_by().values_list(
+        "workshop", "day", "product", "previous_day", "previous_product_day"
+    )
+    last = 2**63
+    problems = []
+    previous: dict[int, dt.date] = {}
+    previous_product: dict[tuple, dt.date] = {}
+    ordered = sorted(rows.iterator(chunk_size=INSERT_BATCH), key=lambda r: (r[0], r[1], last if r[2] is None else r[2]))
+    for workshop, day, product, previous_day, previous_product_day in ordered:
+        want = (previous.get(workshop), previous_product.get((workshop, product)))
+        if (previous_day, previous_product_day) != want:
+            problems.append(
+                f"The workshop activity of {day}, workshop #{workshop}: previous days {previous_day}, "
+                f"{previous_product_day} where its rows give {want[0]}, {want[1]}."
+            )
+        previous[workshop], previous_product[workshop, product] = day, day
+    return problems
 
 
 def integrity_problems(limit: int = 20) -> list[str]:
@@ -326,6 +428,7 @@ def integrity_problems(limit: int = 20) -> list[str]:
     for row in sorted(activity ^ stored_activity, key=lambda r: (r[0], r[1], r[2] or 0)):
         state = "missing" if row in activity else "stored but not in the raw rows"
         problems.append(f"The workshop activity of {row[0]}, workshop #{row[1]}, {products.get(row[2], '—')}: {state}.")
+    problems += _link_problems()
     if len(problems) > limit:
         more = len(problems) - limit
         problems = [*problems[:limit], f"... and {more:,} more daily figure problem(s)."]

@@ -65,6 +65,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from core.models import Product, Province
 
+from .daily_figures import first_in_period
 from .daily_tracking import flush
 from .models import DailyActivity, DailyFigure
 from .periods import DashboardPeriod, day_range
@@ -163,14 +164,12 @@ def _figure_rows(
     sums = {name: Sum(name) for name in ADDITIVE}
     rows.collect(_grouped(daily, ("province", "product"), **sums), *ADDITIVE)
 
-    # A workshop lies in one province but may make several products: the distinct counts are taken per side.
-    activity = in_scope(DailyActivity.objects.filter(**day_range("day", period)), user, "province", province)
-    counts = {
-        "active": Count("workshop", distinct=True),
-        "women": Count("workshop", distinct=True, filter=Q(is_woman_headed=True)),
-    }
+    # A workshop lies in one province but may make several products: the distinct counts are taken per side,
+    # each as a count of the rows that are a workshop's first in the period (``first_in_period``).
+    activity = in_scope(DailyActivity.objects.all(), user, "province", province)
+    counts = {"active": Count("pk"), "women": Count("pk", filter=Q(is_woman_headed=True))}
     for key, by_key in (("province", rows.by_province), ("product", rows.by_product)):
-        for value, active, women in _grouped(activity, (key,), **counts):
+        for value, active, women in _grouped(first_in_period(activity, period, key), (key,), **counts):
             row = _Rows.row(by_key, value)
             row.workshops_active += active
             row.woman_headed_workshops_active += women

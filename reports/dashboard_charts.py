@@ -24,15 +24,16 @@ from django.utils.translation import gettext as _
 from core import jalali
 from core.i18n import page_is_persian
 from core.models import Province
-from fulfilment.models import DeliveryLine
 from orders.funding import confirmed_funds_expression
 from orders.models import Order
 from orders.models.orders import FINAL_STATUSES
-from production.models import OutputReport, Quota, QuotaStatus
+from production.models import Quota, QuotaStatus
 
 from . import charts
-from .periods import DashboardPeriod, moment_range
-from .selectors import in_scope, left_in, left_on_expression
+from .daily_tracking import flush
+from .models import DailyFigure
+from .periods import DashboardPeriod, day_range, moment_range
+from .selectors import in_scope
 
 SATURDAY = 5  # Python's weekday number of the first day of the Iranian week
 
@@ -54,30 +55,21 @@ def week_start(day: dt.date) -> dt.date:
 
 
 def weekly_produced_delivered(*, user, period: DashboardPeriod, province: Province | None = None) -> list[Week]:
-    reports = in_scope(
-        OutputReport.objects.filter(report_date__range=(period.start, period.end)),
-        user,
-        "quota__workshop__province",
-        province,
-    )
-    produced = (
-        reports.order_by().values("report_date").annotate(total=Sum("quantity")).values_list("report_date", "total")
-    )
-    lines = in_scope(DeliveryLine.objects.all(), user, "delivery__health_center__province", province)
-    delivered = (
-        lines.filter(left_in(period))
-        .annotate(day=left_on_expression())
-        .order_by()
+    """From the stored daily figures (``reports.daily_figures``): produced by the workshop's province, delivered
+    by the health center's, as the dashboard's figures; one query."""
+    flush()
+    daily = in_scope(DailyFigure.objects.filter(**day_range("day", period)), user, "province", province)
+    per_day = (
+        daily.order_by()
         .values("day")
-        .annotate(total=Sum("units"))
-        .values_list("day", "total")
+        .annotate(produced=Sum("produced_units"), delivered=Sum("delivered_units"))
+        .values_list("day", "produced", "delivered")
     )
     produced_by_week: dict[dt.date, int] = defaultdict(int)
     delivered_by_week: dict[dt.date, int] = defaultdict(int)
-    for day, total in produced:
-        produced_by_week[week_start(day)] += total or 0
-    for day, total in delivered:
-        delivered_by_week[week_start(day)] += total or 0
+    for day, produced, delivered in per_day:
+        produced_by_week[week_start(day)] += produced or 0
+        delivered_by_week[week_start(day)] += delivered or 0
     weeks = []
     start = week_start(period.start)
     while start <= period.end:

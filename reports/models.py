@@ -116,8 +116,6 @@ class DailyFigure(models.Model):
     delivered_units = models.BigIntegerField(default=0)
     confirmed_units = models.BigIntegerField(default=0)
     income_paid_rials = models.BigIntegerField(default=0)
-    # The part of ``income_paid_rials`` paid to women-headed workshops (the income table's column).
-    income_paid_women_rials = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("daily figure")
@@ -136,7 +134,11 @@ class DailyActivity(models.Model):
     these rows (distinct counts do not add up over days, so they cannot live in ``DailyFigure``).
 
     ``province`` and ``is_woman_headed`` are the workshop's, copied so the counts need no join; a change of either
-    on the workshop recomputes its days.
+    on the workshop recomputes its days. ``previous_day`` is the workshop's previous row's day (rows ordered by
+    day, then product: a second product on the same day points at that day), ``previous_product_day`` the previous
+    day of the same workshop and product: a workshop is active in a period exactly once as a row with
+    ``previous_day < start <= day <= end``, so the distinct count is a plain count of such rows, which a GiST index
+    on the range ``(previous_day, day]`` finds without reading the period's other rows (``reports.daily_figures``).
     """
 
     day = models.DateField(_("day"))
@@ -144,6 +146,8 @@ class DailyActivity(models.Model):
     product = models.ForeignKey("core.Product", on_delete=models.CASCADE, null=True, related_name="+")
     province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, related_name="+")
     is_woman_headed = models.BooleanField(default=False)
+    previous_day = models.DateField(null=True)
+    previous_product_day = models.DateField(null=True)
 
     class Meta:
         verbose_name = _("daily workshop activity")
@@ -151,12 +155,9 @@ class DailyActivity(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "workshop", "product"], name="daily_activity_unique_key"),
         ]
-        indexes = [
-            # Covers the period's distinct counts (an index-only scan on PostgreSQL).
-            models.Index(
-                fields=["day", "province", "product", "workshop", "is_woman_headed"], name="daily_activity_count_idx"
-            ),
-        ]
+        # Relinking a workshop's rows reads them by workshop; the GiST indexes of the counts are PostgreSQL's
+        # and made by migration 0005 (SQLite counts with a plain filter).
+        indexes = [models.Index(fields=["workshop", "day"], name="daily_activity_workshop_idx")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.workshop_id}/{self.product_id}"

@@ -331,7 +331,7 @@ def random_world(rng: random.Random, actor) -> None:
 
 def _as_dicts(rows) -> dict:
     return {
-        row.key: {name: getattr(row, name) for name in DAILY_FIGURES[:-1]}
+        row.key: {name: getattr(row, name) for name in DAILY_FIGURES}
         | {
             "workshops_active": row.workshops_active,
             "woman_headed_workshops_active": row.woman_headed_workshops_active,

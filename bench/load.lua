@@ -37,7 +37,7 @@ end
 -- Thread Lua states from here on (globals set by thread:set above).
 local counts = {
   recorded = 0, refused_with_form_error = 0, answered_200_without_form_error = 0,
-  busy_409 = 0, other_4xx = 0, server_errors_5xx = 0, ok_200 = 0, other = 0,
+  busy_409 = 0, redirected_elsewhere = 0, other_4xx = 0, server_errors_5xx = 0, ok_200 = 0, other = 0,
 }
 local queries = 0
 local sent = 0
@@ -91,7 +91,7 @@ function response(status, headers, body)
     else
       counts.other = counts.other + 1
     end
-  elseif status == 302 or status == 303 or status == 301 then
+  elseif (status == 302 or status == 303) and headers["Location"] == path then
     counts.recorded = counts.recorded + 1
     -- One connection per thread and no pipelining: this response answers the last request sent.
     keys_file:write(last_key, "\n")
@@ -101,6 +101,8 @@ function response(status, headers, body)
     else
       counts.answered_200_without_form_error = counts.answered_200_without_form_error + 1
     end
+  elseif status == 301 or status == 302 or status == 303 then
+    counts.redirected_elsewhere = counts.redirected_elsewhere + 1  -- e.g. to the login page: not recorded
   elseif status == 409 then
     counts.busy_409 = counts.busy_409 + 1
   elseif status >= 500 then

@@ -317,6 +317,8 @@ def main() -> int:
     reports_before = list(OutputReport.objects.filter(quota_id__in=quota_ids).values_list("pk", flat=True))
     prepared = time.perf_counter()
 
+    # As deployed: a shared Redis cache, so sessions and signed-in users are read from it (hamdeli/settings.py).
+    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/5")
     if args.without_daily_tracking:
         os.environ["HAMDELI_BENCH_DAILY_TRACKING"] = "0"  # read by bench/settings.py in the gunicorn workers
     with tempfile.TemporaryDirectory(prefix="hamdeli-load-") as directory:
@@ -383,6 +385,7 @@ def main() -> int:
         if args.rate
         else "none: each owner sends her next request as soon as the last is answered (closed loop: "
         "latency is about owners / throughput)",
+        "cache": os.environ.get("CACHE_URL"),
         "owners": args.owners,
         "connections": args.owners,
         "duration_s": args.duration,

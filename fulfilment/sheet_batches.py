@@ -47,7 +47,7 @@ logger = logging.getLogger("fulfilment.tasks")
 # the others, large enough that a part's fonts and file are shared by a few sheets.
 PART_SIZE = 10
 # The batch's progress moves at least this often (in sheets) from each process.
-PROGRESS_EVERY = 5
+PROGRESS_EVERY = 2
 
 
 def batch_file_name(batch: SheetBatch) -> str:

@@ -36,6 +36,10 @@ BENCH_ENV = {
     "SECURE_HSTS_SECONDS": "0",
     "STATIC_MANIFEST": "0",
     "LOG_LEVEL": "WARNING",
+    # As deployed (deploy/.env.example): a Redis cache shared by the web processes, so sessions and the signed-in
+    # user are read from it (core.user_cache). bench/settings.py prefixes its keys with the database's name, so two
+    # benchmarks on two databases never read each other's users.
+    "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3"),
 }
 
 
@@ -52,6 +56,17 @@ def prepare_database(database_url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = database_url
+    forget_cached_copies(name)
+
+
+def forget_cached_copies(database_name: str) -> None:
+    """Drop the cached sessions and users of an earlier run on a database of this name (its rows are gone)."""
+    import redis
+
+    client = redis.Redis.from_url(BENCH_ENV["CACHE_URL"], socket_connect_timeout=2)
+    keys = list(client.scan_iter(match=f"{database_name}:*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])
 
 
 def setup_django() -> None:
@@ -79,11 +94,12 @@ def manage(*args: str, env_overrides: dict[str, str] | None = None) -> tuple[int
 
 def session_cookie(user) -> str:
     """A logged-in session for ``user``, stored in the bench database like a real login would store it."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -16,6 +16,7 @@ task's to record and is not mistaken for an outage.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from datetime import timedelta
 from functools import partial
@@ -46,6 +47,10 @@ DELAY_NOTICE_AFTER = timedelta(minutes=1)
 # between its commit and its hand-over) and, with a per-process cache, a change made by another process.
 OLDEST_UNSENT_CACHE_KEY = "hamdeli:outbox:oldest-unsent"
 OLDEST_UNSENT_CACHE_SECONDS = 30
+# And for a few seconds in the process itself, so a coordinator's page does not even ask Redis: the banner
+# shows after a minute of waiting, so seconds more or less do not matter.
+OLDEST_UNSENT_PROCESS_SECONDS = 5.0
+_oldest_in_process: list = []  # [(created_at or None, until monotonic)], one entry at most
 
 
 def object_key(obj: models.Model) -> str:
@@ -180,7 +185,7 @@ def _mark_sent_many(message_ids: list[int]) -> None:
         OutboxMessage.objects.filter(pk__in=message_ids).update(
             sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
         )
-        transaction.on_commit(_unsent_changed)
+        transaction.on_commit(unsent_changed)
 
 
 def task_named(name: str) -> Task:
@@ -200,14 +205,15 @@ def _count_failure(message_ids: list[int], exc: Exception) -> None:
     OutboxMessage.objects.filter(pk__in=message_ids).update(
         attempts=F("attempts") + 1, last_error=(str(exc) or exc.__class__.__name__)[:500]
     )
-    transaction.on_commit(_unsent_changed)
+    transaction.on_commit(unsent_changed)
 
 
-def _unsent_changed() -> None:
+def unsent_changed() -> None:
     """Which message waits longest may have changed: the next coordinator's page reads it again.
 
     After the commit: dropped earlier, a page could read the old rows and keep them for the expiry.
     """
+    _oldest_in_process.clear()
     cache.delete(OLDEST_UNSENT_CACHE_KEY)
 
 
@@ -248,13 +254,20 @@ def oldest_waiting(*, older_than: timedelta = DELAY_NOTICE_AFTER):
 
 
 def _oldest_unsent():
+    if _oldest_in_process and _oldest_in_process[0][1] > time.monotonic():
+        return _oldest_in_process[0][0]
     cached = cache.get(OLDEST_UNSENT_CACHE_KEY)
     if cached is not None:
-        return cached["created_at"]
-    oldest = (
-        OutboxMessage.objects.filter(sent_at__isnull=True).order_by("created_at").values_list("created_at", flat=True)
-    ).first()
-    cache.set(OLDEST_UNSENT_CACHE_KEY, {"created_at": oldest}, OLDEST_UNSENT_CACHE_SECONDS)
+        oldest = cached["created_at"]
+    else:
+        oldest = (
+            OutboxMessage.objects.filter(sent_at__isnull=True)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        cache.set(OLDEST_UNSENT_CACHE_KEY, {"created_at": oldest}, OLDEST_UNSENT_CACHE_SECONDS)
+    _oldest_in_process[:] = [(oldest, time.monotonic() + OLDEST_UNSENT_PROCESS_SECONDS)]
     return oldest
 
 

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from core.models import Role
+from core.outbox import unsent_changed
 
 from . import factories
 
@@ -42,6 +43,7 @@ def _fresh_cache():
     """Lockouts and rate limits (login, sign-up, reset codes) count in the cache, per address: the test
     client is always 127.0.0.1, so without this one test's attempts would count against the next."""
     cache.clear()
+    unsent_changed()  # the background banner's copy kept in this process (core.outbox)
     yield
 
 

@@ -153,3 +153,13 @@ def test_with_redis_hung_signed_in_pages_pay_one_socket_timeout_not_one_per_cach
     assert signed_in == [True] * 4  # the session and the user come from the database meanwhile
     # Session, user and banner reads on four pages would be 12 timeouts of a second; the pause makes it one.
     assert elapsed < 4
+
+
+def test_cache_calls_reuse_one_redis_client_instead_of_building_one_per_call(shared_cache):
+    """Django builds a ``redis.Redis`` per call (about 0.3 ms each); core.cache_backends keeps one per pool."""
+    from django.core.cache import cache
+
+    cache.set("probe", 1)
+    client = cache._cache.get_client(write=True)
+    assert cache.get("probe") == 1
+    assert cache._cache.get_client(write=True) is client

@@ -170,17 +170,7 @@ def recompute(days: Days) -> tuple[dict[Key, dict[str, int]], set[Activity]]:
     _collect_funding(out, days)
 
     # Supply side.
-    reports = OutputReport.objects.filter(days.on_date("report_date"))
-    keys = (
-        "report_date",
-        "quota__workshop__province",
-        "quota__order__product",
-        "quota__workshop",
-        "quota__workshop__is_woman_head_of_household",
-    )
-    for day, province, product, workshop, is_woman_headed, produced in _grouped(reports, keys, v=Sum("quantity")):
-        out.add((day, province, product), produced_units=produced)
-        out.activity.add((day, workshop, product, province, bool(is_woman_headed)))
+    _collect_output(out, OutputReport.objects.filter(days.on_date("report_date")))
 
     pickups = PickupLine.objects.filter(days.on_date("pickup__pickup_date"))
     keys = ("pickup__pickup_date", "pickup__workshop__province", "quota__order__product")
@@ -191,6 +181,20 @@ def recompute(days: Days) -> tuple[dict[Key, dict[str, int]], set[Activity]]:
     keys = ("day", "to_workshop__province", "quota__order__product")
     out.collect(_grouped(payouts, keys, v=Sum("amount_rials")), "income_paid_rials")
     return out.figures, out.activity
+
+
+def _collect_output(out: _Collector, reports: QuerySet) -> None:
+    """Produced units and the activity rows of ``reports``."""
+    keys = (
+        "report_date",
+        "quota__workshop__province",
+        "quota__order__product",
+        "quota__workshop",
+        "quota__workshop__is_woman_head_of_household",
+    )
+    for day, province, product, workshop, is_woman_headed, produced in _grouped(reports, keys, v=Sum("quantity")):
+        out.add((day, province, product), produced_units=produced)
+        out.activity.add((day, workshop, product, province, bool(is_woman_headed)))
 
 
 def _collect_funding(out: _Collector, days: Days) -> None:
@@ -268,15 +272,33 @@ def refresh(days: Days) -> int:
     return len(figures)
 
 
-def _store_activity(days: Days, activity: set[Activity]) -> None:
+@transaction.atomic
+def refresh_output(day: dt.date, province: int | None, product: int | None) -> None:
+    """Only the produced units and activity of one (day, workshop's province, product): what a new output report
+    changes. The evening peak's path: one report's commit reads the few reports of its key, not the whole day."""
+    _lock()
+    out = _Collector()
+    reports = OutputReport.objects.filter(
+        report_date=day, quota__workshop__province=province, quota__order__product=product
+    )
+    _collect_output(out, reports)
+    key = (day, province, product)
+    produced = out.figures.get(key, {}).get("produced_units", 0)
+    updated = DailyFigure.objects.filter(day=day, province=province, product=product).update(produced_units=produced)
+    if not updated and key in out.figures:
+        DailyFigure.objects.create(day=day, province_id=province, product_id=product, produced_units=produced)
+    _store_activity(Days.of([day]), out.activity, Q(province=province, product=product))
+
+
+def _store_activity(days: Days, activity: set[Activity], scope: Q | None = None) -> None:
     """Only the rows that changed: a day's recomputation usually changes one workshop's row, and every row added
     or removed changes the chain of ``previous_day`` of its workshop, which is then relinked."""
     stored = {
         (day, workshop, product): (province, woman, pk)
         for pk, day, workshop, product, province, woman in DailyActivity.objects.filter(days.on_date("day"))
+        .filter(scope or Q())
         .order_by()
         .values_list("pk", "day", "workshop", "product", "province", "is_woman_headed")
-        .iterator(chunk_size=INSERT_BATCH)
     }
     wanted = {(day, workshop, product): (province, woman) for day, workshop, product, province, woman in activity}
     removed = [stored[key][2] for key in stored.keys() - wanted.keys()]

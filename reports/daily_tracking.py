@@ -34,13 +34,14 @@ from orders.models import Order
 from production.models import OutputReport, Quota
 from workshops.models import Workshop
 
-from .daily_figures import Days, refresh
+from .daily_figures import Days, refresh, refresh_output
 
 PENDING = "_hamdeli_daily_figure_days"
 # Order fields a day's figures read besides its creation day: they change the releasable units of every day
 # the order got money.
 ORDER_MONEY_FIELDS = {"quantity", "unit_cost_rials", "health_center", "health_center_id", "product", "product_id"}
-WORKSHOP_FIELDS = {"province", "province_id", "is_woman_head_of_household"}
+# Quota fields ``committed_units_expression`` reads (and ``produced_units``, for cancelled quotas).
+QUOTA_ALLOCATED_FIELDS = {"status", "quantity", "released_units", "offered_at", "order", "order_id"}
 DELIVERY_MOMENTS = ("dispatched_at", "delivered_at", "confirmed_at")
 
 
@@ -48,32 +49,47 @@ def local_day(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(moment).date() if moment else None
 
 
-def mark(days: Iterable[dt.date | None], using: str = DEFAULT_DB_ALIAS) -> None:
-    """Recompute ``days`` after the current transaction commits (at once outside one)."""
-    days = {day for day in days if day is not None}
-    if not days:
-        return
+def _pending(using: str) -> dict[str, set]:
     connection = connections[using]
     pending = getattr(connection, PENDING, None)
     if pending is None:
-        pending = set()
+        pending = {"days": set(), "output": set()}
         setattr(connection, PENDING, pending)
-    pending.update(days)
-    # One callback per mark: after a rollback the earlier ones are gone; the first to run empties the set.
+    return pending
+
+
+def mark(days: Iterable[dt.date | None], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Recompute ``days`` after the current transaction commits (at once outside one)."""
+    days = {day for day in days if day is not None}
+    if days:
+        _pending(using)["days"].update(days)
+        # One callback per mark: after a rollback the earlier ones are gone; the first to run empties the set.
+        transaction.on_commit(lambda: flush(using), using=using, robust=True)
+
+
+def mark_output(key: tuple, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Recompute only the produced units and activity of ``(day, province, product)`` after the commit."""
+    _pending(using)["output"].add(key)
     transaction.on_commit(lambda: flush(using), using=using, robust=True)
 
 
 def flush(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Recompute the marked days now (a reader calls this first: the marks of its own transaction)."""
+    """Recompute what was marked, now (a reader calls this first: the marks of its own transaction)."""
     pending = getattr(connections[using], PENDING, None)
-    if not pending:
+    if not pending or not (pending["days"] or pending["output"]):
         return
-    days = Days.of(pending)
-    pending.clear()
+    days, keys = set(pending["days"]), set(pending["output"])
+    pending["days"].clear()
+    pending["output"].clear()
     try:
-        refresh(days)
+        if days:
+            refresh(Days.of(days))
+        for key in sorted(keys, key=str):
+            if key[0] not in days:  # a whole day's recomputation has it already
+                refresh_output(*key)
     except Exception:
-        pending.update(days.days)  # tried again by the next flush
+        pending["days"].update(days)  # tried again by the next flush
+        pending["output"].update(keys)
         raise
 
 
@@ -102,9 +118,16 @@ def _order_deleted(sender, instance: Order, **kwargs):
     mark({local_day(instance.created_at)})
 
 
-def _quota_changed(sender, instance: Quota, raw=False, **kwargs):
-    if not raw:
-        mark({local_day(instance.offered_at)})
+def _quota_changed(sender, instance: Quota, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    if update_fields is not None:
+        # Its counters move with every report and pickup; "allocated" reads them only for a cancelled quota.
+        fields = set(update_fields)
+        counted = fields & QUOTA_ALLOCATED_FIELDS or ("produced_units" in fields and instance.status == "cancelled")
+        if not counted:
+            return
+    mark({local_day(instance.offered_at)})
 
 
 def _remember(instance, model, fields: tuple[str, ...], update_fields) -> None:
@@ -120,8 +143,18 @@ def _report_before(sender, instance: OutputReport, update_fields, raw=False, **k
 
 
 def _report_changed(sender, instance: OutputReport, raw=False, **kwargs):
-    if not raw:
-        mark({instance.report_date, *(getattr(instance, "_daily_before", None) or ())})
+    """A new or corrected report on the same day changes only its own key's produced units and activity (the hot
+    path of the evening peak); a report moved to another day or deleted recomputes its days."""
+    if raw:
+        return
+    before = getattr(instance, "_daily_before", None)
+    if kwargs.get("signal") is post_delete or (before and before[0] != instance.report_date):
+        mark({instance.report_date, *(before or ())})
+        return
+    workshop_province, product = (
+        Quota.objects.filter(pk=instance.quota_id).values_list("workshop__province", "order__product").first()
+    )
+    mark_output((instance.report_date, workshop_province, product))
 
 
 def _pickup_before(sender, instance: Pickup, update_fields, raw=False, **kwargs):

@@ -32,7 +32,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "Need for medical gowns and masks by province and product, from Hamdeli; with a coordinator's token, "
-        "her provinces' orders, quotas and deliveries."
+        "her provinces' orders, quotas and deliveries. The public figures are refreshed every five minutes."
     ),
     urls_namespace="open-data-v1",
     docs_url=None,  # the interactive docs load scripts from a CDN, which the site's CSP forbids

@@ -72,3 +72,17 @@ def test_one_address_is_slowed_down_after_120_requests_a_minute(client):
 def test_the_results_page_links_to_the_open_data(client):
     page = client.get(reverse("transparency:results")).content.decode()
     assert "/api/v1/need.csv" in page
+
+
+def test_the_public_need_is_kept_five_minutes_like_the_results_page_and_costs_no_query_meanwhile(
+    client, django_assert_num_queries
+):
+    order = factories.OrderFactory(quantity=300)
+    first = get(client, "need").json()
+    factories.OrderFactory(quantity=200, product=order.product)  # a new order shows after the five minutes
+
+    with django_assert_num_queries(0):
+        again = get(client, "need").json()
+
+    assert again == first
+    assert get(client, "need", province="tehran").json()["results"][0]["units_needed"] == 500  # another question

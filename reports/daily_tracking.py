@@ -68,7 +68,8 @@ def mark(days: Iterable[dt.date | None], using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def mark_output(key: tuple, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Recompute only the produced units and activity of ``(day, province, product)`` after the commit."""
+    """Recompute only the produced units and activity of ``(day, quota)``'s key (the day, the quota's workshop's
+    province and product) after the commit."""
     _pending(using)["output"].add(key)
     transaction.on_commit(lambda: flush(using), using=using, robust=True)
 
@@ -84,9 +85,15 @@ def flush(using: str = DEFAULT_DB_ALIAS) -> None:
     try:
         if days:
             refresh(Days.of(days))
-        for key in sorted(keys, key=str):
-            if key[0] not in days:  # a whole day's recomputation has it already
-                refresh_output(*key)
+        keys = {(day, quota) for day, quota in keys if day not in days}  # else the whole day's recomputation has it
+        if keys:
+            quotas = Quota.objects.filter(pk__in={quota for _, quota in keys}).order_by()
+            where = {
+                pk: (province, product)
+                for pk, province, product in quotas.values_list("pk", "workshop__province", "order__product")
+            }
+            for day, province, product in sorted({(day, *where[q]) for day, q in keys if q in where}, key=str):
+                refresh_output(day, province, product)
     except Exception:
         pending["days"].update(days)  # tried again by the next flush
         pending["output"].update(keys)
@@ -151,10 +158,8 @@ def _report_changed(sender, instance: OutputReport, raw=False, **kwargs):
     if kwargs.get("signal") is post_delete or (before and before[0] != instance.report_date):
         mark({instance.report_date, *(before or ())})
         return
-    workshop_province, product = (
-        Quota.objects.filter(pk=instance.quota_id).values_list("workshop__province", "order__product").first()
-    )
-    mark_output((instance.report_date, workshop_province, product))
+    # Its key (the quota's workshop's province and product) is looked up after the commit, not in the request.
+    mark_output((instance.report_date, instance.quota_id))
 
 
 def _pickup_before(sender, instance: Pickup, update_fields, raw=False, **kwargs):

@@ -6,8 +6,6 @@
 --   HAMDELI_LOAD_MODE=empty   each request is GET /bench/empty/ with the same cookies: the floor.
 --   HAMDELI_LOAD_OWNERS       a Lua file written by bench/load.py: return { {cookie=, csrf=, path=}, ... }
 --   HAMDELI_LOAD_TAG          a number of this run, part of every idempotency key (keys never repeat)
---   HAMDELI_LOAD_THINK_MS     0: no pause (the most the owners can push); else each owner waits about this long
---                             (50-150%, so they do not march in step) before each request: a paced offered rate
 --   HAMDELI_LOAD_KEYS         a directory: each thread writes the keys of the reports answered as recorded
 --                             to its own file there, so bench/load.py can check each one was stored
 --
@@ -18,7 +16,6 @@
 local mode = os.getenv("HAMDELI_LOAD_MODE") or "report"
 local owners = dofile(os.getenv("HAMDELI_LOAD_OWNERS"))
 local tag = tonumber(os.getenv("HAMDELI_LOAD_TAG") or "0")
-local think_ms = tonumber(os.getenv("HAMDELI_LOAD_THINK_MS") or "0")
 
 -- Main Lua state: hand every thread its owner and remember the threads for done().
 local threads = {}
@@ -60,12 +57,6 @@ local function idempotency_key()
     tag % 0x7fffffff, owner_index % 0x10000, math.random(0, 0xfff), 0x8000 + math.random(0, 0x3fff), sent
   )
   return last_key
-end
-
-if think_ms > 0 then
-  function delay()
-    return math.random(math.floor(think_ms / 2), math.floor(think_ms * 3 / 2))
-  end
 end
 
 function request()

@@ -1,6 +1,6 @@
 """Load test: the evening peak, workshop owners reporting output at once through the real form; prints JSON.
 
-    .venv/bin/python bench/load.py [--owners 200] [--duration 60] [--workers 5] [--rate 0] \\
+    .venv/bin/python bench/load.py [--owners 200] [--duration 60] [--workers 5] \\
         [--no-access-log] [--without-daily-tracking] \\
         [--database-url postgres://root@127.0.0.1:5432/hamdeli_load]
 
@@ -12,10 +12,12 @@ Then gunicorn serves the site as deployed (``deploy/gunicorn.conf.py``:
 ``--workers`` sync workers, by default 2 x cores + 1 like the deployment;
 its access log on, one line per request to stdout, unless ``--no-access-log``)
 and ``wrk`` (``bench/load.lua``) loads it with one thread and one connection
-per owner, each with the owner's own session, CSRF cookie and quota. Without
-``--rate`` there is no pause between requests: the most the owners can push
-through (a closed loop, so latency is about owners / throughput); with
-``--rate R`` each owner waits about owners / R seconds before each request.
+per owner, each with the owner's own session, CSRF cookie and quota, with
+no pause between requests: the most the owners can push through (a closed
+loop, so latency is about owners / throughput). There is no paced mode: wrk
+would hold each connection open and idle during the pause, and a sync
+gunicorn worker that accepted it would wait for the request (in production
+nginx buffers requests in front of gunicorn).
 
 Two wrk runs on the same server, with the same connections and duration:
 ``/bench/empty/`` (an empty Django view, the floor) and then the reports.
@@ -101,6 +103,10 @@ def _all_pids() -> list[int]:
     return [int(name) for name in os.listdir("/proc") if name.isdigit()]
 
 
+def children(root: int) -> set[int]:
+    return {pid for pid in _all_pids() if (fields := _stat(pid)) and int(fields[1]) == root}
+
+
 def tree_cpu_seconds(root: int) -> float:
     """CPU of ``root`` and its live children, plus the children it has already reaped (recycled workers)."""
     total = _cpu_seconds(root, with_reaped_children=True)
@@ -180,7 +186,6 @@ def run_wrk(
     connections: int,
     duration: float,
     gunicorn_pid: int,
-    think_ms: int = 0,
 ) -> dict:
     """One wrk run (one thread and connection per owner); its outcomes, latency and who used the CPU."""
     env = {
@@ -189,7 +194,6 @@ def run_wrk(
         "HAMDELI_LOAD_OWNERS": owners_file,
         "HAMDELI_LOAD_TAG": str(random.randrange(1, 2**31 - 1)),
         "HAMDELI_LOAD_KEYS": str(Path(owners_file).parent),
-        "HAMDELI_LOAD_THINK_MS": str(think_ms),
     }
     command = [
         wrk,
@@ -200,6 +204,7 @@ def run_wrk(
         f"--script={LUA_SCRIPT}",
         f"http://127.0.0.1:{port}/",
     ]
+    workers_before = children(gunicorn_pid)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     gunicorn_before, postgres_before, machine_before = (
         tree_cpu_seconds(gunicorn_pid),
@@ -209,6 +214,8 @@ def run_wrk(
     started = time.monotonic()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603 - wrk itself
     wall = time.monotonic() - started
+    # gunicorn replaces a worker after max_requests (2000 +- 200): each new one imports Django again.
+    workers_started = len(children(gunicorn_pid) - workers_before)
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     gunicorn_s = tree_cpu_seconds(gunicorn_pid) - gunicorn_before
     postgres_s = postgres_cpu_seconds() - postgres_before
@@ -236,6 +243,7 @@ def run_wrk(
         "outcomes": {name: n for name, n in sorted(raw["outcomes"].items()) if n and name != "queries"},
         "sql_queries_per_request": round(raw["outcomes"]["queries"] / max(raw["requests"], 1), 1),
         "socket_errors": raw["socket_errors"],
+        "gunicorn_workers_replaced": workers_started,
         "cpu_share_of_machine": {
             "wrk": share(wrk_s),
             "gunicorn": share(gunicorn_s),
@@ -283,13 +291,6 @@ def main() -> int:
         help="gunicorn without its access log (the deployment writes one line per request to stdout)",
     )
     parser.add_argument(
-        "--rate",
-        type=float,
-        default=0,
-        help="pace the owners to about this many requests per second in all (each waits owners/rate s, 50-150%%, "
-        "before each request); 0: no pause, the most they can push through",
-    )
-    parser.add_argument(
         "--without-daily-tracking",
         action="store_true",
         help="diagnosis, not the deployment: the reports room's daily figures not recomputed after each commit "
@@ -327,8 +328,7 @@ def main() -> int:
         with server_class(workers=args.workers) as server:
             began_utc = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             run = (args.wrk, server.port)
-            think_ms = round(args.owners / args.rate * 1000) if args.rate else 0
-            load = (owners_file, args.owners, args.duration, server.process.pid, think_ms)
+            load = (owners_file, args.owners, args.duration, server.process.pid)
             empty = run_wrk(*run, "empty", *load)
             reports = run_wrk(*run, "report", *load)
             ended_utc = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -380,10 +380,7 @@ def main() -> int:
         "daily_figures_tracking": "off (diagnosis: --without-daily-tracking)"
         if args.without_daily_tracking
         else "as in the code (reports.daily_tracking, if present)",
-        "pacing": f"each owner waits about {think_ms} ms (50-150%) before each request, offered about "
-        f"{args.rate:g}/s if the server keeps up"
-        if args.rate
-        else "none: each owner sends her next request as soon as the last is answered (closed loop: "
+        "pacing": "none: each owner sends her next report as soon as the last is answered (a closed loop: "
         "latency is about owners / throughput)",
         "cache": os.environ.get("CACHE_URL"),
         "owners": args.owners,

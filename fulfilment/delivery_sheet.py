@@ -9,8 +9,8 @@ are printed too, for a receiver whose phone cannot scan.
 from __future__ import annotations
 
 import atexit
+import threading
 from collections.abc import Iterable
-from functools import lru_cache
 
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
@@ -106,14 +106,23 @@ def sheet_deliveries(ids: Iterable[int]) -> list[Delivery]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-@lru_cache(maxsize=1)
-def sheet_kit():
-    """This process's WeasyPrint setup for sheets: fonts and the parsed stylesheet are reused by every sheet."""
-    from core.pdf import PdfKit  # WeasyPrint is heavy: loaded where a PDF is made, not by every process
+_kits = threading.local()
+# Dropped before the interpreter tears its modules down: the font configuration's clean-up needs them.
+atexit.register(lambda: _kits.__dict__.pop("kit", None))
 
-    # Dropped before the interpreter tears its modules down: the font configuration's clean-up needs them.
-    atexit.register(sheet_kit.cache_clear)
-    return PdfKit()
+
+def sheet_kit():
+    """This thread's WeasyPrint setup for sheets: fonts and the parsed stylesheet are reused by every sheet.
+
+    One per thread: WeasyPrint's font configuration is not meant to be shared between threads
+    (``runserver`` answers requests in threads; Celery's prefork children and gunicorn's sync workers do not).
+    """
+    kit = getattr(_kits, "kit", None)
+    if kit is None:
+        from core.pdf import PdfKit  # WeasyPrint is heavy: loaded where a PDF is made, not by every process
+
+        kit = _kits.kit = PdfKit()
+    return kit
 
 
 def delivery_sheet_document(delivery: Delivery, *, language: str = "fa"):

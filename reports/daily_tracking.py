@@ -9,6 +9,10 @@ falls on, before and after the change; writes that bypass those signals
 The marked days wait on the connection; ``transaction.on_commit`` recomputes
 them whole (every province and product of the day: simple, and exactly a
 recomputation), so a rolled back write only costs a needless recomputation.
+The one hot path, a new output report (the evening peak), marks only its
+(day, quota): after the commit the produced units and activity of that day's
+(workshop's province, product) are recomputed from that key's reports, and
+the report's own transaction runs no extra statement.
 
 A read of the figures (``flush`` in ``reports.dashboard``) first recomputes what
 its own transaction marked, so a page sees its own writes (and a test, whose

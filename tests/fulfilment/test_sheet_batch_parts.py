@@ -191,3 +191,28 @@ def test_a_day_without_sheets_is_done_at_once_without_a_file(coordinator):
     sheet_batch_render(batch.pk)
     batch.refresh_from_db()
     assert (batch.status, batch.total, batch.file.name) == (SheetBatchStatus.DONE, 0, "")
+
+
+def test_a_part_whose_file_cannot_be_written_names_its_sheets_and_the_other_parts_still_print(
+    coordinator, five_sheets, monkeypatch
+):
+    from core import pdf
+
+    real = pdf.write_documents
+    writes = []
+
+    def write(documents, target=None):
+        writes.append(len(documents))
+        if len(writes) == 2:  # the second part (sheets 3 and 4)
+            raise OSError("disk full")
+        return real(documents, target)
+
+    monkeypatch.setattr(pdf, "write_documents", write)
+    batch = sheet_batch_start(user=coordinator, planned_date=DAY, province_code="tehran")
+    sheet_batch_render(batch.pk)
+    batch.refresh_from_db()
+
+    lost = five_sheets[2:4]
+    assert (batch.status, batch.total, batch.done) == (SheetBatchStatus.DONE, 5, 3)
+    assert batch.failures == [{"code": delivery.code, "error": "disk full"} for delivery in lost]
+    assert short_codes_in(batch, five_sheets) == [d.short_code for d in five_sheets if d not in lost]

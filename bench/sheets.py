@@ -178,7 +178,7 @@ def sheet_sources(delivery, language: str = "fa") -> tuple[str, str]:
         )
 
 
-def weasyprint_floor(html: str, css: str, runs: int) -> dict:
+def weasyprint_floor(html: str, css: str, runs: int) -> dict[str, list[float]]:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -206,7 +206,7 @@ def weasyprint_floor(html: str, css: str, runs: int) -> dict:
             started = time.perf_counter()
             render()
             timings[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in timings.items()}
+    return timings
 
 
 # --- The batch --------------------------------------------------------------------------------------------------
@@ -374,7 +374,7 @@ def main() -> int:
 
         first = batch_deliveries(user=actors.coordinator, planned_date=day, province_code=province_code).first()
         html, css = sheet_sources(Delivery.objects.get(pk=first.pk))
-        floor = weasyprint_floor(html, css, args.floor_runs)
+        before = weasyprint_floor(html, css, args.floor_runs)
     with Worker(args.concurrency) as worker:
         if not args.skip_sheets:
             batch = run_batch(
@@ -386,13 +386,21 @@ def main() -> int:
                 timeout=args.timeout,
             )
             per_sheet = batch["wall_s"] / max(1, batch["sheets"])
+            # The machine is shared: half the floor's runs before the batch and half after it (the worker idle),
+            # so a change of load during the run weighs on both sides of the ratio.
+            after = weasyprint_floor(html, css, args.floor_runs)
+            floor = {name: statistics.median(before[name] + after[name]) for name in before}
             result["sheets"] = {
                 **batch,
                 "worker_processes": args.concurrency,
                 "per_sheet_s": round(per_sheet, 4),
                 "floor_s": round(floor["standalone"], 4),
                 "floor_warm_s": round(floor["warm"], 4),
-                "floor_runs": args.floor_runs,
+                "floor_runs": 2 * args.floor_runs,
+                "floor_s_before_after": [
+                    round(statistics.median(before["standalone"]), 4),
+                    round(statistics.median(after["standalone"]), 4),
+                ],
                 "ratio": round(per_sheet / floor["standalone"], 3),
                 "ratio_to_warm_floor": round(per_sheet / floor["warm"], 3),
                 "targets": {

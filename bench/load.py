@@ -255,8 +255,6 @@ def main() -> int:
     reports_before = list(OutputReport.objects.filter(quota_id__in=quota_ids).values_list("pk", flat=True))
     prepared = time.perf_counter()
 
-    # As deployed: a shared Redis cache, so sessions and signed-in users are read from it (hamdeli/settings.py).
-    os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/5")
     if args.without_daily_tracking:
         os.environ["HAMDELI_BENCH_DAILY_TRACKING"] = "0"  # read by bench/settings.py in the gunicorn workers
     with tempfile.TemporaryDirectory(prefix="hamdeli-load-") as directory:
@@ -319,7 +317,7 @@ def main() -> int:
         else "as in the code (reports.daily_tracking, if present)",
         "pacing": "none: each owner sends her next report as soon as the last is answered (a closed loop: "
         "latency is about owners / throughput)",
-        "cache": os.environ.get("CACHE_URL"),
+        "cache": os.environ.get("CACHE_URL"),  # bench/harness.py: the shared Redis cache, as deployed
         "owners": args.owners,
         "connections": args.owners,
         "duration_s": args.duration,

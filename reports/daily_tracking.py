@@ -39,6 +39,7 @@ from production.models import OutputReport, Quota
 from workshops.models import Workshop
 
 from .daily_figures import Days, refresh, refresh_output
+from .daily_output import add_output
 
 PENDING = "_hamdeli_daily_figure_days"
 # Order fields a day's figures read besides its creation day: they change the releasable units of every day
@@ -162,8 +163,32 @@ def _report_changed(sender, instance: OutputReport, raw=False, **kwargs):
     if kwargs.get("signal") is post_delete or (before and before[0] != instance.report_date):
         mark({instance.report_date, *(before or ())})
         return
-    # Its key (the quota's workshop's province and product) is looked up after the commit, not in the request.
+    if kwargs.get("created") and _add_in_its_transaction(instance):
+        return
+    # A correction: its key (the quota's workshop's province and product) is recomputed after the commit.
     mark_output((instance.report_date, instance.quota_id))
+
+
+def _add_in_its_transaction(report: OutputReport) -> bool:
+    """A new report whose quota, workshop and order came with it (the report service loads them with its lock):
+    counted now, in the report's transaction (``reports.daily_output``). False: left to the after-commit path."""
+    if not (OutputReport.quota.is_cached(report) and report.quota_id and report.report_date):
+        return False
+    quota = report.quota
+    if not (Quota.workshop.is_cached(quota) and Quota.order.is_cached(quota)):
+        return False
+    workshop, product = quota.workshop, quota.order.product_id
+    if workshop.province_id is None or product is None:
+        return False
+    add_output(
+        day=report.report_date,
+        workshop=workshop.pk,
+        province=workshop.province_id,
+        product=product,
+        woman_headed=workshop.is_woman_head_of_household,
+        units=report.quantity,
+    )
+    return True
 
 
 def _pickup_before(sender, instance: Pickup, update_fields, raw=False, **kwargs):

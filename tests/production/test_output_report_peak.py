@@ -12,6 +12,7 @@ from django.utils import translation
 from core.models import AuditLog
 from production.models import OutputReport
 from production.services.quotas import output_report
+from reports.models import DailyFigure
 
 from .. import factories
 
@@ -40,13 +41,28 @@ def test_a_report_locks_the_quota_once_looks_up_its_key_once_and_writes_three_ro
         saved, created = report(quota, 7)
     assert created
     statements = _statements(queries.captured_queries)
-    # Lock (with the workshop and order for the audit line), key look-up, the report, the quota's total, the audit.
-    assert len(statements) == 5, statements
+    # Lock (with the workshop and order for the audit line), key look-up, the report, the quota's total, the audit,
+    # and the daily figures counted in the same transaction (reports.daily_output): the figure row's upsert, the
+    # workshop's activity row of the day and, as it is her first report of the day, the chain of her activity
+    # rows; on PostgreSQL one more statement takes the figures' shared lock and the workshop's.
+    daily = [sql for sql in statements if "reports_daily" in sql or "pg_advisory" in sql]
+    assert len(daily) == (4 if connection.vendor == "postgresql" else 3), daily
+    assert len(statements) - len(daily) == 5, statements
     assert sum("orders_quota" in sql and sql.lstrip().startswith("SELECT") for sql in statements) == 1
     assert sum("idempotency_key" in sql and sql.lstrip().startswith("SELECT") for sql in statements) == 1
     assert saved.quota.produced_units == 7
     log = AuditLog.objects.get(action="output.report", object_id=str(quota.pk))
     assert log.object_repr.startswith(quota.order.number)
+
+
+def test_a_second_report_of_the_day_adds_to_the_figures_without_relinking_the_workshops_days(db):
+    quota = factories.QuotaFactory(quantity=100)
+    report(quota, 7)
+    with CaptureQueriesContext(connection) as queries:
+        report(quota, 5)
+    daily = [sql for sql in _statements(queries.captured_queries) if "reports_daily" in sql or "pg_advisory" in sql]
+    assert len(daily) == (3 if connection.vendor == "postgresql" else 2), daily
+    assert DailyFigure.objects.get(product=quota.order.product).produced_units == 12
 
 
 def test_a_report_sent_twice_counts_once_and_returns_the_quota_total(db):

@@ -102,7 +102,8 @@ def test_an_output_report_updates_produced_units_and_activity_of_its_day(line, c
     assert stored("produced_units", days_ago(3)) == 7
     assert DailyActivity.objects.filter(day=days_ago(3), workshop=line["quota"].workshop).exists()
     assert stored_equals_raw()
-    other = factories.QuotaFactory(order=line["order"], quantity=20, responded_at=at(days_ago(30)))
+    # The second workshop's quota commits on its own (its offer is today's allocated units).
+    other = committed(factories.QuotaFactory, order=line["order"], quantity=20, responded_at=at(days_ago(30)))
     for quota, units in ((line["quota"], 3), (other, 4)):  # the same day's row again, and a second workshop
         committed(report, quota=quota, quantity=units, day=days_ago(3))
     assert stored("produced_units", days_ago(3)) == 14

@@ -26,8 +26,11 @@ timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then so a slow leak never grows; jitter keeps them from restarting together.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# A worker is replaced after this many requests (a leak cannot grow for ever). Replacing one costs about 2.5 s
+# of CPU (importing the project, then warming up): at 2,000 the evening peak replaced a worker every few seconds
+# and the empty view fell from 380 to 200 requests a second (bench/load.py, 2026-12-07), hence 20,000.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 
 # Logs to stdout/stderr: journald (systemd) or `docker compose logs` collects them.
 accesslog = "-"

@@ -66,7 +66,7 @@ def _degrading(name: str, answer_when_down):
     is_write = name in WRITES
 
     def degrading(self, *args, **kwargs):
-        outage = _outage(self._hamdeli_location)
+        outage = self._hamdeli_outage
         if time.monotonic() < outage.paused_until:
             if is_write:
                 outage.dropped_write = True
@@ -119,7 +119,8 @@ class DegradingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
-        self._hamdeli_location = str(server)
+        # Shared by every thread's instance of this cache in the process (Django makes one per thread).
+        self._hamdeli_outage = _outage(str(server))
 
     get = _degrading("get", lambda key, default=None, version=None: default)
     get_many = _degrading("get_many", lambda *args, **kwargs: {})

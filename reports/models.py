@@ -92,6 +92,13 @@ class ThematicReport(ClaimedWork):
         return self.status in (ThematicReportStatus.DONE, ThematicReportStatus.FAILED)
 
 
+# The two tables below are copies of the raw rows, written inside other writers' transactions (a new output
+# report adds to them, reports.daily_output). Their foreign keys have no constraint in the database: a constraint
+# would make every such insert take a KEY SHARE lock on the workshop, province and product rows, and a report
+# holding its quota would then deadlock with a suspension holding the workshop (tests/orders/
+# test_output_cancel_concurrency.py). Their consistency is integrity_check's and the rebuild's.
+
+
 class DailyFigure(models.Model):
     """The dashboard's additive figures of one day (Tehran time), province and product.
 
@@ -105,8 +112,10 @@ class DailyFigure(models.Model):
     """
 
     day = models.DateField(_("day"))
-    province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, related_name="+")
-    product = models.ForeignKey("core.Product", on_delete=models.CASCADE, null=True, related_name="+")
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, related_name="+", db_constraint=False)
+    product = models.ForeignKey(
+        "core.Product", on_delete=models.CASCADE, null=True, related_name="+", db_constraint=False
+    )
     demand_units = models.BigIntegerField(default=0)
     funded_rials = models.BigIntegerField(default=0)
     releasable_units = models.BigIntegerField(default=0)
@@ -142,9 +151,11 @@ class DailyActivity(models.Model):
     """
 
     day = models.DateField(_("day"))
-    workshop = models.ForeignKey("workshops.Workshop", on_delete=models.CASCADE, related_name="+")
-    product = models.ForeignKey("core.Product", on_delete=models.CASCADE, null=True, related_name="+")
-    province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, related_name="+")
+    workshop = models.ForeignKey("workshops.Workshop", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    product = models.ForeignKey(
+        "core.Product", on_delete=models.CASCADE, null=True, related_name="+", db_constraint=False
+    )
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, related_name="+", db_constraint=False)
     is_woman_headed = models.BooleanField(default=False)
     previous_day = models.DateField(null=True)
     previous_product_day = models.DateField(null=True)

@@ -65,7 +65,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from core.models import Product, Province
 
-from .daily_figures import first_in_period
+from .daily_figures import DAILY_FIGURES, first_in_period
 from .daily_tracking import flush
 from .models import DailyActivity, DailyFigure
 from .periods import DashboardPeriod, day_range
@@ -115,8 +115,6 @@ class Figures:
 
 
 FIGURE_NAMES = tuple(f.name for f in fields(Figures) if f.name not in ("key", "name"))
-# Figures that add up over days, provinces and products: read as sums of ``reports.models.DailyFigure``.
-ADDITIVE = tuple(name for name in FIGURE_NAMES if name not in ("workshops_active", "woman_headed_workshops_active"))
 
 
 def _grouped(queryset: QuerySet, keys: tuple[str, ...], **aggregates) -> Iterable[tuple]:
@@ -161,8 +159,9 @@ def _figure_rows(
     flush()  # the days this transaction changed, if any (see reports.daily_tracking)
     rows = _Rows()
     daily = in_scope(DailyFigure.objects.filter(**day_range("day", period)), user, "province", province)
-    sums = {name: Sum(name) for name in ADDITIVE}
-    rows.collect(_grouped(daily, ("province", "product"), **sums), *ADDITIVE)
+    # The figures that add up over days, provinces and products (``DAILY_FIGURES``): sums of the stored rows.
+    sums = {name: Sum(name) for name in DAILY_FIGURES}
+    rows.collect(_grouped(daily, ("province", "product"), **sums), *DAILY_FIGURES)
 
     # A workshop lies in one province but may make several products: the distinct counts are taken per side,
     # each as a count of the rows that are a workshop's first in the period (``first_in_period``).

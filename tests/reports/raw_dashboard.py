@@ -1,7 +1,8 @@
 """The dashboard's figures as they were computed before issue 20: straight from the raw rows, per period.
 
 Kept only as the oracle of ``test_daily_figures``: the dashboard now reads the stored daily figures, which must
-give the same rows. (Copied from ``reports/dashboard.py`` at 5fcd6b7, unchanged but for the imports.)
+give the same rows. (Copied from ``reports/dashboard.py`` at 5fcd6b7, unchanged but for the imports; the
+row containers ``_Rows`` and ``_grouped`` are the dashboard's own.)
 """
 
 from __future__ import annotations
@@ -17,44 +18,9 @@ from donors.models import LedgerEntry
 from fulfilment.models import DeliveryLine
 from production.models import OutputReport, Quota
 from production.selectors.committed import committed_units_expression
-from reports.dashboard import Figures
+from reports.dashboard import Figures, _grouped, _Rows  # the row containers; the reads below are the old ones
 from reports.periods import DashboardPeriod, day_range, midnight, moment_range
 from reports.selectors import answered_in, demand_orders, in_scope, left_in, payouts_in, pickup_lines_in
-
-
-def _grouped(queryset: QuerySet, keys: tuple[str, ...], **aggregates) -> Iterable[tuple]:
-    """``(*keys, *aggregates)`` per group, as plain tuples (no model instances, no dicts)."""
-    return queryset.order_by().values(*keys).annotate(**aggregates).values_list(*keys, *aggregates)
-
-
-class _Rows:
-    """Province rows and product rows, filled side by side.
-
-    Every source is read once, grouped by (province, product): sums add up
-    along either key, so one grouped query feeds both tables.
-    """
-
-    def __init__(self) -> None:
-        self.by_province: dict[int | None, Figures] = {}
-        self.by_product: dict[int | None, Figures] = {}
-
-    @staticmethod
-    def row(rows: dict[int | None, Figures], key: int | None) -> Figures:
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = Figures(key=key)
-        return row
-
-    def add(self, province_key: int | None, product_key: int | None, figures: dict[str, int]) -> None:
-        for rows, key in ((self.by_province, province_key), (self.by_product, product_key)):
-            row = self.row(rows, key)
-            for figure, value in figures.items():
-                setattr(row, figure, getattr(row, figure) + value)
-
-    def collect(self, records: Iterable[tuple], *figures: str) -> None:
-        """Add records ``(province, product, *aggregates)``, the aggregates in the order of ``figures``."""
-        for province_key, product_key, *values in records:
-            self.add(province_key, product_key, {f: int(v or 0) for f, v in zip(figures, values, strict=True)})
 
 
 def raw_figure_rows(

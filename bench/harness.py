@@ -163,6 +163,8 @@ class Server:
     """gunicorn (sync workers, ``deploy/gunicorn.conf.py``) on a free port, with the bench settings."""
 
     workers: int = 2
+    # Off for the page benchmark; bench/load.py keeps the deployment's (``accesslog = "-"``, one line per request).
+    access_log: bool = False
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     log_path: str = ""
@@ -180,8 +182,7 @@ class Server:
                 str(ROOT / "deploy" / "gunicorn.conf.py"),
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--access-logfile",
-                "/dev/null",
+                *([] if self.access_log else ["--access-logfile", "/dev/null"]),
                 "--backlog",
                 "2048",
                 "hamdeli.wsgi:application",

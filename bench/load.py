@@ -72,29 +72,6 @@ RESULT_PREFIX = "HAMDELI_LOAD_RESULT "
 CORES = multiprocessing.cpu_count()
 
 
-class DeployedLogServer(harness.Server):
-    """``harness.Server`` with the access log as deployed (one line per request to stdout, here its log file).
-
-    The harness turns the log off with ``--access-logfile /dev/null`` for the page benchmark; the evening
-    peak is measured with what the deployment pays (``deploy/gunicorn.conf.py``: ``accesslog = "-"``).
-    """
-
-    def __enter__(self) -> harness.Server:
-        real_popen = harness.subprocess.Popen
-
-        def popen(command, **kwargs):
-            command = list(command)
-            at = command.index("--access-logfile")
-            command[at : at + 2] = []  # the config file's "-" holds again
-            return real_popen(command, **kwargs)
-
-        harness.subprocess.Popen = popen
-        try:
-            return super().__enter__()
-        finally:
-            harness.subprocess.Popen = real_popen
-
-
 @dataclass
 class Owner:
     cookie: str
@@ -259,8 +236,7 @@ def main() -> int:
         os.environ["HAMDELI_BENCH_DAILY_TRACKING"] = "0"  # read by bench/settings.py in the gunicorn workers
     with tempfile.TemporaryDirectory(prefix="hamdeli-load-") as directory:
         owners_file = write_owners_file(owners, directory)
-        server_class = harness.Server if args.no_access_log else DeployedLogServer
-        with server_class(workers=args.workers) as server:
+        with harness.Server(workers=args.workers, access_log=not args.no_access_log) as server:
             began_utc = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             run = (args.wrk, server.port)
             load = (owners_file, args.owners, args.duration, server.process.pid)

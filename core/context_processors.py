@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.functional import SimpleLazyObject
-
 from .models import Role
 from .outbox import oldest_waiting
-from .permissions import Can, menu_for
+from .permissions import Can
 
 
 def background_work(request) -> dict:
@@ -22,9 +20,8 @@ def background_work(request) -> dict:
 
 
 def access(request) -> dict:
-    """``can.<capability>`` and ``site_menu`` (the user's links in base.html), from ``core.permissions``.
-
-    Both read the user only when a template uses them, like ``django.contrib.auth``'s ``user``.
+    """``can.<capability>``, from ``core.permissions``; it reads the user only when a template asks, like
+    ``django.contrib.auth``'s ``user``. (The menu's links are ``{% site_menu_links %}``, core/templatetags/layout.py.)
     """
 
     def user():
@@ -32,5 +29,4 @@ def access(request) -> dict:
 
     return {
         "can": Can(user),
-        "site_menu": SimpleLazyObject(lambda: menu_for(user()) if user() is not None else ()),
     }

@@ -7,7 +7,8 @@ two tables:
 
 - views declare ``capability = "..."`` on ``core.scoping.RoleRequiredMixin`` (403 without it);
 - services ask ``user_can(actor, "...")`` for the same capability as the view that calls them;
-- templates read ``can.<capability>`` and ``site_menu`` (``core.context_processors.access``);
+- templates read ``can.<capability>`` (``core.context_processors.access``) and draw the menu with
+  ``{% site_menu_links %}`` (``core/templatetags/layout.py``, once per kind of user);
 - ``tests/test_permission_matrix.py`` takes its roles from here and checks the real HTTP answers of every URL.
 
 A new role is a ``Role`` choice (core/models/accounts.py and its migration), a ``RoleAccess`` below and its

@@ -66,7 +66,14 @@ class RedisServer:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.dir = tmp_path
         self.process: subprocess.Popen | None = None
-        self.client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=1)
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        # No retries: redis-py 6+ retries a refused connection three times with backoff (3.4 s), and the
+        # probe asks a server that is not up yet (start) or no longer up (stop).
+        self.client = redis.Redis(
+            host="127.0.0.1", port=self.port, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0)
+        )
 
     def answers(self) -> bool:
         import redis

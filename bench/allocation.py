@@ -1,7 +1,7 @@
 """End-to-end allocation benchmark: a synthetic country in a throwaway database, then one commit.
 
     .venv/bin/python bench/allocation.py --workshops 10000 --orders 2000 [--database postgres://root@127.0.0.1/]
-        [--scenario normal|tight] [--demand-ratio 3]
+        [--scenario normal|tight] [--demand-ratio 3] [--replan-under-locks]
 
 Without ``--database`` it uses a throwaway SQLite file; with a PostgreSQL server URL it creates (and
 drops) a database ``hamdeli_bench_<pid>`` there.
@@ -11,10 +11,29 @@ Scenarios: ``normal`` is the everyday country (orders due in 7-62 days, demand w
 ``--demand-ratio`` (default 3) times the sewing time the verified workshops have until the last due
 date, counted in working days x units per day, a workshop's days split evenly between its products.
 
-Prints one JSON line: counts; seconds for build (data creation, not part of the target), load, solve,
-write, the whole commit (lock to COMMIT), the owners' notifications (after the commit, in bulk) and
-the total of both; allocated and unmet units; the engine's objective, bounds and priority figures;
-the measured demand ratio; and the peak memory (MB) of the process, after the build and at the end.
+Prints one JSON line: counts; the seconds (below); allocated and unmet units; the engine's objective,
+bounds and priority figures; the measured demand ratio; and the peak memory (MB) of the process, after
+the build and at the end.
+
+A commit plans first with nothing locked, then locks, re-reads, re-checks that plan and writes it in one
+transaction (solving again there only when the data changed in between). The seconds:
+
+- ``seconds_build_data``: creating the country (not part of any target);
+- ``seconds_plan_unlocked``: the plan made before the locks, no transaction open; its parts
+  ``seconds_load`` (reading demand and supply) and ``seconds_solve`` (the engine), the rest reading the
+  orders, the quotas due for release and the plan's workshops;
+- ``seconds_locked``, also ``seconds_commit``: the transaction, from asking for the locks until COMMIT
+  returned; its parts ``seconds_lock`` (advisory and row locks, releases of quotas far behind pace),
+  ``seconds_reload_locked`` (demand and supply read again under the locks), ``seconds_recheck_locked``
+  (locking the plan's workshops and ``check_plan`` against the fresh data), ``seconds_replan_locked``
+  (solving again under the locks: 0 unless ``replanned_under_locks``), ``seconds_write`` (the quotas and
+  their audit rows) and ``seconds_commit_other`` (the rest: COMMIT itself, progress);
+- ``seconds_notify``: the owners' notifications, run after the commit (in bulk; in-process here);
+- ``seconds_total``: end to end, from the start of the unlocked plan until the notifications are done.
+
+``--replan-under-locks`` measures the fallback: between the plan and the locks it cuts the rate of one
+workshop of the plan to one unit a day, so the re-check refuses the plan and the commit solves again
+under the locks (``replanned_under_locks`` is then true).
 """
 
 from __future__ import annotations
@@ -366,24 +385,23 @@ def peak_memory_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def timed_commit() -> tuple:
-    """The allocation commit, then the owners' notifications it queued; seconds of each, split at COMMIT.
+def timed_commit(*, replan: bool = False) -> tuple:
+    """The allocation commit (plan, then the locked transaction) and the notifications it queued; end to end.
 
-    The commit runs inside an outer transaction whose first on-commit callback marks the moment the
-    COMMIT returned; every callback after it is the notifications' (one bulk task, then the sends).
+    The service times its own parts (``result.seconds``): ``locked`` ends the moment COMMIT returns,
+    ``after_commit`` is what ran on commit in this process, the owners' notifications.
     """
-    from django.db import transaction
-
     from production.services.allocation import allocation_commit
+    from workshops.models import WorkshopCapacity
 
-    marks: dict[str, float] = {}
+    def cut_a_capacity(early) -> None:
+        if early.plan.allocations:
+            workshop_id = early.plan.allocations[0].workshop_id
+            WorkshopCapacity.objects.filter(workshop_id=workshop_id).update(units_per_day=1)
+
     started = time.perf_counter()
-    with transaction.atomic():
-        transaction.on_commit(lambda: marks.setdefault("committed", time.perf_counter()))
-        result = allocation_commit(actor=None, provinces=None)
-    finished = time.perf_counter()
-    committed = marks.get("committed", finished)
-    return result, committed - started, finished - committed, finished - started
+    result = allocation_commit(actor=None, provinces=None, after_plan=cut_a_capacity if replan else None)
+    return result, time.perf_counter() - started
 
 
 def main() -> None:
@@ -396,6 +414,11 @@ def main() -> None:
         "--demand-ratio",
         type=float,
         help=f"tight: demand / sewing capacity per product (default {DEFAULT_TIGHT_RATIO:g}); implies --scenario tight",
+    )
+    parser.add_argument(
+        "--replan-under-locks",
+        action="store_true",
+        help="cut one planned workshop's rate between the plan and the locks: measures the commit solving again",
     )
     args = parser.parse_args()
     scenario = TIGHT if args.demand_ratio is not None else args.scenario
@@ -418,10 +441,12 @@ def main() -> None:
         build_country(args.workshops, args.orders, scenario=scenario, demand_ratio=args.demand_ratio)
         built = time.perf_counter()
         memory_after_build = peak_memory_mb()
-        result, seconds_commit, seconds_notify, seconds_total = timed_commit()
+        result, seconds_total = timed_commit(replan=args.replan_under_locks)
         memory_at_end = peak_memory_mb()
         plan = result.plan
         ratio, ratio_by_product = measured_demand_ratio()
+        seconds = {key: round(value, 3) for key, value in result.seconds.items()}
+        locked_parts = ("lock", "reload", "recheck", "replan", "write")
         print(
             json.dumps(
                 {
@@ -436,16 +461,23 @@ def main() -> None:
                     "eligible_pairs": plan.stats.get("eligible_pairs"),
                     "pairs_in_lp": plan.stats.get("pairs") or plan.stats.get("variables"),
                     "seconds_build_data": round(built - started, 2),
-                    "seconds_load": round(result.seconds.get("load", 0), 3),
-                    "seconds_solve": round(result.seconds.get("solve", 0), 3),
-                    "seconds_write": round(result.seconds.get("write", 0), 3),
-                    "seconds_commit": round(seconds_commit, 3),
-                    # Locks, releases, reading the orders, the checker, loading the plan's workshops, COMMIT.
+                    "seconds_plan_unlocked": seconds["plan_unlocked"],
+                    "seconds_load": seconds["load"],
+                    "seconds_solve": seconds["solve"],
+                    "seconds_locked": seconds["locked"],
+                    "seconds_commit": seconds["locked"],  # the locked transaction (before 2026-12-08: plan included)
+                    "seconds_lock": seconds["lock"],
+                    "seconds_reload_locked": seconds["reload"],
+                    "seconds_recheck_locked": seconds["recheck"],
+                    "seconds_replan_locked": seconds["replan"],
+                    "seconds_write": seconds["write"],
                     "seconds_commit_other": round(
-                        seconds_commit - sum(result.seconds.get(part, 0) for part in ("load", "solve", "write")), 3
+                        result.seconds["locked"] - sum(result.seconds[part] for part in locked_parts), 3
                     ),
-                    "seconds_notify": round(seconds_notify, 3),
+                    "seconds_notify": seconds["after_commit"],
                     "seconds_total": round(seconds_total, 3),
+                    "replanned_under_locks": result.replanned_under_locks,
+                    "replan_reasons": result.replan_reasons[:2],
                     "allocated_units": plan.allocated_units(),
                     "unmet_units": plan.unmet_units(),
                     "quotas": len(plan.allocations),

@@ -225,6 +225,9 @@ def summarize(result: AllocationResult) -> dict[str, Any]:
             "gap_percent": round(100 * (objective - lp_bound) / abs(lp_bound), 3) if lp_bound else 0.0,
         },
         "seconds": {key: round(value, 3) for key, value in result.seconds.items()},
+        # A commit's plan made before its locks did not hold on the data read under them: it was solved again there.
+        "replanned_under_locks": result.replanned_under_locks,
+        "replan_reasons": result.replan_reasons,
         "engine": _jsonable(dict(plan.stats)),
         "orders": [by_order[key] for key in sorted(by_order)],
         "releases": releases,

@@ -1,17 +1,26 @@
 """The allocation engine against the database: load, preview, commit.
 
 ``production.allocation`` is pure (plain values in, a plan out). This module turns
-orders, workshops and active quotas into those values, explains the plan in
-Persian, and writes it as offered quotas in one transaction:
+orders, workshops and active quotas into those values (``allocation_inputs``),
+explains the plan in Persian, and writes it as offered quotas in one transaction:
 
 - what is "releasable but unallocated" comes from ``orders.funding`` (the
   confirmed-funds seam) less what active quotas already cover, so running
   twice never allocates the same unit twice;
-- a commit first releases the remainders of quotas far behind pace
-  (``production.services.rebalance``), then locks: a PostgreSQL advisory lock for the whole
-  allocation plus the scope's order rows (on SQLite the IMMEDIATE transaction
-  already serialises writers), and only then reads the demand, so two
-  concurrent commits cannot over-allocate;
+- a commit plans first with no transaction and no lock held, as a preview does
+  (the releases of quotas far behind pace counted as done): on a scarce country
+  solving takes seconds, and nothing else that needs these orders should wait
+  for it;
+- then, in one transaction, it releases the remainders of quotas far behind
+  pace (``production.services.rebalance``) and locks: a PostgreSQL advisory lock
+  for the whole allocation plus the scope's order rows (on SQLite the IMMEDIATE
+  transaction already serialises writers); it reads the demand and the supply
+  again under those locks and re-checks the plan against them with the
+  independent checker (``check_plan``: every hard rule, on the fresh values). A
+  plan the fresh data refuses (a refund, another commit, a capacity cut, a new
+  date...) is thrown away and the run solves again under the locks, as it did
+  before; so two concurrent commits cannot over-allocate whatever happened
+  between the plan and the locks;
 - before writing it locks the plan's workshop rows and drops the allocations
   of any workshop suspended meanwhile (a suspension locks the same row first).
 """
@@ -25,33 +34,44 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from core.models import Product, Province, User
-from crisis.selectors import severity_lookup
-from orders.funding import unallocated_releasable_units, with_unit_totals
-from orders.models import Order, OrderStatus
-from workshops.calendar import WorkCalendar
-from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus, WorkshopUnavailability
+from orders.models import Order
+from workshops.models import Workshop, WorkshopStatus
 
 from ..allocation import allocate
 from ..allocation.checker import check_plan
-from ..allocation.model import Allocation, ExistingLoad, Options, OrderDemand, Plan, WorkshopSupply
+from ..allocation.model import Allocation, OrderDemand, Plan, WorkshopSupply
 from ..models import Quota, QuotaStatus
+from .allocation_inputs import (
+    ALLOCATABLE_ORDER_STATUSES,  # noqa: F401  (re-exported: it was defined here)
+    engine_options,
+    order_demands,
+    orders_in_scope,
+    orders_with_totals,
+    quota_due_date,  # noqa: F401  (re-exported)
+    workshop_supplies,
+)
 from .offer_writes import offers_write
 from .rebalance import Release, quota_release_remainder, releases_due
 
-# Orders whose funded part may still be split into quotas.
-ALLOCATABLE_ORDER_STATUSES = (OrderStatus.FUNDED, OrderStatus.IN_PRODUCTION)
 ADVISORY_LOCK_KEY = 1_405_001  # any constant shared by every allocation commit
 Progress = Callable[[int, str], None]
+Hook = Callable[[], None]
+
+# Short names kept for the tests and benches that reach in.
+_orders_with_totals, _demands, _supplies = orders_with_totals, order_demands, workshop_supplies
 
 
 def _no_progress(percent: int, message: str) -> None:
     return None
+
+
+def _today() -> dt.date:
+    """The allocation's day; read again under a commit's locks, since the plan may have been made before midnight."""
+    return timezone.localdate()
 
 
 @dataclass
@@ -72,108 +92,23 @@ class AllocationResult:
     severities: dict[int, int] = field(default_factory=dict)  # order id -> crisis level the engine weighed
     # Preview only: order id -> units the crisis levels gave (+) or took (-) against the same run without them.
     severity_effect: dict[int, int] = field(default_factory=dict)
+    # Commit only: the plan made before the locks did not hold on the data read under them, so it was solved again
+    # there; ``replan_reasons`` are the first of the checker's objections (or the change of date).
+    replanned_under_locks: bool = False
+    replan_reasons: list[str] = field(default_factory=list)
 
 
-def quota_due_date(order: Order) -> dt.date:
-    """A quota is due the delivery lead time before the order is needed."""
-    return order.needed_by - dt.timedelta(days=settings.HAMDELI_DELIVERY_LEAD_DAYS)
-
-
-def orders_in_scope(provinces: Iterable[Province] | None):
-    orders = Order.objects.filter(status__in=ALLOCATABLE_ORDER_STATUSES)
-    if provinces is not None:
-        orders = orders.filter(health_center__province__in=list(provinces))
-    return orders.order_by("pk")
-
-
-def _orders_with_totals(provinces: Iterable[Province] | None) -> list[Order]:
-    """The scope's orders with their allocated units summed in the same query (one query, not one per order)."""
-    return list(
-        with_unit_totals(orders_in_scope(provinces)).select_related(
-            "health_center__province", "health_center__city", "product"
-        )
-    )
-
-
-def _demands(orders: list[Order], today: dt.date, extra_units: dict[int, int]) -> tuple[list[OrderDemand], list[Order]]:
-    demands, skipped = [], []
-    # The crisis level in force today at each order's health center: the higher of its city's and province's.
-    severity_at = severity_lookup(today)
-    for order in orders:
-        units = unallocated_releasable_units(order) + extra_units.get(order.pk, 0)
-        if units <= 0:
-            continue
-        due = quota_due_date(order)
-        if due <= today:
-            skipped.append(order)  # stale: the coordinator extends or cancels it first
-            continue
-        demands.append(
-            OrderDemand(
-                order_id=order.pk,
-                product_id=order.product_id,
-                province_id=order.health_center.province_id,
-                city_id=order.health_center.city_id,
-                units=units,
-                due_date=due,
-                priority=order.priority,
-                severity=severity_at(order.health_center.province_id, order.health_center.city_id),
-                partial=units < order.quantity,
-            )
-        )
-    return demands, skipped
-
-
-def _supplies(product_ids: set[int], today: dt.date) -> list[WorkshopSupply]:
-    """Every verified workshop that makes one of the products, with its calendar and current load.
-
-    Read as plain rows (four queries, no model instances): a country has tens of
-    thousands of workshops and this runs inside the allocation's lock.
-    """
-    verified = Workshop.objects.filter(status=WorkshopStatus.VERIFIED).filter(
-        Exists(WorkshopCapacity.objects.filter(workshop=OuterRef("pk"), product_id__in=product_ids))
-    )
-    rows = list(
-        verified.order_by("pk").values_list(
-            "pk", "province_id", "city_id", "working_weekdays", "is_woman_head_of_household"
-        )
-    )
-    rates: dict[int, dict[int, int]] = defaultdict(dict)
-    for workshop_id, product_id, per_day in WorkshopCapacity.objects.filter(workshop__in=verified).values_list(
-        "workshop_id", "product_id", "units_per_day"
-    ):
-        rates[workshop_id][product_id] = per_day
-    closed: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for workshop_id, start, end in WorkshopUnavailability.objects.filter(
-        workshop__in=verified, end_date__gt=today
-    ).values_list("workshop_id", "start_date", "end_date"):
-        closed[workshop_id].append((start, end))
-    loads: dict[int, list[ExistingLoad]] = defaultdict(list)
-    for workshop_id, product_id, quantity, released, produced, due in Quota.objects.filter(
-        workshop__in=verified,
-        status__in=(QuotaStatus.OFFERED, QuotaStatus.ACCEPTED),
-        produced_units__lt=F("quantity") - F("released_units"),
-        # Overdue and due-today quotas too: their units are still owed and take the workshop's first days
-        # (the engine counts a load due before tomorrow from day 0).
-    ).values_list("workshop_id", "order__product_id", "quantity", "released_units", "produced_units", "due_date"):
-        loads[workshop_id].append(
-            ExistingLoad(product_id=product_id, units=quantity - released - produced, due_date=due)
-        )
-    return [
-        WorkshopSupply(
-            workshop_id=workshop_id,
-            province_id=province_id,
-            city_id=city_id,
-            rates=rates[workshop_id],
-            calendar=WorkCalendar(weekdays, tuple(sorted(closed[workshop_id]))),
-            woman_head=woman_head,
-            loads=tuple(loads[workshop_id]),
-        )
-        for workshop_id, province_id, city_id, weekdays, woman_head in rows
-    ]
-
-
-def engine_options() -> Options:
-    return Options(min_quota=settings.HAMDELI_MIN_QUOTA_UNITS)
+def _inputs(
+    orders: list[Order], today: dt.date, releases: list[Release], *, releases_pending: bool
+) -> tuple[list[OrderDemand], list[Order], list[WorkshopSupply]]:
+    """The engine's demand (and the orders skipped as past due) and supply, read now."""
+    # Before the releases are written (a preview, a commit's plan before its locks) count their units as free.
+    extra: dict[int, int] = {}
+    if releases_pending:
+        for release in releases:
+            extra[release.quota.order_id] = extra.get(release.quota.order_id, 0) + release.units
+    demands, skipped = _demands(orders, today, extra)
+    return demands, skipped, _supplies({d.product_id for d in demands}, today)
 
 
 def _plan(
@@ -184,21 +119,36 @@ def _plan(
     *,
     releases_pending: bool,
     explain_severity: bool = False,
+    check: bool = True,
 ) -> AllocationResult:
     started = time.perf_counter()
-    # In a preview the releases are not written yet: count their units as free anyway.
-    extra = {}
-    if releases_pending:
-        for release in releases:
-            extra[release.quota.order_id] = extra.get(release.quota.order_id, 0) + release.units
-    demands, skipped = _demands(orders, today, extra)
-    supplies = _supplies({d.product_id for d in demands}, today)
-    loaded = time.perf_counter()
-    progress(40, "solving")
+    demands, skipped, supplies = _inputs(orders, today, releases, releases_pending=releases_pending)
+    result = _solve(
+        orders, today, releases, (demands, skipped, supplies), progress, explain_severity=explain_severity, check=check
+    )
+    result.seconds["load"] = time.perf_counter() - started - result.seconds["solve"] - result.seconds["after_solve"]
+    return result
+
+
+def _solve(
+    orders: list[Order],
+    today: dt.date,
+    releases: list[Release],
+    inputs: tuple[list[OrderDemand], list[Order], list[WorkshopSupply]],
+    progress: Progress,
+    *,
+    explain_severity: bool = False,
+    check: bool = True,
+    percent: int = 40,
+) -> AllocationResult:
+    demands, skipped, supplies = inputs
+    progress(percent, "solving")
+    started = time.perf_counter()
     options = engine_options()
     plan = allocate(demands, supplies, today=today, options=options)
     solved = time.perf_counter()
-    violations = check_plan(plan, demands, supplies, today=today, min_quota=options.min_quota)
+    # A commit's plan made before its locks is checked under them, against the data it is written on.
+    violations = check_plan(plan, demands, supplies, today=today, min_quota=options.min_quota) if check else []
     severity_effect = {}
     if explain_severity and any(demand.severity for demand in demands):
         severity_effect = _severity_effect(plan, demands, supplies, today, options)
@@ -212,15 +162,15 @@ def _plan(
         releases=releases,
         skipped_orders=skipped,
         violations=violations,
-        seconds={"load": loaded - started, "solve": solved - loaded},
+        seconds={"solve": solved - started, "after_solve": time.perf_counter() - solved},
         severities={demand.order_id: demand.severity for demand in demands},
         severity_effect=severity_effect,
     )
 
 
-def _severity_effect(plan: Plan, demands, supplies, today: dt.date, options: Options) -> dict[int, int]:
+def _severity_effect(plan: Plan, demands, supplies, today: dt.date, options) -> dict[int, int]:
     """Per order, the units the crisis levels gave (+) or took (−): the same run planned again as if every
-    place were white. A preview only (twice the solving; a commit runs inside the orders' locks)."""
+    place were white. A preview only (twice the solving; a commit keeps its solving short)."""
     calm = allocate([dataclasses.replace(d, severity=0) for d in demands], supplies, today=today, options=options)
     given: dict[int, int] = defaultdict(int)
     for allocation in plan.allocations:
@@ -230,16 +180,25 @@ def _severity_effect(plan: Plan, demands, supplies, today: dt.date, options: Opt
     return {order_id: units for order_id, units in given.items() if units}
 
 
-def allocation_preview(
-    *, provinces: Iterable[Province] | None, today: dt.date | None = None, progress: Progress = _no_progress
+def _plan_without_locks(
+    provinces: list[Province] | None, today: dt.date, progress: Progress, *, explain_severity: bool, check: bool
 ) -> AllocationResult:
-    """What a commit would do now, without writing anything."""
-    today = today or timezone.localdate()
+    """A plan from the data as it is now, nothing locked or written: the releases due are counted as done."""
     progress(5, "loading")
     orders = _orders_with_totals(provinces)
     active = Quota.objects.filter(order__in=orders, status=QuotaStatus.ACCEPTED).select_related("workshop")
     releases = releases_due(active, today)
-    return _plan(orders, today, releases, progress, releases_pending=True, explain_severity=True)
+    return _plan(
+        orders, today, releases, progress, releases_pending=True, explain_severity=explain_severity, check=check
+    )
+
+
+def allocation_preview(
+    *, provinces: Iterable[Province] | None, today: dt.date | None = None, progress: Progress = _no_progress
+) -> AllocationResult:
+    """What a commit would do now, without writing anything."""
+    provinces = list(provinces) if provinces is not None else None
+    return _plan_without_locks(provinces, today or _today(), progress, explain_severity=True, check=True)
 
 
 def _lock_allocation(orders_qs) -> None:
@@ -281,24 +240,69 @@ def _drop_unverified(result: AllocationResult) -> None:
         result.dropped = dropped
 
 
-@transaction.atomic
 def allocation_commit(
     *,
     actor: User | None,
     provinces: Iterable[Province] | None,
     today: dt.date | None = None,
     progress: Progress = _no_progress,
-    before_write: Callable[[], None] | None = None,
+    after_plan: Callable[[AllocationResult], None] | None = None,
+    before_write: Hook | None = None,
 ) -> AllocationResult:
-    """Release what is far behind, then offer the plan's quotas, all in one transaction.
+    """Plan with nothing locked; then, in one transaction, release what is far behind, lock, re-check the plan
+    against the data read under the locks (solving again there if it no longer holds) and offer its quotas.
 
-    ``before_write`` is a test hook: it runs after the plan is made and its
-    workshops are locked, before any quota is written (the concurrency tests
-    park a thread there).
+    ``result.seconds``: ``plan_unlocked`` (the plan before the locks; ``load`` and ``solve`` are its parts),
+    ``locked`` (from asking for the locks to COMMIT; ``lock``, ``reload``, ``recheck``, ``replan`` and ``write``
+    are its parts), ``after_commit`` (what ran on commit in this process: queuing the owners' messages) and
+    ``total``.
+
+    Test hooks: ``after_plan(early)`` runs between the plan made before the locks (``early``) and the locks
+    (a test changes the world there); ``before_write()`` runs after the plan to write is settled and its
+    workshops are locked, before any quota is written (the concurrency tests park a thread there).
     """
-    today = today or timezone.localdate()
+    started = time.perf_counter()
     provinces = list(provinces) if provinces is not None else None
-    progress(5, "locking")
+    early = _plan_without_locks(provinces, today or _today(), progress, explain_severity=False, check=False)
+    planned = time.perf_counter()
+    if after_plan is not None:
+        after_plan(early)
+    marks: dict[str, float] = {}
+    with transaction.atomic():
+        # Registered first, so it runs the moment COMMIT returns, before the owners' messages are queued.
+        transaction.on_commit(lambda: marks.setdefault("committed", time.perf_counter()))
+        locking = time.perf_counter()
+        result = _commit_under_locks(
+            early,
+            actor=actor,
+            provinces=provinces,
+            today=today or _today(),
+            progress=progress,
+            before_write=before_write,
+        )
+    finished = time.perf_counter()
+    committed = marks.get("committed", finished)  # inside an outer transaction (tests): this block's end
+    result.seconds.update(
+        plan_unlocked=planned - started,
+        locked=committed - locking,
+        after_commit=finished - committed,
+        total=finished - started,
+    )
+    return result
+
+
+def _commit_under_locks(
+    early: AllocationResult,
+    *,
+    actor: User | None,
+    provinces: list[Province] | None,
+    today: dt.date,
+    progress: Progress,
+    before_write: Hook | None,
+) -> AllocationResult:
+    """The commit's transaction: lock, release, re-read, re-check ``early`` (or solve again), write."""
+    progress(60, "locking")
+    started = time.perf_counter()
     scope = orders_in_scope(provinces)
     _lock_allocation(scope)
     active = Quota.objects.filter(order__in=scope, status=QuotaStatus.ACCEPTED).select_related("workshop")
@@ -307,19 +311,62 @@ def allocation_commit(
     _lock_workshops(release.quota.workshop_id for release in releases)
     for release in releases:
         quota_release_remainder(quota=release.quota, actor=actor, reason=release.reason)
-    # Read the demand only now: under the locks and after the releases.
-    result = _plan(_orders_with_totals(provinces), today, releases, progress, releases_pending=False)
-    if result.violations:  # never write a plan the independent checker refuses
-        raise RuntimeError("allocation plan violates constraints: " + "; ".join(result.violations[:5]))
+    locked = time.perf_counter()
+    # The demand and supply the quotas are written against: read under the locks and after the releases.
+    orders = _orders_with_totals(provinces)
+    inputs = _inputs(orders, today, releases, releases_pending=False)
+    demands, skipped, supplies = inputs
+    read = time.perf_counter()
+    # Orders of the early plan that left the scope meanwhile keep their objects: its report may still name them.
+    fresh = {order.pk: order for order in orders}
+    result = dataclasses.replace(
+        early, today=today, orders={**early.orders, **fresh}, releases=releases, skipped_orders=skipped, seconds={}
+    )
     _drop_unverified(result)
+    reasons = _replan_reasons(result, early.today, demands, supplies)
+    checked = time.perf_counter()
+    if reasons:
+        # Never write a plan the fresh data refuses: plan again here, exactly as if nothing had been planned before.
+        result = _solve(orders, today, releases, inputs, progress, percent=65)
+        if result.violations:  # never write a plan the independent checker refuses
+            raise RuntimeError("allocation plan violates constraints: " + "; ".join(result.violations[:5]))
+        _drop_unverified(result)
+        result.replanned_under_locks, result.replan_reasons = True, reasons[:5]
+    replanned = time.perf_counter()
     if before_write is not None:
         before_write()
     progress(80, "writing")
-    started = time.perf_counter()
+    writing = time.perf_counter()
     result.quotas = _write_quotas(result, actor)
-    result.seconds["write"] = time.perf_counter() - started
+    result.seconds = {
+        "load": early.seconds["load"],  # of the plan made before the locks
+        "solve": early.seconds["solve"],
+        "lock": locked - started,  # the advisory and row locks, and the releases
+        "reload": read - locked,
+        "recheck": checked - read,
+        "replan": replanned - checked,  # solving again under the locks (0 when the plan held)
+        "write": time.perf_counter() - writing,
+    }
     progress(100, "done")
     return result
+
+
+def _replan_reasons(
+    result: AllocationResult, planned_on: dt.date, demands: list[OrderDemand], supplies: list[WorkshopSupply]
+) -> list[str]:
+    """Why the plan made before the locks may not be written as it is; empty when it may.
+
+    ``check_plan`` on the values read under the locks covers every hard rule (at
+    most the releasable units per order, now that the releases are written and
+    any refund or other commit counted; each workshop's time with its current
+    quotas, rates and closed days; declared products; the minimum quota; due
+    dates; verified workshops and orders still in scope and not past due). The
+    one input it takes from outside is the day, so a plan made on another day
+    is not re-checked but made again.
+    """
+    if result.today != planned_on:
+        return [f"the day changed from {planned_on} to {result.today} between the plan and the locks"]
+    return check_plan(result.plan, demands, supplies, today=result.today, min_quota=engine_options().min_quota)
 
 
 def _write_quotas(result: AllocationResult, actor: User | None) -> list[Quota]:

@@ -96,6 +96,8 @@ class AllocationResult:
     # there; ``replan_reasons`` are the first of the checker's objections (or the change of date).
     replanned_under_locks: bool = False
     replan_reasons: list[str] = field(default_factory=list)
+    # The demand and supply the plan was made from (a commit re-checks it where they read differently under its locks).
+    planned_from: tuple[list[OrderDemand], list[WorkshopSupply]] = field(default=([], []), repr=False)
 
 
 def _inputs(
@@ -147,7 +149,6 @@ def _solve(
     options = engine_options()
     plan = allocate(demands, supplies, today=today, options=options)
     solved = time.perf_counter()
-    # A commit's plan made before its locks is checked under them, against the data it is written on.
     violations = check_plan(plan, demands, supplies, today=today, min_quota=options.min_quota) if check else []
     severity_effect = {}
     if explain_severity and any(demand.severity for demand in demands):
@@ -165,6 +166,7 @@ def _solve(
         seconds={"solve": solved - started, "after_solve": time.perf_counter() - solved},
         severities={demand.order_id: demand.severity for demand in demands},
         severity_effect=severity_effect,
+        planned_from=(demands, supplies),
     )
 
 
@@ -263,7 +265,8 @@ def allocation_commit(
     """
     started = time.perf_counter()
     provinces = list(provinces) if provinces is not None else None
-    early = _plan_without_locks(provinces, today or _today(), progress, explain_severity=False, check=False)
+    # Checked here, outside the locks, so that under them only what changed meanwhile needs checking again.
+    early = _plan_without_locks(provinces, today or _today(), progress, explain_severity=False, check=True)
     planned = time.perf_counter()
     if after_plan is not None:
         after_plan(early)
@@ -323,7 +326,8 @@ def _commit_under_locks(
         early, today=today, orders={**early.orders, **fresh}, releases=releases, skipped_orders=skipped, seconds={}
     )
     _drop_unverified(result)
-    reasons = _replan_reasons(result, early.today, demands, supplies)
+    workshops_locked = time.perf_counter()
+    reasons = _replan_reasons(result, early, demands, supplies)
     checked = time.perf_counter()
     if reasons:
         # Never write a plan the fresh data refuses: plan again here, exactly as if nothing had been planned before.
@@ -343,7 +347,8 @@ def _commit_under_locks(
         "solve": early.seconds["solve"],
         "lock": locked - started,  # the advisory and row locks, and the releases
         "reload": read - locked,
-        "recheck": checked - read,
+        "lock_workshops": workshops_locked - read,  # the plan's workshop rows, and dropping the suspended ones
+        "recheck": checked - workshops_locked,
         "replan": replanned - checked,  # solving again under the locks (0 when the plan held)
         "write": time.perf_counter() - writing,
     }
@@ -352,21 +357,44 @@ def _commit_under_locks(
 
 
 def _replan_reasons(
-    result: AllocationResult, planned_on: dt.date, demands: list[OrderDemand], supplies: list[WorkshopSupply]
+    result: AllocationResult, early: AllocationResult, demands: list[OrderDemand], supplies: list[WorkshopSupply]
 ) -> list[str]:
     """Why the plan made before the locks may not be written as it is; empty when it may.
 
-    ``check_plan`` on the values read under the locks covers every hard rule (at
-    most the releasable units per order, now that the releases are written and
-    any refund or other commit counted; each workshop's time with its current
-    quotas, rates and closed days; declared products; the minimum quota; due
-    dates; verified workshops and orders still in scope and not past due). The
-    one input it takes from outside is the day, so a plan made on another day
-    is not re-checked but made again.
+    ``check_plan`` covers every hard rule: at most the releasable units per
+    order (now that the releases are written, and any refund or other commit
+    counted), each workshop's time with its current quotas, rates and closed
+    days, declared products, the minimum quota, due dates, and only verified
+    workshops and orders in scope and not past due. It takes the day from
+    outside, so a plan made on another day is made again rather than checked.
+
+    The plan passed ``check_plan`` on the values it was made from (else it is
+    made again). Each rule is about one order's quotas (its values and their
+    units) or one workshop's (its values, and its quotas' units, due dates and
+    products), and holds for any part of the quotas it holds for (an order
+    below the minimum has a single quota: a part of it is all or none). So it is
+    enough to check again, on the values read now, every quota at a workshop
+    whose values differ or which holds a quota of an order whose values differ:
+    that finds exactly what checking the whole plan again would.
     """
-    if result.today != planned_on:
-        return [f"the day changed from {planned_on} to {result.today} between the plan and the locks"]
-    return check_plan(result.plan, demands, supplies, today=result.today, min_quota=engine_options().min_quota)
+    if result.today != early.today:
+        return [f"the day changed from {early.today} to {result.today} between the plan and the locks"]
+    if early.violations:
+        return early.violations
+    planned_demands, planned_supplies = early.planned_from
+    now_demands = {demand.order_id: demand for demand in demands}
+    now_supplies = {supply.workshop_id: _comparable(supply) for supply in supplies}
+    changed_orders = {d.order_id for d in planned_demands if now_demands.get(d.order_id) != d}
+    touched = {s.workshop_id for s in planned_supplies if now_supplies.get(s.workshop_id) != _comparable(s)}
+    touched.update(a.workshop_id for a in result.plan.allocations if a.order_id in changed_orders)
+    again = [allocation for allocation in result.plan.allocations if allocation.workshop_id in touched]
+    return check_plan(again, demands, supplies, today=result.today, min_quota=engine_options().min_quota)
+
+
+def _comparable(supply: WorkshopSupply) -> WorkshopSupply:
+    """The same supply whatever order its quotas were read in."""
+    loads = tuple(sorted(supply.loads, key=lambda load: (load.due_date, load.product_id, load.units)))
+    return dataclasses.replace(supply, loads=loads)
 
 
 def _write_quotas(result: AllocationResult, actor: User | None) -> list[Quota]:

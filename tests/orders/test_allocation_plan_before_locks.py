@@ -21,6 +21,7 @@ from production.allocation_report import summarize
 from production.models import Quota, QuotaStatus
 from production.services import allocation as allocation_service
 from production.services.allocation import allocation_commit
+from workshops.calendar import WorkCalendar
 from workshops.models import Workshop, WorkshopCapacity
 
 from .. import factories
@@ -147,6 +148,45 @@ def test_an_order_cancelled_between_the_plan_and_the_locks_gets_no_quota(db, coo
     result = allocation_commit(actor=coordinator, provinces=None, after_plan=cancel)
     assert result.replanned_under_locks
     assert list(Quota.objects.values_list("order", "quantity")) == [(kept.pk, 300)]
+
+
+def test_an_order_that_became_slower_to_sew_is_checked_with_everything_else_its_workshop_was_given(db, coordinator):
+    small, large = _funded_order(units=100), _funded_order(units=2000)
+    workshop = _maker(rate=100)
+    WorkshopCapacity.objects.create(workshop=workshop, product=factories.product("isolation-gown"), units_per_day=10)
+
+    def switch_to_gowns(early):
+        assert _planned(early.plan) == [
+            (small.pk, workshop.pk, 100, small.needed_by - dt.timedelta(days=2)),
+            (large.pk, workshop.pk, 2000, large.needed_by - dt.timedelta(days=2)),
+        ]
+        # 100 gowns take 10 days alone, which fits; with the 2,000 masks' 20 days they do not.
+        Order.objects.filter(pk=small.pk).update(product=factories.product("isolation-gown"))
+
+    result = allocation_commit(actor=coordinator, provinces=None, after_plan=switch_to_gowns)
+    assert result.replanned_under_locks
+    offered = dict(Quota.objects.values_list("order", "quantity"))
+    working_days = WorkCalendar(workshop.working_weekdays).working_days(
+        TODAY + dt.timedelta(days=1), small.needed_by - dt.timedelta(days=2)
+    )
+    assert offered.get(small.pk, 0) / 10 + offered.get(large.pk, 0) / 100 <= working_days
+
+
+def test_money_that_arrives_while_the_plan_is_made_waits_for_the_next_run_instead_of_solving_again(
+    db, coordinator, monkeypatch
+):
+    planned = _funded_order(units=300)
+    _maker(rate=100)
+    late = factories.OrderFactory(
+        product=factories.product(MASK), quantity=200, status=OrderStatus.FUNDED, needed_by=TODAY + dt.timedelta(30)
+    )
+    solves = _count_solves(monkeypatch)
+    result = allocation_commit(actor=coordinator, provinces=None, after_plan=lambda early: factories.fund_order(late))
+    # The plan still holds on the data read under the locks: it is written as made, and the new units wait.
+    assert len(solves) == 1 and not result.replanned_under_locks
+    assert list(Quota.objects.values_list("order", "quantity")) == [(planned.pk, 300)]
+    allocation_commit(actor=coordinator, provinces=None)
+    assert Quota.objects.get(order=late).quantity == 200
 
 
 def test_a_plan_made_before_midnight_is_made_again_for_the_new_day_under_the_locks(db, coordinator, monkeypatch):

@@ -4,7 +4,7 @@
         [--scenario normal|tight] [--demand-ratio 3] [--replan-under-locks]
 
 Without ``--database`` it uses a throwaway SQLite file; with a PostgreSQL server URL it creates (and
-drops) a database ``hamdeli_bench_<pid>`` there.
+drops) a database ``hamdeli_bench_<pid>`` there (``--database-prefix`` names it otherwise).
 
 Scenarios: ``normal`` is the everyday country (orders due in 7-62 days, demand well below capacity);
 ``tight`` is a scarce one: orders due in 7-21 days with mixed priorities, and each product's demand
@@ -21,11 +21,12 @@ transaction (solving again there only when the data changed in between). The sec
 - ``seconds_build_data``: creating the country (not part of any target);
 - ``seconds_plan_unlocked``: the plan made before the locks, no transaction open; its parts
   ``seconds_load`` (reading demand and supply) and ``seconds_solve`` (the engine), the rest reading the
-  orders, the quotas due for release and the plan's workshops;
+  orders, the quotas due for release and the plan's workshops, and ``check_plan`` on the whole plan;
 - ``seconds_locked``, also ``seconds_commit``: the transaction, from asking for the locks until COMMIT
   returned; its parts ``seconds_lock`` (advisory and row locks, releases of quotas far behind pace),
-  ``seconds_reload_locked`` (demand and supply read again under the locks), ``seconds_recheck_locked``
-  (locking the plan's workshops and ``check_plan`` against the fresh data), ``seconds_replan_locked``
+  ``seconds_reload_locked`` (demand and supply read again under the locks), ``seconds_lock_workshops``
+  (the plan's workshop rows), ``seconds_recheck_locked`` (``check_plan`` on the fresh data, for the
+  orders and workshops that read differently from the plan's), ``seconds_replan_locked``
   (solving again under the locks: 0 unless ``replanned_under_locks``), ``seconds_write`` (the quotas and
   their audit rows) and ``seconds_commit_other`` (the rest: COMMIT itself, progress);
 - ``seconds_notify``: the owners' notifications, run after the commit (in bulk; in-process here);
@@ -76,14 +77,14 @@ PLAN_STATS = (
 )
 
 
-def configure(database: str | None) -> str | None:
+def configure(database: str | None, prefix: str = "hamdeli_bench_") -> str | None:
     """Point Django at a throwaway database; returns the admin URL to drop it afterwards."""
     # The bench times our code, not the console: no line per SMS or per eager task.
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if database and database.startswith("postgres"):
         import psycopg
 
-        name = f"hamdeli_bench_{os.getpid()}"
+        name = f"{prefix}{os.getpid()}"
         base = database.rstrip("/")
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -409,6 +410,9 @@ def main() -> None:
     parser.add_argument("--workshops", type=int, default=10000)
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--database", help="PostgreSQL server URL, e.g. postgres://root@127.0.0.1:5432")
+    parser.add_argument(
+        "--database-prefix", default="hamdeli_bench_", help="the throwaway database's name, before the pid"
+    )
     parser.add_argument("--scenario", choices=(NORMAL, TIGHT), default=NORMAL)
     parser.add_argument(
         "--demand-ratio",
@@ -423,7 +427,7 @@ def main() -> None:
     args = parser.parse_args()
     scenario = TIGHT if args.demand_ratio is not None else args.scenario
 
-    base = configure(args.database)
+    base = configure(args.database, args.database_prefix)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamdeli.settings")
     import django
 
@@ -446,7 +450,7 @@ def main() -> None:
         plan = result.plan
         ratio, ratio_by_product = measured_demand_ratio()
         seconds = {key: round(value, 3) for key, value in result.seconds.items()}
-        locked_parts = ("lock", "reload", "recheck", "replan", "write")
+        locked_parts = ("lock", "reload", "lock_workshops", "recheck", "replan", "write")
         print(
             json.dumps(
                 {
@@ -468,6 +472,7 @@ def main() -> None:
                     "seconds_commit": seconds["locked"],  # the locked transaction (before 2026-12-08: plan included)
                     "seconds_lock": seconds["lock"],
                     "seconds_reload_locked": seconds["reload"],
+                    "seconds_lock_workshops": seconds["lock_workshops"],
                     "seconds_recheck_locked": seconds["recheck"],
                     "seconds_replan_locked": seconds["replan"],
                     "seconds_write": seconds["write"],

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -17,3 +18,4 @@ class CoreConfig(AppConfig):
 
         post_save.connect(user_cache.forget_saved, sender=User, dispatch_uid="core.user_cache.saved")
         post_delete.connect(user_cache.forget_saved, sender=User, dispatch_uid="core.user_cache.deleted")
+        request_finished.connect(user_cache.forget_prefetched, dispatch_uid="core.user_cache.request_finished")

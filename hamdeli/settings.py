@@ -157,7 +157,8 @@ else:
 # Sessions (and the signed-in user's row, core.user_cache) are read from the cache only when every web process
 # shares it: with a per-process cache, a logout seen by one process would leave the session alive in the others.
 # cached_db writes through to the database, so a Redis restart logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if CACHE_URL else "django.contrib.sessions.backends.db"
+# core.sessions is cached_db that also brings the signed-in user's cached row in the same round trip.
+SESSION_ENGINE = "core.sessions" if CACHE_URL else "django.contrib.sessions.backends.db"
 
 # --- Users ------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

@@ -206,3 +206,13 @@ def test_a_user_copy_read_with_one_session_is_never_used_for_another_users_sessi
     response = client.get(reverse("quotas:inbox"))
 
     assert response.wsgi_request.user == second
+
+
+def test_a_made_up_session_cookie_of_three_thousand_characters_is_simply_not_signed_in(client, shared_cache):
+    # As WSGI hands over a cookie's UTF-8 bytes (latin-1): a right-to-left override, markup and 3,000 characters.
+    client.cookies["sessionid"] = ("\u202e<script>" + "x" * 3000).encode().decode("latin-1")
+
+    response = client.get(reverse("quotas:inbox"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

@@ -16,7 +16,8 @@ explains the plan in Persian, and writes it as offered quotas in one transaction
   for the whole allocation plus the scope's order rows (on SQLite the IMMEDIATE
   transaction already serialises writers); it reads the demand and the supply
   again under those locks and re-checks the plan against them with the
-  independent checker (``check_plan``: every hard rule, on the fresh values). A
+  independent checker (``check_plan``: every hard rule, on the fresh values,
+  wherever they differ from the plan's: ``allocation_recheck``). A
   plan the fresh data refuses (a refund, another commit, a capacity cut, a new
   date...) is thrown away and the run solves again under the locks, as it did
   before; so two concurrent commits cannot over-allocate whatever happened
@@ -54,6 +55,7 @@ from .allocation_inputs import (
     quota_due_date,  # noqa: F401  (re-exported)
     workshop_supplies,
 )
+from .allocation_recheck import reasons_to_plan_again
 from .offer_writes import offers_write
 from .rebalance import Release, quota_release_remainder, releases_due
 
@@ -255,9 +257,9 @@ def allocation_commit(
     against the data read under the locks (solving again there if it no longer holds) and offer its quotas.
 
     ``result.seconds``: ``plan_unlocked`` (the plan before the locks; ``load`` and ``solve`` are its parts),
-    ``locked`` (from asking for the locks to COMMIT; ``lock``, ``reload``, ``recheck``, ``replan`` and ``write``
-    are its parts), ``after_commit`` (what ran on commit in this process: queuing the owners' messages) and
-    ``total``.
+    ``locked`` (from asking for the locks to COMMIT; ``lock``, ``reload``, ``lock_workshops``, ``recheck``,
+    ``replan`` and ``write`` are its parts), ``after_commit`` (what ran on commit in this process: queuing the
+    owners' messages) and ``total``.
 
     Test hooks: ``after_plan(early)`` runs between the plan made before the locks (``early``) and the locks
     (a test changes the world there); ``before_write()`` runs after the plan to write is settled and its
@@ -270,6 +272,7 @@ def allocation_commit(
     planned = time.perf_counter()
     if after_plan is not None:
         after_plan(early)
+    progress(60, "locking")  # before the transaction: the run's page shows it while the commit waits for the lock
     marks: dict[str, float] = {}
     with transaction.atomic():
         # Registered first, so it runs the moment COMMIT returns, before the owners' messages are queued.
@@ -304,7 +307,6 @@ def _commit_under_locks(
     before_write: Hook | None,
 ) -> AllocationResult:
     """The commit's transaction: lock, release, re-read, re-check ``early`` (or solve again), write."""
-    progress(60, "locking")
     started = time.perf_counter()
     scope = orders_in_scope(provinces)
     _lock_allocation(scope)
@@ -327,7 +329,16 @@ def _commit_under_locks(
     )
     _drop_unverified(result)
     workshops_locked = time.perf_counter()
-    reasons = _replan_reasons(result, early, demands, supplies)
+    reasons = reasons_to_plan_again(
+        result.plan,
+        today=today,
+        planned_on=early.today,
+        planned_from=early.planned_from,
+        planned_violations=early.violations,
+        demands=demands,
+        supplies=supplies,
+        min_quota=engine_options().min_quota,
+    )
     checked = time.perf_counter()
     if reasons:
         # Never write a plan the fresh data refuses: plan again here, exactly as if nothing had been planned before.
@@ -354,47 +365,6 @@ def _commit_under_locks(
     }
     progress(100, "done")
     return result
-
-
-def _replan_reasons(
-    result: AllocationResult, early: AllocationResult, demands: list[OrderDemand], supplies: list[WorkshopSupply]
-) -> list[str]:
-    """Why the plan made before the locks may not be written as it is; empty when it may.
-
-    ``check_plan`` covers every hard rule: at most the releasable units per
-    order (now that the releases are written, and any refund or other commit
-    counted), each workshop's time with its current quotas, rates and closed
-    days, declared products, the minimum quota, due dates, and only verified
-    workshops and orders in scope and not past due. It takes the day from
-    outside, so a plan made on another day is made again rather than checked.
-
-    The plan passed ``check_plan`` on the values it was made from (else it is
-    made again). Each rule is about one order's quotas (its values and their
-    units) or one workshop's (its values, and its quotas' units, due dates and
-    products), and holds for any part of the quotas it holds for (an order
-    below the minimum has a single quota: a part of it is all or none). So it is
-    enough to check again, on the values read now, every quota at a workshop
-    whose values differ or which holds a quota of an order whose values differ:
-    that finds exactly what checking the whole plan again would.
-    """
-    if result.today != early.today:
-        return [f"the day changed from {early.today} to {result.today} between the plan and the locks"]
-    if early.violations:
-        return early.violations
-    planned_demands, planned_supplies = early.planned_from
-    now_demands = {demand.order_id: demand for demand in demands}
-    now_supplies = {supply.workshop_id: _comparable(supply) for supply in supplies}
-    changed_orders = {d.order_id for d in planned_demands if now_demands.get(d.order_id) != d}
-    touched = {s.workshop_id for s in planned_supplies if now_supplies.get(s.workshop_id) != _comparable(s)}
-    touched.update(a.workshop_id for a in result.plan.allocations if a.order_id in changed_orders)
-    again = [allocation for allocation in result.plan.allocations if allocation.workshop_id in touched]
-    return check_plan(again, demands, supplies, today=result.today, min_quota=engine_options().min_quota)
-
-
-def _comparable(supply: WorkshopSupply) -> WorkshopSupply:
-    """The same supply whatever order its quotas were read in."""
-    loads = tuple(sorted(supply.loads, key=lambda load: (load.due_date, load.product_id, load.units)))
-    return dataclasses.replace(supply, loads=loads)
 
 
 def _write_quotas(result: AllocationResult, actor: User | None) -> list[Quota]:

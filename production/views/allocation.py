@@ -77,7 +77,7 @@ class AllocationRunView(RoleRequiredMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        """Commit a finished preview: a new run over the same provinces, planned afresh under the locks."""
+        """Commit a finished preview: a new run over the same provinces, planned afresh and checked under the locks."""
         preview = self.get_run()
         if not (preview.dry_run and preview.is_finished):
             raise Http404

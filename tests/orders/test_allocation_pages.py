@@ -42,3 +42,29 @@ def test_a_national_coordinator_sees_every_run_newest_first(client_for, coordina
 def test_her_own_run_of_the_whole_country_stays_hers(client_for, national_coordinator):
     run = finished_run(national_coordinator, [])
     assert client_for(national_coordinator).get(reverse("orders:allocation-run", args=[run.pk])).status_code == 200
+
+
+def test_a_commit_planned_again_under_the_lock_says_so_on_its_page_and_one_that_held_does_not(client_for, coordinator):
+    held = AllocationRun.objects.create(
+        created_by=coordinator,
+        province_codes=["tehran"],
+        dry_run=False,
+        status=AllocationRunStatus.DONE,
+        result={"replanned_under_locks": False},
+    )
+    replanned = AllocationRun.objects.create(
+        created_by=coordinator,
+        province_codes=["tehran"],
+        dry_run=False,
+        status=AllocationRunStatus.DONE,
+        result={"replanned_under_locks": True, "replan_reasons": ["order 7: 100 units offered, only 60 may be"]},
+    )
+    client = client_for(coordinator)
+
+    page = client.get(reverse("orders:allocation-run", args=[replanned.pk])).content.decode()
+    assert 'data-testid="replanned-under-locks"' in page
+    assert "only 60 may be" not in page  # the checker's words are for the log, not the coordinator
+    assert (
+        'data-testid="replanned-under-locks"'
+        not in client.get(reverse("orders:allocation-run", args=[held.pk])).content.decode()
+    )

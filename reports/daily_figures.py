@@ -1,14 +1,17 @@
 """The dashboard's figures per day, province and product, recomputed from the raw rows: the one definition.
 
-``recompute(days)`` reads the raw rows of the given days (orders, quotas,
-output reports, pickups, deliveries, the ledger) exactly as the module
+``recompute(days, provinces)`` reads the raw rows of the given days (orders,
+quotas, output reports, pickups, deliveries, the ledger) exactly as the module
 docstring of ``reports.dashboard`` defines each figure, grouped by (day in
 Tehran time, province, product), and the (day, workshop, product) rows of
-workshop activity. ``refresh`` stores them in place of the days' rows
-(``reports.models.DailyFigure`` / ``DailyActivity``), ``rebuild`` does so for
-every day (``manage.py rebuild_daily_figures``) and ``integrity_problems``
-compares what is stored with a recomputation of every day
-(``manage.py integrity_check``).
+workshop activity. ``provinces`` (None: every province) narrows each figure to
+the rows whose province *path*, the one that figure is grouped by (the health
+center's for the order side, the workshop's for the supply side), is one of
+them: the figures of exactly the keys ``days × provinces``. ``refresh`` stores
+them in place of those keys' rows (``reports.models.DailyFigure`` /
+``DailyActivity``), ``rebuild`` does so for every day and province
+(``manage.py rebuild_daily_figures``) and ``integrity_problems`` compares what
+is stored with a recomputation of everything (``manage.py integrity_check``).
 
 Releasable units are additive over days because, per order, the units its
 money pays for telescope: ``paid_for(money through d) − paid_for(money
@@ -60,6 +63,8 @@ INSERT_BATCH = 5000
 
 Key = tuple  # (day, province id, product id)
 Activity = tuple  # (day, workshop id, product id, province id, is woman-headed)
+# Province ids (None among them: rows without a province); None instead of a set: every province.
+Provinces = frozenset | None
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,16 @@ def _any(conditions: Iterable[Q]) -> Q:
     return result
 
 
+def in_provinces(path: str, provinces: Provinces) -> Q:
+    """Rows whose ``path`` (a province) is one of ``provinces``; every row for None."""
+    if provinces is None:
+        return Q()
+    condition = Q(**{f"{path}__in": sorted(province for province in provinces if province is not None)})
+    if None in provinces:
+        condition |= Q(**{f"{path}__isnull": True})
+    return condition
+
+
 def _grouped(queryset: QuerySet, keys: tuple[str, ...], **aggregates) -> Iterable[tuple]:
     return queryset.order_by().values(*keys).annotate(**aggregates).values_list(*keys, *aggregates)
 
@@ -143,41 +158,51 @@ class _Collector:
             self.add((day, province, product), **dict(zip(names, values, strict=True)))
 
 
-def recompute(days: Days) -> tuple[dict[Key, dict[str, int]], set[Activity]]:
-    """The figures and activity rows of ``days``, from the raw rows (see ``reports.dashboard`` for each figure)."""
+def recompute(days: Days, provinces: Provinces = None) -> tuple[dict[Key, dict[str, int]], set[Activity]]:
+    """The figures and activity rows of ``days`` (and ``provinces``: None, all), from the raw rows (see
+    ``reports.dashboard`` for each figure). Each query is narrowed on the province path it groups by, so every key
+    it returns is one of ``days × provinces``."""
     out = _Collector()
-    if days.days == ():
+    if days.days == () or provinces == frozenset():
         return out.figures, out.activity
 
     # Order side.
     orders = Order.objects.exclude(status=OrderStatus.CANCELLED).filter(days.on_moment("created_at"))
-    orders = orders.annotate(day=TruncDate("created_at"))
+    orders = orders.filter(in_provinces("health_center__province", provinces)).annotate(day=TruncDate("created_at"))
     out.collect(_grouped(orders, ("day", "health_center__province", "product"), v=Sum("quantity")), "demand_units")
 
-    quotas = Quota.objects.filter(days.on_moment("offered_at")).annotate(day=TruncDate("offered_at"))
+    quotas = Quota.objects.filter(
+        days.on_moment("offered_at"), in_provinces("order__health_center__province", provinces)
+    )
     keys = ("day", "order__health_center__province", "order__product")
-    out.collect(_grouped(quotas, keys, v=Sum(committed_units_expression())), "allocated_units")
+    out.collect(
+        _grouped(quotas.annotate(day=TruncDate("offered_at")), keys, v=Sum(committed_units_expression())),
+        "allocated_units",
+    )
 
-    left = DeliveryLine.objects.filter(days.left()).annotate(day=left_on_expression())
+    lines = DeliveryLine.objects.filter(in_provinces("delivery__health_center__province", provinces))
+    left = lines.filter(days.left()).annotate(day=left_on_expression())
     keys = ("day", "delivery__health_center__province", "quota__order__product")
     out.collect(_grouped(left, keys, v=Sum("units")), "delivered_units")
-    answered = DeliveryLine.objects.filter(
+    answered = lines.filter(
         days.on_moment("delivery__confirmed_at"), delivery__status__in=ANSWERED_DELIVERY_STATUSES
     ).annotate(day=TruncDate("delivery__confirmed_at"))
     confirmed = Sum(F("received_units") - F("rejected_units"))
     out.collect(_grouped(answered, keys, v=confirmed), "confirmed_units")
 
-    _collect_funding(out, days)
+    _collect_funding(out, days, provinces)
 
     # Supply side.
-    _collect_output(out, OutputReport.objects.filter(days.on_date("report_date")))
+    reports = OutputReport.objects.filter(days.on_date("report_date"))
+    _collect_output(out, reports.filter(in_provinces("quota__workshop__province", provinces)))
 
     pickups = PickupLine.objects.filter(days.on_date("pickup__pickup_date"))
+    pickups = pickups.filter(in_provinces("pickup__workshop__province", provinces))
     keys = ("pickup__pickup_date", "pickup__workshop__province", "quota__order__product")
     out.collect(_grouped(pickups, keys, v=Sum("accepted_units")), "accepted_units")
 
     payouts = LedgerEntry.objects.filter(days.on_moment("created_at"), kind=EntryKind.PAYOUT)
-    payouts = payouts.annotate(day=TruncDate("created_at"))
+    payouts = payouts.filter(in_provinces("to_workshop__province", provinces)).annotate(day=TruncDate("created_at"))
     keys = ("day", "to_workshop__province", "quota__order__product")
     out.collect(_grouped(payouts, keys, v=Sum("amount_rials")), "income_paid_rials")
     return out.figures, out.activity
@@ -197,24 +222,41 @@ def _collect_output(out: _Collector, reports: QuerySet) -> None:
         out.activity.add((day, workshop, product, province, bool(is_woman_headed)))
 
 
-def _collect_funding(out: _Collector, days: Days) -> None:
-    """Funded rials and releasable units per order and day (see the module docstring)."""
+def _collect_funding(out: _Collector, days: Days, provinces: Provinces = None) -> None:
+    """Funded rials and releasable units per order and day (see the module docstring), of the orders whose health
+    center is in ``provinces``."""
     entries = LedgerEntry.objects.filter(
         Q(kind__in=ORDER_INFLOW_KINDS, to_order__isnull=False)
         | Q(kind__in=ORDER_OUTFLOW_KINDS, from_order__isnull=False)
     )
     orders = None
     if days.days is not None or days.since is not None:
-        touched = entries.filter(days.on_moment("created_at")).order_by().values_list("to_order", "from_order")
-        orders = {pk for pair in touched for pk in pair if pk is not None}
+        touched = entries.filter(days.on_moment("created_at")).order_by()
+        if provinces is None:
+            orders = {pk for pair in touched.values_list("to_order", "from_order") for pk in pair if pk is not None}
+        else:  # only the orders of these provinces: their whole ledger is read below
+            sides = (
+                "to_order",
+                "to_order__health_center__province",
+                "from_order",
+                "from_order__health_center__province",
+            )
+            orders = {
+                pk
+                for to_order, to_province, from_order, from_province in touched.values_list(*sides)
+                for pk, province in ((to_order, to_province), (from_order, from_province))
+                if pk is not None and province in provinces
+            }
         if not orders:
             return
     # order id -> [province, product, unit cost, quantity, {day: money}]
     money: dict[int, list] = {}
     for side, kinds, sign in (("to_order", ORDER_INFLOW_KINDS, 1), ("from_order", ORDER_OUTFLOW_KINDS, -1)):
         queryset = LedgerEntry.objects.filter(kind__in=kinds, **{f"{side}__isnull": False})
-        if orders is not None:
+        if orders is not None:  # of the provinces already
             queryset = queryset.filter(**{f"{side}__in": orders})
+        else:
+            queryset = queryset.filter(in_provinces(f"{side}__health_center__province", provinces))
         if days.days is not None:
             queryset = queryset.filter(created_at__lt=midnight(days.days[-1] + dt.timedelta(days=1)))
         keys = (
@@ -256,11 +298,12 @@ def _lock() -> None:
 
 
 @transaction.atomic
-def refresh(days: Days) -> int:
-    """Replace the stored rows of ``days`` by their recomputation; returns the figure rows written."""
+def refresh(days: Days, provinces: Provinces = None) -> int:
+    """Replace the stored rows of the keys ``days × provinces`` (None: every province) by their recomputation;
+    returns the figure rows written. The rows of other provinces are not touched."""
     _lock()
-    figures, activity = recompute(days)
-    DailyFigure.objects.filter(days.on_date("day")).delete()
+    figures, activity = recompute(days, provinces)
+    DailyFigure.objects.filter(days.on_date("day"), in_provinces("province", provinces)).delete()
     DailyFigure.objects.bulk_create(
         (
             DailyFigure(day=day, province_id=province, product_id=product, **values)
@@ -268,7 +311,7 @@ def refresh(days: Days) -> int:
         ),
         batch_size=INSERT_BATCH,
     )
-    _store_activity(days, activity)
+    _store_activity(days, activity, None if provinces is None else in_provinces("province", provinces))
     return len(figures)
 
 
@@ -301,6 +344,20 @@ def _store_activity(days: Days, activity: set[Activity], scope: Q | None = None)
         .values_list("pk", "day", "workshop", "product", "province", "is_woman_headed")
     }
     wanted = {(day, workshop, product): (province, woman) for day, workshop, product, province, woman in activity}
+    missing = wanted.keys() - stored.keys()
+    if scope is not None and missing:
+        # A workshop's row of a day is one whatever its province: one stored under another province (the workshop
+        # moved here since) is stale and moved here, not added twice.
+        workshops = sorted({key[1] for key in missing})
+        for start in range(0, len(workshops), INSERT_BATCH):
+            elsewhere = DailyActivity.objects.filter(
+                days.on_date("day"), workshop__in=workshops[start : start + INSERT_BATCH]
+            )
+            for pk, day, workshop, product, province, woman in elsewhere.order_by().values_list(
+                "pk", "day", "workshop", "product", "province", "is_woman_headed"
+            ):
+                if (day, workshop, product) in missing:
+                    stored[day, workshop, product] = (province, woman, pk)
     removed = [stored[key][2] for key in stored.keys() - wanted.keys()]
     added = wanted.keys() - stored.keys()
     for start in range(0, len(removed), INSERT_BATCH):

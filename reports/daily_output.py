@@ -8,11 +8,12 @@ for the workshop's first report of the product that day, its activity row and th
 ``previous_day`` (``reports.daily_figures``), all inside the report's transaction, so the report and its
 figures commit together or not at all.
 
-Against a whole day's recomputation (``refresh``, after other writes' commits) the report takes the figures'
-advisory lock in shared mode: reports add side by side, and a recomputation, which takes it exclusively,
-either runs before the report's transaction (and the report adds to its rows) or after its commit (and reads
-the report), never across it. A per-workshop lock keeps two reports of one workshop from relinking its chain
-at the same time. SQLite has no such locks and needs none: it lets one writer in at a time.
+Against a recomputation of (day, province) keys or whole days (``refresh``, after other writes' commits) the
+report takes the figures' advisory lock in shared mode: reports add side by side, and a recomputation, which
+takes it exclusively, either runs before the report's transaction (and the report adds to its rows) or after
+its commit (and reads the report), never across it. A per-workshop lock keeps two reports of one workshop
+from relinking its chain at the same time. SQLite has no such locks and needs none: it lets one writer in at a
+time.
 """
 
 from __future__ import annotations

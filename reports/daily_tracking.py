@@ -14,9 +14,10 @@ the new one of a row or workshop that changed province. After the commit
 leaves the figures of other provinces as they are: a pickup in one province
 no longer recomputes the whole country's day, nor holds the figures' lock that
 long. Where a receiver cannot tell the province (a row it cannot find any
-more), and for writes that bypass those signals and announce only days (the
-allocation's COPY of quotas, bulk loaders: ``core.signals.figures_changed``),
-it marks the whole day, every province. A rolled back write only costs a
+more), and for writes that bypass those signals and announce only days (bulk
+loaders: ``core.signals.figures_changed`` without ``provinces``; the
+allocation's COPY of quotas names its orders' provinces), it marks the whole
+day, every province. A rolled back write only costs a
 needless recomputation. The one hot path, a new output report (the evening
 peak), marks only its (day, quota): after the commit the produced units and
 activity of that day's (workshop's province, product) are recomputed from that

@@ -58,8 +58,13 @@ def offers_write(
     ]
     ids = insert_rows(Quota, template=template, columns=VARYING, rows=rows)
     quotas = _quotas(template, ids, rows, orders, workshops)
-    # COPY sends no post_save: the reports' daily figures (allocated units) hear of the offers' day here.
-    figures_changed.send(sender=Quota, days={timezone.localtime(quota.offered_at).date() for quota in quotas[:1]})
+    # COPY sends no post_save: the reports' daily figures (allocated units, keyed by the order's health center's
+    # province) hear of the offers' day and provinces here.
+    figures_changed.send(
+        sender=Quota,
+        days={timezone.localtime(quota.offered_at).date() for quota in quotas[:1]},
+        provinces={orders[row[0]].health_center.province_id for row in rows},
+    )
     quota_type = ContentType.objects.get_for_model(Quota, for_concrete_model=False)
     log_action_rows(
         actor=actor,

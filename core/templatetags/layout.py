@@ -13,10 +13,11 @@ from functools import lru_cache
 
 from django import template
 from django.conf import settings
+from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -82,3 +83,34 @@ def layout_fragment(template_name: str) -> SafeString:
         if not settings.DEBUG:
             _fragments[key] = html
     return html
+
+
+# Placeholders for what differs between two users of one kind; characters of Unicode's private use area, which
+# escaping leaves alone and no name can bring in (``signed_in_links`` escapes the name before it goes in).
+_NAME = "\ue000hamdeli-name\ue000"
+_CSRF_INPUT = "\ue000hamdeli-csrf\ue000"
+_signed_in: dict[tuple, str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def signed_in_links(context) -> SafeString:
+    """The header's part for a signed-in user (``templates/layout/signed_in_links.html``): her role's menu, the
+    administration link for staff, her name, the password and logout links. Rendered once per kind of user and
+    language like ``site_menu_links``; her name and the form's CSRF input are put in on every page."""
+    user = context["user"]
+    key = (user.role, user.is_superuser, user.is_national, user.is_staff, get_language(), get_script_prefix())
+    frame = _signed_in.get(key)
+    if frame is None:
+        frame = get_template("layout/signed_in_links.html").render(
+            {"user": user, "full_name": _NAME, "csrf_input": SafeString(_CSRF_INPUT)}
+        )
+        if not settings.DEBUG:
+            _signed_in[key] = frame
+    return SafeString(
+        frame.replace(_NAME, conditional_escape(user.full_name)).replace(_CSRF_INPUT, _csrf_input(context))
+    )
+
+
+def _csrf_input(context) -> str:
+    """Exactly what ``{% csrf_token %}`` renders here."""
+    return CsrfTokenNode().render(context)

@@ -59,3 +59,20 @@ def test_a_provincial_coordinator_does_not_get_the_national_coordinators_menu(cl
     for url in national_only:
         assert f'href="{url}"' in national_page
         assert f'href="{url}"' not in provincial_page
+
+
+def test_two_owners_served_one_after_the_other_each_see_their_own_escaped_name_and_a_working_logout(client, db):
+    first = factories.UserFactory(role=Role.WORKSHOP_OWNER, full_name="مریم <b>احمدی</b>")
+    second = factories.UserFactory(role=Role.WORKSHOP_OWNER, full_name="زهرا \u202eکریمی & دختران")
+
+    client.force_login(first)
+    first_page = page(client, "fa")
+    client.force_login(second)
+    second_page = page(client, "fa")
+
+    assert "مریم &lt;b&gt;احمدی&lt;/b&gt;" in first_page and "<b>احمدی" not in first_page
+    assert "کریمی &amp; دختران" in second_page
+    assert "مریم" not in second_page  # the header is shared by kind of user, the name is not
+    assert second_page.count('name="csrfmiddlewaretoken"') == 2  # the logout form and the language switch
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("quotas:inbox")).status_code == 302  # signed out

@@ -92,19 +92,29 @@ def manage(*args: str, env_overrides: dict[str, str] | None = None) -> tuple[int
     return done.returncode, (done.stdout + done.stderr).strip()
 
 
-def session_cookie(user) -> str:
-    """A logged-in session for ``user``, stored in the bench database like a real login would store it."""
+def session_cookie(user, *, csrf: bool = False) -> str:
+    """A logged-in session for ``user``, stored in the bench database like a real login would store it.
+
+    With ``csrf`` the cookie header also carries a CSRF cookie, as a browser holds one from its first page on:
+    without it every page that draws a form makes a new CSRF secret and sets the cookie again (issue 20's
+    signed-in floor measured that before 2026-12-08).
+    """
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.utils.crypto import get_random_string
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    if not csrf:
+        return cookie
+    return f"{cookie}; {settings.CSRF_COOKIE_NAME}={get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)}"
 
 
 def free_port() -> int:

@@ -125,7 +125,10 @@ def main() -> int:
     harness.migrate()
     migrated = time.perf_counter()
 
+    from django.conf import settings
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.urls import reverse
+    from django.utils.crypto import get_random_string
 
     from bench import world
 
@@ -135,11 +138,11 @@ def main() -> int:
     analyze()
     small_built = time.perf_counter()
     small_sizes = world_sizes()
-    cookies = {
-        "coordinator": harness.session_cookie(actors.coordinator),
-        "donor": harness.session_cookie(actors.donor.user),
-        "owner": harness.session_cookie(actors.owner),
-        "anonymous": "",
+    cookies = {  # with a CSRF cookie, as a browser holds one after its first page (bench/harness.py)
+        "coordinator": harness.session_cookie(actors.coordinator, csrf=True),
+        "donor": harness.session_cookie(actors.donor.user, csrf=True),
+        "owner": harness.session_cookie(actors.owner, csrf=True),
+        "anonymous": f"{settings.CSRF_COOKIE_NAME}={get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)}",
     }
     paths = {name: (reverse(url_name), cookies[who]) for name, url_name, who in PAGES}
 

@@ -14,9 +14,11 @@ Scripts stay ``'self'`` there too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 POLICY = {
     "default-src": "'self'",
@@ -40,6 +42,13 @@ ADMIN_HEADER = _header(ADMIN_POLICY)
 
 
 def _admin_prefix() -> str | None:
+    return _admin_prefix_under(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=8)
+def _admin_prefix_under(script_prefix: str, urlconf: str) -> str | None:
+    """Reversed once per process, script prefix and URL configuration: every HTML answer asks (a reverse() costs
+    about 30 µs)."""
     try:
         return reverse("admin:index")
     except NoReverseMatch:

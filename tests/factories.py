@@ -189,6 +189,34 @@ def fund_order(order: Order, amount_rials: int | None = None) -> Order:
     return order
 
 
+def funded_order(
+    units: int = 300,
+    product_code: str = "surgical-mask-3ply",
+    province: str = "tehran",
+    days: int = 30,
+    funds: int | None = None,
+    **kwargs,
+) -> Order:
+    """A funded order of ``units`` needed in ``days`` days, at a new health center of ``province``, its money
+    (default: the whole budget) confirmed in the ledger: what the allocation tests start from."""
+    order = OrderFactory(
+        product=product(product_code),
+        quantity=units,
+        status=OrderStatus.FUNDED,
+        needed_by=timezone.localdate() + dt.timedelta(days=days),
+        health_center=HealthCenterFactory(province=Province.objects.get(code=province)),
+        **kwargs,
+    )
+    return fund_order(order, funds)
+
+
+def maker(rate: int = 50, product_code: str = "surgical-mask-3ply", province: str = "tehran", **kwargs) -> Workshop:
+    """A verified workshop of ``province`` that sews ``rate`` units a day of the product."""
+    workshop = WorkshopFactory(province=Province.objects.get(code=province), **kwargs)
+    WorkshopCapacity.objects.create(workshop=workshop, product=product(product_code), units_per_day=rate)
+    return workshop
+
+
 class CampaignFactory(factory.django.DjangoModelFactory):
     """A campaign running from yesterday for 60 days, with a 1-billion-rial goal."""
 

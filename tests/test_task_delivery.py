@@ -51,7 +51,7 @@ from production.models import AllocationRun, AllocationRunStatus, Quota, QuotaSt
 from production.services.allocation_runs import start_run
 from reports.models import ThematicReport, ThematicReportStatus
 from reports.tasks import thematic_report_start
-from workshops.models import WorkshopCapacity, WorkshopStatus
+from workshops.models import WorkshopStatus
 
 from . import factories, races
 from .brokers import broker_at
@@ -141,16 +141,11 @@ def sent_to(outbox) -> list[str]:
 
 
 def funded_order(units: int):
-    order = factories.OrderFactory(
-        quantity=units, status=OrderStatus.FUNDED, needed_by=timezone.localdate() + dt.timedelta(days=30)
-    )
-    return factories.fund_order(order)
+    return factories.funded_order(units=units)
 
 
 def maker(rate: int):
-    workshop = factories.WorkshopFactory()
-    WorkshopCapacity.objects.create(workshop=workshop, product=factories.product(), units_per_day=rate)
-    return workshop
+    return factories.maker(rate=rate)
 
 
 def active_quota(**kwargs) -> Quota:

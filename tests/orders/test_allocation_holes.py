@@ -11,12 +11,12 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from production.allocation_report import summarize, unmet_sentence
 from production.models import AllocationRun, AllocationRunStatus, Quota, QuotaStatus
 from production.services import allocation as allocation_service
 from production.services.allocation import allocation_commit
-from workshops.models import Workshop, WorkshopCapacity, WorkshopStatus
+from workshops.models import Workshop, WorkshopStatus
 
 from .. import factories
 
@@ -24,20 +24,12 @@ TODAY = timezone.localdate()
 MASK = "surgical-mask-3ply"
 
 
-def _funded_order(units: int, days: int = 12):
-    order = factories.OrderFactory(
-        product=factories.product(MASK),
-        quantity=units,
-        status=OrderStatus.FUNDED,
-        needed_by=TODAY + dt.timedelta(days=days),
-    )
-    return factories.fund_order(order)
+def _funded_order(units: int, days: int = 12) -> Order:
+    return factories.funded_order(units=units, product_code=MASK, days=days)
 
 
 def _maker(rate: int) -> Workshop:
-    workshop = factories.WorkshopFactory()
-    WorkshopCapacity.objects.create(workshop=workshop, product=factories.product(MASK), units_per_day=rate)
-    return workshop
+    return factories.maker(rate=rate, product_code=MASK)
 
 
 def _owes(workshop: Workshop, *, units: int, due_date: dt.date) -> Quota:

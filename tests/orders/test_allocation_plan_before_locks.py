@@ -31,19 +31,11 @@ MASK = "surgical-mask-3ply"
 
 
 def _funded_order(units: int, days: int = 30) -> Order:
-    order = factories.OrderFactory(
-        product=factories.product(MASK),
-        quantity=units,
-        status=OrderStatus.FUNDED,
-        needed_by=TODAY + dt.timedelta(days=days),
-    )
-    return factories.fund_order(order)
+    return factories.funded_order(units=units, product_code=MASK, days=days)
 
 
 def _maker(rate: int) -> Workshop:
-    workshop = factories.WorkshopFactory()
-    WorkshopCapacity.objects.create(workshop=workshop, product=factories.product(MASK), units_per_day=rate)
-    return workshop
+    return factories.maker(rate=rate, product_code=MASK)
 
 
 def _written() -> list[tuple[int, int, int, dt.date]]:

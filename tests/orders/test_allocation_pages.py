@@ -68,3 +68,23 @@ def test_a_commit_planned_again_under_the_lock_says_so_on_its_page_and_one_that_
         'data-testid="replanned-under-locks"'
         not in client.get(reverse("orders:allocation-run", args=[held.pk])).content.decode()
     )
+
+
+def test_a_commit_that_offered_nothing_does_not_say_the_quotas_were_offered(client_for, coordinator):
+    def commit(totals):
+        return AllocationRun.objects.create(
+            created_by=coordinator,
+            province_codes=["tehran"],
+            dry_run=False,
+            status=AllocationRunStatus.DONE,
+            result={"totals": totals},
+        )
+
+    client = client_for(coordinator)
+    empty = client.get(reverse("orders:allocation-run", args=[commit({"quotas": 0, "unmet_units": 9}).pk]))
+    offered = client.get(reverse("orders:allocation-run", args=[commit({"quotas": 3, "allocated_units": 90}).pk]))
+
+    assert 'data-testid="nothing-offered"' in empty.content.decode()
+    assert 'data-testid="quotas-offered"' not in empty.content.decode()
+    assert 'data-testid="quotas-offered"' in offered.content.decode()
+    assert 'data-testid="nothing-offered"' not in offered.content.decode()

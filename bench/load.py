@@ -51,6 +51,7 @@ import multiprocessing
 import os
 import random
 import resource
+import runpy
 import shutil
 import string
 import subprocess
@@ -128,7 +129,7 @@ def run_wrk(
     started = time.monotonic()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603 - wrk itself
     wall = time.monotonic() - started
-    # gunicorn replaces a worker after max_requests (2000 +- 200): each new one imports Django again.
+    # gunicorn replaces a worker after max_requests (deploy/gunicorn.conf.py): each new one imports Django again.
     workers_started = len(children(gunicorn_pid) - workers_before)
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     gunicorn_s = tree_cpu_seconds(gunicorn_pid) - gunicorn_before
@@ -188,6 +189,12 @@ def make_owners(pairs: list[tuple[str, int]]) -> list[Owner]:
         cookie = f"{harness.session_cookie(users[mobile])}; {settings.CSRF_COOKIE_NAME}={csrf}"
         owners.append(Owner(cookie=cookie, csrf=csrf, path=f"/workshop/quotas/{quota_id}/"))
     return owners
+
+
+def _max_requests() -> str:
+    """What the deployment's gunicorn settings say (read from the file, not repeated here)."""
+    config = runpy.run_path(str(Path(__file__).resolve().parents[1] / "deploy" / "gunicorn.conf.py"))
+    return f"{config['max_requests']} +- {config['max_requests_jitter']} (a worker is replaced after so many requests)"
 
 
 def main() -> int:
@@ -286,7 +293,7 @@ def main() -> int:
             "access_log": "off (--no-access-log)"
             if args.no_access_log
             else "on, as deployed: one line per request to stdout (here gunicorn's log file)",
-            "max_requests": "2000 +- 200 (workers are recycled during a long run)",
+            "max_requests": _max_requests(),
         },
         "daily_figures_tracking": "off (diagnosis: --without-daily-tracking)"
         if args.without_daily_tracking

@@ -63,9 +63,6 @@ ADVISORY_LOCK_KEY = 1_405_001  # any constant shared by every allocation commit
 Progress = Callable[[int, str], None]
 Hook = Callable[[], None]
 
-# Short names kept for the tests and benches that reach in.
-_orders_with_totals, _demands, _supplies = orders_with_totals, order_demands, workshop_supplies
-
 
 def _no_progress(percent: int, message: str) -> None:
     return None
@@ -111,8 +108,8 @@ def _inputs(
     if releases_pending:
         for release in releases:
             extra[release.quota.order_id] = extra.get(release.quota.order_id, 0) + release.units
-    demands, skipped = _demands(orders, today, extra)
-    return demands, skipped, _supplies({d.product_id for d in demands}, today)
+    demands, skipped = order_demands(orders, today, extra)
+    return demands, skipped, workshop_supplies({d.product_id for d in demands}, today)
 
 
 def _plan(
@@ -189,7 +186,7 @@ def _plan_without_locks(
 ) -> AllocationResult:
     """A plan from the data as it is now, nothing locked or written: the releases due are counted as done."""
     progress(5, "loading")
-    orders = _orders_with_totals(provinces)
+    orders = orders_with_totals(provinces)
     active = Quota.objects.filter(order__in=orders, status=QuotaStatus.ACCEPTED).select_related("workshop")
     releases = releases_due(active, today)
     return _plan(
@@ -318,7 +315,7 @@ def _commit_under_locks(
         quota_release_remainder(quota=release.quota, actor=actor, reason=release.reason)
     locked = time.perf_counter()
     # The demand and supply the quotas are written against: read under the locks and after the releases.
-    orders = _orders_with_totals(provinces)
+    orders = orders_with_totals(provinces)
     inputs = _inputs(orders, today, releases, releases_pending=False)
     demands, skipped, supplies = inputs
     read = time.perf_counter()

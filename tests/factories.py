@@ -210,6 +210,19 @@ def funded_order(
     return fund_order(order, funds)
 
 
+def quota_far_behind_pace(order: Order) -> Quota:
+    """An accepted quota of all of ``order`` that made 10 of 120 units in 20 days and is due tomorrow: the next
+    allocation run takes its remainder back."""
+    return QuotaFactory(
+        order=order,
+        quantity=120,
+        produced_units=10,
+        due_date=timezone.localdate() + dt.timedelta(days=1),
+        responded_at=timezone.now() - dt.timedelta(days=20),
+        capacity=50,
+    )
+
+
 def maker(rate: int = 50, product_code: str = "surgical-mask-3ply", province: str = "tehran", **kwargs) -> Workshop:
     """A verified workshop of ``province`` that sews ``rate`` units a day of the product."""
     workshop = WorkshopFactory(province=Province.objects.get(code=province), **kwargs)

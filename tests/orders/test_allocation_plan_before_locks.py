@@ -200,14 +200,7 @@ def test_units_a_late_quota_releases_under_the_locks_go_where_the_plan_before_th
     db, coordinator, monkeypatch
 ):
     order = _funded_order(units=120, days=40)
-    late = factories.QuotaFactory(
-        order=order,
-        quantity=120,
-        produced_units=10,
-        due_date=TODAY + dt.timedelta(days=1),
-        responded_at=timezone.now() - dt.timedelta(days=20),
-        capacity=50,
-    )
+    late = factories.quota_far_behind_pace(order)
     other = _maker(rate=50)
     solves = _count_solves(monkeypatch)
     result = allocation_commit(actor=coordinator, provinces=None)

@@ -72,14 +72,7 @@ def test_a_declined_quota_is_offered_again_by_the_next_run(db, coordinator):
 
 def test_a_quota_far_behind_pace_gives_its_remainder_to_another_workshop(db, coordinator):
     order = factories.funded_order(units=120, days=40)
-    late = factories.QuotaFactory(
-        order=order,
-        quantity=120,
-        produced_units=10,
-        due_date=TODAY + dt.timedelta(days=1),
-        responded_at=timezone.now() - dt.timedelta(days=20),
-        capacity=50,
-    )
+    late = factories.quota_far_behind_pace(order)
     factories.maker(rate=50)
     result = allocation_commit(actor=coordinator, provinces=None)
     late.refresh_from_db()
